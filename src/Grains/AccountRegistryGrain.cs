@@ -1,0 +1,23 @@
+using System.IO.Hashing;
+using System.Text;
+using Milestones.Contracts;
+
+namespace Milestones;
+
+internal sealed class AccountRegistryGrain(
+    [PersistentState("accountRegistry", StorageNames.Grains)] IPersistentState<HashSet<string>> store) : Grain, IAccountRegistryGrain
+{
+    /// <summary>A stable shard for a user id (not string.GetHashCode, which changes between processes).</summary>
+    public static long ShardOf(string userId) =>
+        (long)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(userId)) % IAccountRegistryGrain.Shards);
+
+    public async Task RegisterAsync(string userId)
+    {
+        if (store.State.Add(userId))
+        {
+            await store.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. store.State]);
+}

@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Milestones.Contracts;
+using Milestones.Domain;
+
+namespace Milestones;
+
+/// <summary>
+/// One contract. Each command: finish any transfer left open, check visibility, replay or reject a reused
+/// idempotency key, check If-Match, let the domain decide, save, then do the side effects (money, reminder,
+/// "My Jobs"). Not reentrant: commands on one contract run one at a time.
+/// </summary>
+internal sealed partial class ContractGrain(
+    [PersistentState("contract", StorageNames.Grains)] IPersistentState<ContractGrainState> store,
+    TimeProvider clock,
+    IOptions<MilestonesOptions> options,
+    ILogger<ContractGrain> logger) : Grain, IContractGrain, IRemindable
+{
+    private Contract contract = null!;
+
+    private ContractState State => store.State.Contract;
+    private DateTimeOffset Now => clock.GetUtcNow();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        contract = new Contract(State, options.Value.Rules);
+        if (State.OpenTransfer is not null)
+        {
+            await TryFinishOpenTransferAsync();
+        }
+
+        await AfterChangeAsync();
+    }
+
+    public Task<Outcome<ContractResult>> CreateAsync(Caller caller, CreateContract command, CommandOptions options)
+    {
+        State.Id = this.GetPrimaryKeyString();
+        return Execute(nameof(CreateAsync), command, caller, options, () => contract.Create(caller, State.Id, command, Now), mustExist: false);
+    }
+
+    public Task<Outcome<ContractView>> GetAsync(Caller caller) =>
+        Task.FromResult(Visible(caller) ?? Outcome<ContractView>.Ok(contract.ToView()));
+
+    public Task<Outcome<EventPage>> GetEventsAsync(Caller caller, long after, int limit)
+    {
+        if (Visible(caller) is { } error)
+        {
+            return Task.FromResult<Outcome<EventPage>>(error);
+        }
+
+        limit = Math.Clamp(limit, 1, 500);
+        var page = State.Events.Where(e => e.Seq > after).Take(limit + 1).ToList();
+        var next = page.Count > limit ? page[limit - 1].Seq : (long?)null;
+        return Task.FromResult(Outcome<EventPage>.Ok(new EventPage(page.Take(limit).ToList(), next)));
+    }
+
+    public Task<Outcome<ContractResult>> AddMilestoneAsync(Caller caller, AddMilestone command, CommandOptions options) =>
+        Execute(nameof(AddMilestoneAsync), command, caller, options, () => contract.AddMilestone(caller, command, Now), () => contract.LastMilestoneId);
+
+    public Task<Outcome<ContractResult>> EditMilestoneAsync(Caller caller, EditMilestone command, CommandOptions options) =>
+        Execute(nameof(EditMilestoneAsync), command, caller, options, () => contract.EditMilestone(caller, command, Now));
+
+    public Task<Outcome<ContractResult>> DeleteMilestoneAsync(Caller caller, DeleteMilestone command, CommandOptions options) =>
+        Execute(nameof(DeleteMilestoneAsync), command, caller, options, () => contract.DeleteMilestone(caller, command, Now));
+
+    public Task<Outcome<ContractResult>> AcceptTermsAsync(Caller caller, int termsVersion, CommandOptions options) =>
+        Execute(nameof(AcceptTermsAsync), termsVersion, caller, options, () => contract.AcceptTerms(caller, termsVersion, Now));
+
+    public Task<Outcome<ContractResult>> DeclineAsync(Caller caller, string? message, CommandOptions options) =>
+        Execute(nameof(DeclineAsync), message, caller, options, () => contract.Decline(caller, message, Now));
+
+    public Task<Outcome<ContractResult>> WithdrawAsync(Caller caller, string? message, CommandOptions options) =>
+        Execute(nameof(WithdrawAsync), message, caller, options, () => contract.Withdraw(caller, message, Now));
+
+    public Task<Outcome<ContractResult>> EndAsync(Caller caller, EndContract command, CommandOptions options) =>
+        Execute(nameof(EndAsync), command, caller, options, () => contract.End(caller, command, Now));
+
+    public Task<Outcome<ContractResult>> FundMilestoneAsync(Caller caller, string milestoneId, CommandOptions options) =>
+        Execute(nameof(FundMilestoneAsync), milestoneId, caller, options, () => contract.Fund(caller, milestoneId));
+
+    public Task<Outcome<ContractResult>> SubmitWorkAsync(Caller caller, SubmitWork command, CommandOptions options) =>
+        Execute(nameof(SubmitWorkAsync), command, caller, options, () => contract.Submit(caller, command, Now));
+
+    public Task<Outcome<ContractResult>> ApproveMilestoneAsync(Caller caller, string milestoneId, CommandOptions options) =>
+        Execute(nameof(ApproveMilestoneAsync), milestoneId, caller, options, () => contract.Approve(caller, milestoneId));
+
+    public Task<Outcome<ContractResult>> RequestChangesAsync(Caller caller, RequestChanges command, CommandOptions options) =>
+        Execute(nameof(RequestChangesAsync), command, caller, options, () => contract.RequestChanges(caller, command, Now));
+
+    public Task<Outcome<ContractResult>> ProposeChangeAsync(Caller caller, ProposeChange command, CommandOptions options) =>
+        Execute(nameof(ProposeChangeAsync), command, caller, options, () => contract.ProposeChange(caller, command, Now), () => contract.LastChangeRequestId);
+
+    public Task<Outcome<ContractResult>> AcceptChangeAsync(Caller caller, string changeRequestId, string? message, CommandOptions options) =>
+        Execute(nameof(AcceptChangeAsync), (changeRequestId, message), caller, options, () => contract.AcceptChange(caller, changeRequestId, message, Now));
+
+    public Task<Outcome<ContractResult>> DeclineChangeAsync(Caller caller, string changeRequestId, string? message, CommandOptions options) =>
+        Execute(nameof(DeclineChangeAsync), (changeRequestId, message), caller, options, () => contract.DeclineChange(caller, changeRequestId, message, Now));
+
+    public Task<Outcome<ContractResult>> WithdrawChangeAsync(Caller caller, string changeRequestId, string? message, CommandOptions options) =>
+        Execute(nameof(WithdrawChangeAsync), (changeRequestId, message), caller, options, () => contract.WithdrawChange(caller, changeRequestId, message, Now));
+
+    private Error? Visible(Caller caller) =>
+        State.Exists && contract.RoleOf(caller) != PartyRole.Stranger ? null : Errors.ContractNotFound();
+
+    private async Task<Outcome<ContractResult>> Execute(
+        string command, object? arguments, Caller caller, CommandOptions options, Func<Error?> decide,
+        Func<string>? createdId = null, bool mustExist = true)
+    {
+        if (State.OpenTransfer is not null && !await TryFinishOpenTransferAsync())
+        {
+            return Errors.TransferInProgress();
+        }
+
+        if (mustExist && Visible(caller) is { } hidden)
+        {
+            return hidden;
+        }
+
+        var key = options.IdempotencyKey is { } k ? new IdempotencyRecord(k, Fingerprint.Of(command, new { caller, arguments }), null, Now) : null;
+        if (key is not null && store.State.FindKey(key.Key) is { } seen)
+        {
+            return seen.Fingerprint == key.Fingerprint
+                ? new Outcome<ContractResult>(seen.Result, null, Replayed: true)
+                : Errors.IdempotencyKeyReused();
+        }
+
+        if (options.ExpectedVersion is { } expected && expected != State.Version)
+        {
+            return Errors.VersionMismatch(State.Version);
+        }
+
+        if (decide() is { } rejected)
+        {
+            return rejected;
+        }
+
+        var result = new ContractResult(contract.ToView(), createdId?.Invoke());
+        if (State.OpenTransfer is null)
+        {
+            if (key is not null)
+            {
+                store.State.RememberKey(key with { Result = result });
+            }
+
+            await SaveWithReminderAsync();
+            await AfterChangeAsync();
+            return Outcome<ContractResult>.Ok(result);
+        }
+
+        store.State.PendingKey = key;
+        await SaveAsync();
+        return await RunOpenTransferAsync();
+    }
+}

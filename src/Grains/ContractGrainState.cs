@@ -1,0 +1,38 @@
+using Milestones.Domain;
+
+namespace Milestones;
+
+/// <summary>What a contract grain stores in one row: the contract and the bookkeeping written atomically with it.</summary>
+[GenerateSerializer, Alias("ms.ContractGrainState")]
+public sealed class ContractGrainState
+{
+    /// <summary>
+    /// How many idempotency keys a contract remembers. The oldest is forgotten first. A retry older than that
+    /// runs as a new command, and the state machine refuses what was already done (a milestone is funded
+    /// once), so money still cannot move twice; only the response differs.
+    /// </summary>
+    public const int MaxIdempotencyKeys = 64;
+
+    [Id(0)] public ContractState Contract { get; set; } = new();
+    [Id(1)] public List<IdempotencyRecord> Keys { get; set; } = [];
+
+    /// <summary>The key of the command whose transfer is still open; recorded when the transfer completes.</summary>
+    [Id(2)] public IdempotencyRecord? PendingKey { get; set; }
+
+    /// <summary>The status the users' "My Jobs" indexes last confirmed; behind <see cref="ContractState.Status"/> means a resync is due.</summary>
+    [Id(3)] public ContractStatus? IndexedStatus { get; set; }
+
+    /// <summary>The auto-release time the durable reminder was last registered for.</summary>
+    [Id(4)] public DateTimeOffset? ReminderDueAt { get; set; }
+
+    public IdempotencyRecord? FindKey(string key) => Keys.Find(k => k.Key == key);
+
+    public void RememberKey(IdempotencyRecord record)
+    {
+        Keys.Add(record);
+        if (Keys.Count > MaxIdempotencyKeys)
+        {
+            Keys.RemoveAt(0);
+        }
+    }
+}

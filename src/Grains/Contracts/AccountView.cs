@@ -1,0 +1,29 @@
+using Milestones.Domain;
+
+namespace Milestones.Contracts;
+
+[GenerateSerializer, Immutable, Alias("ms.HoldView")]
+public sealed record HoldView(
+    [property: Id(0)] string ContractId,
+    [property: Id(1)] string MilestoneId,
+    [property: Id(2)] long Amount,
+    [property: Id(3)] DateTimeOffset At);
+
+[GenerateSerializer, Immutable, Alias("ms.BalanceView")]
+public sealed record BalanceView(
+    [property: Id(0)] string Currency,
+    [property: Id(1)] long Available,
+    [property: Id(2)] long Held,
+    [property: Id(3)] IReadOnlyList<HoldView> Holds);
+
+[GenerateSerializer, Immutable, Alias("ms.AccountView")]
+public sealed record AccountView([property: Id(0)] string UserId, [property: Id(1)] IReadOnlyList<BalanceView> Balances);
+
+[GenerateSerializer, Immutable, Alias("ms.TransferPage")]
+public sealed record TransferPage([property: Id(0)] IReadOnlyList<LedgerEntry> Entries, [property: Id(1)] long? NextAfter);
+
+[GenerateSerializer, Immutable, Alias("ms.Deposit")]
+public sealed record Deposit(
+    [property: Id(0)] long Amount,
+    [property: Id(1)] string Currency,
+    [property: Id(2)] string Reference);

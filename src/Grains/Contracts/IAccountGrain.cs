@@ -1,0 +1,20 @@
+using Milestones.Domain;
+
+namespace Milestones.Contracts;
+
+/// <summary>
+/// One user's escrow account, keyed <c>usr_{userId}</c>. Applies transfers idempotently by transfer id.
+/// The transfer methods are for contract grains only; the API never exposes them.
+/// </summary>
+[Alias("ms.IAccountGrain")]
+public interface IAccountGrain : IGrainWithStringKey
+{
+    [Alias("Deposit")] Task<Outcome<AccountView>> DepositAsync(Caller caller, Deposit deposit);
+    [Alias("Get")] Task<Outcome<AccountView>> GetAsync(Caller caller);
+    [Alias("GetTransfers")] Task<Outcome<TransferPage>> GetTransfersAsync(Caller caller, long after, int limit);
+
+    [Alias("Apply")] Task<TransferResult> ApplyAsync(TransferOrder order);
+    [Alias("Settle")] Task SettleAsync(string transferId);
+    [Alias("HasApplied")] Task<bool> HasAppliedAsync(string transferId);
+    [Alias("Report")] Task<AccountReport> ReportAsync();
+}

@@ -1,0 +1,23 @@
+using Milestones.Domain;
+
+namespace Milestones.Contracts;
+
+/// <summary>Checks the money invariant over every account (platform only).</summary>
+[Alias("ms.ILedgerGrain")]
+public interface ILedgerGrain : IGrainWithStringKey
+{
+    [Alias("Verify")] Task<Outcome<LedgerReport>> VerifyAsync(Caller caller);
+}
+
+/// <summary>
+/// One of a fixed number of registries of account ids. An account registers once, before it first holds
+/// money, so the ledger check can visit every account without any per-transfer call to a shared grain.
+/// </summary>
+[Alias("ms.IAccountRegistryGrain")]
+public interface IAccountRegistryGrain : IGrainWithIntegerKey
+{
+    public const int Shards = 16;
+
+    [Alias("Register")] Task RegisterAsync(string userId);
+    [Alias("List")] Task<IReadOnlyList<string>> ListAsync();
+}

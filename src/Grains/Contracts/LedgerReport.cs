@@ -1,0 +1,44 @@
+namespace Milestones.Contracts;
+
+/// <summary>One account's totals for one currency, as the ledger check reads them.</summary>
+[GenerateSerializer, Immutable, Alias("ms.AccountTotals")]
+public sealed record AccountTotals(
+    [property: Id(0)] string Currency,
+    [property: Id(1)] long Available,
+    [property: Id(2)] long Held,
+    [property: Id(3)] long Deposited,
+    [property: Id(4)] long PaidOut);
+
+/// <summary>Money captured from a hold on its way to <see cref="Destination"/>.</summary>
+[GenerateSerializer, Immutable, Alias("ms.InTransitTransfer")]
+public sealed record InTransitTransfer(
+    [property: Id(0)] string TransferId,
+    [property: Id(1)] string Destination,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] long Amount);
+
+[GenerateSerializer, Immutable, Alias("ms.AccountReport")]
+public sealed record AccountReport(
+    [property: Id(0)] IReadOnlyList<AccountTotals> Totals,
+    [property: Id(1)] IReadOnlyList<InTransitTransfer> InTransit);
+
+/// <summary>Per currency: the money in all accounts (available + held + in transit) against deposits minus payouts.</summary>
+[GenerateSerializer, Immutable, Alias("ms.LedgerCurrencyReport")]
+public sealed record LedgerCurrencyReport(
+    [property: Id(0)] string Currency,
+    [property: Id(1)] long Deposited,
+    [property: Id(2)] long PaidOut,
+    [property: Id(3)] long Available,
+    [property: Id(4)] long Held,
+    [property: Id(5)] long InTransit)
+{
+    public bool Balanced => checked(Available + Held + InTransit) == checked(Deposited - PaidOut);
+}
+
+[GenerateSerializer, Immutable, Alias("ms.LedgerReport")]
+public sealed record LedgerReport(
+    [property: Id(0)] int Accounts,
+    [property: Id(1)] IReadOnlyList<LedgerCurrencyReport> Currencies)
+{
+    public bool Ok => Currencies.All(c => c.Balanced);
+}

@@ -1,0 +1,105 @@
+namespace Milestones.Domain;
+
+/// <summary>
+/// The rules of one escrow account. Transfers are applied at most once by id: applying an id again returns
+/// the first outcome and changes nothing. A refused transfer is not recorded, because it changed nothing.
+/// </summary>
+public sealed class Account(AccountState state)
+{
+    private readonly Dictionary<string, LedgerEntry> byId = state.Entries.ToDictionary(e => e.Order.TransferId);
+
+    public AccountState State => state;
+
+    public bool HasApplied(string transferId) => byId.ContainsKey(transferId);
+
+    public TransferResult Apply(TransferOrder order, DateTimeOffset now)
+    {
+        if (byId.TryGetValue(order.TransferId, out var first))
+        {
+            return first.Order == order
+                ? new TransferResult(first, Replayed: true, null)
+                : new TransferResult(null, false, order.Kind == TransferKind.Deposit
+                    ? Errors.DepositReferenceConflict(order.TransferId)
+                    : Errors.TransferIdConflict(order.TransferId));
+        }
+
+        if (order.Amount.Amount <= 0)
+        {
+            return new TransferResult(null, false, Errors.Invalid("invalid_amount", "amount", "A transfer moves a positive amount."));
+        }
+
+        var error = Check(order, state.Balances.GetValueOrDefault(order.Amount.Currency) ?? new CurrencyBalance());
+        if (error is not null)
+        {
+            return new TransferResult(null, false, error);
+        }
+
+        var balance = Balance(order.Amount.Currency);
+        Move(order, balance, now);
+        var entry = new LedgerEntry(state.Entries.Count + 1, order, now, balance.Available, balance.Held);
+        state.Entries.Add(entry);
+        byId.Add(order.TransferId, entry);
+        return new TransferResult(entry, Replayed: false, null);
+    }
+
+    /// <summary>The other account has credited a capture: it is no longer in transit. Idempotent.</summary>
+    public bool Settle(string transferId) => state.InTransit.Remove(transferId);
+
+    /// <summary>Money captured from this account's holds and not yet confirmed as credited elsewhere.</summary>
+    public long InTransit(string currency) =>
+        state.InTransit.Values.Where(o => o.Amount.Currency == currency).Sum(o => o.Amount.Amount);
+
+    private Error? Check(TransferOrder order, CurrencyBalance balance) => order.Kind switch
+    {
+        TransferKind.Hold when state.Holds.ContainsKey(order.HoldKey) => Errors.TransferIdConflict(order.TransferId),
+        TransferKind.Hold when balance.Available < order.Amount.Amount => Errors.InsufficientFunds(balance.Available, order.Amount.Amount),
+        TransferKind.Capture or TransferKind.Refund when !HoldMatches(order) => Errors.HoldNotFound(order.HoldKey),
+        _ => null,
+    };
+
+    private bool HoldMatches(TransferOrder order) =>
+        state.Holds.TryGetValue(order.HoldKey, out var hold) && hold.Amount == order.Amount;
+
+    private void Move(TransferOrder order, CurrencyBalance balance, DateTimeOffset now)
+    {
+        var amount = order.Amount.Amount;
+        switch (order.Kind)
+        {
+            case TransferKind.Deposit:
+                balance.Available += amount;
+                balance.Deposited += amount;
+                break;
+            case TransferKind.Hold:
+                balance.Available -= amount;
+                balance.Held += amount;
+                state.Holds.Add(order.HoldKey, new Hold { ContractId = order.ContractId!, MilestoneId = order.MilestoneId!, Amount = order.Amount, At = now });
+                break;
+            case TransferKind.Capture:
+                state.Holds.Remove(order.HoldKey);
+                balance.Held -= amount;
+                state.InTransit.Add(order.TransferId, order);
+                break;
+            case TransferKind.Credit:
+                balance.Available += amount;
+                break;
+            case TransferKind.Refund:
+                state.Holds.Remove(order.HoldKey);
+                balance.Held -= amount;
+                balance.Available += amount;
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown transfer kind {order.Kind}.");
+        }
+    }
+
+    private CurrencyBalance Balance(string currency)
+    {
+        if (!state.Balances.TryGetValue(currency, out var balance))
+        {
+            balance = new CurrencyBalance();
+            state.Balances.Add(currency, balance);
+        }
+
+        return balance;
+    }
+}

@@ -1,0 +1,207 @@
+using Milestones.Contracts;
+
+namespace Milestones.Domain;
+
+// Work and money: fund, submit, approve, request changes, auto-release, end; and the outcome of a transfer.
+public sealed partial class Contract
+{
+    /// <summary>Decides to fund a milestone: saves a <see cref="TransferIntent"/>; the milestone is Funded once the hold is applied.</summary>
+    public Error? Fund(Caller caller, string milestoneId)
+    {
+        MilestoneState milestone = null!;
+        var error = Authorize(caller, "fund milestones", PartyRole.Client)
+            ?? RequireStatus(ContractCommand.Fund)
+            ?? Milestone(milestoneId, MilestoneCommand.Fund, out milestone);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var blocking = state.Milestones.TakeWhile(m => m != milestone).FirstOrDefault(m => m.Status != MilestoneStatus.Released);
+        if (blocking is not null)
+        {
+            return Errors.OutOfOrder(milestone.Id, blocking.Id);
+        }
+
+        return Intend(TransferPurpose.Fund, milestone, caller.Actor, null);
+    }
+
+    public Error? Submit(Caller caller, SubmitWork command, DateTimeOffset now)
+    {
+        MilestoneState milestone = null!;
+        var error = Authorize(caller, "submit work", PartyRole.Freelancer)
+            ?? RequireStatus(ContractCommand.Submit)
+            ?? Validate.Text(command.Message, "message", Validate.MaxMessageLength)
+            ?? Validate.Links(command.Links)
+            ?? Milestone(command.MilestoneId, MilestoneCommand.Submit, out milestone);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        milestone.Status = MilestoneStatus.Submitted;
+        milestone.SubmittedAt = now;
+        milestone.AutoReleaseAt = now + rules.ReviewPeriod;
+        milestone.SubmissionMessage = command.Message;
+        milestone.SubmissionLinks = [.. command.Links ?? []];
+        Record(now, caller.Actor, "milestone.submitted", command.Message,
+            ("milestoneId", milestone.Id), ("autoReleaseAt", milestone.AutoReleaseAt.Value.ToString("O")));
+        return null;
+    }
+
+    public Error? Approve(Caller caller, string milestoneId)
+    {
+        MilestoneState milestone = null!;
+        var error = Authorize(caller, "approve work", PartyRole.Client)
+            ?? RequireStatus(ContractCommand.Approve)
+            ?? Milestone(milestoneId, MilestoneCommand.Approve, out milestone);
+        return error ?? Intend(TransferPurpose.Approve, milestone, caller.Actor, null);
+    }
+
+    public Error? RequestChanges(Caller caller, RequestChanges command, DateTimeOffset now)
+    {
+        MilestoneState milestone = null!;
+        var error = Authorize(caller, "request changes", PartyRole.Client)
+            ?? RequireStatus(ContractCommand.RequestChanges)
+            ?? Validate.Text(command.Message, "message", Validate.MaxMessageLength)
+            ?? Milestone(command.MilestoneId, MilestoneCommand.RequestChanges, out milestone);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        milestone.Status = MilestoneStatus.Funded;
+        milestone.AutoReleaseAt = null;
+        Record(now, caller.Actor, "milestone.changes_requested", command.Message, ("milestoneId", milestone.Id));
+        return null;
+    }
+
+    /// <summary>The submitted milestone whose review period has ended, if any: the auto-release timer's question.</summary>
+    public MilestoneState? DueForAutoRelease(DateTimeOffset now) =>
+        state.Status == ContractStatus.Active
+            ? state.Milestones.Find(m => m.Status == MilestoneStatus.Submitted && m.AutoReleaseAt <= now)
+            : null;
+
+    /// <summary>The time the auto-release timer must fire next, or null when no milestone is under review.</summary>
+    public DateTimeOffset? NextAutoReleaseAt =>
+        state.Status == ContractStatus.Active
+            ? state.Milestones.Find(m => m.Status == MilestoneStatus.Submitted)?.AutoReleaseAt
+            : null;
+
+    public Error? AutoRelease(DateTimeOffset now)
+    {
+        var milestone = DueForAutoRelease(now);
+        return milestone is null
+            ? Errors.Invalid("nothing_due", "milestoneId", "No submitted milestone has reached its auto-release time.")
+            : Intend(TransferPurpose.AutoRelease, milestone, "system", null);
+    }
+
+    /// <summary>Ends an active contract early: the held milestone is refunded (or released, if the client or platform chooses), Pending ones cancelled.</summary>
+    public Error? End(Caller caller, EndContract command, DateTimeOffset now)
+    {
+        var error = Authorize(caller, "end the contract", PartyRole.Client, PartyRole.Freelancer, PartyRole.Platform)
+            ?? (command.HeldFunds == HeldFunds.Release && RoleOf(caller) == PartyRole.Freelancer
+                ? Errors.RoleNotAllowed(PartyRole.Freelancer, "choose to release held funds")
+                : null)
+            ?? (Enum.IsDefined(command.HeldFunds) ? null : Errors.Invalid("invalid_held_funds", "heldFunds", "heldFunds must be refund or release."))
+            ?? RequireStatus(ContractCommand.End)
+            ?? Validate.Text(command.Message, "message", Validate.MaxMessageLength, required: false);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var held = state.Milestones.Find(m => m.Status.HoldsFunds());
+        if (held is not null)
+        {
+            var purpose = command.HeldFunds == HeldFunds.Release ? TransferPurpose.EndRelease : TransferPurpose.EndRefund;
+            return Intend(purpose, held, caller.Actor, command.Message);
+        }
+
+        Close(now, caller.Actor, command.Message);
+        return null;
+    }
+
+    /// <summary>Records the outcome of the open transfer once every account involved has applied it.</summary>
+    public void TransferApplied(DateTimeOffset now)
+    {
+        var intent = state.OpenTransfer ?? throw new InvalidOperationException("No transfer is open.");
+        var milestone = FindMilestone(intent.MilestoneId) ?? throw new InvalidOperationException($"Milestone {intent.MilestoneId} vanished.");
+        state.OpenTransfer = null;
+        switch (intent.Purpose)
+        {
+            case TransferPurpose.Fund:
+                milestone.Status = MilestoneStatus.Funded;
+                milestone.FundedAt = now;
+                state.Funded += intent.Amount;
+                Record(now, intent.Actor, "milestone.funded", null, ("milestoneId", milestone.Id), ("amount", Str(intent.Amount)));
+                break;
+            case TransferPurpose.EndRefund:
+                milestone.Status = MilestoneStatus.Refunded;
+                milestone.RefundedAt = now;
+                milestone.AutoReleaseAt = null;
+                state.Refunded += intent.Amount;
+                Record(now, intent.Actor, "milestone.refunded", intent.Message, ("milestoneId", milestone.Id), ("amount", Str(intent.Amount)));
+                Close(now, intent.Actor, intent.Message);
+                break;
+            default:
+                milestone.Status = MilestoneStatus.Released;
+                milestone.ReleasedAt = now;
+                milestone.AutoReleaseAt = null;
+                state.Released += intent.Amount;
+                Record(now, intent.Actor, "milestone.released", intent.Message, ("milestoneId", milestone.Id),
+                    ("amount", Str(intent.Amount)), ("reason", intent.Purpose.ToString().ToLowerInvariant()));
+                if (intent.Purpose == TransferPurpose.EndRelease)
+                {
+                    Close(now, intent.Actor, intent.Message);
+                }
+                else if (state.Milestones.All(m => m.Status == MilestoneStatus.Released))
+                {
+                    state.Status = ContractStatus.Completed;
+                    Record(now, "system", "contract.completed", null, ("released", Str(state.Released)));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The account refused the transfer (only a hold can be refused: insufficient funds); nothing changed.</summary>
+    public void TransferRejected() => state.OpenTransfer = null;
+
+    private Error? Intend(TransferPurpose purpose, MilestoneState milestone, string actor, string? message)
+    {
+        if (state.OpenTransfer is not null)
+        {
+            return Errors.TransferInProgress();
+        }
+
+        state.OpenTransfer = new TransferIntent(
+            TransferIntent.IdFor(state.Id, milestone.Id, purpose), purpose, milestone.Id, milestone.Amount, actor, message);
+        return null;
+    }
+
+    private void Close(DateTimeOffset now, string actor, string? message)
+    {
+        foreach (var m in state.Milestones.Where(m => m.Status == MilestoneStatus.Pending))
+        {
+            m.Status = MilestoneStatus.Cancelled;
+            Record(now, actor, "milestone.cancelled", null, ("milestoneId", m.Id));
+        }
+
+        state.Status = ContractStatus.Ended;
+        Record(now, actor, "contract.ended", message);
+    }
+
+    private Error? Milestone(string? id, MilestoneCommand command, out MilestoneState milestone)
+    {
+        milestone = FindMilestone(id ?? "")!;
+        if (milestone is null)
+        {
+            return Errors.MilestoneNotFound(id ?? "");
+        }
+
+        return Transitions.Next(milestone.Status, command) is null
+            ? Errors.WrongMilestoneState(milestone.Id, milestone.Status, command)
+            : null;
+    }
+}

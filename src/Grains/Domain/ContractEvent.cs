@@ -1,0 +1,11 @@
+namespace Milestones.Domain;
+
+/// <summary>One line of a contract's event log: who did what, when, with the message if any.</summary>
+[GenerateSerializer, Immutable, Alias("ms.ContractEvent")]
+public sealed record ContractEvent(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string Actor,
+    [property: Id(3)] string Type,
+    [property: Id(4)] IReadOnlyDictionary<string, string> Data,
+    [property: Id(5)] string? Message);

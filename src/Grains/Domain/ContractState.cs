@@ -1,0 +1,30 @@
+namespace Milestones.Domain;
+
+/// <summary>The stored state of one contract. Behaviour lives in <see cref="Contract"/>.</summary>
+[GenerateSerializer, Alias("ms.ContractState")]
+public sealed class ContractState
+{
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public bool Exists { get; set; }
+    [Id(2)] public string Title { get; set; } = "";
+    [Id(3)] public string ClientId { get; set; } = "";
+    [Id(4)] public string FreelancerId { get; set; } = "";
+    [Id(5)] public string Currency { get; set; } = "";
+    [Id(6)] public ContractStatus Status { get; set; }
+    [Id(7)] public int TermsVersion { get; set; }
+    [Id(8)] public bool ClientAccepted { get; set; }
+    [Id(9)] public bool FreelancerAccepted { get; set; }
+    [Id(10)] public List<MilestoneState> Milestones { get; set; } = [];
+    [Id(11)] public int NextMilestoneNumber { get; set; } = 1;
+    [Id(12)] public List<ChangeRequestState> ChangeRequests { get; set; } = [];
+    [Id(13)] public List<ContractEvent> Events { get; set; } = [];
+    [Id(14)] public TransferIntent? OpenTransfer { get; set; }
+
+    /// <summary>Bumped by every visible change; the API's ETag.</summary>
+    [Id(15)] public long Version { get; set; }
+    [Id(16)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(17)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(18)] public long Funded { get; set; }
+    [Id(19)] public long Released { get; set; }
+    [Id(20)] public long Refunded { get; set; }
+}

@@ -1,0 +1,10 @@
+namespace Milestones.Domain;
+
+/// <summary>One applied transfer on an account, with the balances it left behind.</summary>
+[GenerateSerializer, Immutable, Alias("ms.LedgerEntry")]
+public sealed record LedgerEntry(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] TransferOrder Order,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] long AvailableAfter,
+    [property: Id(4)] long HeldAfter);

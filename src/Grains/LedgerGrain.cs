@@ -1,0 +1,58 @@
+using Milestones.Contracts;
+using Milestones.Domain;
+
+namespace Milestones;
+
+/// <summary>
+/// The ledger check: reads every registered account (in bounded parallel batches) and sums per currency.
+/// Money captured but not yet confirmed as credited is counted once: as in transit when the destination
+/// has not applied it yet, otherwise in the destination's balance.
+/// </summary>
+internal sealed class LedgerGrain : Grain, ILedgerGrain
+{
+    private const int Parallelism = 256;
+
+    public async Task<Outcome<LedgerReport>> VerifyAsync(Caller caller)
+    {
+        if (!caller.IsPlatform)
+        {
+            return Errors.RoleNotAllowed(PartyRole.Stranger, "verify the ledger; the platform does");
+        }
+
+        var shards = await Task.WhenAll(Enumerable.Range(0, IAccountRegistryGrain.Shards)
+            .Select(i => GrainFactory.GetGrain<IAccountRegistryGrain>(i).ListAsync()));
+        var users = shards.SelectMany(s => s).ToList();
+
+        var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        long[] Sum(string currency) => sums.TryGetValue(currency, out var s) ? s : sums[currency] = new long[5];
+
+        foreach (var batch in users.Chunk(Parallelism))
+        {
+            var reports = await Task.WhenAll(batch.Select(u => GrainFactory.Account(u).ReportAsync()));
+            foreach (var report in reports)
+            {
+                foreach (var t in report.Totals)
+                {
+                    var s = Sum(t.Currency);
+                    s[0] += t.Deposited;
+                    s[1] += t.PaidOut;
+                    s[2] += t.Available;
+                    s[3] += t.Held;
+                }
+
+                foreach (var transfer in report.InTransit)
+                {
+                    if (!await GrainFactory.Account(transfer.Destination).HasAppliedAsync(transfer.TransferId))
+                    {
+                        Sum(transfer.Currency)[4] += transfer.Amount;
+                    }
+                }
+            }
+        }
+
+        var currencies = sums.OrderBy(s => s.Key, StringComparer.Ordinal)
+            .Select(s => new LedgerCurrencyReport(s.Key, s.Value[0], s.Value[1], s.Value[2], s.Value[3], s.Value[4]))
+            .ToList();
+        return Outcome<LedgerReport>.Ok(new LedgerReport(users.Count, currencies));
+    }
+}

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Hosting;
+using Milestones.Silo;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddMilestonesSilo();
+await builder.Build().RunAsync();

@@ -1,0 +1,29 @@
+using Milestones.Domain;
+
+namespace Milestones.Tests.Grains;
+
+internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFilter
+{
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        var order = context.InterfaceMethod.Name == "ApplyAsync" && context.Request.GetArgumentCount() == 1
+            ? context.Request.GetArgument(0) as TransferOrder
+            : null;
+        if (order is not null && probe.TryTrip(order, afterApplying: false))
+        {
+            throw new InjectedFaultException($"Injected fault before {order.TransferId}");
+        }
+
+        await context.Invoke();
+
+        if (order is not null && probe.TryTrip(order, afterApplying: true))
+        {
+            throw new InjectedFaultException($"Injected fault after {order.TransferId} was applied");
+        }
+
+        if (context.InterfaceMethod.Name == nameof(IRemindable.ReceiveReminder))
+        {
+            probe.OnReminderHandled(context.TargetId.Key.ToString()!);
+        }
+    }
+}

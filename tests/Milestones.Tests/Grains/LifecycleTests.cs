@@ -1,0 +1,109 @@
+using Milestones.Contracts;
+using Milestones.Domain;
+
+namespace Milestones.Tests.Grains;
+
+public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
+{
+    [Fact]
+    public async Task WholeContract_FromOfferToCompletion_MovesEveryCentOnce()
+    {
+        await DepositAsync(Client, 10_000);
+        var grain = await CreateActiveAsync(2_500, 5_000, 2_500);
+
+        foreach (var id in new[] { "m1", "m2", "m3" })
+        {
+            Ok(await grain.FundMilestoneAsync(Client, id, CommandOptions.None));
+            Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork(id, "Done", ["https://example.com/pr/1"]), CommandOptions.None));
+            Ok(await grain.ApproveMilestoneAsync(Client, id, CommandOptions.None));
+        }
+
+        var view = await ViewAsync(grain);
+        Assert.Equal(ContractStatus.Completed, view.Status);
+        Assert.All(view.Milestones, m => Assert.Equal(MilestoneStatus.Released, m.Status));
+        Assert.Equal((10_000, 10_000, 0), (view.Funded, view.Released, view.Refunded));
+        Assert.Equal(new BalanceView(Usd, 0, 0, []), await BalanceAsync(Client) with { Holds = [] });
+        Assert.Equal(10_000, (await BalanceAsync(Freelancer)).Available);
+
+        var events = Ok(await grain.GetEventsAsync(Freelancer, 0, 100)).Events.Select(e => e.Type).ToList();
+        Assert.Equal("contract.created", events[0]);
+        Assert.Equal("contract.completed", events[^1]);
+        Assert.Equal(3, events.Count(e => e == "milestone.released"));
+    }
+
+    [Fact]
+    public async Task MyJobs_ListsTheContractForBothParties_WithItsStatus()
+    {
+        var grain = await CreateActiveAsync(1_000);
+        var id = grain.GetPrimaryKeyString();
+
+        var asClient = await Grains.UserContracts(Client.UserId).ListAsync(PartyRole.Client, null, 10, null);
+        var asFreelancer = await Grains.UserContracts(Freelancer.UserId).ListAsync(null, ContractStatus.Active, 10, null);
+
+        Assert.Equal(id, Assert.Single(asClient.Items).ContractId);
+        Assert.Equal((id, PartyRole.Freelancer), (Assert.Single(asFreelancer.Items).ContractId, asFreelancer.Items[0].Role));
+        Assert.Empty((await Grains.UserContracts(Freelancer.UserId).ListAsync(PartyRole.Client, null, 10, null)).Items);
+    }
+
+    [Fact]
+    public async Task Stranger_SeesNoContract_AndCannotAct()
+    {
+        var grain = await CreateActiveAsync(1_000);
+        var stranger = new Caller("someone-else");
+
+        Rejected(await grain.GetAsync(stranger), "contract_not_found");
+        Rejected(await grain.FundMilestoneAsync(stranger, "m1", CommandOptions.None), "contract_not_found");
+        Rejected(await Grains.Account(Client.UserId).GetAsync(stranger), "account_not_found");
+    }
+
+    [Fact]
+    public async Task Fund_WithInsufficientFunds_ChangesNothing()
+    {
+        await DepositAsync(Client, 999);
+        var grain = await CreateActiveAsync(1_000);
+        var before = await ViewAsync(grain);
+
+        Rejected(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None), "insufficient_funds");
+
+        Assert.Equal(before, await ViewAsync(grain), ContractViewComparer.Instance);
+        Assert.Equal((999, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+    }
+
+    [Fact]
+    public async Task StaleIfMatch_IsRejected_AndChangesNothing()
+    {
+        var grain = await CreateActiveAsync(1_000, 2_000);
+        var version = (await ViewAsync(grain)).Version;
+        Ok(await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 2_500), new CommandOptions(ExpectedVersion: version)));
+
+        Rejected(await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 3_000), new CommandOptions(ExpectedVersion: version)),
+            "version_mismatch");
+        Assert.Equal(2_500, (await ViewAsync(grain)).Milestones[1].Amount);
+    }
+
+    [Fact]
+    public async Task EndingEarly_RefundsTheHold_AndCancelsPendingMilestones()
+    {
+        await DepositAsync(Client, 3_000);
+        var grain = await CreateActiveAsync(1_000, 2_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+
+        var view = Ok(await grain.EndAsync(Freelancer, new EndContract(HeldFunds.Refund, "Cannot continue"), CommandOptions.None)).Contract;
+
+        Assert.Equal(ContractStatus.Ended, view.Status);
+        Assert.Equal([MilestoneStatus.Refunded, MilestoneStatus.Cancelled], view.Milestones.Select(m => m.Status));
+        Assert.Equal((3_000, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+    }
+
+    [Fact]
+    public async Task Deposit_IsIdempotentByProviderReference()
+    {
+        await DepositAsync(Client, 500, "pi_123");
+        await DepositAsync(Client, 500, "pi_123");
+        var conflict = await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(600, Usd, "pi_123"));
+
+        Rejected(conflict, "deposit_reference_conflict");
+        Assert.Equal(500, (await BalanceAsync(Client)).Available);
+        Rejected(await Grains.Account(Client.UserId).DepositAsync(Client, new Deposit(1, Usd, "self")), "role_not_allowed");
+    }
+}
