@@ -7,11 +7,6 @@ namespace Milestones;
 // The side effects of a saved decision: moving money between accounts, the auto-release reminder, "My Jobs".
 internal sealed partial class ContractGrain
 {
-    private const string AutoReleaseReminder = "auto-release";
-
-    /// <summary>How often a due reminder ticks again if a release attempt could not complete.</summary>
-    private static readonly TimeSpan ReminderRetryPeriod = TimeSpan.FromMinutes(5);
-
     /// <summary>Finishes a transfer a crash or a failed call left open. False if it is still open.</summary>
     private async Task<bool> TryFinishOpenTransferAsync()
     {
@@ -113,7 +108,7 @@ internal sealed partial class ContractGrain
         if (contract.NextAutoReleaseAt is { } due && due != store.State.ReminderDueAt)
         {
             var delay = due - Now;
-            await this.RegisterOrUpdateReminder(AutoReleaseReminder, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, ReminderRetryPeriod);
+            await this.RegisterOrUpdateReminder(AutoReleaseReminder.Name, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, AutoReleaseReminder.Period);
             store.State.ReminderDueAt = due;
         }
 
@@ -133,7 +128,7 @@ internal sealed partial class ContractGrain
 
     private async Task UnregisterReminderAsync()
     {
-        if (await this.GetReminder(AutoReleaseReminder) is { } reminder)
+        if (await this.GetReminder(AutoReleaseReminder.Name) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }

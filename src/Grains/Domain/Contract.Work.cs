@@ -90,6 +90,11 @@ public sealed partial class Contract
 
     public Error? AutoRelease(DateTimeOffset now)
     {
+        if (RequireStatus(ContractCommand.AutoRelease) is { } error)
+        {
+            return error;
+        }
+
         var milestone = DueForAutoRelease(now);
         return milestone is null
             ? Errors.Invalid("nothing_due", "milestoneId", "No submitted milestone has reached its auto-release time.")

@@ -114,8 +114,14 @@ public sealed partial class Contract(ContractState state, ContractRules rules)
         Status = MilestoneStatus.Pending,
     };
 
+    /// <summary>
+    /// The transition table, and no command while a money movement is open: until its outcome is recorded, the
+    /// milestone it moves must not change (a hold is exactly its amount) and the contract must not close.
+    /// </summary>
     private Error? RequireStatus(ContractCommand command) =>
-        Transitions.Allows(state.Status, command) ? null : Errors.WrongContractState(state.Status, command);
+        !Transitions.Allows(state.Status, command) ? Errors.WrongContractState(state.Status, command)
+        : state.OpenTransfer is not null ? Errors.TransferInProgress()
+        : null;
 
     /// <summary>Appends an event and bumps the version: every visible change goes through here.</summary>
     private void Record(DateTimeOffset now, string actor, string type, string? message, params (string Key, string Value)[] data)

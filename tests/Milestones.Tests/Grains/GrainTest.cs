@@ -10,6 +10,8 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
     protected const string Usd = "USD";
     protected static readonly Caller Platform = new("marketplace", IsPlatform: true);
 
+    protected static readonly TimeSpan ReviewPeriod = TimeSpan.FromDays(14);
+
     protected ClusterFixture Fixture => fixture;
     protected IGrainFactory Grains => fixture.Client;
     protected Caller Client { get; } = new("client-" + Guid.NewGuid().ToString("N")[..8]);
@@ -24,6 +26,25 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
         var report = await Grains.Ledger().VerifyAsync(Platform);
         Assert.True(report.Value!.Ok, string.Join("; ", report.Value.Currencies));
         Assert.All(report.Value.Currencies, c => Assert.Equal(0, c.InTransit));
+    }
+
+    /// <summary>
+    /// Moves the fake clock by <paramref name="first"/>, then on by one reminder period at a time, until the
+    /// grain has handled a reminder tick. Orleans' reminder service re-arms its timers asynchronously, so a
+    /// tick can need a later clock step to be delivered (a reminder may be late by its period). Bounded: fails
+    /// if no tick comes within ten periods.
+    /// </summary>
+    protected async Task AdvanceUntilReminderHandledAsync(IContractGrain grain, TimeSpan first)
+    {
+        var handled = fixture.Probe.ReminderHandled(grain.GetPrimaryKeyString());
+        fixture.Clock.Advance(first);
+        for (var step = 0; step < 10 && !handled.IsCompleted; step++)
+        {
+            await Task.WhenAny(handled, Task.Delay(TimeSpan.FromMilliseconds(250)));
+            fixture.Clock.Advance(AutoReleaseReminder.Period);
+        }
+
+        await handled.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     protected async Task DepositAsync(Caller user, long amount, string? reference = null)

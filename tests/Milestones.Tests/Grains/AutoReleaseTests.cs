@@ -1,0 +1,53 @@
+using Milestones.Contracts;
+using Milestones.Domain;
+
+namespace Milestones.Tests.Grains;
+
+public sealed class AutoReleaseTests(ClusterFixture fixture) : GrainTest(fixture)
+{
+    [Fact]
+    public async Task SubmittedWork_IsReleasedAfterFourteenDays_WithoutClientAction()
+    {
+        await DepositAsync(Client, 1_000);
+        var grain = await CreateActiveAsync(1_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        var submitted = Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None)).Contract.Milestones[0];
+        Assert.Equal(Fixture.Clock.GetUtcNow() + TimeSpan.FromDays(14), submitted.AutoReleaseAt);
+
+        Fixture.Clock.Advance(TimeSpan.FromDays(14) - TimeSpan.FromSeconds(1));
+        Assert.Equal(MilestoneStatus.Submitted, (await ViewAsync(grain)).Milestones[0].Status);
+
+        await AdvanceUntilReminderHandledAsync(grain, TimeSpan.FromSeconds(1));
+
+        var view = await ViewAsync(grain);
+        Assert.Equal(ContractStatus.Completed, view.Status);
+        Assert.Equal(MilestoneStatus.Released, view.Milestones[0].Status);
+        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        var release = Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "milestone.released");
+        Assert.Equal(("system", "autorelease"), (release.Actor, release.Data["reason"]));
+    }
+
+    [Fact]
+    public async Task RequestedChanges_StopTheClock_AndResubmissionStartsAFreshOne()
+    {
+        await DepositAsync(Client, 1_000);
+        var grain = await CreateActiveAsync(1_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Ok(await grain.RequestChangesAsync(Client, new RequestChanges("m1", "Fix the header"), CommandOptions.None));
+
+        Fixture.Clock.Advance(TimeSpan.FromDays(15));
+        var afterWaiting = (await ViewAsync(grain)).Milestones[0];
+        Assert.Equal((MilestoneStatus.Funded, (DateTimeOffset?)null), (afterWaiting.Status, afterWaiting.AutoReleaseAt));
+        Assert.Equal(0, (await BalanceAsync(Freelancer)).Available);
+
+        var resubmittedAt = Fixture.Clock.GetUtcNow();
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Fixed"), CommandOptions.None));
+        await AdvanceUntilReminderHandledAsync(grain, ReviewPeriod);
+
+        var milestone = (await ViewAsync(grain)).Milestones[0];
+        Assert.Equal(MilestoneStatus.Released, milestone.Status);
+        Assert.InRange(milestone.ReleasedAt!.Value, resubmittedAt + ReviewPeriod, resubmittedAt + ReviewPeriod + TimeSpan.FromMinutes(11));
+        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+    }
+}

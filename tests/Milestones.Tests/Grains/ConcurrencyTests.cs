@@ -1,0 +1,107 @@
+using Milestones.Contracts;
+using Milestones.Domain;
+
+namespace Milestones.Tests.Grains;
+
+public sealed class ConcurrencyTests(ClusterFixture fixture) : GrainTest(fixture)
+{
+    [Fact]
+    public async Task FiftyConcurrentFunds_OnOneMilestone_HoldTheAmountOnce()
+    {
+        await DepositAsync(Client, 100_000);
+        var grain = await CreateActiveAsync(1_000);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => grain.FundMilestoneAsync(Client, "m1", CommandOptions.None)));
+
+        Assert.Single(outcomes, o => o.Succeeded);
+        Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.Equal("milestone_not_fundable", o.Error!.Code));
+        var balance = await BalanceAsync(Client);
+        Assert.Equal((99_000, 1_000), (balance.Available, balance.Held));
+        Assert.Single(balance.Holds);
+    }
+
+    [Fact]
+    public async Task ConcurrentFunds_OfTwoContracts_CannotSpendTheSameMoneyTwice()
+    {
+        await DepositAsync(Client, 1_000);
+        var first = await CreateActiveAsync(1_000);
+        var second = await CreateActiveAsync(1_000);
+
+        var outcomes = await Task.WhenAll(
+            first.FundMilestoneAsync(Client, "m1", CommandOptions.None),
+            second.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+
+        Assert.Single(outcomes, o => o.Succeeded);
+        Assert.Equal("insufficient_funds", Assert.Single(outcomes, o => !o.Succeeded).Error!.Code);
+        var balance = await BalanceAsync(Client);
+        Assert.Equal((0, 1_000), (balance.Available, balance.Held));
+    }
+
+    [Fact]
+    public async Task ApproveRacingRequestChanges_ExactlyOneWins()
+    {
+        await DepositAsync(Client, 1_000);
+        var grain = await CreateActiveAsync(1_000, 2_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+
+        var outcomes = await Task.WhenAll(
+            grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None),
+            grain.RequestChangesAsync(Client, new RequestChanges("m1", "Please fix the footer"), CommandOptions.None));
+
+        Assert.Single(outcomes, o => o.Succeeded);
+        Assert.Equal("milestone_state_conflict", Assert.Single(outcomes, o => !o.Succeeded).Error!.Code);
+        var milestone = (await ViewAsync(grain)).Milestones[0];
+        var released = (await BalanceAsync(Freelancer)).Available;
+        Assert.True(
+            (milestone.Status == MilestoneStatus.Released && released == 1_000) || (milestone.Status == MilestoneStatus.Funded && released == 0),
+            $"{milestone.Status} with {released} released");
+    }
+
+    [Fact]
+    public async Task ApproveRacingTheAutoRelease_ReleasesExactlyOnce()
+    {
+        await DepositAsync(Client, 1_000);
+        var grain = await CreateActiveAsync(1_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Fixture.Clock.Advance(ReviewPeriod);
+
+        // The approval races a reminder tick delivered now, and any tick the reminder service delivers itself.
+        var approve = grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None);
+        await Tick(grain);
+        var approved = await approve;
+
+        Assert.True(approved.Succeeded || approved.Error!.Code == "milestone_state_conflict", approved.Error?.Code);
+        Assert.Equal(MilestoneStatus.Released, (await ViewAsync(grain)).Milestones[0].Status);
+        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "milestone.released");
+    }
+
+    [Fact]
+    public async Task ReminderTick_DeliveredTwiceOrLate_ReleasesOnce()
+    {
+        await DepositAsync(Client, 1_000);
+        var grain = await CreateActiveAsync(1_000, 500);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+
+        await Tick(grain);
+        Assert.Equal(MilestoneStatus.Submitted, (await ViewAsync(grain)).Milestones[0].Status);
+
+        Fixture.Clock.Advance(ReviewPeriod);
+        await Task.WhenAll(Tick(grain), Tick(grain));
+        await Tick(grain);
+
+        Assert.Equal(MilestoneStatus.Released, (await ViewAsync(grain)).Milestones[0].Status);
+        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "milestone.released");
+    }
+
+    /// <summary>Delivers a reminder tick directly, as the reminder service does (early, late or twice).</summary>
+    private Task Tick(IContractGrain grain)
+    {
+        var now = Fixture.Clock.GetUtcNow().UtcDateTime;
+        return grain.AsReference<IRemindable>().ReceiveReminder(AutoReleaseReminder.Name, new TickStatus(now, AutoReleaseReminder.Period, now));
+    }
+}
