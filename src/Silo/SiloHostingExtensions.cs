@@ -1,6 +1,10 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Milestones.Silo;
 
@@ -9,10 +13,41 @@ public static class SiloHostingExtensions
 {
     public static IHostApplicationBuilder AddMilestonesSilo(this IHostApplicationBuilder builder)
     {
+        var storage = StorageSettings.Resolve(builder.Configuration);
+        builder.Services.AddSingleton(storage);
         builder.Services.AddMilestonesServices();
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering()
-            .AddMilestonesStorage(builder.Configuration));
+        if (storage.MigrateOnStart)
+        {
+            // Hosted services start in registration order: the schema is in place before Orleans starts.
+            builder.Services.AddHostedService<SchemaMigrationService>();
+        }
+
+        var cluster = builder.Configuration.GetSection("Orleans");
+        builder.UseOrleans(silo =>
+        {
+            var siloPort = cluster.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
+            var gatewayPort = cluster.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
+            if (storage.Provider == StorageProvider.Postgres)
+            {
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = storage.Invariant;
+                    o.ConnectionString = storage.ConnectionString;
+                });
+                silo.ConfigureEndpoints(IPAddress.Parse(cluster["AdvertisedIP"] ?? "127.0.0.1"), siloPort, gatewayPort);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort);
+            }
+
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ServiceId = cluster["ServiceId"] ?? "milestones";
+                o.ClusterId = cluster["ClusterId"] ?? "milestones";
+            });
+            silo.AddMilestonesStorage(storage);
+        });
         return builder;
     }
 
@@ -27,12 +62,25 @@ public static class SiloHostingExtensions
         return services;
     }
 
-    /// <summary>Grain storage and reminders. In-memory until the durable stores land.</summary>
-    public static ISiloBuilder AddMilestonesStorage(this ISiloBuilder silo, IConfiguration configuration)
+    /// <summary>Grain storage and reminders on the configured store; state is written with Orleans' versioned binary serializer.</summary>
+    public static ISiloBuilder AddMilestonesStorage(this ISiloBuilder silo, StorageSettings storage)
     {
-        _ = configuration;
+        if (storage.Provider == StorageProvider.Memory)
+        {
+            return silo.AddMemoryGrainStorage(StorageNames.Grains).UseInMemoryReminderService();
+        }
+
         return silo
-            .AddMemoryGrainStorage(StorageNames.Grains)
-            .UseInMemoryReminderService();
+            .AddAdoNetGrainStorage(StorageNames.Grains, options => options.Configure<Serializer>((o, serializer) =>
+            {
+                o.Invariant = storage.Invariant;
+                o.ConnectionString = storage.ConnectionString;
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }))
+            .UseAdoNetReminderService(o =>
+            {
+                o.Invariant = storage.Invariant;
+                o.ConnectionString = storage.ConnectionString;
+            });
     }
 }

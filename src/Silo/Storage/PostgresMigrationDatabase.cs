@@ -50,8 +50,15 @@ internal sealed class PostgresMigrationDatabase : MigrationDatabase
             return;
         }
 
-        await using var command = Command(connection, null, $"SELECT pg_advisory_unlock({AdvisoryLockKey});");
-        await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await using var command = Command(connection, null, $"SELECT pg_advisory_unlock({AdvisoryLockKey});");
+            await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            // A broken session has already lost its advisory locks; keep the original error visible.
+        }
     }
 
     public override async Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>

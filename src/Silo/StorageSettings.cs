@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Configuration;
+using Milestones.Silo.Storage;
+using Npgsql;
+
+namespace Milestones.Silo;
+
+/// <summary>
+/// The storage configuration, resolved and checked once at start: <c>Storage:Provider</c>,
+/// <c>ConnectionStrings:Milestones</c>, <c>Storage:DataDirectory</c>, <c>Storage:MigrateOnStart</c>.
+/// </summary>
+public sealed record StorageSettings(StorageProvider Provider, string ConnectionString, bool MigrateOnStart)
+{
+    public const string ConnectionStringName = "Milestones";
+
+    public DatabaseKind? Database => Provider switch
+    {
+        StorageProvider.Postgres => DatabaseKind.Postgres,
+        StorageProvider.Sqlite => DatabaseKind.Sqlite,
+        _ => null,
+    };
+
+    /// <summary>The ADO.NET invariant Orleans knows the driver by (SQLite's is historical; Microsoft.Data.Sqlite serves it).</summary>
+    public string Invariant => Provider == StorageProvider.Postgres ? "Npgsql" : "System.Data.SQLite";
+
+    public static StorageSettings Resolve(IConfiguration configuration)
+    {
+        var name = configuration["Storage:Provider"];
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            name = nameof(StorageProvider.Sqlite);
+        }
+
+        if (!Enum.TryParse<StorageProvider>(name, ignoreCase: true, out var provider) || !Enum.IsDefined(provider))
+        {
+            throw new StartupException($"Storage:Provider '{name}' is not known; use Sqlite (default), Postgres or Memory.");
+        }
+
+        var migrate = !bool.TryParse(configuration["Storage:MigrateOnStart"], out var m) || m;
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        return provider switch
+        {
+            StorageProvider.Memory => new StorageSettings(provider, "", false),
+            StorageProvider.Sqlite => new StorageSettings(provider, SqliteConnectionString(configuration, connectionString), migrate),
+            _ => new StorageSettings(provider, PostgresConnectionString(connectionString), migrate),
+        };
+    }
+
+    private static string SqliteConnectionString(IConfiguration configuration, string? configured)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        var directory = configuration["Storage:DataDirectory"];
+        directory = Path.GetFullPath(string.IsNullOrWhiteSpace(directory) ? ".data" : directory);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"Storage:DataDirectory '{directory}' cannot be created: {ex.Message}", ex);
+        }
+
+        return $"Data Source={Path.Combine(directory, "milestones.db")}";
+    }
+
+    private static string PostgresConnectionString(string? configured)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            throw new StartupException(
+                "Storage:Provider is Postgres but ConnectionStrings:Milestones is not set " +
+                "(environment variable ConnectionStrings__Milestones).");
+        }
+
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(configured).ConnectionString;
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StartupException($"ConnectionStrings:Milestones is not a valid PostgreSQL connection string: {ex.Message}", ex);
+        }
+    }
+}
