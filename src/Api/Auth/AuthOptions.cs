@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Milestones.Api.Auth;
+
+/// <summary>JWT validation (<c>Auth</c> section). The signing key is required outside Development.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>Used only in Development when no key is configured. Never valid elsewhere.</summary>
+    public const string DevelopmentSigningKey = "milestones-development-signing-key-not-for-production-use";
+
+    [Required, MinLength(32, ErrorMessage = "Auth:SigningKey must be at least 32 characters.")]
+    public string SigningKey { get; set; } = "";
+
+    [Required]
+    public string Issuer { get; set; } = "milestones";
+
+    [Required]
+    public string Audience { get; set; } = "milestones-api";
+
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace Milestones.Api.Auth;
+
+/// <summary>
+/// <c>dotnet run --project src/Api -- token --user alice [--platform]</c>: prints a bearer token signed with the
+/// configured <c>Auth:SigningKey</c> (for operators and load tests).
+/// </summary>
+internal static class TokenCommand
+{
+    public static int Run(string[] args)
+    {
+        var user = Option(args, "--user");
+        if (string.IsNullOrWhiteSpace(user))
+        {
+            Console.Error.WriteLine("usage: token --user <id> [--platform]   (key from Auth:SigningKey, e.g. env Auth__SigningKey)");
+            return 2;
+        }
+
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args.Where(a => a != "--platform").ToArray()).Build();
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (string.IsNullOrEmpty(auth.SigningKey))
+        {
+            auth.SigningKey = AuthOptions.DevelopmentSigningKey;
+            Console.Error.WriteLine("Auth:SigningKey is not set: signing with the Development key.");
+        }
+
+        Console.WriteLine(new TokenIssuer(Options.Create(auth), TimeProvider.System).Issue(user, args.Contains("--platform")));
+        return 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

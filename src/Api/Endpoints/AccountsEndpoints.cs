@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Milestones.Api.Auth;
+using Milestones.Api.Http;
+using Milestones.Contracts;
+using Milestones.Domain;
+
+namespace Milestones.Api.Endpoints;
+
+/// <summary>Escrow accounts: balances and holds, statements, deposits (platform), the ledger check (platform).</summary>
+public static class AccountsEndpoints
+{
+    public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1").WithTags("Accounts");
+        group.MapGet("/accounts/{userId}", Get).WithName("GetAccount").WithSummary("Available and held per currency, holds per contract and milestone (own account, or platform).");
+        group.MapGet("/accounts/{userId}/transfers", Transfers).WithName("GetTransfers").WithSummary("The account's ledger lines, paged.");
+        group.MapPost("/accounts/{userId}/deposits", Deposit).WithName("RecordDeposit").WithSummary("Platform only: money captured by the payment provider; idempotent by reference.");
+        group.MapGet("/ledger/verify", Verify).WithName("VerifyLedger").WithSummary("Platform only: checks that all accounts hold exactly the money deposited.");
+        return group;
+    }
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> Get(string userId, HttpContext http, IGrainFactory grains)
+    {
+        var outcome = await grains.Account(userId).GetAsync(http.User.ToCaller());
+        return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
+    }
+
+    public static async Task<Results<Ok<TransferLinePage>, ProblemHttpResult>> Transfers(
+        string userId, HttpContext http, IGrainFactory grains, long? after, int? limit)
+    {
+        var outcome = await grains.Account(userId).GetTransfersAsync(http.User.ToCaller(), after ?? 0, limit ?? 100);
+        return outcome.Error is { } error
+            ? Problems.From(error)
+            : TypedResults.Ok(new TransferLinePage(outcome.Value!.Entries.Select(TransferLine.From).ToList(), outcome.Value.NextAfter));
+    }
+
+    public static async Task<Results<Created<AccountView>, Ok<AccountView>, ProblemHttpResult>> Deposit(
+        string userId, DepositRequest body, HttpContext http, IGrainFactory grains)
+    {
+        var require = new Require();
+        var deposit = new Deposit(require.Value(body.Amount, "amount"), require.Reference(body.Currency, "currency"), require.Reference(body.Reference, "reference"));
+        if (require.Problem() is { } missing)
+        {
+            return missing;
+        }
+
+        if (RequestHeaders.TryReadOptions(http.Request, out _) is { } invalid)
+        {
+            return Problems.From(invalid);
+        }
+
+        var outcome = await grains.Account(userId).DepositAsync(http.User.ToCaller(), deposit);
+        if (outcome.Error is { } error)
+        {
+            return Problems.From(error);
+        }
+
+        if (outcome.Replayed)
+        {
+            http.Response.Headers[RequestHeaders.Replayed] = "true";
+        }
+
+        return TypedResults.Created($"/v1/accounts/{userId}", outcome.Value!);
+    }
+
+    public static async Task<Results<Ok<LedgerReport>, ProblemHttpResult>> Verify(HttpContext http, IGrainFactory grains)
+    {
+        var outcome = await grains.Ledger().VerifyAsync(http.User.ToCaller());
+        return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Milestones.Api.Auth;
+using Milestones.Api.Http;
+using Milestones.Domain;
+
+namespace Milestones.Api.Endpoints;
+
+/// <summary>Development only: mint a token for any user. Outside Development the route does not exist.</summary>
+public static class DevEndpoints
+{
+    public static IEndpointRouteBuilder MapDevTokens(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/dev/tokens", Issue).AllowAnonymous().WithTags("Development").WithName("IssueDevToken")
+            .WithSummary("Development only: a bearer token for the given user (platform role optional).");
+        return routes;
+    }
+
+    public static Results<Ok<TokenResponse>, ProblemHttpResult> Issue(DevTokenRequest body, TokenIssuer issuer)
+    {
+        if (Validate.Text(body.UserId, "userId", Validate.MaxIdLength) is { } error)
+        {
+            return Problems.From(error);
+        }
+
+        return TypedResults.Ok(new TokenResponse(issuer.Issue(body.UserId!, body.Platform)));
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Milestones.Api.Auth;
+using Milestones.Api.Http;
+using Milestones.Contracts;
+using Milestones.Domain;
+
+namespace Milestones.Api.Endpoints;
+
+/// <summary>Milestones of a contract: edit the terms (add, edit, delete) and the work (fund, submit, approve, request changes).</summary>
+public static class MilestonesEndpoints
+{
+    public static RouteGroupBuilder MapMilestones(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/contracts/{id}/milestones").WithTags("Milestones");
+        group.MapPost("", Add).WithName("AddMilestone").WithSummary("Add a milestone (draft: either party; active: the client, after the locked ones).");
+        group.MapPatch("/{milestoneId}", Edit).WithName("EditMilestone").WithSummary("Edit a Pending milestone's description, due date, amount or position.");
+        group.MapDelete("/{milestoneId}", Delete).WithName("DeleteMilestone").WithSummary("Delete a Pending milestone.");
+        group.MapPost("/{milestoneId}/fund", Fund).WithName("FundMilestone").WithSummary("The client funds the milestone: its amount is held in escrow.");
+        group.MapPost("/{milestoneId}/submit", Submit).WithName("SubmitWork").WithSummary("The freelancer submits the work; the review clock starts.");
+        group.MapPost("/{milestoneId}/approve", Approve).WithName("ApproveMilestone").WithSummary("The client approves: the funds are released to the freelancer.");
+        group.MapPost("/{milestoneId}/request-changes", RequestChanges).WithName("RequestChanges").WithSummary("The client asks for changes: back to funded, the clock stops.");
+        return group;
+    }
+
+    public static async Task<Results<Created<MilestoneView>, ProblemHttpResult>> Add(string id, AddMilestoneRequest body, HttpContext http, IGrainFactory grains)
+    {
+        if (!ContractIds.IsValid(id))
+        {
+            return Problems.From(Errors.ContractNotFound());
+        }
+
+        var require = new Require();
+        var command = new AddMilestone(
+            require.Reference(body.Description, "description"), require.Value(body.DueDate, "dueDate"), require.Value(body.Amount, "amount"),
+            body.Position, body.Message);
+        if (require.Problem() is { } missing)
+        {
+            return missing;
+        }
+
+        var caller = http.User.ToCaller();
+        return await CommandResults.Create(http, o => grains.Contract(id).AddMilestoneAsync(caller, command, o),
+            r => ($"/v1/contracts/{id}", r.Contract.Milestones.Single(m => m.Id == r.CreatedId)));
+    }
+
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Edit(
+        string id, string milestoneId, EditMilestoneRequest body, HttpContext http) =>
+        ContractsEndpoints.Run(id, http, (grain, caller, o) => grain.EditMilestoneAsync(
+            caller, new EditMilestone(milestoneId, body.Description, body.DueDate, body.Amount, body.Position, body.Message), o));
+
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Delete(string id, string milestoneId, string? message, HttpContext http) =>
+        ContractsEndpoints.Run(id, http, (grain, caller, o) => grain.DeleteMilestoneAsync(caller, new DeleteMilestone(milestoneId, message), o));
+
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Fund(string id, string milestoneId, HttpContext http) =>
+        ContractsEndpoints.Run(id, http, (grain, caller, o) => grain.FundMilestoneAsync(caller, milestoneId, o));
+
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Submit(string id, string milestoneId, SubmitWorkRequest body, HttpContext http)
+    {
+        var require = new Require();
+        var message = require.Reference(body.Message, "message");
+        return require.Problem() is { } missing
+            ? Task.FromResult<Results<Ok<ContractView>, ProblemHttpResult>>(missing)
+            : ContractsEndpoints.Run(id, http, (grain, caller, o) => grain.SubmitWorkAsync(caller, new SubmitWork(milestoneId, message, body.Links), o));
+    }
+
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Approve(string id, string milestoneId, HttpContext http) =>
+        ContractsEndpoints.Run(id, http, (grain, caller, o) => grain.ApproveMilestoneAsync(caller, milestoneId, o));
+
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> RequestChanges(string id, string milestoneId, MessageRequest body, HttpContext http)
+    {
+        var require = new Require();
+        var message = require.Reference(body.Message, "message");
+        return require.Problem() is { } missing
+            ? Task.FromResult<Results<Ok<ContractView>, ProblemHttpResult>>(missing)
+            : ContractsEndpoints.Run(id, http, (grain, caller, o) => grain.RequestChangesAsync(caller, new RequestChanges(milestoneId, message), o));
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpLogging;
+using Milestones.Api.Auth;
+using Milestones.Api.Endpoints;
+using Prometheus;
+using Scalar.AspNetCore;
+
+namespace Milestones.Api.Hosting;
+
+/// <summary>The API's set-up: cluster, auth, JSON, errors, limits, docs, health, metrics; then the routes.</summary>
+public static class ApiHostingExtensions
+{
+    public static WebApplicationBuilder AddMilestonesApi(this WebApplicationBuilder builder)
+    {
+        builder.AddMilestonesCluster();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ProblemHandling.MaxRequestBodyBytes);
+        var services = builder.Services;
+        services.AddMilestonesAuth(builder.Environment);
+        services.AddMilestonesProblems();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        });
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Milestones API";
+            document.Info.Description = "Escrow for fixed-price milestone contracts. Errors are RFC 9457 problem details with a stable `code`.";
+            return Task.CompletedTask;
+        }));
+        services.AddRateLimiter(o =>
+        {
+            var permits = builder.Configuration.GetValue("RateLimit:PermitsPerSecond", 1000);
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetTokenBucketLimiter(
+                http.User.FindFirst("sub")?.Value ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = permits * 2,
+                    TokensPerPeriod = permits,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                }));
+        });
+        services.AddHttpLogging(o => o.LoggingFields =
+            HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration);
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication UseMilestonesApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseHttpLogging();
+        app.UseBodySizeLimit();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseHttpMetrics();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapMetrics().AllowAnonymous();
+
+        app.MapContracts();
+        app.MapMilestones();
+        app.MapChangeRequests();
+        app.MapAccounts();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapDevTokens();
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var address in app.Urls)
+            {
+                app.Logger.LogApiReference(address);
+            }
+        });
+        return app;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Milestones.Api.Http;
+
+namespace Milestones.Api.Hosting;
+
+/// <summary>Every error response is problem details with a stable <c>code</c>, including those the framework writes.</summary>
+public static class ProblemHandling
+{
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static IServiceCollection AddMilestonesProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            if (!problem.Extensions.ContainsKey("code"))
+            {
+                var code = CodeOf(problem.Status ?? StatusCodes.Status500InternalServerError);
+                problem.Extensions["code"] = code;
+                problem.Type = Problems.TypeOf(code);
+            }
+        });
+        services.AddExceptionHandler<BadRequestHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+
+    public static string CodeOf(int status) => status switch
+    {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        429 => "rate_limited",
+        503 => "unavailable",
+        _ => "internal_error",
+    };
+
+    /// <summary>A body larger than the limit is refused before it is read (Kestrel enforces it for chunked bodies too).</summary>
+    public static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        {
+            await WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The body may not exceed {MaxRequestBodyBytes} bytes.");
+            return;
+        }
+
+        await next(context);
+    });
+
+    private static async Task WriteAsync(HttpContext context, int status, string code, string detail)
+    {
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = "The request is invalid.", Detail = detail, Type = Problems.TypeOf(code), Extensions = { ["code"] = code } },
+        });
+    }
+
+    /// <summary>Malformed JSON, unknown fields, wrong content type, oversized bodies: 4xx with a code, never 500.</summary>
+    private sealed class BadRequestHandler : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            if (exception is not BadHttpRequestException bad)
+            {
+                return false;
+            }
+
+            var json = bad.InnerException as JsonException;
+            var (code, detail) = bad.StatusCode switch
+            {
+                StatusCodes.Status415UnsupportedMediaType => ("unsupported_media_type", "Send the body as application/json."),
+                StatusCodes.Status413PayloadTooLarge => ("payload_too_large", $"The body may not exceed {MaxRequestBodyBytes} bytes."),
+                _ when json?.Message.Contains("could not be mapped", StringComparison.Ordinal) == true =>
+                    ("unknown_field", $"The body has a field this route does not take ({json.Path})."),
+                _ when json is not null => ("malformed_json", $"The body is not valid JSON for this route at {json.Path}."),
+                _ when bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal) => ("invalid_parameter", bad.Message),
+                _ => ("bad_request", bad.Message),
+            };
+            await WriteAsync(httpContext, bad.StatusCode, code, detail);
+            return true;
+        }
+    }
+}
