@@ -46,15 +46,20 @@ public static class ContractsEndpoints
     }
 
     public static async Task<Results<Ok<ContractSummaryPage>, ProblemHttpResult>> List(
-        HttpContext http, IGrainFactory grains, PartyRole? role, ContractStatus? status, int? limit, string? cursor)
+        HttpContext http, IGrainFactory grains, string? role, string? status, int? limit, string? cursor)
     {
-        if (role is not (null or PartyRole.Client or PartyRole.Freelancer))
+        if (!TryParse(role, out PartyRole? partyRole) || partyRole is not (null or PartyRole.Client or PartyRole.Freelancer))
         {
             return Problems.Invalid("invalid_role", "role", "role must be client or freelancer.");
         }
 
+        if (!TryParse(status, out ContractStatus? contractStatus))
+        {
+            return Problems.Invalid("invalid_status", "status", "status must be a contract status such as draft, active or completed.");
+        }
+
         var caller = http.User.ToCaller();
-        return TypedResults.Ok(await grains.UserContracts(caller.UserId).ListAsync(role, status, limit ?? 50, cursor));
+        return TypedResults.Ok(await grains.UserContracts(caller.UserId).ListAsync(partyRole, contractStatus, limit ?? 50, cursor));
     }
 
     public static async Task<Results<Ok<ContractView>, ProblemHttpResult>> Get(string id, HttpContext http, IGrainFactory grains)
@@ -108,6 +113,24 @@ public static class ContractsEndpoints
         return require.Problem() is { } missing
             ? Task.FromResult<Results<Ok<ContractView>, ProblemHttpResult>>(missing)
             : Run(id, http, (grain, caller, o) => grain.EndAsync(caller, new EndContract(heldFunds, body.Message), o));
+    }
+
+    /// <summary>An optional enum query value, by name only (no numbers), in any case.</summary>
+    private static bool TryParse<T>(string? value, out T? parsed) where T : struct, Enum
+    {
+        parsed = null;
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+
+        if (!char.IsLetter(value[0]) || !Enum.TryParse<T>(value.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var result))
+        {
+            return false;
+        }
+
+        parsed = result;
+        return true;
     }
 
     /// <summary>One command on one contract: unknown ids are not found without waking a grain.</summary>
