@@ -35,6 +35,7 @@ internal sealed partial class ContractGrain
         if (refused is null)
         {
             contract.TransferApplied(Now);
+            MilestonesMetrics.TransferApplied(intent, State.Currency);
         }
         else
         {

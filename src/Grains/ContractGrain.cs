@@ -32,11 +32,17 @@ internal sealed partial class ContractGrain(
         await AfterChangeAsync();
     }
 
-    public Task<Outcome<ContractResult>> CreateAsync(Caller caller, CreateContract command, CommandOptions options)
-    {
-        State.Id = this.GetPrimaryKeyString();
-        return Execute(nameof(CreateAsync), command, caller, options, () => contract.Create(caller, State.Id, command, Now), mustExist: false);
-    }
+    public Task<Outcome<ContractResult>> CreateAsync(Caller caller, CreateContract command, CommandOptions options) =>
+        Execute(nameof(CreateAsync), command, caller, options, () =>
+        {
+            var error = contract.Create(caller, this.GetPrimaryKeyString(), command, Now);
+            if (error is null)
+            {
+                MilestonesMetrics.ContractCreated();
+            }
+
+            return error;
+        }, mustExist: false);
 
     public Task<Outcome<ContractView>> GetAsync(Caller caller) =>
         Task.FromResult(Visible(caller) ?? Outcome<ContractView>.Ok(contract.ToView()));

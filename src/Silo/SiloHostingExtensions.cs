@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -47,9 +48,16 @@ public static class SiloHostingExtensions
                 o.ClusterId = cluster["ClusterId"] ?? "milestones";
             });
             silo.AddMilestonesStorage(storage);
+            if (DashboardEnabled(builder.Configuration))
+            {
+                silo.AddDashboard();
+            }
         });
         return builder;
     }
+
+    /// <summary><c>Dashboard:Enabled</c> (default true): the Orleans dashboard's statistics on silos and its pages in the API.</summary>
+    public static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue("Dashboard:Enabled", true);
 
     /// <summary>Options and clock the grains depend on.</summary>
     public static IServiceCollection AddMilestonesServices(this IServiceCollection services)

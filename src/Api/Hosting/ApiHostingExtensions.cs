@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpLogging;
 using Milestones.Api.Auth;
 using Milestones.Api.Endpoints;
+using Orleans.Dashboard;
 using Prometheus;
 using Scalar.AspNetCore;
 
@@ -66,6 +67,12 @@ public static class ApiHostingExtensions
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapMetrics().AllowAnonymous();
+
+        if (Milestones.Silo.SiloHostingExtensions.DashboardEnabled(app.Configuration))
+        {
+            // The dashboard has no authentication of its own: platform role only.
+            app.MapOrleansDashboard("/dashboard").RequireAuthorization(TokenIssuer.PlatformRole);
+        }
 
         app.MapContracts();
         app.MapMilestones();

@@ -1,5 +1,6 @@
 using Milestones.Silo;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Milestones.Api.Hosting;
 
@@ -39,6 +40,11 @@ public static class OrleansHosting
             else
             {
                 client.UseLocalhostClustering(cluster.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT));
+            }
+
+            if (SiloHostingExtensions.DashboardEnabled(builder.Configuration))
+            {
+                client.AddDashboard();
             }
 
             client.Configure<ClusterOptions>(o =>
