@@ -1,57 +1,91 @@
 #!/usr/bin/env bash
-# End-to-end: starts the real API (Kestrel on a loopback port, embedded silo on SQLite in a temp folder),
-# runs the README's curl walkthrough exactly as written, kills the process with SIGKILL, starts it again on
-# the same data and checks that every acknowledged change is still there.
+# End-to-end against real processes on loopback, driven by curl: the README's walkthrough, as written.
+#
+#   scripts/e2e.sh            embedded default: one API process with a co-hosted silo on SQLite;
+#                             after the walkthrough the process is killed with SIGKILL and restarted.
+#   scripts/e2e.sh cluster    production topology: PostgreSQL (scripts/pg.sh), the schema migration step,
+#                             two silos and the API as an Orleans client; after the walkthrough one silo is
+#                             killed with SIGKILL and the contract must come back on the other.
+# Either way, every change the API acknowledged must still be there afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=${1:-embedded}
 
 command -v jq >/dev/null || { echo "e2e: jq is required" >&2; exit 1; }
-dll=src/Api/bin/Release/net10.0/Milestones.Api.dll
-[ -f "$dll" ] || dotnet build src/Api -c Release >/dev/null
+[ -f src/Api/bin/Release/net10.0/Milestones.Api.dll ] || dotnet build src/Api -c Release >/dev/null
+api_dll=src/Api/bin/Release/net10.0/Milestones.Api.dll
+silo_dll=src/Silo/bin/Release/net10.0/Milestones.Silo.dll
 
 data=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
 export API="http://127.0.0.1:$port"
-pid=""
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; rm -rf "$data"; }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$data"; }
 trap cleanup EXIT
 
-start_api() {
-  ASPNETCORE_ENVIRONMENT=Development Storage__DataDirectory="$data" Orleans__SiloPort=$((port + 1)) Orleans__GatewayPort=$((port + 2)) \
-    dotnet "$dll" --urls "$API" >>"$data/api.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 120); do
-    if curl -sf "$API/health/ready" >/dev/null; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || { cat "$data/api.log"; echo "e2e: the API exited" >&2; exit 1; }
-    sleep 0.5
-  done
-  cat "$data/api.log"; echo "e2e: the API did not become ready" >&2; exit 1
+# start NAME DLL ARGS... : a background process logging to $data/NAME.log; its pid goes to pids[NAME-index]
+start() {
+  local name=$1 dll=$2; shift 2
+  dotnet "$dll" "$@" >>"$data/$name.log" 2>&1 &
+  pids+=($!)
 }
 
-start_api
-echo "e2e: API ready at $API; running the README walkthrough"
+wait_ready() {
+  for _ in $(seq 1 180); do
+    if curl -sf "$API/health/ready" >/dev/null; then return 0; fi
+    sleep 0.5
+  done
+  tail -n 50 "$data"/*.log; echo "e2e: the API did not become ready" >&2; exit 1
+}
+
+if [ "$mode" = cluster ]; then
+  eval "$(scripts/pg.sh env)"
+  export Storage__Provider=Postgres ConnectionStrings__Milestones="$MILESTONES_TEST_PG" Storage__MigrateOnStart=false
+  export Orleans__ServiceId="e2e-$(date +%s%N)" Orleans__ClusterId="e2e-$(date +%s%N)" Orleans__AdvertisedIP=127.0.0.1
+  dotnet "$silo_dll" migrate
+  for i in 1 2; do
+    Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port) start "silo$i" "$silo_dll"
+  done
+  ASPNETCORE_ENVIRONMENT=Development Hosting__Mode=Client start api "$api_dll" --urls "$API"
+else
+  ASPNETCORE_ENVIRONMENT=Development Storage__DataDirectory="$data" Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port) \
+    start api "$api_dll" --urls "$API"
+fi
+wait_ready
+echo "e2e ($mode): API ready at $API; running the README walkthrough"
 walkthrough=$(sed -n '/<!-- walkthrough:start -->/,/<!-- walkthrough:end -->/p' README.md | sed '/^```/d; /^<!--/d')
 [ -n "$walkthrough" ] || { echo "e2e: no walkthrough found in README.md" >&2; exit 1; }
-set -x
 eval "$walkthrough"
-set +x
 
-# What the walkthrough left behind, read back after a SIGKILL and a restart.
 snapshot() {
-  curl -sf "$API/v1/contracts/$CONTRACT" -H "Authorization: Bearer $CLIENT" | jq -S 'del(.updatedAt)'
-  curl -sf "$API/v1/accounts/alice" -H "Authorization: Bearer $CLIENT" | jq -S .
+  curl -sf "$API/v1/contracts/$CONTRACT" -H "Authorization: Bearer $CLIENT" | jq -S 'del(.updatedAt)' &&
+  curl -sf "$API/v1/accounts/alice" -H "Authorization: Bearer $CLIENT" | jq -S . &&
   curl -sf "$API/v1/accounts/bob" -H "Authorization: Bearer $FREELANCER" | jq -S .
 }
 before=$(snapshot)
 [ "$(curl -sf "$API/v1/ledger/verify" -H "Authorization: Bearer $PLATFORM" | jq -r .ok)" = "true" ]
 [ "$(curl -sf "$API/v1/accounts/bob" -H "Authorization: Bearer $FREELANCER" | jq '.balances[0].available')" = "25000" ]
 
-kill -9 "$pid"; wait "$pid" 2>/dev/null || true
-echo "e2e: killed the API with SIGKILL; restarting on the same data"
-start_api
-after=$(snapshot)
+if [ "$mode" = cluster ]; then
+  kill -9 "${pids[0]}"
+  echo "e2e (cluster): killed silo1 with SIGKILL; waiting for the contract to answer from silo2"
+  after=""
+  for _ in $(seq 1 120); do
+    after=$(snapshot 2>/dev/null) && break
+    sleep 1
+  done
+else
+  kill -9 "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+  echo "e2e: killed the API with SIGKILL; restarting on the same data"
+  ASPNETCORE_ENVIRONMENT=Development Storage__DataDirectory="$data" Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port) \
+    start api "$api_dll" --urls "$API"
+  wait_ready
+  after=$(snapshot)
+fi
+
 if [ "$before" != "$after" ]; then
   diff <(echo "$before") <(echo "$after") || true
-  echo "e2e: state changed across the SIGKILL" >&2; exit 1
+  echo "e2e ($mode): state changed across the SIGKILL" >&2; exit 1
 fi
-echo "e2e: passed (walkthrough, then SIGKILL and restart with nothing lost)"
+echo "e2e ($mode): passed (walkthrough, then SIGKILL with nothing lost)"

@@ -35,7 +35,19 @@ public static class SiloHostingExtensions
                     o.Invariant = storage.Invariant;
                     o.ConnectionString = storage.ConnectionString;
                 });
-                silo.ConfigureEndpoints(IPAddress.Parse(cluster["AdvertisedIP"] ?? "127.0.0.1"), siloPort, gatewayPort);
+                var advertised = cluster["AdvertisedIP"];
+                if (string.IsNullOrEmpty(advertised))
+                {
+                    silo.ConfigureEndpoints(Dns.GetHostName(), siloPort, gatewayPort, listenOnAnyHostAddress: true);
+                }
+                else if (IPAddress.TryParse(advertised, out var ip))
+                {
+                    silo.ConfigureEndpoints(ip, siloPort, gatewayPort);
+                }
+                else
+                {
+                    throw new StartupException($"Orleans:AdvertisedIP '{advertised}' is not an IP address.");
+                }
             }
             else
             {

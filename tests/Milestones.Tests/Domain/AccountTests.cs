@@ -1,0 +1,341 @@
+using Milestones.Domain;
+using static Milestones.Tests.Domain.Given;
+
+namespace Milestones.Tests.Domain;
+
+/// <summary>
+/// The escrow account: deposits idempotent by reference, holds itemised per contract and milestone, each
+/// transfer id applied at most once, a hold resolved exactly once, and no money created or lost.
+/// </summary>
+public sealed class AccountTests
+{
+    private static Money Usd(long amount) => new(amount, "USD");
+
+    private static TransferOrder Deposit(string reference, long amount, string currency = "USD") =>
+        new(reference, TransferKind.Deposit, new Money(amount, currency));
+
+    private static TransferOrder Hold(long amount, string milestone = "m1", string? id = null) =>
+        new(id ?? $"c1/{milestone}/fund", TransferKind.Hold, Usd(amount), "c1", milestone);
+
+    private static TransferOrder Capture(long amount, string milestone = "m1", string? id = null) =>
+        new(id ?? $"c1/{milestone}/release", TransferKind.Capture, Usd(amount), "c1", milestone, "freelancer-1");
+
+    private static TransferOrder Credit(long amount, string milestone = "m1") =>
+        new($"c1/{milestone}/release", TransferKind.Credit, Usd(amount), "c1", milestone, "client-1");
+
+    private static TransferOrder Refund(long amount, string milestone = "m1", string? id = null) =>
+        new(id ?? $"c1/{milestone}/refund", TransferKind.Refund, Usd(amount), "c1", milestone);
+
+    private static Account Funded(long available)
+    {
+        var account = new Account(new AccountState());
+        Applied(account, Deposit("psp-1", available));
+        return account;
+    }
+
+    private static TransferResult Applied(Account account, TransferOrder order, DateTimeOffset? at = null)
+    {
+        var result = account.Apply(order, at ?? Now);
+        Assert.True(result.Succeeded, result.Error?.Code);
+        return result;
+    }
+
+    private static Error Refused(Account account, TransferOrder order, string code)
+    {
+        var before = account.State.Snapshot();
+        var result = account.Apply(order, Now);
+        Assert.Equal((code, false, (LedgerEntry?)null), (result.Error?.Code, result.Replayed, result.Entry));
+        Assert.Equal(before, account.State.Snapshot());
+        return result.Error!;
+    }
+
+    private static (long Available, long Held, long Deposited) Balance(Account account, string currency = "USD")
+    {
+        var b = account.State.Balances[currency];
+        return (b.Available, b.Held, b.Deposited);
+    }
+
+    [Fact]
+    public void Deposit_AddsToAvailable()
+    {
+        var account = new Account(new AccountState());
+
+        var result = Applied(account, Deposit("psp-1", 50_000));
+
+        Assert.Equal((50_000L, 0L, 50_000L), Balance(account));
+        Assert.Equal(new LedgerEntry(1, Deposit("psp-1", 50_000), Now, 50_000, 0), result.Entry);
+        Assert.False(result.Replayed);
+        Assert.True(account.HasApplied("psp-1"));
+    }
+
+    [Fact]
+    public void Deposit_WithTheSameReferenceAgain_IsReplayed_AndChangesNothing()
+    {
+        var account = new Account(new AccountState());
+        var first = Applied(account, Deposit("psp-1", 50_000));
+        var before = account.State.Snapshot();
+
+        var again = account.Apply(Deposit("psp-1", 50_000), Now.AddHours(1));
+
+        Assert.Equal((true, true), (again.Succeeded, again.Replayed));
+        Assert.Equal(first.Entry, again.Entry);
+        Assert.Equal(before, account.State.Snapshot());
+    }
+
+    [Fact]
+    public void Deposit_WithTheSameReference_AndADifferentAmount_IsRejected() =>
+        Refused(Funded(50_000), Deposit("psp-1", 50_001), "deposit_reference_conflict");
+
+    [Fact]
+    public void Deposit_WithTheSameReference_AndADifferentCurrency_IsRejected() =>
+        Refused(Funded(50_000), Deposit("psp-1", 50_000, "EUR"), "deposit_reference_conflict");
+
+    [Fact]
+    public void Deposits_InDifferentCurrencies_AreKeptApart()
+    {
+        var account = Funded(50_000);
+
+        Applied(account, Deposit("psp-2", 7_000, "EUR"));
+
+        Assert.Equal((50_000L, 0L, 50_000L), Balance(account, "USD"));
+        Assert.Equal((7_000L, 0L, 7_000L), Balance(account, "EUR"));
+    }
+
+    [Fact]
+    public void Hold_MovesAvailableToHeld_ItemisedByContractAndMilestone()
+    {
+        var account = Funded(50_000);
+
+        var result = Applied(account, Hold(10_000), Now.AddMinutes(5));
+
+        Assert.Equal((40_000L, 10_000L, 50_000L), Balance(account));
+        var hold = Assert.Single(account.State.Holds);
+        Assert.Equal("c1/m1", hold.Key);
+        Assert.Equal(("c1", "m1", Usd(10_000), Now.AddMinutes(5)), (hold.Value.ContractId, hold.Value.MilestoneId, hold.Value.Amount, hold.Value.At));
+        Assert.Equal((2L, 40_000L, 10_000L), (result.Entry!.Seq, result.Entry.AvailableAfter, result.Entry.HeldAfter));
+    }
+
+    [Fact]
+    public void Hold_WithInsufficientFunds_IsRejected_AndChangesNothing()
+    {
+        var error = Refused(Funded(9_999), Hold(10_000), "insufficient_funds");
+        Assert.Equal(ErrorKind.Conflict, error.Kind);
+    }
+
+    [Fact]
+    public void Hold_InACurrencyTheAccountHasNever_IsRejected_AndCreatesNoBalance()
+    {
+        var account = Funded(50_000);
+        Refused(account, new TransferOrder("c1/m1/fund", TransferKind.Hold, new Money(1, "EUR"), "c1", "m1"), "insufficient_funds");
+        Assert.False(account.State.Balances.ContainsKey("EUR"));
+    }
+
+    [Fact]
+    public void Hold_OfExactlyTheAvailableAmount_Succeeds()
+    {
+        var account = Funded(10_000);
+        Applied(account, Hold(10_000));
+        Assert.Equal((0L, 10_000L, 10_000L), Balance(account));
+    }
+
+    [Fact]
+    public void Hold_Replayed_ReturnsTheFirstOutcome_EvenThoughTheMoneyIsNoLongerAvailable()
+    {
+        var account = Funded(10_000);
+        var first = Applied(account, Hold(10_000));
+        var before = account.State.Snapshot();
+
+        var again = account.Apply(Hold(10_000), Now.AddDays(1));
+
+        Assert.Equal((true, true, first.Entry), (again.Succeeded, again.Replayed, again.Entry));
+        Assert.Equal(before, account.State.Snapshot());
+    }
+
+    [Fact]
+    public void Hold_RefusedForLackOfFunds_IsNotRemembered_SoItCanSucceedAfterADeposit()
+    {
+        var account = Funded(5_000);
+        Refused(account, Hold(10_000), "insufficient_funds");
+        Assert.False(account.HasApplied("c1/m1/fund"));
+
+        Applied(account, Deposit("psp-2", 5_000));
+        var result = Applied(account, Hold(10_000));
+
+        Assert.False(result.Replayed);
+        Assert.Equal((0L, 10_000L, 10_000L), Balance(account));
+    }
+
+    [Fact]
+    public void TransferId_ReusedWithDifferentDetails_IsRejected()
+    {
+        var account = Funded(50_000);
+        Applied(account, Hold(10_000));
+
+        Refused(account, Hold(20_000), "transfer_id_conflict");
+        Refused(account, Hold(10_000, milestone: "m2", id: "c1/m1/fund"), "transfer_id_conflict");
+        Refused(account, new TransferOrder("c1/m1/fund", TransferKind.Refund, Usd(10_000), "c1", "m1"), "transfer_id_conflict");
+    }
+
+    [Fact]
+    public void ASecondHold_ForAMilestoneAlreadyHeld_IsRejected()
+    {
+        var account = Funded(50_000);
+        Applied(account, Hold(10_000));
+
+        Refused(account, Hold(10_000, id: "c1/m1/fund-again"), "transfer_id_conflict");
+        Assert.Equal((40_000L, 10_000L, 50_000L), Balance(account));
+    }
+
+    [Fact]
+    public void Capture_TakesTheHold_AndKeepsTheMoneyInTransitUntilSettled()
+    {
+        var account = Funded(50_000);
+        Applied(account, Hold(10_000));
+
+        Applied(account, Capture(10_000));
+
+        Assert.Equal((40_000L, 0L, 50_000L), Balance(account));
+        Assert.Empty(account.State.Holds);
+        Assert.Equal(10_000, account.InTransit("USD"));
+        Assert.Equal(0, account.InTransit("EUR"));
+        Assert.True(account.Settle("c1/m1/release"));
+        Assert.Equal(0, account.InTransit("USD"));
+        Assert.False(account.Settle("c1/m1/release"));
+    }
+
+    [Fact]
+    public void Credit_AddsToTheFreelancersAvailable()
+    {
+        var freelancer = new Account(new AccountState());
+
+        Applied(freelancer, Credit(10_000));
+
+        Assert.Equal((10_000L, 0L, 0L), Balance(freelancer));
+        Assert.True(freelancer.Apply(Credit(10_000), Now).Replayed);
+        Assert.Equal((10_000L, 0L, 0L), Balance(freelancer));
+    }
+
+    [Fact]
+    public void Refund_ReturnsTheHoldToAvailable()
+    {
+        var account = Funded(50_000);
+        Applied(account, Hold(10_000));
+
+        Applied(account, Refund(10_000));
+
+        Assert.Equal((50_000L, 0L, 50_000L), Balance(account));
+        Assert.Empty(account.State.Holds);
+    }
+
+    [Fact]
+    public void AHold_ReleasedOnce_CannotBeRefundedOrReleasedAgainUnderAnotherId()
+    {
+        var account = Funded(50_000);
+        Applied(account, Hold(10_000));
+        Applied(account, Capture(10_000));
+
+        Refused(account, Refund(10_000), "hold_not_found");
+        Refused(account, Capture(10_000, id: "c1/m1/release-2"), "hold_not_found");
+        Assert.True(account.Apply(Capture(10_000), Now).Replayed);
+    }
+
+    [Fact]
+    public void AHold_RefundedOnce_CannotBeReleasedOrRefundedAgainUnderAnotherId()
+    {
+        var account = Funded(50_000);
+        Applied(account, Hold(10_000));
+        Applied(account, Refund(10_000));
+
+        Refused(account, Capture(10_000), "hold_not_found");
+        Refused(account, Refund(10_000, id: "c1/m1/refund-2"), "hold_not_found");
+        Assert.True(account.Apply(Refund(10_000), Now).Replayed);
+        Assert.Equal((50_000L, 0L, 50_000L), Balance(account));
+    }
+
+    [Theory]
+    [InlineData(9_999)]
+    [InlineData(10_001)]
+    public void Capture_OrRefund_OfAnAmountOtherThanTheHold_IsRejected(long amount)
+    {
+        var account = Funded(50_000);
+        Applied(account, Hold(10_000));
+
+        Refused(account, Capture(amount), "hold_not_found");
+        Refused(account, Refund(amount), "hold_not_found");
+    }
+
+    [Fact]
+    public void Capture_OrRefund_WithoutAHold_IsRejected()
+    {
+        var account = Funded(50_000);
+        Refused(account, Capture(10_000), "hold_not_found");
+        Refused(account, Refund(10_000), "hold_not_found");
+    }
+
+    [Fact]
+    public void TheStatement_NumbersEveryAppliedTransfer_WithTheBalancesItLeft()
+    {
+        var account = Funded(50_000);
+        Applied(account, Hold(10_000));
+        Refused(account, Hold(99_000, "m2"), "insufficient_funds");
+        Applied(account, Refund(10_000));
+
+        Assert.Equal(
+            [(1L, "psp-1", 50_000L, 0L), (2L, "c1/m1/fund", 40_000L, 10_000L), (3L, "c1/m1/refund", 50_000L, 0L)],
+            account.State.Entries.Select(e => (e.Seq, e.Order.TransferId, e.AvailableAfter, e.HeldAfter)));
+    }
+
+    [Fact]
+    public void AnAccountRebuiltFromItsState_StillRecognisesEveryAppliedTransfer()
+    {
+        var first = Funded(50_000);
+        Applied(first, Hold(10_000));
+
+        var reloaded = new Account(first.State);
+
+        Assert.True(reloaded.HasApplied("c1/m1/fund"));
+        Assert.True(reloaded.Apply(Hold(10_000), Now).Replayed);
+        Assert.True(reloaded.Apply(Deposit("psp-1", 50_000), Now).Replayed);
+        Assert.Equal((40_000L, 10_000L, 50_000L), Balance(reloaded));
+    }
+
+    [Fact]
+    public void NoMoney_IsCreatedOrLost_AcrossAWholeContract()
+    {
+        var client = new Account(new AccountState());
+        var freelancer = new Account(new AccountState());
+        var steps = new List<Action>
+        {
+            () => Applied(client, Deposit("psp-1", 40_000)),
+            () => Applied(client, Deposit("psp-1", 40_000)),
+            () => Refused(client, Hold(50_000, "m2"), "insufficient_funds"),
+            () => Applied(client, Hold(10_000)),
+            () => Applied(client, Capture(10_000)),
+            () => Applied(freelancer, Credit(10_000)),
+            () => client.Settle("c1/m1/release"),
+            () => Applied(client, Hold(20_000, "m2")),
+            () => Applied(client, Hold(20_000, "m2")),
+            () => Applied(client, Refund(20_000, "m2")),
+            () => Applied(client, Deposit("psp-2", 5_000, "EUR")),
+        };
+
+        foreach (var step in steps)
+        {
+            step();
+            foreach (var currency in new[] { "USD", "EUR" })
+            {
+                var accounts = new[] { client, freelancer };
+                var inAccounts = accounts.Sum(a => a.State.Balances.GetValueOrDefault(currency) is { } b ? b.Available + b.Held : 0);
+                // A capture is in transit until the destination applies the credit; then it is in that balance.
+                var inTransit = client.State.InTransit.Values
+                    .Where(o => o.Amount.Currency == currency && !freelancer.HasApplied(o.TransferId))
+                    .Sum(o => o.Amount.Amount);
+                var deposited = accounts.Sum(a => a.State.Balances.GetValueOrDefault(currency) is { } b ? b.Deposited - b.PaidOut : 0);
+                Assert.Equal(deposited, inAccounts + inTransit);
+            }
+        }
+
+        Assert.Equal((30_000L, 0L, 40_000L), Balance(client));
+        Assert.Equal((10_000L, 0L, 0L), Balance(freelancer));
+    }
+}
