@@ -18,7 +18,10 @@ internal sealed class AccountGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<Outcome<AccountView>> DepositAsync(Caller caller, Deposit deposit)
+    /// <summary>How many deposit idempotency keys an account remembers (the provider's reference is the lasting guard).</summary>
+    private const int MaxDepositKeys = 64;
+
+    public async Task<Outcome<AccountView>> DepositAsync(Caller caller, Deposit deposit, string? idempotencyKey = null)
     {
         if (!caller.IsPlatform)
         {
@@ -33,6 +36,22 @@ internal sealed class AccountGrain(
         if (error is not null)
         {
             return error;
+        }
+
+        var asked = $"{deposit.Amount} {deposit.Currency} {deposit.Reference}";
+        var known = store.State.DepositKeys.Find(k => k.Key == idempotencyKey);
+        if (idempotencyKey is not null && known.Key is not null && known.Value != asked)
+        {
+            return Errors.IdempotencyKeyReused();
+        }
+
+        if (idempotencyKey is not null && known.Key is null)
+        {
+            store.State.DepositKeys.Add(new(idempotencyKey, asked));
+            if (store.State.DepositKeys.Count > MaxDepositKeys)
+            {
+                store.State.DepositKeys.RemoveAt(0);
+            }
         }
 
         var result = await ApplyAsync(new TransferOrder($"deposit/{deposit.Reference}", TransferKind.Deposit, new Money(deposit.Amount, deposit.Currency)));

@@ -24,7 +24,7 @@ internal sealed class SchemaMigrationService(StorageSettings settings, ILogger<S
         {
             return await SchemaMigrator.MigrateAsync(kind, settings.ConnectionString, logger, cancellationToken);
         }
-        catch (Exception ex) when (ex is DbException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is DbException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             throw new StartupException($"The {kind} database cannot be reached or refused the schema: {ex.Message}", ex);
         }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Milestones.Api.Auth;
 using Milestones.Api.Http;
 using Milestones.Contracts;
@@ -35,7 +36,7 @@ public static class AccountsEndpoints
     }
 
     public static async Task<Results<Created<AccountView>, Ok<AccountView>, ProblemHttpResult>> Deposit(
-        string userId, DepositRequest body, HttpContext http, IGrainFactory grains)
+        string userId, DepositRequest body, HttpContext http, IGrainFactory grains, IOptions<MilestonesOptions> options)
     {
         var require = new Require();
         var deposit = new Deposit(require.Value(body.Amount, "amount"), require.Reference(body.Currency, "currency"), require.Reference(body.Reference, "reference"));
@@ -44,12 +45,18 @@ public static class AccountsEndpoints
             return missing;
         }
 
-        if (RequestHeaders.TryReadOptions(http.Request, out _) is { } invalid)
+        // One deposit is at most the largest milestone: balances are overflow-checked sums of deposits.
+        if (deposit.Amount > options.Value.MaxAmount)
+        {
+            return Problems.From(Validate.Amount(deposit.Amount, options.Value.Rules)!);
+        }
+
+        if (RequestHeaders.TryReadOptions(http.Request, out var command) is { } invalid)
         {
             return Problems.From(invalid);
         }
 
-        var outcome = await grains.Account(userId).DepositAsync(http.User.ToCaller(), deposit);
+        var outcome = await grains.Account(userId).DepositAsync(http.User.ToCaller(), deposit, command.IdempotencyKey);
         if (outcome.Error is { } error)
         {
             return Problems.From(error);

@@ -9,7 +9,7 @@ namespace Milestones.Contracts;
 [Alias("ms.IAccountGrain")]
 public interface IAccountGrain : IGrainWithStringKey
 {
-    [Alias("Deposit")] Task<Outcome<AccountView>> DepositAsync(Caller caller, Deposit deposit);
+    [Alias("Deposit")] Task<Outcome<AccountView>> DepositAsync(Caller caller, Deposit deposit, string? idempotencyKey = null);
     [Alias("Get")] Task<Outcome<AccountView>> GetAsync(Caller caller);
     [Alias("GetTransfers")] Task<Outcome<TransferPage>> GetTransfersAsync(Caller caller, long after, int limit);
 

@@ -51,6 +51,8 @@ public sealed class Account(AccountState state)
 
     private Error? Check(TransferOrder order, CurrencyBalance balance) => order.Kind switch
     {
+        TransferKind.Deposit when balance.Available > long.MaxValue / 2 - order.Amount.Amount =>
+            Errors.Invalid("amount_too_large", "amount", "This deposit would take the balance beyond what the account can hold."),
         TransferKind.Hold when state.Holds.ContainsKey(order.HoldKey) => Errors.TransferIdConflict(order.TransferId),
         TransferKind.Hold when balance.Available < order.Amount.Amount => Errors.InsufficientFunds(balance.Available, order.Amount.Amount),
         TransferKind.Capture or TransferKind.Refund when !HoldMatches(order) => Errors.HoldNotFound(order.HoldKey),

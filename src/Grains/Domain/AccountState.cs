@@ -35,4 +35,7 @@ public sealed class AccountState
 
     /// <summary>Whether the ledger check knows this account exists.</summary>
     [Id(4)] public bool Registered { get; set; }
+
+    /// <summary>Idempotency keys of recent deposits → what they asked for (oldest first, bounded).</summary>
+    [Id(5)] public List<KeyValuePair<string, string>> DepositKeys { get; set; } = [];
 }
