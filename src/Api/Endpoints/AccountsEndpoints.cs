@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Milestones.Api.Auth;
+using Milestones.Api.Hosting;
 using Milestones.Api.Http;
 using Milestones.Contracts;
 using Milestones.Domain;
@@ -12,7 +13,7 @@ public static class AccountsEndpoints
 {
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1").WithTags("Accounts");
+        var group = routes.MapGroup("/v1").WithTags("Accounts").WithProblems();
         group.MapGet("/accounts/{userId}", Get).WithName("GetAccount").WithSummary("Available and held per currency, holds per contract and milestone (own account, or platform).");
         group.MapGet("/accounts/{userId}/transfers", Transfers).WithName("GetTransfers").WithSummary("The account's ledger lines, paged.");
         group.MapPost("/accounts/{userId}/deposits", Deposit).WithName("RecordDeposit").WithSummary("Platform only: money captured by the payment provider; idempotent by reference.");
@@ -35,7 +36,7 @@ public static class AccountsEndpoints
             : TypedResults.Ok(new TransferLinePage(outcome.Value!.Entries.Select(TransferLine.From).ToList(), outcome.Value.NextAfter));
     }
 
-    public static async Task<Results<Created<AccountView>, Ok<AccountView>, ProblemHttpResult>> Deposit(
+    public static async Task<Results<Created<AccountView>, ProblemHttpResult>> Deposit(
         string userId, DepositRequest body, HttpContext http, IGrainFactory grains, IOptions<MilestonesOptions> options)
     {
         var require = new Require();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Milestones.Api.Auth;
+using Milestones.Api.Hosting;
 using Milestones.Api.Http;
 using Milestones.Contracts;
 using Milestones.Domain;
@@ -11,7 +12,7 @@ public static class ChangeRequestsEndpoints
 {
     public static RouteGroupBuilder MapChangeRequests(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/contracts/{id}/change-requests").WithTags("Change requests");
+        var group = routes.MapGroup("/v1/contracts/{id}/change-requests").WithTags("Change requests").WithProblems();
         group.MapPost("", Propose).WithName("ProposeChange").WithSummary("The freelancer proposes add / edit / delete operations on Pending milestones.");
         group.MapGet("", List).WithName("ListChangeRequests").WithSummary("The contract's change requests.");
         group.MapPost("/{changeRequestId}/accept", Accept).WithName("AcceptChangeRequest").WithSummary("The client accepts: applied atomically if every milestone it touches is still Pending.");

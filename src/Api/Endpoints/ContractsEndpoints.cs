@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Milestones.Api.Auth;
+using Milestones.Api.Hosting;
 using Milestones.Api.Http;
 using Milestones.Contracts;
 using Milestones.Domain;
@@ -11,7 +12,7 @@ public static class ContractsEndpoints
 {
     public static RouteGroupBuilder MapContracts(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/contracts").WithTags("Contracts");
+        var group = routes.MapGroup("/v1/contracts").WithTags("Contracts").WithProblems();
         group.MapPost("", Create).WithName("CreateContract").WithSummary("Create a contract offer; the caller is the client.");
         group.MapGet("", List).WithName("ListContracts").WithSummary("The caller's contracts, newest first, paged.");
         group.MapGet("/{id}", Get).WithName("GetContract").WithSummary("A contract with its milestones and totals; returns an ETag.");
@@ -28,9 +29,10 @@ public static class ContractsEndpoints
     {
         var require = new Require();
         var milestones = require.Reference(body.Milestones, "milestones")?
-            .Select((m, i) => m is null
-                ? new NewMilestone("", default, 0)
-                : new NewMilestone(m.Description ?? "", require.Value(m.DueDate, $"milestones[{i}].dueDate"), require.Value(m.Amount, $"milestones[{i}].amount")))
+            .Select((m, i) => new NewMilestone(
+                require.Reference(m?.Description, $"milestones[{i}].description"),
+                require.Value(m?.DueDate, $"milestones[{i}].dueDate"),
+                require.Value(m?.Amount, $"milestones[{i}].amount")))
             .ToList();
         var command = new CreateContract(
             require.Reference(body.Title, "title"), require.Reference(body.FreelancerId, "freelancerId"), require.Reference(body.Currency, "currency"), milestones!);

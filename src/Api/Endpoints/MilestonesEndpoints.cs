@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Milestones.Api.Auth;
+using Milestones.Api.Hosting;
 using Milestones.Api.Http;
 using Milestones.Contracts;
 using Milestones.Domain;
@@ -11,7 +12,7 @@ public static class MilestonesEndpoints
 {
     public static RouteGroupBuilder MapMilestones(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/contracts/{id}/milestones").WithTags("Milestones");
+        var group = routes.MapGroup("/v1/contracts/{id}/milestones").WithTags("Milestones").WithProblems();
         group.MapPost("", Add).WithName("AddMilestone").WithSummary("Add a milestone (draft: either party; active: the client, after the locked ones).");
         group.MapPatch("/{milestoneId}", Edit).WithName("EditMilestone").WithSummary("Edit a Pending milestone's description, due date, amount or position.");
         group.MapDelete("/{milestoneId}", Delete).WithName("DeleteMilestone").WithSummary("Delete a Pending milestone.");

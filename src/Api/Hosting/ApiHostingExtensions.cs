@@ -25,12 +25,7 @@ public static class ApiHostingExtensions
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         });
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Milestones API";
-            document.Info.Description = "Escrow for fixed-price milestone contracts. Errors are RFC 9457 problem details with a stable `code`.";
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi(OpenApiDocs.Configure);
         services.AddRateLimiter(o =>
         {
             var permits = builder.Configuration.GetValue("RateLimit:PermitsPerSecond", 1000);
@@ -71,7 +66,7 @@ public static class ApiHostingExtensions
         if (Milestones.Silo.SiloHostingExtensions.DashboardEnabled(app.Configuration))
         {
             // The dashboard has no authentication of its own: platform role only.
-            app.MapOrleansDashboard("/dashboard").RequireAuthorization(TokenIssuer.PlatformRole);
+            app.MapOrleansDashboard("/dashboard").RequireAuthorization(TokenIssuer.PlatformRole).ExcludeFromDescription();
         }
 
         app.MapContracts();

@@ -80,6 +80,9 @@ public static class ProblemHandling
                 _ when json?.Message.Contains("could not be mapped", StringComparison.Ordinal) == true =>
                     ("unknown_field", $"The body has a field this route does not take ({json.Path})."),
                 _ when json is not null => ("malformed_json", $"The body is not valid JSON for this route at {json.Path}."),
+                _ when bad.Message.Contains("no body was provided", StringComparison.Ordinal)
+                    || bad.Message.Contains("was not provided from body", StringComparison.Ordinal) =>
+                    ("malformed_json", "This route takes a JSON object body."),
                 _ when bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal) => ("invalid_parameter", bad.Message),
                 _ => ("bad_request", bad.Message),
             };
