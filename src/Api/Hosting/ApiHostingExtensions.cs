@@ -23,6 +23,7 @@ public static class ApiHostingExtensions
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         });
         services.AddOpenApi(OpenApiDocs.Configure);

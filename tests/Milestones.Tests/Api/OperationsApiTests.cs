@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Milestones.Tests.Api;
+
+/// <summary>api.md "Operations" and the Development token route.</summary>
+public sealed class OperationsApiTests(ApiFactory factory) : ApiTest(factory)
+{
+    [Fact]
+    public async Task OpenApiDocument_ListsEveryRouteOfApiMd()
+    {
+        var document = await Json(await Anonymous.GetAsync("/openapi/v1.json"), HttpStatusCode.OK);
+
+        var listed = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(operation => ApiMd.Normalize($"{operation.Key.ToUpperInvariant()} {path.Key}")))
+            .ToHashSet();
+
+        Assert.All(ApiMd.Routes.Append(ApiMd.DevTokens), route => Assert.Contains(route, listed));
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task HealthChecks_AreHealthy_WithoutAToken(string path)
+    {
+        var response = await Anonymous.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Metrics_AreInPrometheusTextFormat_WithRequestMetrics()
+    {
+        await Client.GetAsync($"/v1/accounts/{ClientId}");
+
+        var response = await Anonymous.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("version=0.0.4", Assert.Single(response.Content.Headers.ContentType!.Parameters, p => p.Name == "version").ToString());
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE http_request_duration_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("endpoint=\"/v1/accounts/{userId}\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DevTokens_InDevelopment_IssueATokenTheApiAccepts_WithThePlatformRoleWhenAsked()
+    {
+        var user = await Json(await Anonymous.PostAsJsonAsync("/v1/dev/tokens", new { userId = ClientId }), HttpStatusCode.OK);
+        var platform = await Json(await Anonymous.PostAsJsonAsync("/v1/dev/tokens", new { userId = "ops", platform = true }), HttpStatusCode.OK);
+
+        var asUser = Factory.ClientWithToken(user["token"]!.GetValue<string>());
+        var asPlatform = Factory.ClientWithToken(platform["token"]!.GetValue<string>());
+
+        var account = await Json(await asUser.GetAsync($"/v1/accounts/{ClientId}"), HttpStatusCode.OK);
+        Assert.Equal(ClientId, account["userId"]!.GetValue<string>());
+        await Problem(await asUser.GetAsync("/v1/ledger/verify"), HttpStatusCode.Forbidden, "role_not_allowed");
+        await Json(await asPlatform.GetAsync("/v1/ledger/verify"), HttpStatusCode.OK);
+    }
+}
