@@ -9,46 +9,43 @@ public static class CommandResults
     public static async Task<Results<Ok<ContractView>, ProblemHttpResult>> Run(
         HttpContext http, Func<CommandOptions, Task<Outcome<ContractResult>>> command)
     {
-        if (RequestHeaders.TryReadOptions(http.Request, out var options) is { } invalid)
-        {
-            return Problems.From(invalid);
-        }
-
-        var outcome = await command(options);
-        if (outcome.Error is { } error)
-        {
-            return Problems.From(error);
-        }
-
-        Decorate(http, outcome);
-        return TypedResults.Ok(outcome.Value!.Contract);
+        var (result, problem) = await ExecuteAsync(http, command);
+        return result is null ? problem! : TypedResults.Ok(result.Contract);
     }
 
     public static async Task<Results<Created<T>, ProblemHttpResult>> Create<T>(
         HttpContext http, Func<CommandOptions, Task<Outcome<ContractResult>>> command, Func<ContractResult, (string Location, T Body)> created)
     {
+        var (result, problem) = await ExecuteAsync(http, command);
+        if (result is null)
+        {
+            return problem!;
+        }
+
+        var (location, body) = created(result);
+        return TypedResults.Created(location, body);
+    }
+
+    private static async Task<(ContractResult? Result, ProblemHttpResult? Problem)> ExecuteAsync(
+        HttpContext http, Func<CommandOptions, Task<Outcome<ContractResult>>> command)
+    {
         if (RequestHeaders.TryReadOptions(http.Request, out var options) is { } invalid)
         {
-            return Problems.From(invalid);
+            return (null, Problems.From(invalid));
         }
 
         var outcome = await command(options);
         if (outcome.Error is { } error)
         {
-            return Problems.From(error);
+            return (null, Problems.From(error));
         }
 
-        Decorate(http, outcome);
-        var (location, body) = created(outcome.Value!);
-        return TypedResults.Created(location, body);
-    }
-
-    private static void Decorate(HttpContext http, Outcome<ContractResult> outcome)
-    {
         http.Response.Headers.ETag = RequestHeaders.ETag(outcome.Value!.Contract.Version);
         if (outcome.Replayed)
         {
             http.Response.Headers[RequestHeaders.Replayed] = "true";
         }
+
+        return (outcome.Value, null);
     }
 }
