@@ -7,6 +7,9 @@ public enum ChangeRequestStatus
     Accepted,
     Declined,
     Withdrawn,
+
+    /// <summary>Still open when the contract ended or completed: it can no longer be decided.</summary>
+    Cancelled,
 }
 
 [GenerateSerializer, Alias("ms.ChangeRequestState")]

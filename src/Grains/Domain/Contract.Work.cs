@@ -162,6 +162,7 @@ public sealed partial class Contract
                 }
                 else if (state.Milestones.All(m => m.Status == MilestoneStatus.Released))
                 {
+                    CancelOpenChangeRequests(now);
                     state.Status = ContractStatus.Completed;
                     Record(now, "system", "contract.completed", null, ("released", Str(state.Released)));
                 }
@@ -193,8 +194,20 @@ public sealed partial class Contract
             Record(now, actor, "milestone.cancelled", null, ("milestoneId", m.Id));
         }
 
+        CancelOpenChangeRequests(now);
         state.Status = ContractStatus.Ended;
         Record(now, actor, "contract.ended", message);
+    }
+
+    private void CancelOpenChangeRequests(DateTimeOffset now)
+    {
+        foreach (var request in state.ChangeRequests.Where(r => r.Status == ChangeRequestStatus.Open))
+        {
+            request.Status = ChangeRequestStatus.Cancelled;
+            request.DecidedAt = now;
+            request.DecisionMessage = "The contract closed before this request was decided.";
+            Record(now, "system", "change_request.cancelled", null, ("changeRequestId", request.Id));
+        }
     }
 
     private Error? Milestone(string? id, MilestoneCommand command, out MilestoneState milestone)

@@ -15,7 +15,11 @@ public static class SchemaMigrator
 {
     /// <summary>Brings the database up to the newest embedded schema.</summary>
     /// <returns>How many scripts this call applied (0 when already up to date).</returns>
-    /// <exception cref="InvalidOperationException">An applied script no longer matches its embedded text.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// An applied script no longer matches its embedded text (checksum), a script failed (it is rolled back;
+    /// the <see cref="DbException"/> is the inner exception), or no scripts are embedded for <paramref name="kind"/>.
+    /// Connection failures surface as the driver's own exceptions (<see cref="DbException"/>, <see cref="TimeoutException"/>).
+    /// </exception>
     public static async Task<int> MigrateAsync(
         DatabaseKind kind, string connectionString, ILogger logger, CancellationToken cancellationToken)
     {

@@ -173,3 +173,20 @@ public sealed class EndingTests
         Assert.Equal("c1/m2/release", TransferIntent.IdFor("c1", "m2", TransferPurpose.EndRelease));
     }
 }
+
+public sealed class ClosingCancelsOpenChangeRequestsTests
+{
+    [Fact]
+    public void End_WithAnOpenChangeRequest_CancelsIt_SoItCanNoLongerBeDecided()
+    {
+        var contract = ContractBuilder.New().Active();
+        Ok(contract.ProposeChange(Freelancer, ContractBuilder.ProposeLowerM3, Now));
+
+        Ok(contract.End(Client, new EndContract(HeldFunds.Refund), Now));
+
+        var request = Assert.Single(contract.State.ChangeRequests);
+        Assert.Equal((ChangeRequestStatus.Cancelled, (DateTimeOffset?)Now), (request.Status, request.DecidedAt));
+        Assert.Contains("change_request.cancelled", contract.EventTypes());
+        contract.Rejects(c => c.AcceptChange(Client, "cr1", null, Now), "contract_state_conflict");
+    }
+}

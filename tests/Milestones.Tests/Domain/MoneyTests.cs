@@ -91,13 +91,14 @@ public sealed class MoneyTests
     }
 
     [Fact]
-    public void AccountBalances_AreOverflowChecked_AndAnOverflowChangesNothing()
+    public void AccountBalances_CannotApproachOverflow_AndARefusedDepositChangesNothing()
     {
         var account = new Account(new AccountState());
-        Assert.True(account.Apply(new TransferOrder("dep-1", TransferKind.Deposit, new Money(long.MaxValue, "USD")), Now).Succeeded);
+        Assert.Equal("amount_too_large", account.Apply(new TransferOrder("dep-0", TransferKind.Deposit, new Money(long.MaxValue, "USD")), Now).Error?.Code);
+        Assert.True(account.Apply(new TransferOrder("dep-1", TransferKind.Deposit, new Money(long.MaxValue / 2 - 10, "USD")), Now).Succeeded);
         var before = account.State.Snapshot();
 
-        Assert.Throws<OverflowException>(() => account.Apply(new TransferOrder("dep-2", TransferKind.Deposit, new Money(1, "USD")), Now));
+        Assert.Equal("amount_too_large", account.Apply(new TransferOrder("dep-2", TransferKind.Deposit, new Money(20, "USD")), Now).Error?.Code);
 
         Assert.Equal(before, account.State.Snapshot());
         Assert.False(account.HasApplied("dep-2"));

@@ -9,9 +9,11 @@ namespace Milestones.Tests.Grains;
 
 /// <summary>
 /// A two-silo in-process cluster on memory storage and in-memory reminders, shared by the grain tests. Grains
-/// and reminders run on one fake clock; the silos' own maintenance loops stay on real time.
+/// and reminders run on one fake clock; the silos' own maintenance loops stay on real time. A derived fixture
+/// may put grain state and reminders on another store (<see cref="ConfigureStorage"/>) and restart the whole
+/// cluster on it (<see cref="RestartAsync"/>).
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public static readonly DateTimeOffset Start = new(2030, 1, 1, 9, 0, 0, TimeSpan.Zero);
 
@@ -20,9 +22,36 @@ public sealed class ClusterFixture : IAsyncLifetime
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
-    public async Task InitializeAsync()
+    /// <summary>One service id for every cluster this fixture starts, so a restarted cluster finds its stored rows.</summary>
+    public string ServiceId { get; } = "milestones-test-" + Guid.NewGuid().ToString("N")[..8];
+
+    public virtual async Task InitializeAsync() => await StartClusterAsync();
+
+    public virtual async Task DisposeAsync()
+    {
+        // Null when start-up failed (a derived fixture's store was unreachable): that failure is the one to report.
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>Stops every silo and the client, then starts a new cluster on the same store, service id and clock.</summary>
+    public async Task RestartAsync()
+    {
+        await Cluster.DisposeAsync();
+        await StartClusterAsync();
+    }
+
+    /// <summary>Where grain state and reminders live; memory unless a derived fixture says otherwise.</summary>
+    protected virtual void ConfigureStorage(ISiloBuilder silo) => silo
+        .AddMemoryGrainStorage(StorageNames.Grains)
+        .UseInMemoryReminderService();
+
+    private async Task StartClusterAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
+        builder.Options.ServiceId = ServiceId;
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Services.AddMilestonesServices();
@@ -32,15 +61,14 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
             host.Services.AddSingleton(Probe);
         });
-        builder.ConfigureSilo((_, silo) => silo
-            .AddMemoryGrainStorage(StorageNames.Grains)
-            .UseInMemoryReminderService()
-            .AddIncomingGrainCallFilter<GrainProbeFilter>());
+        builder.ConfigureSilo((_, silo) =>
+        {
+            ConfigureStorage(silo);
+            silo.AddIncomingGrainCallFilter<GrainProbeFilter>();
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
-
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }
 
 [CollectionDefinition(Name)]

@@ -32,13 +32,14 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
     /// Moves the fake clock by <paramref name="first"/>, then on by one reminder period at a time, until the
     /// grain has handled a reminder tick. Orleans' reminder service re-arms its timers asynchronously, so a
     /// tick can need a later clock step to be delivered (a reminder may be late by its period). Bounded: fails
-    /// if no tick comes within ten periods.
+    /// if no tick comes within <paramref name="periods"/> periods (ten unless a test that has just started its silos,
+    /// whose reminder service may still be loading the table, allows more).
     /// </summary>
-    protected async Task AdvanceUntilReminderHandledAsync(IContractGrain grain, TimeSpan first)
+    protected async Task AdvanceUntilReminderHandledAsync(IContractGrain grain, TimeSpan first, int periods = 10)
     {
         var handled = fixture.Probe.ReminderHandled(grain.GetPrimaryKeyString());
         fixture.Clock.Advance(first);
-        for (var step = 0; step < 10 && !handled.IsCompleted; step++)
+        for (var step = 0; step < periods && !handled.IsCompleted; step++)
         {
             await Task.WhenAny(handled, Task.Delay(TimeSpan.FromMilliseconds(250)));
             fixture.Clock.Advance(AutoReleaseReminder.Period);

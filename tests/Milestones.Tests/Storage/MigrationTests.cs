@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using Milestones.Silo.Storage;
+
+namespace Milestones.Tests.Storage;
+
+/// <summary>
+/// The schema migrations on a fresh store: re-running is a no-op, and runs that race — two tasks, or two
+/// <c>migrate</c> processes — apply every script exactly once and leave the same schema as one run does.
+/// </summary>
+public abstract partial class MigrationTests
+{
+    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromMinutes(2);
+
+    protected abstract DatabaseKind Kind { get; }
+
+    [Fact]
+    public async Task AppliedTwice_TheSecondRunAppliesNothing_AndTheSchemaIsUnchanged()
+    {
+        await using var store = await TestStore.CreateAsync(Kind);
+
+        var first = await store.MigrateAsync();
+        var schema = await store.DumpSchemaAsync();
+        var second = await store.MigrateAsync();
+
+        Assert.True(first >= 3, $"expected the whole schema (3 scripts or more), got {first}");
+        Assert.Equal(0, second);
+        Assert.Equal(schema, await store.DumpSchemaAsync());
+        await AssertEveryScriptRecordedOnceAsync(store, first);
+    }
+
+    [Fact]
+    public async Task TwoRunsAtOnce_InOneProcess_ApplyEveryScriptOnce_AndGiveTheSameSchema()
+    {
+        var (expected, scripts) = await ReferenceSchemaAsync();
+        await using var store = await TestStore.CreateAsync(Kind);
+
+        var applied = await Task.WhenAll(Task.Run(store.MigrateAsync), Task.Run(store.MigrateAsync));
+
+        Assert.Equal(scripts, applied.Sum());
+        Assert.Equal(expected, await store.DumpSchemaAsync());
+        await AssertEveryScriptRecordedOnceAsync(store, scripts);
+    }
+
+    [Fact]
+    public async Task TwoMigrateProcessesAtOnce_ApplyEveryScriptOnce_AndGiveTheSameSchema()
+    {
+        var (expected, scripts) = await ReferenceSchemaAsync();
+        await using var store = await TestStore.CreateAsync(Kind);
+        var environment = new Dictionary<string, string>
+        {
+            ["Storage__Provider"] = store.Settings.Provider.ToString(),
+            ["ConnectionStrings__Milestones"] = store.ConnectionString,
+        };
+
+        using var one = SiloProcess.Start(environment, "migrate");
+        using var two = SiloProcess.Start(environment, "migrate");
+        var exits = await Task.WhenAll(one.WaitForExitAsync(ProcessTimeout), two.WaitForExitAsync(ProcessTimeout));
+
+        Assert.True(exits.All(e => e == 0), $"first:\n{one.Describe()}\nsecond:\n{two.Describe()}");
+        Assert.Equal(scripts, AppliedCount(one) + AppliedCount(two));
+        Assert.Equal(expected, await store.DumpSchemaAsync());
+        await AssertEveryScriptRecordedOnceAsync(store, scripts);
+    }
+
+    /// <summary>The schema one undisturbed run gives, on a store of its own.</summary>
+    private async Task<(string Schema, int Scripts)> ReferenceSchemaAsync()
+    {
+        await using var reference = await TestStore.CreateAsync(Kind);
+        var scripts = await reference.MigrateAsync();
+        return (await reference.DumpSchemaAsync(), scripts);
+    }
+
+    private static async Task AssertEveryScriptRecordedOnceAsync(TestStore store, int scripts)
+    {
+        var recorded = await store.AppliedScriptsAsync();
+        Assert.Equal(scripts, recorded.Count);
+        Assert.Equal(scripts, recorded.Select(r => r.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(recorded, r => Assert.StartsWith(r.Version.ToString("D4", System.Globalization.CultureInfo.InvariantCulture) + "_", r.Name, StringComparison.Ordinal));
+    }
+
+    private static int AppliedCount(SiloProcess process)
+    {
+        var match = AppliedLine().Match(process.StandardOutput);
+        Assert.True(match.Success, $"no 'Schema up to date' line:\n{process.Describe()}");
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"Schema up to date; (\d+) script\(s\) applied\.")]
+    private static partial Regex AppliedLine();
+}
+
+public sealed class PostgresMigrationTests : MigrationTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
+}
+
+public sealed class SqliteMigrationTests : MigrationTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}

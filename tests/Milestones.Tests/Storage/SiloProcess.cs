@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Milestones.Tests.Storage;
+
+/// <summary>The real silo host (<c>dotnet Milestones.Silo.dll</c>) as a child process, with its output captured.</summary>
+internal sealed class SiloProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly string workingDirectory;
+    private readonly StringBuilder stdout = new();
+    private readonly StringBuilder stderr = new();
+
+    private SiloProcess(Process process, string workingDirectory)
+    {
+        this.process = process;
+        this.workingDirectory = workingDirectory;
+    }
+
+    public bool HasExited => process.HasExited;
+
+    public string StandardOutput
+    {
+        get
+        {
+            lock (stdout)
+            {
+                return stdout.ToString();
+            }
+        }
+    }
+
+    public string StandardError
+    {
+        get
+        {
+            lock (stderr)
+            {
+                return stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the silo with exactly these configuration variables (inherited <c>Storage__*</c> etc. are removed).</summary>
+    public static SiloProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        if (!File.Exists(TestPaths.SiloDll))
+        {
+            throw new InvalidOperationException($"The silo host is not built: {TestPaths.SiloDll} is missing.");
+        }
+
+        var workingDirectory = Directory.CreateTempSubdirectory("milestones-silo-");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory.FullName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(TestPaths.SiloDll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var key in start.Environment.Keys.ToList())
+        {
+            if (key.StartsWith("Storage__", StringComparison.OrdinalIgnoreCase) ||
+                key.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) ||
+                key.StartsWith("Orleans__", StringComparison.OrdinalIgnoreCase) ||
+                key.StartsWith("Milestones__", StringComparison.OrdinalIgnoreCase))
+            {
+                start.Environment.Remove(key);
+            }
+        }
+
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var silo = new SiloProcess(process, workingDirectory.FullName);
+        process.OutputDataReceived += (_, e) => Append(silo.stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(silo.stderr, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return silo;
+    }
+
+    /// <summary>Waits for the process to exit on its own; fails the test (and kills it) after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException($"The silo process did not exit within {timeout}.\n{Describe()}");
+        }
+
+        return process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
+    public void Kill()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+    }
+
+    public string Describe() => $"exit: {(process.HasExited ? process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "running")}\n" +
+        $"stdout:\n{Tail(StandardOutput)}\nstderr:\n{Tail(StandardError)}";
+
+    public void Dispose()
+    {
+        Kill();
+        process.Dispose();
+        try
+        {
+            Directory.Delete(workingDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is harmless.
+        }
+    }
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : "..." + text[^4000..];
+
+    private static void Append(StringBuilder target, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (target)
+        {
+            target.AppendLine(line);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Milestones.Contracts;
+using Milestones.Domain;
+using Milestones.Tests.Grains;
+using Orleans.Storage;
+
+namespace Milestones.Tests.Storage;
+
+/// <summary>
+/// The grain suite on a real store: the lifecycle, a full restart of every silo, a reminder that outlives the
+/// restart, and the store's optimistic concurrency. Run once per store by the sealed classes below; the ledger
+/// check of <see cref="GrainTest"/> runs after every test.
+/// </summary>
+public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fixture)
+    where TFixture : StoreClusterFixture
+{
+    protected TestStore Store => fixture.Store;
+
+    [Fact]
+    public async Task Lifecycle_FromOfferToApproval_IsStoredInTheDatabase_AndTheLedgerBalances()
+    {
+        await DepositAsync(Client, 3_000);
+        var grain = await CreateActiveAsync(1_000, 2_000);
+
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done", ["https://example.com/pr/1"]), CommandOptions.None));
+        var view = Ok(await grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None)).Contract;
+
+        Assert.Equal((ContractStatus.Active, MilestoneStatus.Released, MilestoneStatus.Pending),
+            (view.Status, view.Milestones[0].Status, view.Milestones[1].Status));
+        Assert.Equal((1_000, 1_000, 0), (view.Funded, view.Released, view.Refunded));
+        Assert.Equal((2_000, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal(1L, await CountStoredAsync("contract", grain.GetPrimaryKeyString()));
+        Assert.Equal(1L, await CountStoredAsync("account", GrainKeys.User(Client.UserId)));
+    }
+
+    [Fact]
+    public async Task State_SurvivesAFullRestartOfEverySilo_ExactlyAsItWas()
+    {
+        await DepositAsync(Client, 5_000);
+        var grain = await CreateActiveAsync(1_000, 2_000, 1_500);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Ok(await grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.FundMilestoneAsync(Client, "m2", CommandOptions.None));
+        var before = await SnapshotAsync(grain);
+
+        await Fixture.RestartAsync();
+        grain = Grains.Contract(grain.GetPrimaryKeyString());
+
+        var after = await SnapshotAsync(grain);
+        Assert.Equal(before.Contract, after.Contract);
+        Assert.Equal(before.Events, after.Events);
+        Assert.Equal(before.ClientAccount, after.ClientAccount);
+        Assert.Equal(before.FreelancerAccount, after.FreelancerAccount);
+        var client = await BalanceAsync(Client);
+        Assert.Equal((2_000, 2_000, "m2"), (client.Available, client.Held, Assert.Single(client.Holds).MilestoneId));
+        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal([MilestoneStatus.Released, MilestoneStatus.Funded, MilestoneStatus.Pending],
+            (await ViewAsync(grain)).Milestones.Select(m => m.Status));
+    }
+
+    [Fact]
+    public async Task Reminder_RegisteredBeforeARestart_FiresAfterIt_AndReleasesExactlyOnce()
+    {
+        await DepositAsync(Client, 1_000);
+        var grain = await CreateActiveAsync(1_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        var submitted = Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None)).Contract;
+        Assert.Equal(Fixture.Clock.GetUtcNow() + ReviewPeriod, submitted.Milestones[0].AutoReleaseAt);
+        Assert.Equal(1L, await CountRemindersAsync(grain));
+
+        await Fixture.RestartAsync();
+        grain = Grains.Contract(grain.GetPrimaryKeyString());
+        Assert.Equal(MilestoneStatus.Submitted, (await ViewAsync(grain)).Milestones[0].Status);
+        await AdvanceUntilReminderHandledAsync(grain, ReviewPeriod, periods: 40);
+
+        var view = await ViewAsync(grain);
+        Assert.Equal((ContractStatus.Completed, MilestoneStatus.Released), (view.Status, view.Milestones[0].Status));
+        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal((0, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        var release = Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "milestone.released");
+        Assert.Equal(("system", "autorelease"), (release.Actor, release.Data["reason"]));
+        Assert.Equal(0L, await CountRemindersAsync(grain));
+    }
+
+    [Fact]
+    public async Task StaleWrite_IsRejectedByTheStore_AndNothingIsLost()
+    {
+        // A registry shard outside the ledger's range: a grain with a real state name and a small state.
+        var registry = Grains.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Shards + Random.Shared.Next(1_000, 1_000_000));
+        await registry.RegisterAsync("a");
+        var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        var id = registry.GetGrainId();
+        var first = new GrainState<HashSet<string>>([]);
+        var second = new GrainState<HashSet<string>>([]);
+        await storage.ReadStateAsync("accountRegistry", id, first);
+        await storage.ReadStateAsync("accountRegistry", id, second);
+        Assert.True(first.RecordExists);
+        Assert.Equal(["a"], first.State!);
+        Assert.Equal(first.ETag, second.ETag);
+
+        first.State!.Add("b");
+        await storage.WriteStateAsync("accountRegistry", id, first);
+        second.State!.Add("c");
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("accountRegistry", id, second));
+
+        var stored = new GrainState<HashSet<string>>([]);
+        await storage.ReadStateAsync("accountRegistry", id, stored);
+        Assert.Equal(["a", "b"], stored.State!.Order());
+        Assert.Equal(first.ETag, stored.ETag);
+
+        // The live activation's copy is stale too: its write is rejected, and the next activation sees every write.
+        await Assert.ThrowsAsync<InconsistentStateException>(() => registry.RegisterAsync("d"));
+        await Fixture.Cluster.DeactivateAsync(registry);
+        await registry.RegisterAsync("d");
+        Assert.Equal(["a", "b", "d"], (await registry.ListAsync()).Order());
+    }
+
+    private async Task<long> CountStoredAsync(string stateName, string key)
+    {
+        // Unquoted names match in both schemas; the provider stores a string grain key as the key extension.
+        var sql = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT COUNT(*) FROM orleansstorage WHERE graintypestring = '{stateName}' AND serviceid = '{Fixture.ServiceId}' AND payloadbinary IS NOT NULL AND grainidextensionstring = '{key}'");
+        return Convert.ToInt64(await Store.ScalarAsync(sql), CultureInfo.InvariantCulture);
+    }
+
+    private async Task<long> CountRemindersAsync(IContractGrain grain)
+    {
+        var sql = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT COUNT(*) FROM orleansreminderstable WHERE serviceid = '{Fixture.ServiceId}' AND grainid LIKE '%{grain.GetPrimaryKeyString()}'");
+        return Convert.ToInt64(await Store.ScalarAsync(sql), CultureInfo.InvariantCulture);
+    }
+
+    private async Task<Snapshot> SnapshotAsync(IContractGrain grain) => new(
+        JsonSerializer.Serialize(await ViewAsync(grain)),
+        JsonSerializer.Serialize(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events),
+        JsonSerializer.Serialize(Ok(await Grains.Account(Client.UserId).GetAsync(Client))),
+        JsonSerializer.Serialize(Ok(await Grains.Account(Freelancer.UserId).GetAsync(Freelancer))));
+
+    private sealed record Snapshot(string Contract, string Events, string ClientAccount, string FreelancerAccount);
+}
+
+[Collection(nameof(PostgresGrainTests))]
+public sealed class PostgresGrainTests(PostgresClusterFixture fixture)
+    : StoreGrainTests<PostgresClusterFixture>(fixture), IClassFixture<PostgresClusterFixture>;
+
+[Collection(nameof(SqliteGrainTests))]
+public sealed class SqliteGrainTests(SqliteClusterFixture fixture)
+    : StoreGrainTests<SqliteClusterFixture>(fixture), IClassFixture<SqliteClusterFixture>;
