@@ -1,0 +1,97 @@
+using System.Globalization;
+using Milestones.LoadTest.Http;
+using Milestones.LoadTest.Options;
+using Milestones.LoadTest.Preparation;
+using Milestones.LoadTest.Results;
+using Milestones.LoadTest.Scenarios;
+
+namespace Milestones.LoadTest.Running;
+
+/// <summary>
+/// One run: users and tokens, deposits, then per concurrency level its preparation, a warm-up and the measured run;
+/// finally the results (stdout, and <c>--out</c> files). Stopped early (Ctrl+C, <c>--max-run-time</c>), it still reports
+/// the levels measured so far.
+/// </summary>
+internal static class LoadTestRun
+{
+    public static async Task<int> RunAsync(LoadTestOptions options, TextWriter progress, TextWriter output, CancellationToken cancellation)
+    {
+        var clock = TimeProvider.System;
+        var startedAt = clock.GetUtcNow();
+        var runId = string.Create(CultureInfo.InvariantCulture, $"lt{startedAt:yyyyMMddHHmmss}{Random.Shared.Next(0x10000):x4}");
+        var label = options.Label ?? options.Target.Authority;
+        var maxLevel = options.ConcurrencyLevels.Max();
+        using var client = new ApiClient(options.Target, Math.Max(maxLevel, options.PrepareConcurrency) + 16, options.RequestTimeout);
+        var api = new MilestonesApi(client, options.Currency, options.Amount, clock);
+        var minter = options.SigningKey is { } key ? new JwtMinter(key, options.Issuer, options.Audience, clock) : null;
+        var tokens = new TokenSource(api, minter);
+        progress.WriteLine($"run {runId}: scenario {options.Scenario.ToString().ToLowerInvariant()} against {options.Target} ({label}); " +
+            $"levels {string.Join(",", options.ConcurrencyLevels)}; tokens {tokens.Kind}");
+
+        var levels = new List<LevelResult>();
+        var complete = true;
+        try
+        {
+            var cast = await Cast.CreateAsync(tokens, runId, options.Clients, cancellation);
+            IScenario scenario = options.Scenario == ScenarioKind.Fund
+                ? new FundScenario(api, cast, options.Amount, options.IdempotencyKeys, options.PrepareConcurrency, progress)
+                : new LifecycleScenario(api, cast, options.Amount, options.IdempotencyKeys);
+            var operations = options.ConcurrencyLevels.Sum(c => (long)WarmupOps(options, c) + options.Count);
+            var perClient = ((operations + options.Clients - 1) / options.Clients) * scenario.FundedPerOperation;
+            await Deposits.MakeAsync(api, cast, perClient, options.PrepareConcurrency, cancellation);
+            progress.WriteLine($"deposited {perClient} {options.Currency} minor units for each of {options.Clients} client(s)");
+
+            foreach (var concurrency in options.ConcurrencyLevels)
+            {
+                var result = await RunLevelAsync(scenario, options, concurrency, progress, cancellation);
+                levels.Add(result);
+                if (!result.Complete)
+                {
+                    complete = false;
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            complete = false;
+        }
+
+        if (!complete)
+        {
+            progress.WriteLine("stopped early (signal or --max-run-time): reporting the levels measured so far");
+        }
+
+        var report = new RunReport(options.Target.ToString(), label, options.Scenario.ToString().ToLowerInvariant(), runId, startedAt,
+            options.Clients, options.Count, options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.IdempotencyKeys, tokens.Kind,
+            Environment.ProcessorCount, levels, complete);
+        if (options.OutPrefix is { } prefix)
+        {
+            var (json, markdown) = ReportWriter.Write(report, prefix);
+            progress.WriteLine($"wrote {json} and {markdown}");
+        }
+
+        output.Write(MarkdownReport.Render(report));
+        return complete ? 0 : 130;
+    }
+
+    private static async Task<LevelResult> RunLevelAsync(
+        IScenario scenario, LoadTestOptions options, int concurrency, TextWriter progress, CancellationToken cancellation)
+    {
+        var warmupOps = WarmupOps(options, concurrency);
+        await scenario.PrepareLevelAsync(concurrency, warmupOps + options.Count, cancellation);
+        var first = 0;
+        if (warmupOps > 0)
+        {
+            var warmup = await PhaseRunner.RunAsync(scenario, "warm-up", concurrency, 0, warmupOps, options.Warmup, progress, cancellation);
+            first = warmup.Used;
+        }
+
+        cancellation.ThrowIfCancellationRequested();
+        var measured = await PhaseRunner.RunAsync(scenario, "measured", concurrency, first, options.Count, options.Duration, progress, cancellation);
+        return LevelResult.From(concurrency, measured, scenario.Steps);
+    }
+
+    private static int WarmupOps(LoadTestOptions options, int concurrency) =>
+        options.Warmup > TimeSpan.Zero ? options.WarmupOpsFor(concurrency) : 0;
+}
