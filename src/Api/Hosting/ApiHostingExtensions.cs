@@ -64,6 +64,10 @@ public static class ApiHostingExtensions
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapMetrics().AllowAnonymous();
 
+        // prometheus-net starts listening to System.Diagnostics.Metrics meters (the grains' business counters,
+        // Orleans' own) at its first collection: collect once now, so nothing counted before the first scrape is lost.
+        Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
+
         if (Milestones.Silo.SiloHostingExtensions.DashboardEnabled(app.Configuration))
         {
             // The dashboard has no authentication of its own: platform role only.

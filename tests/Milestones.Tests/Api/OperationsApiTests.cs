@@ -45,6 +45,22 @@ public sealed class OperationsApiTests(ApiFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task Metrics_CountBusinessEvents_AndOrleansGrainCalls()
+    {
+        await DepositAsync(ClientId, 1_000);
+        var id = await CreateActiveAsync(1_000);
+        await Json(await Client.PostAsync($"/v1/contracts/{id}/milestones/m1/fund", null), HttpStatusCode.OK);
+
+        var text = await (await Anonymous.GetAsync("/metrics")).Content.ReadAsStringAsync();
+
+        Assert.Contains("milestones_contracts_created", text, StringComparison.Ordinal);
+        Assert.Contains("milestones_milestones_transfers", text, StringComparison.Ordinal);
+        Assert.Contains("purpose=\"fund\"", text, StringComparison.Ordinal);
+        Assert.Contains("milestones_money_moved", text, StringComparison.Ordinal);
+        Assert.Contains("microsoft_orleans_", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DevTokens_InDevelopment_IssueATokenTheApiAccepts_WithThePlatformRoleWhenAsked()
     {
         var user = await Json(await Anonymous.PostAsJsonAsync("/v1/dev/tokens", new { userId = ClientId }), HttpStatusCode.OK);
