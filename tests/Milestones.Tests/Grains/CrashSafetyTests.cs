@@ -57,6 +57,27 @@ public sealed class CrashSafetyTests(ClusterFixture fixture) : GrainTest(fixture
     }
 
     [Fact]
+    public async Task EndRefund_InterruptedAfterTheRefund_IsFinishedOnReactivation_AndRefundsOnce()
+    {
+        await DepositAsync(Client, 1_000);
+        var grain = await CreateActiveAsync(1_000, 500);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Fixture.Probe.FailNextTransfer(grain.GetPrimaryKeyString(), TransferKind.Refund, afterApplying: true);
+
+        Rejected(await grain.EndAsync(Freelancer, new EndContract(HeldFunds.Refund, "Stopping"), new CommandOptions("end-1")), "transfer_in_progress");
+        Assert.Equal((1_000, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+
+        await Fixture.Cluster.DeactivateAsync(grain);
+        var view = await ViewAsync(grain);
+
+        Assert.Equal(ContractStatus.Ended, view.Status);
+        Assert.Equal([MilestoneStatus.Refunded, MilestoneStatus.Cancelled], view.Milestones.Select(m => m.Status));
+        Assert.Equal((1_000, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.True((await grain.EndAsync(Freelancer, new EndContract(HeldFunds.Refund, "Stopping"), new CommandOptions("end-1"))).Replayed);
+        Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "milestone.refunded");
+    }
+
+    [Fact]
     public async Task OpenTransfer_IsFinishedBeforeTheNextCommand_WithoutReactivation()
     {
         await DepositAsync(Client, 1_000);
