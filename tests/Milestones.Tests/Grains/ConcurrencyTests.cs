@@ -62,7 +62,7 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : GrainTest(fixture
     public async Task ApproveRacingTheAutoRelease_ReleasesExactlyOnce()
     {
         await DepositAsync(Client, 1_000);
-        var grain = await CreateActiveAsync(1_000);
+        var grain = await CreateActiveAsync(1_000, 500); // a second milestone keeps the contract active whichever wins
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         Fixture.Clock.Advance(ReviewPeriod);
