@@ -45,17 +45,26 @@ internal sealed class AccountGrain(
             return Errors.IdempotencyKeyReused();
         }
 
-        if (idempotencyKey is not null && known.Key is null)
+        // A new key is added before the deposit so that it is saved in the same write; a refused deposit takes it back.
+        var newKey = idempotencyKey is not null && known.Key is null ? new KeyValuePair<string, string>(idempotencyKey, asked) : default;
+        if (newKey.Key is not null)
         {
-            store.State.DepositKeys.Add(new(idempotencyKey, asked));
-            if (store.State.DepositKeys.Count > MaxDepositKeys)
-            {
-                store.State.DepositKeys.RemoveAt(0);
-            }
+            store.State.DepositKeys.Add(newKey);
         }
 
         var result = await ApplyAsync(new TransferOrder($"deposit/{deposit.Reference}", TransferKind.Deposit, new Money(deposit.Amount, deposit.Currency)));
-        return result.Error ?? new Outcome<AccountView>(View(), null, result.Replayed);
+        if (result.Error is { } refused)
+        {
+            store.State.DepositKeys.Remove(newKey);
+            return refused;
+        }
+
+        if (store.State.DepositKeys.Count > MaxDepositKeys)
+        {
+            store.State.DepositKeys.RemoveAt(0);
+        }
+
+        return new Outcome<AccountView>(View(), null, result.Replayed);
     }
 
     public Task<Outcome<AccountView>> GetAsync(Caller caller) =>

@@ -35,7 +35,6 @@ internal sealed partial class ContractGrain
         if (refused is null)
         {
             contract.TransferApplied(Now);
-            MilestonesMetrics.TransferApplied(intent, State.Currency);
         }
         else
         {
@@ -51,6 +50,11 @@ internal sealed partial class ContractGrain
         }
 
         await SaveWithReminderAsync();
+        if (refused is null)
+        {
+            MilestonesMetrics.TransferApplied(intent, State.Currency);
+        }
+
         await AfterChangeAsync();
         return refused ?? Outcome<ContractResult>.Ok(result);
     }

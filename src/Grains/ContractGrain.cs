@@ -32,17 +32,17 @@ internal sealed partial class ContractGrain(
         await AfterChangeAsync();
     }
 
-    public Task<Outcome<ContractResult>> CreateAsync(Caller caller, CreateContract command, CommandOptions options) =>
-        Execute(nameof(CreateAsync), command, caller, options, () =>
+    public async Task<Outcome<ContractResult>> CreateAsync(Caller caller, CreateContract command, CommandOptions options)
+    {
+        var outcome = await Execute(nameof(CreateAsync), command, caller, options,
+            () => contract.Create(caller, this.GetPrimaryKeyString(), command, Now), mustExist: false);
+        if (outcome.Succeeded && !outcome.Replayed)
         {
-            var error = contract.Create(caller, this.GetPrimaryKeyString(), command, Now);
-            if (error is null)
-            {
-                MilestonesMetrics.ContractCreated();
-            }
+            MilestonesMetrics.ContractCreated();
+        }
 
-            return error;
-        }, mustExist: false);
+        return outcome;
+    }
 
     public Task<Outcome<ContractView>> GetAsync(Caller caller) =>
         Task.FromResult(Visible(caller) ?? Outcome<ContractView>.Ok(contract.ToView()));

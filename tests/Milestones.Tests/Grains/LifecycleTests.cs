@@ -106,4 +106,18 @@ public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
         Assert.Equal(500, (await BalanceAsync(Client)).Available);
         Rejected(await Grains.Account(Client.UserId).DepositAsync(Client, new Deposit(1, Usd, "self")), "role_not_allowed");
     }
+
+    [Fact]
+    public async Task DepositIdempotencyKey_ReplaysTheSameDeposit_RejectsADifferentOne_AndARefusedDepositDoesNotTakeIt()
+    {
+        var account = Grains.Account(Client.UserId);
+        Assert.False(Ok(await account.DepositAsync(Platform, new Deposit(500, Usd, "pi_a"), "key-1")) is null);
+        Assert.True((await account.DepositAsync(Platform, new Deposit(500, Usd, "pi_a"), "key-1")).Replayed);
+        Rejected(await account.DepositAsync(Platform, new Deposit(700, Usd, "pi_b"), "key-1"), "idempotency_key_reused");
+
+        Rejected(await account.DepositAsync(Platform, new Deposit(long.MaxValue / 2, Usd, "pi_c"), "key-2"), "amount_too_large");
+        Assert.False((await account.DepositAsync(Platform, new Deposit(300, Usd, "pi_d"), "key-2")).Replayed);
+
+        Assert.Equal(800, (await BalanceAsync(Client)).Available);
+    }
 }
