@@ -5,7 +5,11 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
+using Orleans.Runtime.Hosting;
 using Orleans.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Milestones.Silo.Storage;
 
 namespace Milestones.Silo;
 
@@ -82,7 +86,10 @@ public static class SiloHostingExtensions
         return services;
     }
 
-    /// <summary>Grain storage and reminders on the configured store; state is written with Orleans' versioned binary serializer.</summary>
+    /// <summary>
+/// Grain storage and reminders on the configured store. Grain state goes through our group-commit storage
+/// (concurrent writes share one transaction), written with Orleans' versioned binary serializer.
+/// </summary>
     public static ISiloBuilder AddMilestonesStorage(this ISiloBuilder silo, StorageSettings storage)
     {
         if (storage.Provider == StorageProvider.Memory)
@@ -90,13 +97,18 @@ public static class SiloHostingExtensions
             return silo.AddMemoryGrainStorage(StorageNames.Grains).UseInMemoryReminderService();
         }
 
+        silo.Services.AddGrainStorage(StorageNames.Grains, (services, _) =>
+        {
+            var serviceId = services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
+            GrainStateStore store = storage.Provider == StorageProvider.Postgres
+                ? PostgresGrainStateStore.Create(storage.ConnectionString, serviceId)
+                : new SqliteGrainStateStore(storage.ConnectionString, serviceId);
+            return new GroupCommitGrainStorage(
+                store,
+                new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+                services.GetRequiredService<ILogger<GroupCommitGrainStorage>>());
+        });
         return silo
-            .AddAdoNetGrainStorage(StorageNames.Grains, options => options.Configure<Serializer>((o, serializer) =>
-            {
-                o.Invariant = storage.Invariant;
-                o.ConnectionString = storage.ConnectionString;
-                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }))
             .UseAdoNetReminderService(o =>
             {
                 o.Invariant = storage.Invariant;

@@ -93,7 +93,7 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         // A registry shard outside the ledger's range: a grain with a real state name and a small state.
         var registry = Grains.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Shards + Random.Shared.Next(1_000, 1_000_000));
         await registry.RegisterAsync("a");
-        var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        var storage = GrainStorage();
         var id = registry.GetGrainId();
         var first = new GrainState<HashSet<string>>([]);
         var second = new GrainState<HashSet<string>>([]);
@@ -120,11 +120,109 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         Assert.Equal(["a", "b", "d"], (await registry.ListAsync()).Order());
     }
 
+    [Fact]
+    public async Task ConcurrentWrites_OfManyGrains_AllCommit_AndAStaleOneFailsAlone()
+    {
+        var storage = GrainStorage();
+        var ids = Enumerable.Range(0, 300).Select(_ => GrainId.Create("storagetest", Guid.NewGuid().ToString("N"))).ToArray();
+        var states = ids.Select(_ => new GrainState<List<int>>([1])).ToArray();
+        await Task.WhenAll(ids.Select((id, i) => storage.WriteStateAsync("storagetest", id, states[i])));
+
+        var stale = new GrainState<List<int>>([]);
+        await storage.ReadStateAsync("storagetest", ids[0], stale);
+        states[0].State!.Add(2);
+        await storage.WriteStateAsync("storagetest", ids[0], states[0]);
+
+        // Every grain writes again at once (so that writes share batches), plus the stale copy of the first.
+        stale.State!.Add(99);
+        var writes = ids.Select((id, i) =>
+        {
+            states[i].State!.Add(3);
+            return storage.WriteStateAsync("storagetest", id, states[i]);
+        }).ToList();
+        var staleWrite = storage.WriteStateAsync("storagetest", ids[0], stale);
+        await Task.WhenAll(writes);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
+
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var stored = new GrainState<List<int>>([]);
+            await storage.ReadStateAsync("storagetest", ids[i], stored);
+            Assert.True(stored.RecordExists);
+            Assert.Equal(i == 0 ? [1, 2, 3] : [1, 3], stored.State!);
+            Assert.Equal(states[i].ETag, stored.ETag);
+        }
+    }
+
+    [Fact]
+    public async Task TwoCopiesOfOneGrain_WritingAtOnce_OnlyOneCommits()
+    {
+        var storage = GrainStorage();
+        var id = GrainId.Create("storagetest", Guid.NewGuid().ToString("N"));
+        var first = new GrainState<List<int>>([]);
+        var second = new GrainState<List<int>>([]);
+        await storage.ReadStateAsync("storagetest", id, first);
+        await storage.ReadStateAsync("storagetest", id, second);
+        Assert.False(first.RecordExists);
+        first.State!.Add(1);
+        second.State!.Add(2);
+
+        var results = await Task.WhenAll(
+            CaptureAsync(storage.WriteStateAsync("storagetest", id, first)),
+            CaptureAsync(storage.WriteStateAsync("storagetest", id, second)));
+
+        var winner = Assert.Single(results, r => r is null) == results[0] ? first : second;
+        Assert.IsType<InconsistentStateException>(Assert.Single(results, r => r is not null));
+        var stored = new GrainState<List<int>>([]);
+        await storage.ReadStateAsync("storagetest", id, stored);
+        Assert.Equal(winner.State, stored.State);
+        Assert.Equal(winner.ETag, stored.ETag);
+    }
+
+    [Fact]
+    public async Task Clear_EmptiesTheRow_AndAStaleCopyCannotWriteAfterIt()
+    {
+        var storage = GrainStorage();
+        var id = GrainId.Create("storagetest", Guid.NewGuid().ToString("N"));
+        var live = new GrainState<List<int>>([1]);
+        await storage.WriteStateAsync("storagetest", id, live);
+        var stale = new GrainState<List<int>>([]);
+        await storage.ReadStateAsync("storagetest", id, stale);
+
+        await storage.ClearStateAsync("storagetest", id, live);
+        var cleared = new GrainState<List<int>>([]);
+        await storage.ReadStateAsync("storagetest", id, cleared);
+        Assert.Equal((false, 0, live.ETag), (cleared.RecordExists, cleared.State!.Count, cleared.ETag));
+
+        stale.State!.Add(9);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("storagetest", id, stale));
+        live.State = [5];
+        await storage.WriteStateAsync("storagetest", id, live);
+        await storage.ReadStateAsync("storagetest", id, cleared);
+        Assert.Equal([5], cleared.State!);
+    }
+
+    private IGrainStorage GrainStorage() =>
+        Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+
+    private static async Task<Exception?> CaptureAsync(Task write)
+    {
+        try
+        {
+            await write;
+            return null;
+        }
+        catch (InconsistentStateException ex)
+        {
+            return ex;
+        }
+    }
+
     private async Task<long> CountStoredAsync(string stateName, string key)
     {
-        // Unquoted names match in both schemas; the provider stores a string grain key as the key extension.
+        // The same table in both schemas; the grain id is stored in its text form, "{type}/{key}".
         var sql = string.Create(CultureInfo.InvariantCulture,
-            $"SELECT COUNT(*) FROM orleansstorage WHERE graintypestring = '{stateName}' AND serviceid = '{Fixture.ServiceId}' AND payloadbinary IS NOT NULL AND grainidextensionstring = '{key}'");
+            $"SELECT COUNT(*) FROM grainstate WHERE statename = '{stateName}' AND serviceid = '{Fixture.ServiceId}' AND payload IS NOT NULL AND grainid LIKE '%/{key}'");
         return Convert.ToInt64(await Store.ScalarAsync(sql), CultureInfo.InvariantCulture);
     }
 

@@ -1,0 +1,24 @@
+namespace Milestones.Silo.Storage;
+
+/// <summary>A grain's stored row: its payload (null once cleared) and its version, the grain's ETag.</summary>
+internal sealed record StoredGrainState(byte[]? Payload, long Version);
+
+/// <summary>
+/// One grain-state row in one database. Writes come in batches that the store commits in one transaction; each
+/// write is a compare-and-set on its own version, so a stale write fails alone and the others still commit.
+/// </summary>
+internal abstract class GrainStateStore : IAsyncDisposable
+{
+    /// <summary>How many batches may be in flight at once.</summary>
+    public abstract int Writers { get; }
+
+    public abstract Task<StoredGrainState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken);
+
+    /// <summary>Commits the batch in one transaction; returns each write's new version, or null where the version was stale.</summary>
+    public abstract Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken);
+
+    /// <summary>Empties the payload and bumps the version (so a stale copy cannot write again); null if the version was stale.</summary>
+    public abstract Task<long?> ClearAsync(string stateName, string grainId, long version, CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+}

@@ -1,0 +1,26 @@
+namespace Milestones.Silo.Storage;
+
+/// <summary>
+/// One queued write: the serialized state and the version it was read at (null: the row must not exist yet).
+/// Completes with the new version once its transaction has committed.
+/// </summary>
+internal sealed class GrainStateWrite(string stateName, string grainId, byte[] payload, long? expectedVersion)
+{
+    private readonly TaskCompletionSource<long> committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string StateName { get; } = stateName;
+
+    public string GrainId { get; } = grainId;
+
+    public byte[] Payload { get; } = payload;
+
+    public long? ExpectedVersion { get; } = expectedVersion;
+
+    public (string, string) Key => (StateName, GrainId);
+
+    public Task<long> Committed => committed.Task;
+
+    public void Complete(long version) => committed.TrySetResult(version);
+
+    public void Fail(Exception error) => committed.TrySetException(error);
+}

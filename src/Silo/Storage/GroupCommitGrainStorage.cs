@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace Milestones.Silo.Storage;
+
+/// <summary>
+/// Grain storage that commits concurrent writes together. Each write waits in a queue; a few writers take
+/// whatever has queued (up to <see cref="MaxBatch"/>) and commit it as one transaction — one round trip and one
+/// log flush for many grains — with a version check per grain. A write is acknowledged only after its transaction
+/// committed; a stale write fails alone with <see cref="InconsistentStateException"/>; a database error fails the
+/// whole batch and nothing of it is acknowledged. I/O runs on the thread pool, never on a grain's scheduler.
+/// </summary>
+internal sealed partial class GroupCommitGrainStorage(
+    GrainStateStore store,
+    IGrainStorageSerializer serializer,
+    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+{
+    internal const int MaxBatch = 256;
+
+    private readonly Channel<GrainStateWrite> queue = Channel.CreateUnbounded<GrainStateWrite>();
+    private Task[] writers = [];
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var stored = await Task.Run(() => store.ReadAsync(stateName, grainId.ToString(), CancellationToken.None)).ConfigureAwait(false);
+        grainState.ETag = stored?.Version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = stored?.Payload is not null;
+        grainState.State = stored?.Payload is { } payload ? serializer.Deserialize<T>(new BinaryData(payload)) : Activator.CreateInstance<T>();
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var write = new GrainStateWrite(stateName, grainId.ToString(), serializer.Serialize(grainState.State).ToArray(), Version(grainState.ETag));
+        if (!queue.Writer.TryWrite(write))
+        {
+            throw new InvalidOperationException("Grain storage is stopped.");
+        }
+
+        var version = await write.Committed.ConfigureAwait(false);
+        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (Version(grainState.ETag) is { } version)
+        {
+            var cleared = await Task.Run(() => store.ClearAsync(stateName, grainId.ToString(), version, CancellationToken.None)).ConfigureAwait(false)
+                ?? throw Stale(stateName, grainId.ToString());
+            grainState.ETag = cleared.ToString(CultureInfo.InvariantCulture);
+        }
+
+        grainState.RecordExists = false;
+        grainState.State = Activator.CreateInstance<T>();
+    }
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(GroupCommitGrainStorage), ServiceLifecycleStage.RuntimeStorageServices, Start, StopAsync);
+
+    private Task Start(CancellationToken cancellationToken)
+    {
+        writers = Enumerable.Range(0, store.Writers).Select(_ => Task.Run(RunWriterAsync, CancellationToken.None)).ToArray();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops taking writes, commits what is queued, then closes the store.</summary>
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Writer.TryComplete();
+        await Task.WhenAll(writers).ConfigureAwait(false);
+        await store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task RunWriterAsync()
+    {
+        var reader = queue.Reader;
+        var batch = new List<GrainStateWrite>(MaxBatch);
+        var keys = new HashSet<(string, string)>();
+        var carried = new List<GrainStateWrite>();
+        while (carried.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            // The same row twice in one batch cannot be checked against one version: the later write waits for the next batch.
+            var waiting = carried.ToList();
+            carried.Clear();
+            foreach (var write in waiting)
+            {
+                (keys.Add(write.Key) ? batch : carried).Add(write);
+            }
+
+            while (batch.Count < MaxBatch && reader.TryRead(out var write))
+            {
+                (keys.Add(write.Key) ? batch : carried).Add(write);
+            }
+
+            await CommitAsync(batch).ConfigureAwait(false);
+            batch.Clear();
+            keys.Clear();
+        }
+    }
+
+    private async Task CommitAsync(List<GrainStateWrite> batch)
+    {
+        try
+        {
+            var versions = await store.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (versions[i] is { } version)
+                {
+                    batch[i].Complete(version);
+                }
+                else
+                {
+                    batch[i].Fail(Stale(batch[i].StateName, batch[i].GrainId));
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            LogBatchFailed(logger, ex, batch.Count);
+            foreach (var write in batch)
+            {
+                write.Fail(ex);
+            }
+        }
+    }
+
+    private static long? Version(string? etag) =>
+        etag is null ? null : long.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static InconsistentStateException Stale(string stateName, string grainId) =>
+        new($"The stored '{stateName}' of {grainId} has changed since it was read; the write was not applied.");
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} grain-state writes failed; none of them was acknowledged")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+}

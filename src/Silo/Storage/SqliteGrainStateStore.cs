@@ -1,0 +1,95 @@
+using Microsoft.Data.Sqlite;
+
+namespace Milestones.Silo.Storage;
+
+/// <summary>
+/// Grain state in the embedded SQLite file. SQLite has one writer at a time, so one writer commits each batch in
+/// one immediate transaction (one log flush for the batch). The driver is synchronous: callers run it off the
+/// grain schedulers.
+/// </summary>
+internal sealed class SqliteGrainStateStore(string connectionString, string serviceId) : GrainStateStore
+{
+    private const string Now = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+
+    private const string ReadSql = """
+        SELECT payload, version FROM grainstate
+        WHERE serviceid = @serviceid AND statename = @statename AND grainid = @grainid;
+        """;
+
+    private const string UpdateSql = $"""
+        UPDATE grainstate SET payload = @payload, version = version + 1, modifiedon = {Now}
+        WHERE serviceid = @serviceid AND statename = @statename AND grainid = @grainid AND version = @expected
+        RETURNING version;
+        """;
+
+    private const string InsertSql = $"""
+        INSERT INTO grainstate (serviceid, statename, grainid, payload, version, modifiedon)
+        VALUES (@serviceid, @statename, @grainid, @payload, 1, {Now})
+        ON CONFLICT DO NOTHING
+        RETURNING version;
+        """;
+
+    private const string ClearSql = $"""
+        UPDATE grainstate SET payload = NULL, version = version + 1, modifiedon = {Now}
+        WHERE serviceid = @serviceid AND statename = @statename AND grainid = @grainid AND version = @expected
+        RETURNING version;
+        """;
+
+    public override int Writers => 1;
+
+    public override Task<StoredGrainState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, ReadSql, stateName, grainId);
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read()
+            ? new StoredGrainState(reader.IsDBNull(0) ? null : (byte[])reader[0], reader.GetInt64(1))
+            : null);
+    }
+
+    public override Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var versions = new long?[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var write = batch[i];
+            using var command = Command(connection, write.ExpectedVersion is null ? InsertSql : UpdateSql, write.StateName, write.GrainId);
+            command.Transaction = transaction;
+            command.Parameters.AddWithValue("@payload", write.Payload);
+            command.Parameters.AddWithValue("@expected", (object?)write.ExpectedVersion ?? DBNull.Value);
+            versions[i] = command.ExecuteScalar() as long?;
+        }
+
+        transaction.Commit();
+        return Task.FromResult(versions);
+    }
+
+    public override Task<long?> ClearAsync(string stateName, string grainId, long version, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, ClearSql, stateName, grainId);
+        command.Parameters.AddWithValue("@expected", version);
+        return Task.FromResult(command.ExecuteScalar() as long?);
+    }
+
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private SqliteCommand Command(SqliteConnection connection, string sql, string stateName, string grainId)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("@serviceid", serviceId);
+        command.Parameters.AddWithValue("@statename", stateName);
+        command.Parameters.AddWithValue("@grainid", grainId);
+        return command;
+    }
+}
