@@ -1,25 +1,36 @@
 using Milestones.Contracts;
 using Milestones.Domain;
+using Orleans.Concurrency;
 
 namespace Milestones;
 
-/// <summary>One user's escrow account. Never calls a contract, so contract → account calls cannot form a cycle.</summary>
+/// <summary>
+/// One user's escrow account. Never calls a contract, so contract → account calls cannot form a cycle.
+/// Reentrant on purpose, so that one busy account (a client funding thousands of contracts) commits many transfers
+/// per write: every decision is made synchronously on the state (no await between reading and changing it), and
+/// every answer waits until the state it was computed from is durable (<see cref="CommitQueue"/>). Transfers are
+/// idempotent by id, so a transfer whose write failed is retried by its contract and applied once.
+/// </summary>
+[Reentrant]
 internal sealed class AccountGrain(
     [PersistentState("account", StorageNames.Grains)] IPersistentState<AccountState> store,
     TimeProvider clock) : Grain, IAccountGrain
 {
+    /// <summary>How many deposit idempotency keys an account remembers (the provider's reference is the lasting guard).</summary>
+    private const int MaxDepositKeys = 64;
+
     private Account account = null!;
+    private CommitQueue commits = null!;
+    private Task? registering;
 
     private string UserId => GrainKeys.UserIdOf(this.GetPrimaryKeyString());
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         account = new Account(store.State);
+        commits = new CommitQueue(store.WriteStateAsync, DeactivateOnIdle);
         return Task.CompletedTask;
     }
-
-    /// <summary>How many deposit idempotency keys an account remembers (the provider's reference is the lasting guard).</summary>
-    private const int MaxDepositKeys = 64;
 
     public async Task<Outcome<AccountView>> DepositAsync(Caller caller, Deposit deposit, string? idempotencyKey = null)
     {
@@ -38,80 +49,84 @@ internal sealed class AccountGrain(
             return error;
         }
 
+        await EnsureRegisteredAsync();
         var asked = $"{deposit.Amount} {deposit.Currency} {deposit.Reference}";
         var known = store.State.DepositKeys.Find(k => k.Key == idempotencyKey);
         if (idempotencyKey is not null && known.Key is not null && known.Value != asked)
         {
+            await commits.Durable();
             return Errors.IdempotencyKeyReused();
         }
 
-        // A new key is added before the deposit so that it is saved in the same write; a refused deposit takes it back.
-        var newKey = idempotencyKey is not null && known.Key is null ? new KeyValuePair<string, string>(idempotencyKey, asked) : default;
-        if (newKey.Key is not null)
-        {
-            store.State.DepositKeys.Add(newKey);
-        }
-
-        var result = await ApplyAsync(new TransferOrder($"deposit/{deposit.Reference}", TransferKind.Deposit, new Money(deposit.Amount, deposit.Currency)));
+        var result = account.Apply(new TransferOrder($"deposit/{deposit.Reference}", TransferKind.Deposit, new Money(deposit.Amount, deposit.Currency)), clock.GetUtcNow());
         if (result.Error is { } refused)
         {
-            store.State.DepositKeys.Remove(newKey);
+            await commits.Durable();
             return refused;
         }
 
-        if (store.State.DepositKeys.Count > MaxDepositKeys)
+        var changed = !result.Replayed;
+        if (idempotencyKey is not null && known.Key is null)
         {
-            store.State.DepositKeys.RemoveAt(0);
+            store.State.DepositKeys.Add(new KeyValuePair<string, string>(idempotencyKey, asked));
+            if (store.State.DepositKeys.Count > MaxDepositKeys)
+            {
+                store.State.DepositKeys.RemoveAt(0);
+            }
+
+            changed = true;
         }
 
-        return new Outcome<AccountView>(View(), null, result.Replayed);
+        var view = View();
+        await (changed ? commits.Changed() : commits.Durable());
+        return new Outcome<AccountView>(view, null, result.Replayed);
     }
 
-    public Task<Outcome<AccountView>> GetAsync(Caller caller) =>
-        Task.FromResult(CanRead(caller) ?? Outcome<AccountView>.Ok(View()));
-
-    public Task<Outcome<TransferPage>> GetTransfersAsync(Caller caller, long after, int limit)
+    public async Task<Outcome<AccountView>> GetAsync(Caller caller)
     {
         if (CanRead(caller) is { } error)
         {
-            return Task.FromResult<Outcome<TransferPage>>(error);
+            return error;
+        }
+
+        var view = View();
+        await commits.Durable();
+        return Outcome<AccountView>.Ok(view);
+    }
+
+    public async Task<Outcome<TransferPage>> GetTransfersAsync(Caller caller, long after, int limit)
+    {
+        if (CanRead(caller) is { } error)
+        {
+            return error;
         }
 
         limit = Math.Clamp(limit, 1, 500);
         var page = store.State.Entries.Where(e => e.Seq > after).Take(limit + 1).ToList();
         var next = page.Count > limit ? page[limit - 1].Seq : (long?)null;
-        return Task.FromResult(Outcome<TransferPage>.Ok(new TransferPage(page.Take(limit).ToList(), next)));
+        await commits.Durable();
+        return Outcome<TransferPage>.Ok(new TransferPage(page.Take(limit).ToList(), next));
     }
 
     public async Task<TransferResult> ApplyAsync(TransferOrder order)
     {
-        if (!store.State.Registered)
-        {
-            // Register before the first money lands: a crash in between leaves an empty account registered, never money unseen.
-            await GrainFactory.GetGrain<IAccountRegistryGrain>(AccountRegistryGrain.ShardOf(UserId)).RegisterAsync(UserId);
-            store.State.Registered = true;
-        }
-
+        await EnsureRegisteredAsync();
         var result = account.Apply(order, clock.GetUtcNow());
-        if (result.Succeeded && !result.Replayed)
-        {
-            await SaveAsync();
-        }
-
+        await (result.Succeeded && !result.Replayed ? commits.Changed() : commits.Durable());
         return result;
     }
 
-    public async Task SettleAsync(string transferId)
+    public async Task SettleAsync(string transferId) =>
+        await (account.Settle(transferId) ? commits.Changed() : commits.Durable());
+
+    public async Task<bool> HasAppliedAsync(string transferId)
     {
-        if (account.Settle(transferId))
-        {
-            await SaveAsync();
-        }
+        var applied = account.HasApplied(transferId);
+        await commits.Durable();
+        return applied;
     }
 
-    public Task<bool> HasAppliedAsync(string transferId) => Task.FromResult(account.HasApplied(transferId));
-
-    public Task<AccountReport> ReportAsync()
+    public async Task<AccountReport> ReportAsync()
     {
         var totals = store.State.Balances
             .Select(b => new AccountTotals(b.Key, b.Value.Available, b.Value.Held, b.Value.Deposited, b.Value.PaidOut))
@@ -119,7 +134,25 @@ internal sealed class AccountGrain(
         var inTransit = store.State.InTransit.Values
             .Select(o => new InTransitTransfer(o.TransferId, o.Counterparty!, o.Amount.Currency, o.Amount.Amount))
             .ToList();
-        return Task.FromResult(new AccountReport(totals, inTransit));
+        await commits.Durable();
+        return new AccountReport(totals, inTransit);
+    }
+
+    /// <summary>Registers with the ledger check before the first money lands: a crash in between leaves an empty account registered, never money unseen.</summary>
+    private Task EnsureRegisteredAsync() => store.State.Registered ? Task.CompletedTask : registering ??= RegisterAsync();
+
+    private async Task RegisterAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IAccountRegistryGrain>(AccountRegistryGrain.ShardOf(UserId)).RegisterAsync(UserId);
+            store.State.Registered = true;
+        }
+        catch
+        {
+            registering = null;
+            throw;
+        }
     }
 
     private Error? CanRead(Caller caller) => caller.IsPlatform || caller.UserId == UserId ? null : Errors.AccountNotFound();
@@ -131,17 +164,4 @@ internal sealed class AccountGrain(
             .Select(h => new HoldView(h.ContractId, h.MilestoneId, h.Amount.Amount, h.At))
             .ToList()))
         .ToList());
-
-    private async Task SaveAsync()
-    {
-        try
-        {
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
 }
