@@ -1,6 +1,9 @@
 using Milestones.Contracts;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Milestones.Domain;
 using Orleans.Concurrency;
+using Orleans.Storage;
 
 namespace Milestones;
 
@@ -13,23 +16,38 @@ namespace Milestones;
 /// </summary>
 [Reentrant]
 internal sealed class AccountGrain(
-    [PersistentState("account", StorageNames.Grains)] IPersistentState<AccountState> store,
+    [PersistentState("account", StorageNames.Grains)] IPersistentState<AccountRecord> store,
+    [FromKeyedServices(StorageNames.Grains)] IGrainStorage pages,
     TimeProvider clock) : Grain, IAccountGrain
 {
+    /// <summary>Ledger lines per sealed page.</summary>
+    public const int PageSize = 64;
+
     /// <summary>How many deposit idempotency keys an account remembers (the provider's reference is the lasting guard).</summary>
     private const int MaxDepositKeys = 64;
 
+    private AccountState state = null!;
     private Account account = null!;
     private CommitQueue commits = null!;
     private Task? registering;
 
     private string UserId => GrainKeys.UserIdOf(this.GetPrimaryKeyString());
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        account = new Account(store.State);
-        commits = new CommitQueue(store.WriteStateAsync, DeactivateOnIdle);
-        return Task.CompletedTask;
+        var record = store.State;
+        var sealedPages = await Task.WhenAll(Enumerable.Range(0, record.SealedPages).Select(ReadPageAsync));
+        state = new AccountState
+        {
+            Balances = record.Balances,
+            InTransit = record.InTransit,
+            Registered = record.Registered,
+            DepositKeys = record.DepositKeys,
+            Entries = [.. sealedPages.SelectMany(p => p.State!.Entries), .. record.Tail],
+        };
+        Account.RestoreHolds(state);
+        account = new Account(state);
+        commits = new CommitQueue(WriteAsync, DeactivateOnIdle);
     }
 
     public async Task<Outcome<AccountView>> DepositAsync(Caller caller, Deposit deposit, string? idempotencyKey = null)
@@ -51,7 +69,7 @@ internal sealed class AccountGrain(
 
         await EnsureRegisteredAsync();
         var asked = $"{deposit.Amount} {deposit.Currency} {deposit.Reference}";
-        var known = store.State.DepositKeys.Find(k => k.Key == idempotencyKey);
+        var known = state.DepositKeys.Find(k => k.Key == idempotencyKey);
         if (idempotencyKey is not null && known.Key is not null && known.Value != asked)
         {
             await commits.Durable();
@@ -68,10 +86,10 @@ internal sealed class AccountGrain(
         var changed = !result.Replayed;
         if (idempotencyKey is not null && known.Key is null)
         {
-            store.State.DepositKeys.Add(new KeyValuePair<string, string>(idempotencyKey, asked));
-            if (store.State.DepositKeys.Count > MaxDepositKeys)
+            state.DepositKeys.Add(new KeyValuePair<string, string>(idempotencyKey, asked));
+            if (state.DepositKeys.Count > MaxDepositKeys)
             {
-                store.State.DepositKeys.RemoveAt(0);
+                state.DepositKeys.RemoveAt(0);
             }
 
             changed = true;
@@ -102,7 +120,7 @@ internal sealed class AccountGrain(
         }
 
         limit = Math.Clamp(limit, 1, 500);
-        var page = store.State.Entries.Where(e => e.Seq > after).Take(limit + 1).ToList();
+        var page = state.Entries.Where(e => e.Seq > after).Take(limit + 1).ToList();
         var next = page.Count > limit ? page[limit - 1].Seq : (long?)null;
         await commits.Durable();
         return Outcome<TransferPage>.Ok(new TransferPage(page.Take(limit).ToList(), next));
@@ -128,10 +146,10 @@ internal sealed class AccountGrain(
 
     public async Task<AccountReport> ReportAsync()
     {
-        var totals = store.State.Balances
+        var totals = state.Balances
             .Select(b => new AccountTotals(b.Key, b.Value.Available, b.Value.Held, b.Value.Deposited, b.Value.PaidOut))
             .ToList();
-        var inTransit = store.State.InTransit.Values
+        var inTransit = state.InTransit.Values
             .Select(o => new InTransitTransfer(o.TransferId, o.Counterparty!, o.Amount.Currency, o.Amount.Amount))
             .ToList();
         await commits.Durable();
@@ -139,14 +157,14 @@ internal sealed class AccountGrain(
     }
 
     /// <summary>Registers with the ledger check before the first money lands: a crash in between leaves an empty account registered, never money unseen.</summary>
-    private Task EnsureRegisteredAsync() => store.State.Registered ? Task.CompletedTask : registering ??= RegisterAsync();
+    private Task EnsureRegisteredAsync() => state.Registered ? Task.CompletedTask : registering ??= RegisterAsync();
 
     private async Task RegisterAsync()
     {
         try
         {
             await GrainFactory.GetGrain<IAccountRegistryGrain>(AccountRegistryGrain.ShardOf(UserId)).RegisterAsync(UserId);
-            store.State.Registered = true;
+            state.Registered = true;
         }
         catch
         {
@@ -155,11 +173,44 @@ internal sealed class AccountGrain(
         }
     }
 
+    /// <summary>
+    /// Seals every full page (each written before the row that counts it; a page left by an interrupted seal is
+    /// overwritten), then writes the account's row with the lines since the last page.
+    /// </summary>
+    private async Task WriteAsync()
+    {
+        var record = store.State;
+        while (state.Entries.Count - (record.SealedPages * PageSize) >= PageSize)
+        {
+            var page = await ReadPageAsync(record.SealedPages);
+            page.State = new LedgerPage { Entries = state.Entries.GetRange(record.SealedPages * PageSize, PageSize) };
+            await pages.WriteStateAsync(PageName(record.SealedPages), this.GetGrainId(), page);
+            record.SealedPages++;
+        }
+
+        var unsealed = record.SealedPages * PageSize;
+        record.Balances = state.Balances;
+        record.InTransit = state.InTransit;
+        record.Registered = state.Registered;
+        record.DepositKeys = state.DepositKeys;
+        record.Tail = state.Entries.GetRange(unsealed, state.Entries.Count - unsealed);
+        await store.WriteStateAsync();
+    }
+
+    private async Task<GrainState<LedgerPage>> ReadPageAsync(int number)
+    {
+        var page = new GrainState<LedgerPage>(new LedgerPage());
+        await pages.ReadStateAsync(PageName(number), this.GetGrainId(), page);
+        return page;
+    }
+
+    private static string PageName(int number) => string.Create(CultureInfo.InvariantCulture, $"accountLedger/{number}");
+
     private Error? CanRead(Caller caller) => caller.IsPlatform || caller.UserId == UserId ? null : Errors.AccountNotFound();
 
-    private AccountView View() => new(UserId, store.State.Balances
+    private AccountView View() => new(UserId, state.Balances
         .OrderBy(b => b.Key, StringComparer.Ordinal)
-        .Select(b => new BalanceView(b.Key, b.Value.Available, b.Value.Held, store.State.Holds.Values
+        .Select(b => new BalanceView(b.Key, b.Value.Available, b.Value.Held, state.Holds.Values
             .Where(h => h.Amount.Currency == b.Key)
             .Select(h => new HoldView(h.ContractId, h.MilestoneId, h.Amount.Amount, h.At))
             .ToList()))

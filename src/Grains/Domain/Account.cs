@@ -42,6 +42,42 @@ public sealed class Account(AccountState state)
         return new TransferResult(entry, Replayed: false, null);
     }
 
+    /// <summary>
+    /// Rebuilds the holds from the ledger: every hold not yet captured or refunded. Checks that the ledger is whole
+    /// (sequence numbers 1..n, in order) and that the holds add up to the stored held balances.
+    /// </summary>
+    public static void RestoreHolds(AccountState state)
+    {
+        state.Holds.Clear();
+        for (var i = 0; i < state.Entries.Count; i++)
+        {
+            var (seq, order, at, _, _) = state.Entries[i];
+            if (seq != i + 1)
+            {
+                throw new InvalidOperationException($"The ledger is not whole: line {i + 1} has sequence number {seq}.");
+            }
+
+            switch (order.Kind)
+            {
+                case TransferKind.Hold:
+                    state.Holds.Add(order.HoldKey, new Hold { ContractId = order.ContractId!, MilestoneId = order.MilestoneId!, Amount = order.Amount, At = at });
+                    break;
+                case TransferKind.Capture or TransferKind.Refund:
+                    state.Holds.Remove(order.HoldKey);
+                    break;
+            }
+        }
+
+        foreach (var (currency, balance) in state.Balances)
+        {
+            var held = state.Holds.Values.Where(h => h.Amount.Currency == currency).Sum(h => h.Amount.Amount);
+            if (held != balance.Held)
+            {
+                throw new InvalidOperationException($"The ledger's holds in {currency} add up to {held}, the balance says {balance.Held}.");
+            }
+        }
+    }
+
     /// <summary>The other account has credited a capture: it is no longer in transit. Idempotent.</summary>
     public bool Settle(string transferId) => state.InTransit.Remove(transferId);
 

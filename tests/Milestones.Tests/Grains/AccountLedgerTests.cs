@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Milestones.Contracts;
+using Milestones.Domain;
+using Orleans.Storage;
+
+namespace Milestones.Tests.Grains;
+
+/// <summary>
+/// An account's ledger is stored in sealed pages plus the lines since the last page, and its holds are rebuilt
+/// from the ledger: a reactivated account is exactly the account it was, and old transfer ids still replay.
+/// </summary>
+public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixture)
+{
+    [Fact]
+    public async Task Ledger_AcrossSealedPages_IsRestoredExactly_WithItsHolds_AndOldTransfersStillReplay()
+    {
+        await DepositAsync(Client, 10_000, "first");
+        var early = await FundedContractsAsync(3);
+        for (var i = 0; i < (2 * AccountGrain.PageSize) + 10; i++)
+        {
+            await DepositAsync(Client, 1);
+        }
+
+        var late = await FundedContractsAsync(1);
+        Ok(await early[1].EndAsync(Client, new EndContract(HeldFunds.Refund, "Not needed"), CommandOptions.None));
+        var before = await SnapshotAsync();
+
+        await Fixture.Cluster.DeactivateAsync(Grains.Account(Client.UserId));
+
+        Assert.Equal(before, await SnapshotAsync());
+        var holds = (await BalanceAsync(Client)).Holds.Select(h => h.ContractId).Order().ToList();
+        Assert.Equal(new[] { early[0], early[2], late[0] }.Select(g => g.GetPrimaryKeyString()).Order().ToList(), holds);
+        Assert.True((await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(10_000, Usd, "first"))).Replayed);
+        Rejected(await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(5, Usd, "first")), "deposit_reference_conflict");
+
+        // The holds rebuilt from sealed pages are real: the early contracts can still release and refund.
+        Ok(await early[0].EndAsync(Client, new EndContract(HeldFunds.Refund, "Done here"), CommandOptions.None));
+        Ok(await early[2].SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Ok(await early[2].ApproveMilestoneAsync(Client, "m1", CommandOptions.None));
+        Assert.Equal((10_000 + (2 * AccountGrain.PageSize) + 10 - 200, 100L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+    }
+
+    [Fact]
+    public async Task APageLeftByAnInterruptedSeal_IsOverwritten_WhenTheAccountSealsIt()
+    {
+        await DepositAsync(Client, 1, "first");
+        var account = Grains.Account(Client.UserId);
+        var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        var orphan = new GrainState<LedgerPage>(new LedgerPage
+        {
+            Entries = [new LedgerEntry(1, new TransferOrder("deposit/orphan", TransferKind.Deposit, new Money(999, Usd)), Fixture.Clock.GetUtcNow(), 999, 0)],
+        });
+        await storage.WriteStateAsync("accountLedger/0", account.GetGrainId(), orphan);
+
+        for (var i = 1; i < AccountGrain.PageSize + 4; i++)
+        {
+            await DepositAsync(Client, 1);
+        }
+
+        var before = await SnapshotAsync();
+        await Fixture.Cluster.DeactivateAsync(account);
+
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(AccountGrain.PageSize + 4, (await BalanceAsync(Client)).Available);
+        var transfers = Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries;
+        Assert.Equal(Enumerable.Range(1, AccountGrain.PageSize + 4).Select(i => (long)i), transfers.Select(t => t.Seq));
+        Assert.DoesNotContain(transfers, t => t.Order.TransferId == "deposit/orphan");
+    }
+
+    private async Task<IContractGrain[]> FundedContractsAsync(int count)
+    {
+        var grains = new IContractGrain[count];
+        for (var i = 0; i < count; i++)
+        {
+            grains[i] = await CreateActiveAsync(100);
+            Ok(await grains[i].FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        }
+
+        return grains;
+    }
+
+    private async Task<string> SnapshotAsync()
+    {
+        var account = Grains.Account(Client.UserId);
+        return JsonSerializer.Serialize(new
+        {
+            View = Ok(await account.GetAsync(Client)),
+            Transfers = Ok(await account.GetTransfersAsync(Client, 0, 500)),
+            Report = await account.ReportAsync(),
+        });
+    }
+}
