@@ -21,7 +21,7 @@ internal sealed class AccountGrain(
     TimeProvider clock) : Grain, IAccountGrain
 {
     /// <summary>Ledger lines per sealed page.</summary>
-    public const int PageSize = 64;
+    public const int PageSize = 16;
 
     /// <summary>How many deposit idempotency keys an account remembers (the provider's reference is the lasting guard).</summary>
     private const int MaxDepositKeys = 64;
@@ -182,9 +182,18 @@ internal sealed class AccountGrain(
         var record = store.State;
         while (state.Entries.Count - (record.SealedPages * PageSize) >= PageSize)
         {
-            var page = await ReadPageAsync(record.SealedPages);
-            page.State = new LedgerPage { Entries = state.Entries.GetRange(record.SealedPages * PageSize, PageSize) };
-            await pages.WriteStateAsync(PageName(record.SealedPages), this.GetGrainId(), page);
+            var page = new GrainState<LedgerPage>(new LedgerPage { Entries = state.Entries.GetRange(record.SealedPages * PageSize, PageSize) });
+            try
+            {
+                await pages.WriteStateAsync(PageName(record.SealedPages), this.GetGrainId(), page);
+            }
+            catch (InconsistentStateException)
+            {
+                var orphan = await ReadPageAsync(record.SealedPages);
+                page.ETag = orphan.ETag;
+                await pages.WriteStateAsync(PageName(record.SealedPages), this.GetGrainId(), page);
+            }
+
             record.SealedPages++;
         }
 

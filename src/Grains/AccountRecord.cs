@@ -8,6 +8,7 @@ namespace Milestones;
 /// row of their own, written before the row that counts them, so a write costs the same however long the ledger.
 /// Holds are not stored: they follow from the ledger.
 /// </summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.AccountRecord")]
 public sealed class AccountRecord
 {
@@ -20,6 +21,7 @@ public sealed class AccountRecord
 }
 
 /// <summary>A sealed page of an account's ledger: <see cref="AccountGrain.PageSize"/> lines, never changed once counted.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.LedgerPage")]
 public sealed class LedgerPage
 {

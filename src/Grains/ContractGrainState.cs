@@ -3,6 +3,7 @@ using Milestones.Domain;
 namespace Milestones;
 
 /// <summary>What a contract grain stores in one row: the contract and the bookkeeping written atomically with it.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.ContractGrainState")]
 public sealed class ContractGrainState
 {

@@ -3,6 +3,7 @@ using Milestones.Contracts;
 namespace Milestones;
 
 /// <summary>A command remembered by its idempotency key: what it was (fingerprint) and what it returned.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.IdempotencyRecord")]
 public sealed record IdempotencyRecord(
     [property: Id(0)] string Key,

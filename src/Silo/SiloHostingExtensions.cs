@@ -105,7 +105,7 @@ public static class SiloHostingExtensions
                 : new SqliteGrainStateStore(storage.ConnectionString, serviceId);
             return new GroupCommitGrainStorage(
                 store,
-                new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+                services.GetRequiredService<Serializer>(),
                 services.GetRequiredService<ILogger<GroupCommitGrainStorage>>());
         });
         return silo

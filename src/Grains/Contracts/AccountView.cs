@@ -2,6 +2,7 @@ using Milestones.Domain;
 
 namespace Milestones.Contracts;
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.HoldView")]
 public sealed record HoldView(
     [property: Id(0)] string ContractId,
@@ -9,6 +10,7 @@ public sealed record HoldView(
     [property: Id(2)] long Amount,
     [property: Id(3)] DateTimeOffset At);
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.BalanceView")]
 public sealed record BalanceView(
     [property: Id(0)] string Currency,
@@ -16,12 +18,15 @@ public sealed record BalanceView(
     [property: Id(2)] long Held,
     [property: Id(3)] IReadOnlyList<HoldView> Holds);
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.AccountView")]
 public sealed record AccountView([property: Id(0)] string UserId, [property: Id(1)] IReadOnlyList<BalanceView> Balances);
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.TransferPage")]
 public sealed record TransferPage([property: Id(0)] IReadOnlyList<LedgerEntry> Entries, [property: Id(1)] long? NextAfter);
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.Deposit")]
 public sealed record Deposit(
     [property: Id(0)] long Amount,

@@ -3,6 +3,7 @@ using Milestones.Domain;
 namespace Milestones.Contracts;
 
 /// <summary>A line of a user's "My Jobs" list.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.ContractSummary")]
 public sealed record ContractSummary(
     [property: Id(0)] string ContractId,
@@ -12,5 +13,6 @@ public sealed record ContractSummary(
     [property: Id(4)] DateTimeOffset CreatedAt,
     [property: Id(5)] long Version);
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.ContractSummaryPage")]
 public sealed record ContractSummaryPage([property: Id(0)] IReadOnlyList<ContractSummary> Items, [property: Id(1)] string? NextCursor);

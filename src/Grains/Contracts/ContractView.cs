@@ -2,6 +2,7 @@ using Milestones.Domain;
 
 namespace Milestones.Contracts;
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.MilestoneView")]
 public sealed record MilestoneView(
     [property: Id(0)] string Id,
@@ -18,6 +19,7 @@ public sealed record MilestoneView(
     [property: Id(11)] string? SubmissionMessage,
     [property: Id(12)] IReadOnlyList<string> SubmissionLinks);
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.ChangeRequestView")]
 public sealed record ChangeRequestView(
     [property: Id(0)] string Id,
@@ -29,6 +31,7 @@ public sealed record ChangeRequestView(
     [property: Id(6)] string? DecisionMessage);
 
 /// <summary>What a party sees of a contract: terms, milestones, totals and the version used as ETag.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.ContractView")]
 public sealed record ContractView(
     [property: Id(0)] string Id,
@@ -50,8 +53,10 @@ public sealed record ContractView(
     [property: Id(16)] IReadOnlyList<ChangeRequestView> ChangeRequests);
 
 /// <summary>A command's result: the contract after it, and the id of anything it created (milestone, change request).</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.ContractResult")]
 public sealed record ContractResult([property: Id(0)] ContractView Contract, [property: Id(1)] string? CreatedId = null);
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.EventPage")]
 public sealed record EventPage([property: Id(0)] IReadOnlyList<ContractEvent> Events, [property: Id(1)] long? NextAfter);

@@ -1,6 +1,7 @@
 namespace Milestones.Contracts;
 
 /// <summary>One account's totals for one currency, as the ledger check reads them.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.AccountTotals")]
 public sealed record AccountTotals(
     [property: Id(0)] string Currency,
@@ -10,6 +11,7 @@ public sealed record AccountTotals(
     [property: Id(4)] long PaidOut);
 
 /// <summary>Money captured from a hold on its way to <see cref="Destination"/>.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.InTransitTransfer")]
 public sealed record InTransitTransfer(
     [property: Id(0)] string TransferId,
@@ -17,12 +19,14 @@ public sealed record InTransitTransfer(
     [property: Id(2)] string Currency,
     [property: Id(3)] long Amount);
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.AccountReport")]
 public sealed record AccountReport(
     [property: Id(0)] IReadOnlyList<AccountTotals> Totals,
     [property: Id(1)] IReadOnlyList<InTransitTransfer> InTransit);
 
 /// <summary>Per currency: the money in all accounts (available + held + in transit) against deposits minus payouts.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.LedgerCurrencyReport")]
 public sealed record LedgerCurrencyReport(
     [property: Id(0)] string Currency,
@@ -35,6 +39,7 @@ public sealed record LedgerCurrencyReport(
     public bool Balanced => checked(Available + Held + InTransit) == checked(Deposited - PaidOut);
 }
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.LedgerReport")]
 public sealed record LedgerReport(
     [property: Id(0)] int Accounts,

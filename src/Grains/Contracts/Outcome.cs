@@ -3,6 +3,7 @@ using Milestones.Domain;
 namespace Milestones.Contracts;
 
 /// <summary>The result of a grain command: a value or an expected error; <see cref="Replayed"/> marks an idempotent replay.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.Outcome`1")]
 public sealed record Outcome<T>(
     [property: Id(0)] T? Value,

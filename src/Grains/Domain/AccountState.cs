@@ -1,5 +1,6 @@
 namespace Milestones.Domain;
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.CurrencyBalance")]
 public sealed class CurrencyBalance
 {

@@ -9,6 +9,7 @@ public enum ChangeOperationKind
 }
 
 /// <summary>One proposed change to the milestones: add, edit (only the fields given) or delete.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.ChangeOperation")]
 public sealed record ChangeOperation(
     [property: Id(0)] ChangeOperationKind Op,

@@ -12,6 +12,7 @@ public enum ChangeRequestStatus
     Cancelled,
 }
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.ChangeRequestState")]
 public sealed class ChangeRequestState
 {

@@ -1,6 +1,7 @@
 namespace Milestones.Domain;
 
 /// <summary>One line of a contract's event log: who did what, when, with the message if any.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.ContractEvent")]
 public sealed record ContractEvent(
     [property: Id(0)] long Seq,

@@ -1,6 +1,7 @@
 namespace Milestones.Domain;
 
 /// <summary>The stored state of one contract. Behaviour lives in <see cref="Contract"/>.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.ContractState")]
 public sealed class ContractState
 {

@@ -13,6 +13,7 @@ public enum ErrorKind
 }
 
 /// <summary>An expected rejection: a stable machine-readable <see cref="Code"/> and a human message.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.Error")]
 public sealed record Error(
     [property: Id(0)] ErrorKind Kind,

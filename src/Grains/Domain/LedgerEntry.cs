@@ -1,6 +1,7 @@
 namespace Milestones.Domain;
 
 /// <summary>One applied transfer on an account, with the balances it left behind.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.LedgerEntry")]
 public sealed record LedgerEntry(
     [property: Id(0)] long Seq,

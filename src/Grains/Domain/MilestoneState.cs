@@ -1,5 +1,6 @@
 namespace Milestones.Domain;
 
+[SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.MilestoneState")]
 public sealed class MilestoneState
 {

@@ -14,6 +14,7 @@ public enum TransferPurpose
 /// A money movement the contract has decided on and saved before calling any account. It names its transfer
 /// by a deterministic id, so finishing it again after a crash can never move the money twice.
 /// </summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.TransferIntent")]
 public sealed record TransferIntent(
     [property: Id(0)] string TransferId,

@@ -1,6 +1,7 @@
 namespace Milestones.Domain;
 
 /// <summary>One side of a transfer, addressed to one account. <see cref="TransferId"/> makes it idempotent.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.TransferOrder")]
 public sealed record TransferOrder(
     [property: Id(0)] string TransferId,

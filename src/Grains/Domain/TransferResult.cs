@@ -1,6 +1,7 @@
 namespace Milestones.Domain;
 
 /// <summary>What applying a transfer did: applied now, applied before (a replay), or refused with an error.</summary>
+[SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.TransferResult")]
 public sealed record TransferResult(
     [property: Id(0)] LedgerEntry? Entry,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace Milestones.Silo.Storage;
@@ -11,11 +12,11 @@ namespace Milestones.Silo.Storage;
 /// whatever has queued (up to <see cref="MaxBatch"/>) and commit it as one transaction — one round trip and one
 /// log flush for many grains — with a version check per grain. A write is acknowledged only after its transaction
 /// committed; a stale write fails alone with <see cref="InconsistentStateException"/>; a database error fails the
-/// whole batch and nothing of it is acknowledged. I/O runs on the thread pool, never on a grain's scheduler.
+/// whole batch and nothing of it is acknowledged. State is written with Orleans' versioned binary serializer. I/O runs on the thread pool, never on a grain's scheduler.
 /// </summary>
 internal sealed partial class GroupCommitGrainStorage(
     GrainStateStore store,
-    IGrainStorageSerializer serializer,
+    Serializer serializer,
     ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     internal const int MaxBatch = 256;
@@ -28,12 +29,12 @@ internal sealed partial class GroupCommitGrainStorage(
         var stored = await Task.Run(() => store.ReadAsync(stateName, grainId.ToString(), CancellationToken.None)).ConfigureAwait(false);
         grainState.ETag = stored?.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = stored?.Payload is not null;
-        grainState.State = stored?.Payload is { } payload ? serializer.Deserialize<T>(new BinaryData(payload)) : Activator.CreateInstance<T>();
+        grainState.State = stored?.Payload is { } payload ? serializer.Deserialize<T>(payload) : Activator.CreateInstance<T>();
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var write = new GrainStateWrite(stateName, grainId.ToString(), serializer.Serialize(grainState.State).ToArray(), Version(grainState.ETag));
+        var write = new GrainStateWrite(stateName, grainId.ToString(), serializer.SerializeToArray(grainState.State), Version(grainState.ETag));
         if (!queue.Writer.TryWrite(write))
         {
             throw new InvalidOperationException("Grain storage is stopped.");
