@@ -64,8 +64,11 @@ public static class ApiHostingExtensions
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapMetrics().AllowAnonymous();
 
-        // prometheus-net starts listening to System.Diagnostics.Metrics meters (the grains' business counters,
-        // Orleans' own) at its first collection: collect once now, so nothing counted before the first scrape is lost.
+        // Exported meters: our business counters ("Milestones") and every observable instrument (Orleans' gauges,
+        // read only when scraped). Orleans' per-message counters and histograms are left out: recording them cost
+        // about 6% of the CPU at peak funding throughput. prometheus-net starts listening at its first collection:
+        // collect once now, so nothing counted before the first scrape is lost.
+        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i => i.Meter.Name == "Milestones" || i.IsObservable);
         Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
 
         if (Milestones.Silo.SiloHostingExtensions.DashboardEnabled(app.Configuration))
