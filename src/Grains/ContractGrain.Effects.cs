@@ -17,8 +17,13 @@ internal sealed partial class ContractGrain
     /// <summary>
     /// The intent is saved; apply it on the accounts (each applies a transfer id at most once), then save the
     /// outcome. A failure leaves the intent open, to be finished by the next command or activation.
+    /// A successful funding may be acknowledged before its outcome is saved: the saved intent and the client's
+    /// hold fully decide it (same transfer id, same decision time, same pending key), so finishing the intent
+    /// again after a crash gives exactly the acknowledged state, and the hold is never applied twice. The outcome
+    /// is written with the contract's next change (or on deactivation). A release or refund is always saved: it
+    /// changes reminders and "My Jobs", and a refused hold is saved because a retry could be accepted.
     /// </summary>
-    private async Task<Outcome<ContractResult>> RunOpenTransferAsync()
+    private async Task<Outcome<ContractResult>> RunOpenTransferAsync(bool acknowledgeFundBeforeSaving = false)
     {
         var intent = State.OpenTransfer!;
         Error? refused;
@@ -34,7 +39,7 @@ internal sealed partial class ContractGrain
 
         if (refused is null)
         {
-            contract.TransferApplied(Now);
+            contract.TransferApplied(store.State.TransferDecidedAt ?? Now);
         }
         else
         {
@@ -43,13 +48,22 @@ internal sealed partial class ContractGrain
 
         var key = store.State.PendingKey;
         store.State.PendingKey = null;
+        store.State.TransferDecidedAt = null;
         var result = new ContractResult(contract.ToView());
         if (refused is null && key is not null)
         {
             store.State.RememberKey(key with { Result = result });
         }
 
-        await SaveWithReminderAsync();
+        if (acknowledgeFundBeforeSaving && refused is null && intent.Purpose == TransferPurpose.Fund)
+        {
+            unsaved = true;
+        }
+        else
+        {
+            await SaveWithReminderAsync();
+        }
+
         if (refused is null)
         {
             MilestonesMetrics.TransferApplied(intent, State.Currency);
@@ -61,6 +75,16 @@ internal sealed partial class ContractGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Transfer {TransferId} on {ContractId} could not complete; it stays open")]
     private partial void LogTransferStaysOpen(Exception exception, string transferId, string contractId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The funding outcome of {ContractId} was not saved on deactivation; its next activation finishes the saved intent again")]
+    private partial void LogOutcomeLeftToRecovery(Exception exception, string contractId);
+
+    /// <summary>Saves a decided transfer before any account is called, with the time it was decided.</summary>
+    private async Task SaveIntentAsync()
+    {
+        store.State.TransferDecidedAt = Now;
+        await SaveAsync();
+    }
 
     private async Task<Error?> ApplyOnAccountsAsync(TransferIntent intent)
     {
@@ -98,10 +122,12 @@ internal sealed partial class ContractGrain
         try
         {
             await store.WriteStateAsync();
+            unsaved = false;
         }
         catch
         {
             // The state in memory may now differ from the store: start again from the store next time.
+            unsaved = false;
             DeactivateOnIdle();
             throw;
         }
@@ -163,7 +189,7 @@ internal sealed partial class ContractGrain
 
         if (contract.AutoRelease(Now) is null)
         {
-            await SaveAsync();
+            await SaveIntentAsync();
             await RunOpenTransferAsync();
         }
         else if (contract.NextAutoReleaseAt is null)

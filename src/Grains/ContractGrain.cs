@@ -18,8 +18,27 @@ internal sealed partial class ContractGrain(
 {
     private Contract contract = null!;
 
+    /// <summary>The state holds an outcome the store does not have yet; the store has its intent (see <see cref="RunOpenTransferAsync"/>).</summary>
+    private bool unsaved;
+
     private ContractState State => store.State.Contract;
     private DateTimeOffset Now => clock.GetUtcNow();
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (unsaved)
+        {
+            // Not needed for safety (finishing the saved intent again gives this state), only to spare that work.
+            try
+            {
+                await SaveAsync();
+            }
+            catch (Exception ex)
+            {
+                LogOutcomeLeftToRecovery(ex, State.Id);
+            }
+        }
+    }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -154,7 +173,7 @@ internal sealed partial class ContractGrain(
         }
 
         store.State.PendingKey = key;
-        await SaveAsync();
-        return await RunOpenTransferAsync();
+        await SaveIntentAsync();
+        return await RunOpenTransferAsync(acknowledgeFundBeforeSaving: true);
     }
 }

@@ -26,6 +26,9 @@ public sealed class ContractGrainState
     /// <summary>The auto-release time the durable reminder was last registered for.</summary>
     [Id(4)] public DateTimeOffset? ReminderDueAt { get; set; }
 
+    /// <summary>When the open transfer was decided: its outcome is stamped with this time, so finishing it again gives the same state.</summary>
+    [Id(5)] public DateTimeOffset? TransferDecidedAt { get; set; }
+
     public IdempotencyRecord? FindKey(string key) => Keys.Find(k => k.Key == key);
 
     public void RememberKey(IdempotencyRecord record)

@@ -88,6 +88,45 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     }
 
     [Fact]
+    public async Task Funding_IsAcknowledgedBeforeItsOutcomeIsWritten_AndACrashRecoversExactlyWhatWasAcknowledged()
+    {
+        await DepositAsync(Client, 3_000);
+        var grain = await CreateActiveAsync(1_000, 2_000);
+        var options = new CommandOptions("fund-m1");
+        var acknowledged = Ok(await grain.FundMilestoneAsync(Client, "m1", options));
+        Assert.NotNull((await StoredContractAsync(grain)).Contract.OpenTransfer);
+
+        await Fixture.CrashAsync();
+        grain = Grains.Contract(grain.GetPrimaryKeyString());
+        Assert.NotNull((await StoredContractAsync(grain)).Contract.OpenTransfer);
+
+        Assert.Equal(JsonSerializer.Serialize(acknowledged.Contract), JsonSerializer.Serialize(await ViewAsync(grain)));
+        var replay = await grain.FundMilestoneAsync(Client, "m1", options);
+        Assert.True(replay.Replayed);
+        Assert.Equal(JsonSerializer.Serialize(acknowledged), JsonSerializer.Serialize(replay.Value));
+        Assert.Null((await StoredContractAsync(grain)).Contract.OpenTransfer);
+        var client = await BalanceAsync(Client);
+        Assert.Equal((2_000, 1_000L, "m1"), (client.Available, client.Held, Assert.Single(client.Holds).MilestoneId));
+    }
+
+    [Fact]
+    public async Task Funding_OutcomeIsWrittenWithTheNextChange_OrWhenTheContractDeactivates()
+    {
+        await DepositAsync(Client, 3_000);
+        var first = await CreateActiveAsync(1_000, 2_000);
+        Ok(await first.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await first.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        var stored = await StoredContractAsync(first);
+        Assert.Equal((null, MilestoneStatus.Submitted), (stored.Contract.OpenTransfer, stored.Contract.Milestones[0].Status));
+
+        var second = await CreateActiveAsync(500);
+        Ok(await second.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        await Fixture.Cluster.DeactivateAsync(second);
+        stored = await StoredContractAsync(second);
+        Assert.Equal((null, MilestoneStatus.Funded), (stored.Contract.OpenTransfer, stored.Contract.Milestones[0].Status));
+    }
+
+    [Fact]
     public async Task StaleWrite_IsRejectedByTheStore_AndNothingIsLost()
     {
         // A registry shard outside the ledger's range: a grain with a real state name and a small state.
@@ -200,6 +239,13 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         await storage.WriteStateAsync("storagetest", id, live);
         await storage.ReadStateAsync("storagetest", id, cleared);
         Assert.Equal([5], cleared.State!);
+    }
+
+    private async Task<ContractGrainState> StoredContractAsync(IContractGrain grain)
+    {
+        var stored = new GrainState<ContractGrainState>(new ContractGrainState());
+        await GrainStorage().ReadStateAsync("contract", grain.GetGrainId(), stored);
+        return stored.State!;
     }
 
     private IGrainStorage GrainStorage() =>
