@@ -68,7 +68,7 @@ public sealed class BenchCluster : IAsyncDisposable
         await Parallel.ForEachAsync(Enumerable.Range(0, contracts), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
         {
             var client = payers[i % clients];
-            var freelancer = new Caller($"bench-{run}-freelancer-{i % 64}");
+            var freelancer = new Caller($"bench-{run}-freelancer-{i % clients}");
             var grain = Grains.Contract(GrainKeys.NewContractId());
             Check(await grain.CreateAsync(client, new CreateContract("Bench", freelancer.UserId, "USD", [new NewMilestone("Work", Due, amount)]), CommandOptions.None));
             Check(await grain.AcceptTermsAsync(client, 1, CommandOptions.None));
