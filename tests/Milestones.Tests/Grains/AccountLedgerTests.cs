@@ -9,6 +9,8 @@ namespace Milestones.Tests.Grains;
 /// <summary>
 /// An account's ledger is stored in sealed pages plus the lines since the last page, and its holds are rebuilt
 /// from the ledger: a reactivated account is exactly the account it was, and old transfer ids still replay.
+/// Concurrent transfers share the account's writes; a failed write fails every transfer it carried, and their
+/// contracts finish them exactly once.
 /// </summary>
 public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixture)
 {
@@ -66,6 +68,29 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         var transfers = Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries;
         Assert.Equal(Enumerable.Range(1, AccountGrain.PageSize + 4).Select(i => (long)i), transfers.Select(t => t.Seq));
         Assert.DoesNotContain(transfers, t => t.Order.TransferId == "deposit/orphan");
+    }
+
+    [Fact]
+    public async Task AFailedAccountWrite_FailsTheTransfersItCarried_AndEachIsFinishedExactlyOnceOnRetry()
+    {
+        await DepositAsync(Client, 10_000);
+        var contracts = new IContractGrain[8];
+        for (var i = 0; i < contracts.Length; i++)
+        {
+            contracts[i] = await CreateActiveAsync(100);
+        }
+
+        Fixture.Probe.FailNextWrite(Grains.Account(Client.UserId).GetGrainId());
+        var first = await Task.WhenAll(contracts.Select((c, i) => c.FundMilestoneAsync(Client, "m1", new CommandOptions($"fund-{i}"))));
+        Assert.Contains(first, o => o.Error?.Code == "transfer_in_progress");
+        Assert.All(first, o => Assert.True(o.Succeeded || o.Error?.Code == "transfer_in_progress", o.Error?.Code));
+
+        // A retry with the same key finishes the open transfer (the account reloaded from the store) and replays its result.
+        var retried = await Task.WhenAll(contracts.Select((c, i) => c.FundMilestoneAsync(Client, "m1", new CommandOptions($"fund-{i}"))));
+        Assert.All(retried, o => Assert.Equal(MilestoneStatus.Funded, Ok(o).Contract.Milestones[0].Status));
+        var balance = await BalanceAsync(Client);
+        Assert.Equal((10_000 - 800, 800L, 8), (balance.Available, balance.Held, balance.Holds.Count));
+        Assert.Equal(9, Ok(await Grains.Account(Client.UserId).GetTransfersAsync(Client, 0, 500)).Entries.Count);
     }
 
     private async Task<IContractGrain[]> FundedContractsAsync(int count)

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Milestones.Silo;
 using Orleans.Reminders;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace Milestones.Tests.Grains;
@@ -56,9 +58,12 @@ public class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Where grain state and reminders live; memory unless a derived fixture says otherwise.</summary>
-    protected virtual void ConfigureStorage(ISiloBuilder silo) => silo
-        .AddMemoryGrainStorage(StorageNames.Grains)
-        .UseInMemoryReminderService();
+    protected virtual void ConfigureStorage(ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(FaultyGrainStorage.Inner).UseInMemoryReminderService();
+        silo.Services.AddGrainStorage(StorageNames.Grains, (services, _) => new FaultyGrainStorage(
+            services.GetRequiredKeyedService<IGrainStorage>(FaultyGrainStorage.Inner), services.GetRequiredService<GrainProbe>()));
+    }
 
     private async Task StartClusterAsync()
     {

@@ -6,12 +6,13 @@ namespace Milestones.Tests.Grains;
 
 /// <summary>
 /// Test hooks inside the silos: inject a fault into an account's transfer (before or after it is applied,
-/// as a crash or a lost reply would), and learn when a reminder tick has been handled.
+/// as a crash or a lost reply would) or into a grain's state write, and learn when a reminder tick has been handled.
 /// </summary>
 public sealed class GrainProbe
 {
     private readonly ConcurrentDictionary<string, (TransferKind Kind, bool AfterApplying)> faults = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> reminders = new();
+    private readonly ConcurrentDictionary<GrainId, bool> failingWrites = new();
 
     /// <summary>The next transfer of this kind on this contract fails once.</summary>
     public void FailNextTransfer(string contractId, TransferKind kind, bool afterApplying) => faults[contractId] = (kind, afterApplying);
@@ -19,6 +20,11 @@ public sealed class GrainProbe
     public bool TryTrip(TransferOrder order, bool afterApplying) =>
         order.ContractId is { } id && faults.TryGetValue(id, out var f) && f.Kind == order.Kind && f.AfterApplying == afterApplying
         && faults.TryRemove(id, out _);
+
+    /// <summary>The next state write of this grain fails once, before it reaches the store (as a database outage would).</summary>
+    public void FailNextWrite(GrainId grain) => failingWrites[grain] = true;
+
+    public bool TryTripWrite(GrainId grain) => failingWrites.TryRemove(grain, out _);
 
     /// <summary>Completes when the grain has handled its next reminder tick.</summary>
     public Task ReminderHandled(string grainKey) =>

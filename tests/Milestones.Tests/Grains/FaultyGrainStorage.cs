@@ -1,0 +1,20 @@
+using Orleans.Storage;
+
+namespace Milestones.Tests.Grains;
+
+/// <summary>Memory grain storage whose writes fail when <see cref="GrainProbe.FailNextWrite"/> says so.</summary>
+public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : IGrainStorage
+{
+    public const string Inner = "memory";
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        probe.TryTripWrite(grainId)
+            ? Task.FromException(new InjectedFaultException($"Injected failure of the write of '{stateName}' of {grainId}."))
+            : inner.WriteStateAsync(stateName, grainId, grainState);
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ClearStateAsync(stateName, grainId, grainState);
+}
