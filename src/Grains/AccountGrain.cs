@@ -1,6 +1,6 @@
-using Milestones.Contracts;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Milestones.Contracts;
 using Milestones.Domain;
 using Orleans.Concurrency;
 using Orleans.Storage;

@@ -22,6 +22,7 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
         var shards = await Task.WhenAll(Enumerable.Range(0, IAccountRegistryGrain.Shards)
             .Select(i => GrainFactory.GetGrain<IAccountRegistryGrain>(i).ListAsync()));
         var users = shards.SelectMany(s => s).ToList();
+        var listed = users.ToHashSet(StringComparer.Ordinal);
 
         var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
         long[] Sum(string currency) => sums.TryGetValue(currency, out var s) ? s : sums[currency] = new long[5];
@@ -42,7 +43,10 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
 
                 foreach (var transfer in report.InTransit)
                 {
-                    if (!await GrainFactory.Account(transfer.Destination).HasAppliedAsync(transfer.TransferId))
+                    // Credited money counts on the destination only if the check visits it: a first credit can
+                    // register its account after the registry was listed.
+                    if (!listed.Contains(transfer.Destination)
+                        || !await GrainFactory.Account(transfer.Destination).HasAppliedAsync(transfer.TransferId))
                     {
                         Sum(transfer.Currency)[4] += transfer.Amount;
                     }
