@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Data.Common;
 using System.Text;
 using Milestones.Silo;
 using Milestones.Silo.Storage;
@@ -17,8 +17,7 @@ internal sealed class PostgresTestStore(PostgresTestDatabase database) : TestSto
     public override async Task<string> DumpSchemaAsync()
     {
         var dump = new StringBuilder();
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         await AppendRowsAsync(connection, dump, "column", """
             SELECT table_name, column_name, ordinal_position, data_type, character_maximum_length, is_nullable, column_default
             FROM information_schema.columns WHERE table_schema = current_schema()
@@ -47,44 +46,7 @@ internal sealed class PostgresTestStore(PostgresTestDatabase database) : TestSto
         return database.IsSchema ? dump.ToString().Replace(database.Name + ".", "", StringComparison.Ordinal) : dump.ToString();
     }
 
-    public override async Task<IReadOnlyList<(int Version, string Name)>> AppliedScriptsAsync()
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT version, name FROM schema_version ORDER BY version", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<(int, string)>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add((reader.GetInt32(0), reader.GetString(1)));
-        }
-
-        return rows;
-    }
-
-    public override async Task<object?> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
+    protected override DbConnection NewConnection() => new NpgsqlConnection(ConnectionString);
 
     public override ValueTask DisposeAsync() => database.DisposeAsync();
-
-    private static async Task AppendRowsAsync(NpgsqlConnection connection, StringBuilder dump, string label, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            dump.Append(label);
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                dump.Append(" | ").Append(Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture));
-            }
-
-            dump.Append('\n');
-        }
-    }
 }

@@ -1,3 +1,6 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using Milestones.Silo;
 using Milestones.Silo.Storage;
 
@@ -31,10 +34,57 @@ public abstract class TestStore : IAsyncDisposable
     public abstract Task<string> DumpSchemaAsync();
 
     /// <summary>The rows of <c>schema_version</c>: (version, name), in version order.</summary>
-    public abstract Task<IReadOnlyList<(int Version, string Name)>> AppliedScriptsAsync();
+    public async Task<IReadOnlyList<(int Version, string Name)>> AppliedScriptsAsync()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, name FROM schema_version ORDER BY version";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(int, string)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt32(0), reader.GetString(1)));
+        }
+
+        return rows;
+    }
 
     /// <summary>The scalar result of one query on this store.</summary>
-    public abstract Task<object?> ScalarAsync(string sql);
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
 
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>A new, unopened connection to this store.</summary>
+    protected abstract DbConnection NewConnection();
+
+    protected async Task<DbConnection> OpenAsync()
+    {
+        var connection = NewConnection();
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>Appends each row of the query as "label | value | value …".</summary>
+    protected static async Task AppendRowsAsync(DbConnection connection, StringBuilder dump, string label, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            dump.Append(label);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                dump.Append(" | ").Append(Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture));
+            }
+
+            dump.Append('\n');
+        }
+    }
 }
