@@ -26,7 +26,7 @@ internal sealed partial class GroupCommitGrainStorage(
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var stored = await Task.Run(() => store.ReadAsync(stateName, grainId.ToString(), CancellationToken.None)).ConfigureAwait(false);
+        var stored = await store.ReadAsync(stateName, grainId.ToString(), CancellationToken.None).ConfigureAwait(false);
         grainState.ETag = stored?.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = stored?.Payload is not null;
         grainState.State = stored?.Payload is { } payload ? serializer.Deserialize<T>(payload) : Activator.CreateInstance<T>();
@@ -49,7 +49,7 @@ internal sealed partial class GroupCommitGrainStorage(
     {
         if (Version(grainState.ETag) is { } version)
         {
-            var cleared = await Task.Run(() => store.ClearAsync(stateName, grainId.ToString(), version, CancellationToken.None)).ConfigureAwait(false)
+            var cleared = await store.ClearAsync(stateName, grainId.ToString(), version, CancellationToken.None).ConfigureAwait(false)
                 ?? throw Stale(stateName, grainId.ToString());
             grainState.ETag = cleared.ToString(CultureInfo.InvariantCulture);
         }

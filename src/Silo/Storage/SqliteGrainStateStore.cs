@@ -4,8 +4,8 @@ namespace Milestones.Silo.Storage;
 
 /// <summary>
 /// Grain state in the embedded SQLite file. SQLite has one writer at a time, so one writer commits each batch in
-/// one immediate transaction (one log flush for the batch). The driver is synchronous: callers run it off the
-/// grain schedulers.
+/// one immediate transaction (one log flush for the batch). The driver is synchronous: batches run on the storage's
+/// writer task, and reads and clears on the thread pool, so no grain scheduler waits on the file.
 /// </summary>
 internal sealed class SqliteGrainStateStore(string connectionString, string serviceId) : GrainStateStore
 {
@@ -37,15 +37,16 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
 
     public override int Writers => 1;
 
-    public override Task<StoredGrainState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken)
-    {
-        using var connection = Open();
-        using var command = Command(connection, ReadSql, stateName, grainId);
-        using var reader = command.ExecuteReader();
-        return Task.FromResult(reader.Read()
-            ? new StoredGrainState(reader.IsDBNull(0) ? null : (byte[])reader[0], reader.GetInt64(1))
-            : null);
-    }
+    public override Task<StoredGrainState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            using var connection = Open();
+            using var command = Command(connection, ReadSql, stateName, grainId);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new StoredGrainState(reader.IsDBNull(0) ? null : (byte[])reader[0], reader.GetInt64(1))
+                : null;
+        }, cancellationToken);
 
     public override Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken)
     {
@@ -66,13 +67,14 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         return Task.FromResult(versions);
     }
 
-    public override Task<long?> ClearAsync(string stateName, string grainId, long version, CancellationToken cancellationToken)
-    {
-        using var connection = Open();
-        using var command = Command(connection, ClearSql, stateName, grainId);
-        command.Parameters.AddWithValue("@expected", version);
-        return Task.FromResult(command.ExecuteScalar() as long?);
-    }
+    public override Task<long?> ClearAsync(string stateName, string grainId, long version, CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            using var connection = Open();
+            using var command = Command(connection, ClearSql, stateName, grainId);
+            command.Parameters.AddWithValue("@expected", version);
+            return command.ExecuteScalar() as long?;
+        }, cancellationToken);
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
