@@ -338,4 +338,57 @@ public sealed class AccountTests
         Assert.Equal((30_000L, 0L, 40_000L), Balance(client));
         Assert.Equal((10_000L, 0L, 0L), Balance(freelancer));
     }
+
+    [Fact]
+    public void RestoreHolds_FromTheLedger_GivesExactlyTheHoldsThatApplyingLeft()
+    {
+        var account = Funded(10_000);
+        Applied(account, Hold(1_000, "m1"), Now.AddMinutes(1));
+        Applied(account, Hold(2_000, "m2"), Now.AddMinutes(2));
+        Applied(account, Hold(3_000, "m3"), Now.AddMinutes(3));
+        Applied(account, Refund(2_000, "m2"));
+        Applied(account, Capture(1_000, "m1"));
+
+        var restored = Restored(account.State);
+        Account.RestoreHolds(restored);
+
+        Assert.Equal(account.State.Snapshot(), restored.Snapshot());
+        Assert.Equal(["c1/m3"], restored.Holds.Keys);
+    }
+
+    [Fact]
+    public void RestoreHolds_RefusesALedgerWithALineMissing()
+    {
+        var account = Funded(10_000);
+        Applied(account, Hold(1_000, "m1"));
+        Applied(account, Hold(2_000, "m2"));
+        var restored = Restored(account.State);
+        restored.Entries.RemoveAt(1);
+
+        Assert.Throws<InvalidOperationException>(() => Account.RestoreHolds(restored));
+    }
+
+    [Fact]
+    public void RestoreHolds_RefusesHoldsThatDisagreeWithTheHeldBalance()
+    {
+        var account = Funded(10_000);
+        Applied(account, Hold(1_000, "m1"));
+        var restored = Restored(account.State);
+        restored.Balances["USD"].Held += 1;
+
+        Assert.Throws<InvalidOperationException>(() => Account.RestoreHolds(restored));
+    }
+
+    /// <summary>What storage keeps of an account: everything but the holds (a copy, so the original stays intact).</summary>
+    private static AccountState Restored(AccountState state) => new()
+    {
+        Balances = state.Balances.ToDictionary(b => b.Key, b => new CurrencyBalance
+        {
+            Available = b.Value.Available, Held = b.Value.Held, Deposited = b.Value.Deposited, PaidOut = b.Value.PaidOut,
+        }),
+        Entries = [.. state.Entries],
+        InTransit = new(state.InTransit),
+        Registered = state.Registered,
+        DepositKeys = [.. state.DepositKeys],
+    };
 }

@@ -93,6 +93,30 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         Assert.Equal(9, Ok(await Grains.Account(Client.UserId).GetTransfersAsync(Client, 0, 500)).Entries.Count);
     }
 
+    [Fact]
+    public async Task AFailedPageSeal_FailsTheTransferThatFilledThePage_AndItsRetryLandsOnce()
+    {
+        for (var i = 0; i < AccountGrain.PageSize - 1; i++)
+        {
+            await DepositAsync(Client, 1);
+        }
+
+        var account = Grains.Account(Client.UserId);
+        var sealing = new Deposit(5, Usd, "sealing");
+        Fixture.Probe.FailNextWrite(account.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, sealing));
+        Assert.Equal(AccountGrain.PageSize - 1, (await BalanceAsync(Client)).Available);
+
+        Assert.False((await account.DepositAsync(Platform, sealing)).Replayed);
+        Assert.True((await account.DepositAsync(Platform, sealing)).Replayed);
+        var before = await SnapshotAsync();
+        await Fixture.Cluster.DeactivateAsync(account);
+
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(AccountGrain.PageSize - 1 + 5, (await BalanceAsync(Client)).Available);
+        Assert.Equal(AccountGrain.PageSize, Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries.Count);
+    }
+
     private async Task<IContractGrain[]> FundedContractsAsync(int count)
     {
         var grains = new IContractGrain[count];
