@@ -251,17 +251,18 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         return stored.State!;
     }
 
-    private IGrainStorage GrainStorage() =>
+    protected IGrainStorage GrainStorage() =>
         Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
 
-    private static async Task<Exception?> CaptureAsync(Task write)
+    /// <summary>The write's failure, or null once it has committed.</summary>
+    protected static async Task<Exception?> CaptureAsync(Task write)
     {
         try
         {
             await write;
             return null;
         }
-        catch (InconsistentStateException ex)
+        catch (Exception ex)
         {
             return ex;
         }
@@ -293,7 +294,35 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
 
 [Collection(nameof(PostgresGrainTests))]
 public sealed class PostgresGrainTests(PostgresClusterFixture fixture)
-    : StoreGrainTests<PostgresClusterFixture>(fixture), IClassFixture<PostgresClusterFixture>;
+    : StoreGrainTests<PostgresClusterFixture>(fixture), IClassFixture<PostgresClusterFixture>
+{
+    [Fact]
+    public async Task ADatabaseErrorInABatch_LeavesNothingAcknowledgedUnstored_AndLaterWritesCommit()
+    {
+        var storage = GrainStorage();
+        var ids = Enumerable.Range(0, 100).Select(_ => GrainId.Create("storagetest", Guid.NewGuid().ToString("N"))).ToArray();
+
+        // A state name longer than the column allows makes PostgreSQL refuse the statement it is batched in.
+        var writes = ids.Select(id => CaptureAsync(storage.WriteStateAsync("storagetest", id, new GrainState<List<int>>([1])))).ToList();
+        var refused = storage.WriteStateAsync(new string('x', 200), ids[0], new GrainState<List<int>>([2]));
+        var outcomes = await Task.WhenAll(writes);
+        await Assert.ThrowsAnyAsync<Exception>(() => refused);
+
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var stored = new GrainState<List<int>>([]);
+            await storage.ReadStateAsync("storagetest", ids[i], stored);
+            Assert.Equal(outcomes[i] is null, stored.RecordExists);
+            if (!stored.RecordExists)
+            {
+                await storage.WriteStateAsync("storagetest", ids[i], new GrainState<List<int>>([1]));
+                await storage.ReadStateAsync("storagetest", ids[i], stored);
+            }
+
+            Assert.Equal([1], stored.State!);
+        }
+    }
+}
 
 [Collection(nameof(SqliteGrainTests))]
 public sealed class SqliteGrainTests(SqliteClusterFixture fixture)
