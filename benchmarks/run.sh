@@ -8,11 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=false; [ "${1:-}" = "--quick" ] && quick=true
 # count bounds each measured run (the load test prepares that many ready contracts per level, untimed);
-# hot_count is smaller because one client's "My Jobs" list and account grow with every contract.
+# hot_count is smaller because one client's "My Jobs" list and account grow with every contract. warm_count
+# bounds each warm-up: --quick has one level on a fresh process, so its warm-up must outlast the JIT's tiering.
 if $quick; then
-  levels=64; duration=5s; warmup=1s; count=1200; hot_count=400; pgbench_seconds=5; grains=3000
+  levels=64; duration=5s; warmup=3s; warm_count=1000; count=1500; hot_count=400; pgbench_seconds=5; grains=3000
 else
-  levels=1,16,64,128; duration=15s; warmup=3s; count=12000; hot_count=2000; pgbench_seconds=15; grains=100000
+  levels=1,16,64,128; duration=15s; warmup=3s; warm_count=100; count=12000; hot_count=2000; pgbench_seconds=15; grains=100000
 fi
 work=$(mktemp -d); date=$(date -u +%F)
 log() { echo "bench: $*" >&2; }
@@ -56,7 +57,7 @@ serve() {
 load() {  # load NAME CLIENTS LEVELS COUNT
   log "load test: $1 ($2 clients, concurrency $3, at most $4 fundings per level)"
   dotnet benchmarks/LoadTest/bin/Release/net10.0/Milestones.LoadTest.dll --target "$url" --scenario fund \
-    --concurrency "$3" --duration "$duration" --warmup "$warmup" --warmup-count 100 --count "$4" --clients "$2" \
+    --concurrency "$3" --duration "$duration" --warmup "$warmup" --warmup-count "$warm_count" --count "$4" --clients "$2" \
     --label "$1" --out "$work/$1" >/dev/null 2>"$work/$1.progress"
 }
 milestones() { echo Dashboard__Enabled=false RateLimit__PermitsPerSecond=100000000 Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port); }

@@ -159,21 +159,21 @@ internal sealed partial class ContractGrain(
             return rejected;
         }
 
-        var result = new ContractResult(contract.ToView(), createdId?.Invoke());
-        if (State.OpenTransfer is null)
+        if (State.OpenTransfer is not null)
         {
-            if (key is not null)
-            {
-                store.State.RememberKey(key with { Result = result });
-            }
-
-            await SaveWithReminderAsync();
-            await AfterChangeAsync();
-            return Outcome<ContractResult>.Ok(result);
+            store.State.PendingKey = key;
+            await SaveIntentAsync();
+            return await RunOpenTransferAsync(acknowledgeFundBeforeSaving: true);
         }
 
-        store.State.PendingKey = key;
-        await SaveIntentAsync();
-        return await RunOpenTransferAsync(acknowledgeFundBeforeSaving: true);
+        var result = new ContractResult(contract.ToView(), createdId?.Invoke());
+        if (key is not null)
+        {
+            store.State.RememberKey(key with { Result = result });
+        }
+
+        await SaveWithReminderAsync();
+        await AfterChangeAsync();
+        return Outcome<ContractResult>.Ok(result);
     }
 }
