@@ -1,51 +1,126 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
 using Orleans.Concurrency;
+using Orleans.Storage;
 
 namespace Milestones;
 
 /// <summary>
-/// A user's "My Jobs" list. Only contract grains write to it, with their latest summary. Reentrant so that the
-/// summaries of a busy user's many contracts are written together (<see cref="CommitQueue"/>); every change is
-/// one synchronous step, and answers wait until what they show is durable.
+/// A user's "My Jobs" list. Only contract grains write to it, with their latest summary. The summaries are spread
+/// over up to <see cref="Shards"/> rows of their own by a stable hash of the contract id, so a change rewrites one
+/// shard, not the whole list (a client with thousands of contracts); the grain's own row lists the shards in use,
+/// and a shard is written before the row that lists it. A shard row no list names was left by an interrupted first
+/// write: none of its summaries was acknowledged (their contracts sync again), so it is overwritten. Reentrant so
+/// that the summaries of a busy user's many contracts are written together (<see cref="CommitQueue"/>, one per
+/// shard); every change is one synchronous step, and answers wait until what they show is durable.
 /// </summary>
 [Reentrant]
 internal sealed class UserContractsGrain(
-    [PersistentState("userContracts", StorageNames.Grains)] IPersistentState<Dictionary<string, ContractSummary>> store)
+    [PersistentState("myJobs", StorageNames.Grains)] IPersistentState<UserContractsRecord> store,
+    [FromKeyedServices(StorageNames.Grains)] IGrainStorage storage)
     : Grain, IUserContractsGrain
 {
-    private CommitQueue commits = null!;
+    /// <summary>Rows the list is spread over: a change rewrites about 1/64 of a long list.</summary>
+    public const int Shards = 64;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private readonly Shard?[] shards = new Shard?[Shards];
+    private CommitQueue listed = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        commits = new CommitQueue(store.WriteStateAsync, DeactivateOnIdle);
-        return Task.CompletedTask;
+        listed = new CommitQueue(store.WriteStateAsync, DeactivateOnIdle);
+        await Task.WhenAll(store.State.Shards.Select(async number =>
+        {
+            var row = new GrainState<UserContractsShard>(new UserContractsShard());
+            await storage.ReadStateAsync(ShardName(number), this.GetGrainId(), row);
+            Open(number, row);
+        }));
     }
+
+    public static int ShardOf(string contractId) => (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(contractId)) % Shards);
 
     public async Task UpsertAsync(ContractSummary summary)
     {
-        if (store.State.TryGetValue(summary.ContractId, out var known) && known.Version >= summary.Version)
+        var number = ShardOf(summary.ContractId);
+        var shard = shards[number] ?? Open(number, new GrainState<UserContractsShard>(new UserContractsShard()));
+        var contracts = shard.Contracts;
+        if (contracts.TryGetValue(summary.ContractId, out var known) && known.Version >= summary.Version)
         {
-            await commits.Durable();
+            await Task.WhenAll(shard.Commits.Durable(), listed.Durable());
             return;
         }
 
-        store.State[summary.ContractId] = summary;
-        await commits.Changed();
+        contracts[summary.ContractId] = summary;
+        await shard.Commits.Changed();
+        if (store.State.Shards.Add(number))
+        {
+            await listed.Changed();
+        }
+        else
+        {
+            await listed.Durable();
+        }
     }
 
     /// <summary>Newest first; the cursor is the id of the last contract of the previous page.</summary>
     public async Task<ContractSummaryPage> ListAsync(PartyRole? role, ContractStatus? status, int limit, string? cursor)
     {
         limit = Math.Clamp(limit, 1, 200);
-        var ordered = store.State.Values
+        var ordered = shards.OfType<Shard>().SelectMany(s => s.Contracts.Values)
             .Where(c => (role is null || c.Role == role) && (status is null || c.Status == status))
             .OrderByDescending(c => c.CreatedAt).ThenBy(c => c.ContractId, StringComparer.Ordinal)
             .ToList();
         var start = cursor is null ? 0 : ordered.FindIndex(c => c.ContractId == cursor) + 1;
         var page = ordered.Skip(start).Take(limit).ToList();
         var next = start + limit < ordered.Count ? page[^1].ContractId : null;
-        await commits.Durable();
+        await Task.WhenAll(shards.OfType<Shard>().Select(s => s.Commits.Durable()).Append(listed.Durable()));
         return new ContractSummaryPage(page, next);
     }
+
+    private Shard Open(int number, GrainState<UserContractsShard> row)
+    {
+        var shard = new Shard(row.State?.Contracts ?? [], new CommitQueue(() => WriteShardAsync(number, row), DeactivateOnIdle));
+        row.State = new UserContractsShard { Contracts = shard.Contracts };
+        shards[number] = shard;
+        return shard;
+    }
+
+    private async Task WriteShardAsync(int number, GrainState<UserContractsShard> row)
+    {
+        try
+        {
+            await storage.WriteStateAsync(ShardName(number), this.GetGrainId(), row);
+        }
+        catch (InconsistentStateException) when (!store.State.Shards.Contains(number))
+        {
+            var orphan = new GrainState<UserContractsShard>(new UserContractsShard());
+            await storage.ReadStateAsync(ShardName(number), this.GetGrainId(), orphan);
+            row.ETag = orphan.ETag;
+            await storage.WriteStateAsync(ShardName(number), this.GetGrainId(), row);
+        }
+    }
+
+    private static string ShardName(int number) => string.Create(CultureInfo.InvariantCulture, $"myJobs/{number}");
+
+    private sealed record Shard(Dictionary<string, ContractSummary> Contracts, CommitQueue Commits);
+}
+
+/// <summary>The row of a user's "My Jobs": which shards hold summaries.</summary>
+[SuppressReferenceTracking]
+[GenerateSerializer, Alias("ms.UserContractsRecord")]
+public sealed class UserContractsRecord
+{
+    [Id(0)] public HashSet<int> Shards { get; set; } = [];
+}
+
+/// <summary>One shard of a user's "My Jobs": the summaries whose contract ids hash to it.</summary>
+[SuppressReferenceTracking]
+[GenerateSerializer, Alias("ms.UserContractsShard")]
+public sealed class UserContractsShard
+{
+    [Id(0)] public Dictionary<string, ContractSummary> Contracts { get; set; } = [];
 }
