@@ -200,6 +200,7 @@ do_start() {
   if ! as_owner "$psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres -d postgres \
       -v role="$DB_USER" -v db="$DB_NAME" -v pw="$password" >/dev/null 2>"$PG_TMP_DIR/setup.log" <<'SQL'
 CREATE ROLE :"role" LOGIN CREATEDB PASSWORD :'pw';
+GRANT pg_checkpoint TO :"role";
 CREATE DATABASE :"db" OWNER :"role" ENCODING 'UTF8' TEMPLATE template0;
 SQL
   then

@@ -36,8 +36,10 @@ internal static class LoadTestRun
             IScenario scenario = options.Scenario == ScenarioKind.Fund
                 ? new FundScenario(api, cast, options.Amount, options.IdempotencyKeys, options.PrepareConcurrency, progress)
                 : new LifecycleScenario(api, cast, options.Amount, options.IdempotencyKeys);
-            var operations = options.ConcurrencyLevels.Sum(c => (long)WarmupOps(options, c) + options.Count);
-            var perClient = ((operations + options.Clients - 1) / options.Clients) * scenario.FundedPerOperation;
+            // Every level deals its operations round robin from the first client on: each client needs its share
+            // of every level, rounded up per level.
+            var perClient = options.ConcurrencyLevels
+                .Sum(c => ((long)WarmupOps(options, c) + options.Count + options.Clients - 1) / options.Clients) * scenario.FundedPerOperation;
             await Deposits.MakeAsync(api, cast, perClient, options.PrepareConcurrency, cancellation);
             progress.WriteLine($"deposited {perClient} {options.Currency} minor units for each of {options.Clients} client(s)");
 
