@@ -174,8 +174,8 @@ internal sealed class AccountGrain(
     }
 
     /// <summary>
-    /// Seals every full page (each written before the row that counts it; a page left by an interrupted seal is
-    /// overwritten), then writes the account's row with the lines since the last page.
+    /// Seals every full page (each written before the row that counts it, over any page an interrupted seal left:
+    /// <see cref="GrainRows"/>), then writes the account's row with the lines since the last page.
     /// </summary>
     private async Task WriteAsync()
     {
@@ -183,17 +183,7 @@ internal sealed class AccountGrain(
         while (state.Entries.Count - (record.SealedPages * PageSize) >= PageSize)
         {
             var page = new GrainState<LedgerPage>(new LedgerPage { Entries = state.Entries.GetRange(record.SealedPages * PageSize, PageSize) });
-            try
-            {
-                await pages.WriteStateAsync(PageName(record.SealedPages), this.GetGrainId(), page);
-            }
-            catch (InconsistentStateException)
-            {
-                var orphan = await ReadPageAsync(record.SealedPages);
-                page.ETag = orphan.ETag;
-                await pages.WriteStateAsync(PageName(record.SealedPages), this.GetGrainId(), page);
-            }
-
+            await pages.WriteUncountedRowAsync(PageName(record.SealedPages), this.GetGrainId(), page);
             record.SealedPages++;
         }
 
@@ -206,12 +196,7 @@ internal sealed class AccountGrain(
         await store.WriteStateAsync();
     }
 
-    private async Task<GrainState<LedgerPage>> ReadPageAsync(int number)
-    {
-        var page = new GrainState<LedgerPage>(new LedgerPage());
-        await pages.ReadStateAsync(PageName(number), this.GetGrainId(), page);
-        return page;
-    }
+    private Task<GrainState<LedgerPage>> ReadPageAsync(int number) => pages.ReadRowAsync<LedgerPage>(PageName(number), this.GetGrainId());
 
     private static string PageName(int number) => string.Create(CultureInfo.InvariantCulture, $"accountLedger/{number}");
 

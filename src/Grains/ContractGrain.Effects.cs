@@ -119,15 +119,14 @@ internal sealed partial class ContractGrain
 
     private async Task SaveAsync()
     {
+        unsaved = false;
         try
         {
             await store.WriteStateAsync();
-            unsaved = false;
         }
         catch
         {
             // The state in memory may now differ from the store: start again from the store next time.
-            unsaved = false;
             DeactivateOnIdle();
             throw;
         }

@@ -13,10 +13,10 @@ namespace Milestones;
 /// A user's "My Jobs" list. Only contract grains write to it, with their latest summary. The summaries are spread
 /// over up to <see cref="Shards"/> rows of their own by a stable hash of the contract id, so a change rewrites one
 /// shard, not the whole list (a client with thousands of contracts); the grain's own row lists the shards in use,
-/// and a shard is written before the row that lists it. A shard row no list names was left by an interrupted first
-/// write: none of its summaries was acknowledged (their contracts sync again), so it is overwritten. Reentrant so
-/// that the summaries of a busy user's many contracts are written together (<see cref="CommitQueue"/>, one per
-/// shard); every change is one synchronous step, and answers wait until what they show is durable.
+/// and a shard is written before the row that lists it (<see cref="GrainRows"/>: a shard row the list does not
+/// name yet is written over; its contracts sync again). Reentrant so that the summaries of a busy user's many
+/// contracts are written together (<see cref="CommitQueue"/>, one per shard); every change is one synchronous
+/// step, and answers wait until what they show is durable.
 /// </summary>
 [Reentrant]
 internal sealed class UserContractsGrain(
@@ -35,9 +35,7 @@ internal sealed class UserContractsGrain(
         listed = new CommitQueue(store.WriteStateAsync, DeactivateOnIdle);
         await Task.WhenAll(store.State.Shards.Select(async number =>
         {
-            var row = new GrainState<UserContractsShard>(new UserContractsShard());
-            await storage.ReadStateAsync(ShardName(number), this.GetGrainId(), row);
-            Open(number, row);
+            Open(number, await storage.ReadRowAsync<UserContractsShard>(ShardName(number), this.GetGrainId()));
         }));
     }
 
@@ -89,20 +87,10 @@ internal sealed class UserContractsGrain(
         return shard;
     }
 
-    private async Task WriteShardAsync(int number, GrainState<UserContractsShard> row)
-    {
-        try
-        {
-            await storage.WriteStateAsync(ShardName(number), this.GetGrainId(), row);
-        }
-        catch (InconsistentStateException) when (!store.State.Shards.Contains(number))
-        {
-            var orphan = new GrainState<UserContractsShard>(new UserContractsShard());
-            await storage.ReadStateAsync(ShardName(number), this.GetGrainId(), orphan);
-            row.ETag = orphan.ETag;
-            await storage.WriteStateAsync(ShardName(number), this.GetGrainId(), row);
-        }
-    }
+    private Task WriteShardAsync(int number, GrainState<UserContractsShard> row) =>
+        store.State.Shards.Contains(number)
+            ? storage.WriteStateAsync(ShardName(number), this.GetGrainId(), row)
+            : storage.WriteUncountedRowAsync(ShardName(number), this.GetGrainId(), row);
 
     private static string ShardName(int number) => string.Create(CultureInfo.InvariantCulture, $"myJobs/{number}");
 

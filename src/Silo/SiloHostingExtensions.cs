@@ -86,9 +86,9 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>
-/// Grain storage and reminders on the configured store. Grain state goes through our group-commit storage
-/// (concurrent writes share one transaction), written with Orleans' versioned binary serializer.
-/// </summary>
+    /// Grain storage and reminders on the configured store. Grain state goes through our group-commit storage
+    /// (concurrent writes share one transaction), written with Orleans' versioned binary serializer.
+    /// </summary>
     public static ISiloBuilder AddMilestonesStorage(this ISiloBuilder silo, StorageSettings storage)
     {
         if (storage.Provider == StorageProvider.Memory)
