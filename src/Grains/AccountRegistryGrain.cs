@@ -11,11 +11,24 @@ internal sealed class AccountRegistryGrain(
     public static long ShardOf(string userId) =>
         (long)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(userId)) % IAccountRegistryGrain.Shards);
 
+    /// <summary>
+    /// Durable when it returns. A failed write takes the user back out (a retry writes again, instead of finding it
+    /// in memory and answering as if it were stored) and reloads the shard from the store.
+    /// </summary>
     public async Task RegisterAsync(string userId)
     {
         if (store.State.Add(userId))
         {
-            await store.WriteStateAsync();
+            try
+            {
+                await store.WriteStateAsync();
+            }
+            catch
+            {
+                store.State.Remove(userId);
+                DeactivateOnIdle();
+                throw;
+            }
         }
     }
 

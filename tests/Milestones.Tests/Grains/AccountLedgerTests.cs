@@ -117,6 +117,26 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         Assert.Equal(AccountGrain.PageSize, Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries.Count);
     }
 
+    [Fact]
+    public async Task AFailedRegistration_FailsTheFirstDeposit_AndItsRetryRegistersTheAccountDurably()
+    {
+        var account = Grains.Account(Client.UserId);
+        var registry = Grains.GetGrain<IAccountRegistryGrain>(AccountRegistryGrain.ShardOf(Client.UserId));
+        var deposit = new Deposit(100, Usd, "first");
+        Fixture.Probe.FailNextWrite(registry.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, deposit));
+        Assert.Equal(0, (await BalanceAsync(Client)).Available);
+
+        var retried = await account.DepositAsync(Platform, deposit);
+        Assert.Null(retried.Error);
+        Assert.False(retried.Replayed);
+
+        // The ledger check must find the account from the stored registry, not from a copy in memory.
+        await Fixture.Cluster.DeactivateAsync(registry);
+        Assert.Contains(Client.UserId, await registry.ListAsync());
+        Assert.Equal(100, (await BalanceAsync(Client)).Available);
+    }
+
     private async Task<IContractGrain[]> FundedContractsAsync(int count)
     {
         var grains = new IContractGrain[count];
