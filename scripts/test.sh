@@ -21,7 +21,7 @@ dotnet test Milestones.sln --no-build -c Release --logger "trx;LogFileName=tests
 trx="$(find "$results" -name '*.trx' | head -n 1)"
 if [ -n "$trx" ]; then
   echo "Tests per layer:"
-  for layer in Domain Grains Storage Api; do
+  for layer in Domain Effects Grains Storage Api; do
     passed=$(grep -o "testName=\"Milestones.Tests.$layer[^\"]*\"[^>]*outcome=\"Passed\"" "$trx" | wc -l || true)
     total=$(grep -o "testName=\"Milestones.Tests.$layer[^\"]*\"[^>]*outcome=\"[A-Za-z]*\"" "$trx" | wc -l || true)
     echo "  $layer: $passed passed of $total"

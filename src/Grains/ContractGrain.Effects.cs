@@ -1,35 +1,46 @@
 using Microsoft.Extensions.Logging;
 using Milestones.Contracts;
 using Milestones.Domain;
+using Milestones.Effects;
 
 namespace Milestones;
 
-// The side effects of a saved decision: moving money between accounts, the auto-release reminder, "My Jobs".
-internal sealed partial class ContractGrain
+// The effects of a decision: moving money between accounts, the auto-release reminder, "My Jobs", and the
+// ports the effect protocol drives.
+internal sealed partial class ContractGrain : IEffectPorts
 {
-    /// <summary>Finishes a transfer a crash or a failed call left open. False if it is still open.</summary>
-    private async Task<bool> TryFinishOpenTransferAsync()
+    private IGrainTimer? followUpTimer;
+
+    /// <summary>Decides the auto-release of the milestone whose review period has ended, and carries it out.</summary>
+    private async Task<Outcome<ContractResult>> AutoReleaseAsync()
     {
-        var outcome = await RunOpenTransferAsync();
-        return outcome.Error?.Code != Errors.TransferInProgress().Code;
+        if (contract.AutoRelease(Now) is { } notDue)
+        {
+            return notDue;
+        }
+
+        store.State.TransferDecidedAt = Now;
+        await protocol.MakeDurableAsync();
+        return await RunOpenTransferAsync();
     }
 
     /// <summary>
-    /// The intent is saved; apply it on the accounts (each applies a transfer id at most once), then save the
-    /// outcome. A failure leaves the intent open, to be finished by the next command or activation.
-    /// A successful funding may be acknowledged before its outcome is saved: the saved intent and the client's
+    /// The intent is stored; apply it on the accounts (each applies a transfer id at most once), then store the
+    /// outcome. An account that cannot be reached leaves the intent open (503, finished by the next command or
+    /// activation); an account that refuses what cannot be refused halts the contract.
+    /// A successful funding may be acknowledged before its outcome is stored: the stored intent and the client's
     /// hold fully decide it (same transfer id, same decision time, same pending key), so finishing the intent
     /// again after a crash gives exactly the acknowledged state, and the hold is never applied twice. The outcome
-    /// is written with the contract's next change (or on deactivation). A release or refund is always saved: it
-    /// changes reminders and "My Jobs", and a refused hold is saved because a retry could be accepted.
+    /// is written with the contract's next change (or on deactivation). A release or refund is always stored: it
+    /// changes reminders and "My Jobs"; a refused hold is stored because a retry could be accepted.
     /// </summary>
     private async Task<Outcome<ContractResult>> RunOpenTransferAsync(bool acknowledgeFundBeforeSaving = false)
     {
         var intent = State.OpenTransfer!;
-        Error? refused;
+        (Error? Refused, Error? Broken) answer;
         try
         {
-            refused = await ApplyOnAccountsAsync(intent);
+            answer = await ApplyOnAccountsAsync(intent);
         }
         catch (Exception ex)
         {
@@ -37,7 +48,12 @@ internal sealed partial class ContractGrain
             return Errors.TransferInProgress();
         }
 
-        if (refused is null)
+        if (answer.Broken is { } broken)
+        {
+            return await HaltAsync(intent, broken);
+        }
+
+        if (answer.Refused is null)
         {
             contract.TransferApplied(store.State.TransferDecidedAt ?? Now);
         }
@@ -50,43 +66,41 @@ internal sealed partial class ContractGrain
         store.State.PendingKey = null;
         store.State.TransferDecidedAt = null;
         var result = new ContractResult(contract.ToView());
-        if (refused is null && key is not null)
+        if (key is not null)
         {
-            store.State.RememberKey(key with { Result = result });
+            store.State.RememberKey(answer.Refused is { } refused ? key with { Rejection = refused } : key with { Result = result });
         }
 
-        if (acknowledgeFundBeforeSaving && refused is null && intent.Purpose == TransferPurpose.Fund)
+        if (acknowledgeFundBeforeSaving && answer.Refused is null && intent.Purpose == TransferPurpose.Fund)
         {
             unsaved = true;
         }
         else
         {
-            await SaveWithReminderAsync();
+            await protocol.MakeDurableAsync();
         }
 
-        if (refused is null)
+        if (answer.Refused is null)
         {
             MilestonesMetrics.TransferApplied(intent, State.Currency);
         }
 
-        await AfterChangeAsync();
-        return refused ?? Outcome<ContractResult>.Ok(result);
+        await protocol.FollowUpAsync();
+        return answer.Refused ?? Outcome<ContractResult>.Ok(result);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Transfer {TransferId} on {ContractId} could not complete; it stays open")]
-    private partial void LogTransferStaysOpen(Exception exception, string transferId, string contractId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The funding outcome of {ContractId} was not saved on deactivation; its next activation finishes the saved intent again")]
-    private partial void LogOutcomeLeftToRecovery(Exception exception, string contractId);
-
-    /// <summary>Saves a decided transfer before any account is called, with the time it was decided.</summary>
-    private async Task SaveIntentAsync()
+    /// <summary>The books disagree: stop taking commands, keep the intent as it is, and tell the platform.</summary>
+    private async Task<Outcome<ContractResult>> HaltAsync(TransferIntent intent, Error refusal)
     {
-        store.State.TransferDecidedAt = Now;
-        await SaveAsync();
+        store.State.Halt = new ContractHalt(State.Id, intent.TransferId, refusal.Code, refusal.Message, Now);
+        LogBooksDisagree(State.Id, intent.TransferId, refusal.Code, refusal.Message);
+        await protocol.MakeDurableAsync();
+        await protocol.FollowUpAsync();
+        return Errors.ContractHalted();
     }
 
-    private async Task<Error?> ApplyOnAccountsAsync(TransferIntent intent)
+    /// <summary>Only a hold may be refused; a refused capture, credit or refund means the books disagree.</summary>
+    private async Task<(Error? Refused, Error? Broken)> ApplyOnAccountsAsync(TransferIntent intent)
     {
         var client = GrainFactory.Account(State.ClientId);
         var money = new Money(intent.Amount, State.Currency);
@@ -96,105 +110,107 @@ internal sealed partial class ContractGrain
         switch (intent.Purpose)
         {
             case TransferPurpose.Fund:
-                return (await client.ApplyAsync(Order(TransferKind.Hold, null))).Error;
+                return ((await client.ApplyAsync(Order(TransferKind.Hold, null))).Error, null);
             case TransferPurpose.EndRefund:
-                Ensure(await client.ApplyAsync(Order(TransferKind.Refund, null)), intent);
-                return null;
+                return (null, (await client.ApplyAsync(Order(TransferKind.Refund, null))).Error);
             default:
-                Ensure(await client.ApplyAsync(Order(TransferKind.Capture, State.FreelancerId)), intent);
-                Ensure(await GrainFactory.Account(State.FreelancerId).ApplyAsync(Order(TransferKind.Credit, State.ClientId)), intent);
+                if ((await client.ApplyAsync(Order(TransferKind.Capture, State.FreelancerId))).Error is { } notCaptured)
+                {
+                    return (null, notCaptured);
+                }
+
+                if ((await GrainFactory.Account(State.FreelancerId).ApplyAsync(Order(TransferKind.Credit, State.ClientId))).Error is { } notCredited)
+                {
+                    return (null, notCredited);
+                }
+
                 await client.SettleAsync(intent.TransferId);
-                return null;
+                return (null, null);
         }
     }
 
-    /// <summary>Only a hold may be refused; a refused capture, credit or refund means the books disagree.</summary>
-    private static void Ensure(TransferResult result, TransferIntent intent)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (result.Error is { } error)
+        await CatchUpAsync();
+        if (store.State.Halt is null && State.OpenTransfer is null && contract.DueForAutoRelease(Now) is not null)
         {
-            throw new InvalidOperationException($"Transfer {intent.TransferId} was refused: {error.Code} {error.Message}");
+            await AutoReleaseAsync();
         }
+
+        // Drops this reminder once nothing is under review any more.
+        await protocol.FollowUpAsync();
     }
 
-    private async Task SaveAsync()
+    // Effect ports, over Orleans.
+
+    DateTimeOffset? IEffectPorts.ReminderNeeded => store.State.Halt is null ? contract.NextAutoReleaseAt : null;
+
+    DateTimeOffset? IEffectPorts.ReminderRegistered
     {
-        unsaved = false;
-        try
-        {
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            // The state in memory may now differ from the store: start again from the store next time.
-            DeactivateOnIdle();
-            throw;
-        }
+        get => store.State.ReminderDueAt;
+        set => store.State.ReminderDueAt = value;
     }
 
-    /// <summary>Saves the state. A reminder the new state needs is registered first, so no crash can leave a submission without one.</summary>
-    private async Task SaveWithReminderAsync()
+    bool IEffectPorts.PublishDue =>
+        (State.Exists && store.State.IndexedStatus != State.Status) || store.State.Halt is { Reported: false };
+
+    async Task IEffectPorts.RegisterReminderAsync(DateTimeOffset due)
     {
-        if (contract.NextAutoReleaseAt is { } due && due != store.State.ReminderDueAt)
-        {
-            var delay = due - Now;
-            await this.RegisterOrUpdateReminder(AutoReleaseReminder.Name, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, AutoReleaseReminder.Period);
-            store.State.ReminderDueAt = due;
-        }
-
-        await SaveAsync();
+        var delay = due - Now;
+        await this.RegisterOrUpdateReminder(AutoReleaseReminder.Name, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, AutoReleaseReminder.Period);
     }
 
-    /// <summary>After a save: drop a reminder nothing needs any more, and bring "My Jobs" up to date.</summary>
-    private async Task AfterChangeAsync()
-    {
-        if (contract.NextAutoReleaseAt is null && store.State.ReminderDueAt is not null)
-        {
-            await UnregisterReminderAsync();
-        }
-
-        await SyncIndexAsync();
-    }
-
-    private async Task UnregisterReminderAsync()
+    async Task IEffectPorts.UnregisterReminderAsync()
     {
         if (await this.GetReminder(AutoReleaseReminder.Name) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
-
-        store.State.ReminderDueAt = null;
     }
 
-    private async Task SyncIndexAsync()
+    async Task IEffectPorts.PublishAsync()
     {
-        if (!State.Exists || store.State.IndexedStatus == State.Status)
+        if (store.State.Halt is { Reported: false } halt)
         {
-            return;
+            await GrainFactory.HaltedContracts().ReportAsync(halt);
+            store.State.Halt = halt with { Reported = true };
         }
 
-        await Task.WhenAll(
-            GrainFactory.UserContracts(State.ClientId).UpsertAsync(State.ToSummary(PartyRole.Client)),
-            GrainFactory.UserContracts(State.FreelancerId).UpsertAsync(State.ToSummary(PartyRole.Freelancer)));
-        store.State.IndexedStatus = State.Status;
+        if (State.Exists && store.State.IndexedStatus != State.Status)
+        {
+            await Task.WhenAll(
+                GrainFactory.UserContracts(State.ClientId).UpsertAsync(State.ToSummary(PartyRole.Client)),
+                GrainFactory.UserContracts(State.FreelancerId).UpsertAsync(State.ToSummary(PartyRole.Freelancer)));
+            store.State.IndexedStatus = State.Status;
+        }
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    Task IEffectPorts.WriteAsync()
     {
-        if (State.OpenTransfer is not null && !await TryFinishOpenTransferAsync())
-        {
-            return;
-        }
-
-        if (contract.AutoRelease(Now) is null)
-        {
-            await SaveIntentAsync();
-            await RunOpenTransferAsync();
-        }
-        else if (contract.NextAutoReleaseAt is null)
-        {
-            // Nothing is under review any more: this reminder has outlived its milestone.
-            await UnregisterReminderAsync();
-        }
+        unsaved = false;
+        return store.WriteStateAsync();
     }
+
+    async Task IEffectPorts.ReloadAsync()
+    {
+        await store.ReadStateAsync();
+        contract = new Contract(State, options.Value.Rules);
+        unsaved = false;
+    }
+
+    void IEffectPorts.ScheduleFollowUp(TimeSpan delay)
+    {
+        followUpTimer?.Dispose();
+        followUpTimer = this.RegisterGrainTimer(
+            () => protocol.FollowUpAsync(), new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transfer {TransferId} on {ContractId} could not complete; it stays open")]
+    private partial void LogTransferStaysOpen(Exception exception, string transferId, string contractId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The funding outcome of {ContractId} was not saved on deactivation; its next activation finishes the saved intent again")]
+    private partial void LogOutcomeLeftToRecovery(Exception exception, string contractId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The books disagree: an account refused transfer {TransferId} of contract {ContractId} ({Code}: {Detail}); the contract is halted")]
+    private partial void LogBooksDisagree(string contractId, string transferId, string code, string detail);
 }

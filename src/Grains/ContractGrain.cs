@@ -2,13 +2,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Milestones.Contracts;
 using Milestones.Domain;
+using Milestones.Effects;
 
 namespace Milestones;
 
 /// <summary>
-/// One contract. Each command: finish any transfer left open, check visibility, replay or reject a reused
-/// idempotency key, check If-Match, let the domain decide, save, then do the side effects (money, reminder,
-/// "My Jobs"). Not reentrant: commands on one contract run one at a time.
+/// One contract. Each command: start from the stored state, check visibility, refuse if halted, finish any
+/// transfer left open, replay or reject a reused idempotency key, let due time act first (auto-release), check
+/// If-Match, let the domain decide, make it durable, answer, then the follow-ups — all through one
+/// <see cref="EffectProtocol"/>. Not reentrant: commands on one contract run one at a time.
 /// </summary>
 internal sealed partial class ContractGrain(
     [PersistentState("contract", StorageNames.Grains)] IPersistentState<ContractGrainState> store,
@@ -17,6 +19,7 @@ internal sealed partial class ContractGrain(
     ILogger<ContractGrain> logger) : Grain, IContractGrain, IRemindable
 {
     private Contract contract = null!;
+    private EffectProtocol protocol = null!;
 
     /// <summary>The state holds an outcome the store does not have yet; the store has its intent (see <see cref="RunOpenTransferAsync"/>).</summary>
     private bool unsaved;
@@ -31,7 +34,7 @@ internal sealed partial class ContractGrain(
             // Not needed for safety (finishing the saved intent again gives this state), only to spare that work.
             try
             {
-                await SaveAsync();
+                await protocol.MakeDurableAsync();
             }
             catch (Exception ex)
             {
@@ -43,12 +46,18 @@ internal sealed partial class ContractGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         contract = new Contract(State, options.Value.Rules);
-        if (State.OpenTransfer is not null)
+        protocol = new EffectProtocol(this, logger);
+        try
         {
-            await TryFinishOpenTransferAsync();
+            await CatchUpAsync();
+        }
+        catch (Exception ex)
+        {
+            // The intent stays stored; the next call finishes it.
+            LogTransferStaysOpen(ex, State.OpenTransfer?.TransferId ?? "", State.Id);
         }
 
-        await AfterChangeAsync();
+        await protocol.FollowUpAsync();
     }
 
     public async Task<Outcome<ContractResult>> CreateAsync(Caller caller, CreateContract command, CommandOptions options)
@@ -63,20 +72,37 @@ internal sealed partial class ContractGrain(
         return outcome;
     }
 
-    public Task<Outcome<ContractView>> GetAsync(Caller caller) =>
-        Task.FromResult(Visible(caller) ?? Outcome<ContractView>.Ok(contract.ToView()));
-
-    public Task<Outcome<EventPage>> GetEventsAsync(Caller caller, long after, int limit)
+    public async Task<Outcome<ContractView>> GetAsync(Caller caller)
     {
+        await CatchUpAsync();
+        return Visible(caller) ?? Outcome<ContractView>.Ok(contract.ToView());
+    }
+
+    public async Task<Outcome<EventPage>> GetEventsAsync(Caller caller, long after, int limit)
+    {
+        await CatchUpAsync();
         if (Visible(caller) is { } error)
         {
-            return Task.FromResult<Outcome<EventPage>>(error);
+            return error;
         }
 
         limit = Math.Clamp(limit, 1, 500);
         var page = State.Events.Where(e => e.Seq > after).Take(limit + 1).ToList();
         var next = page.Count > limit ? page[limit - 1].Seq : (long?)null;
-        return Task.FromResult(Outcome<EventPage>.Ok(new EventPage(page.Take(limit).ToList(), next)));
+        return Outcome<EventPage>.Ok(new EventPage(page.Take(limit).ToList(), next));
+    }
+
+    /// <summary>
+    /// Before any call: memory at the stored state, and a transfer left open (by a crash or a failed write after an
+    /// acknowledged funding) finished, so that what was acknowledged is what a read shows.
+    /// </summary>
+    private async Task CatchUpAsync()
+    {
+        await protocol.EnsureStoredAsync();
+        if (State.OpenTransfer is not null && store.State.Halt is null)
+        {
+            await RunOpenTransferAsync();
+        }
     }
 
     public Task<Outcome<ContractResult>> AddMilestoneAsync(Caller caller, AddMilestone command, CommandOptions options) =>
@@ -116,13 +142,13 @@ internal sealed partial class ContractGrain(
         Execute(nameof(ProposeChangeAsync), command, caller, options, () => contract.ProposeChange(caller, command, Now), () => contract.LastChangeRequestId);
 
     public Task<Outcome<ContractResult>> AcceptChangeAsync(Caller caller, string changeRequestId, string? message, CommandOptions options) =>
-        Execute(nameof(AcceptChangeAsync), (changeRequestId, message), caller, options, () => contract.AcceptChange(caller, changeRequestId, message, Now));
+        Execute(nameof(AcceptChangeAsync), new { changeRequestId, message }, caller, options, () => contract.AcceptChange(caller, changeRequestId, message, Now));
 
     public Task<Outcome<ContractResult>> DeclineChangeAsync(Caller caller, string changeRequestId, string? message, CommandOptions options) =>
-        Execute(nameof(DeclineChangeAsync), (changeRequestId, message), caller, options, () => contract.DeclineChange(caller, changeRequestId, message, Now));
+        Execute(nameof(DeclineChangeAsync), new { changeRequestId, message }, caller, options, () => contract.DeclineChange(caller, changeRequestId, message, Now));
 
     public Task<Outcome<ContractResult>> WithdrawChangeAsync(Caller caller, string changeRequestId, string? message, CommandOptions options) =>
-        Execute(nameof(WithdrawChangeAsync), (changeRequestId, message), caller, options, () => contract.WithdrawChange(caller, changeRequestId, message, Now));
+        Execute(nameof(WithdrawChangeAsync), new { changeRequestId, message }, caller, options, () => contract.WithdrawChange(caller, changeRequestId, message, Now));
 
     private Error? Visible(Caller caller) =>
         State.Exists && contract.RoleOf(caller) != PartyRole.Stranger ? null : Errors.ContractNotFound();
@@ -131,22 +157,32 @@ internal sealed partial class ContractGrain(
         string command, object? arguments, Caller caller, CommandOptions options, Func<Error?> decide,
         Func<string>? createdId = null, bool mustExist = true)
     {
-        if (State.OpenTransfer is not null && !await TryFinishOpenTransferAsync())
-        {
-            return Errors.TransferInProgress();
-        }
-
+        await CatchUpAsync();
         if (mustExist && Visible(caller) is { } hidden)
         {
             return hidden;
         }
 
+        if (store.State.Halt is not null)
+        {
+            return Errors.ContractHalted();
+        }
+
+        if (State.OpenTransfer is not null)
+        {
+            return Errors.TransferInProgress();
+        }
+
         var key = options.IdempotencyKey is { } k ? new IdempotencyRecord(k, Fingerprint.Of(command, new { caller, arguments }), null, Now) : null;
         if (key is not null && store.State.FindKey(key.Key) is { } seen)
         {
-            return seen.Fingerprint == key.Fingerprint
-                ? new Outcome<ContractResult>(seen.Result, null, Replayed: true)
-                : Errors.IdempotencyKeyReused();
+            return seen.Fingerprint == key.Fingerprint ? seen.Replay() : Errors.IdempotencyKeyReused();
+        }
+
+        // Time first: a review period that has ended releases the milestone before any command sees it.
+        if (contract.DueForAutoRelease(Now) is not null && await AutoReleaseAsync() is { Error: { } notReleased })
+        {
+            return notReleased;
         }
 
         if (options.ExpectedVersion is { } expected && expected != State.Version)
@@ -156,13 +192,20 @@ internal sealed partial class ContractGrain(
 
         if (decide() is { } rejected)
         {
+            if (key is not null && IdempotencyRecord.Remembers(rejected))
+            {
+                store.State.RememberKey(key with { Rejection = rejected });
+                await protocol.MakeDurableAsync();
+            }
+
             return rejected;
         }
 
         if (State.OpenTransfer is not null)
         {
             store.State.PendingKey = key;
-            await SaveIntentAsync();
+            store.State.TransferDecidedAt = Now;
+            await protocol.MakeDurableAsync();
             return await RunOpenTransferAsync(acknowledgeFundBeforeSaving: true);
         }
 
@@ -172,8 +215,8 @@ internal sealed partial class ContractGrain(
             store.State.RememberKey(key with { Result = result });
         }
 
-        await SaveWithReminderAsync();
-        await AfterChangeAsync();
+        await protocol.MakeDurableAsync();
+        await protocol.FollowUpAsync();
         return Outcome<ContractResult>.Ok(result);
     }
 }

@@ -1,18 +1,21 @@
+using Milestones.Contracts;
 using Milestones.Domain;
 
 namespace Milestones;
 
-/// <summary>What a contract grain stores in one row: the contract and the bookkeeping written atomically with it.</summary>
+/// <summary>What a contract grain stores: the contract, the idempotency keys it has answered, and its effect bookkeeping.</summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.ContractGrainState")]
 public sealed class ContractGrainState
 {
     /// <summary>
-    /// How many idempotency keys a contract remembers. The oldest is forgotten first. A retry older than that
-    /// runs as a new command, and the state machine refuses what was already done (a milestone is funded
-    /// once), so money still cannot move twice; only the response differs.
+    /// Keys are kept for <see cref="KeyRetention"/> after their command; the most recent <see cref="MinIdempotencyKeys"/>
+    /// are kept whatever their age. A retry after that runs as a new command, and the state machine refuses what was
+    /// already done (a milestone is funded once), so money still cannot move twice; only the response differs.
     /// </summary>
-    public const int MaxIdempotencyKeys = 64;
+    public const int MinIdempotencyKeys = 64;
+
+    public static readonly TimeSpan KeyRetention = TimeSpan.FromHours(24);
 
     [Id(0)] public ContractState Contract { get; set; } = new();
     [Id(1)] public List<IdempotencyRecord> Keys { get; set; } = [];
@@ -29,12 +32,16 @@ public sealed class ContractGrainState
     /// <summary>When the open transfer was decided: its outcome is stamped with this time, so finishing it again gives the same state.</summary>
     [Id(5)] public DateTimeOffset? TransferDecidedAt { get; set; }
 
+    /// <summary>Set when the books disagree: the contract takes no more commands until the platform has looked.</summary>
+    [Id(6)] public ContractHalt? Halt { get; set; }
+
     public IdempotencyRecord? FindKey(string key) => Keys.Find(k => k.Key == key);
 
     public void RememberKey(IdempotencyRecord record)
     {
         Keys.Add(record);
-        if (Keys.Count > MaxIdempotencyKeys)
+        var cutoff = record.At - KeyRetention;
+        while (Keys.Count > MinIdempotencyKeys && Keys[0].At < cutoff)
         {
             Keys.RemoveAt(0);
         }

@@ -57,6 +57,7 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
         var currencies = sums.OrderBy(s => s.Key, StringComparer.Ordinal)
             .Select(s => new LedgerCurrencyReport(s.Key, s.Value[0], s.Value[1], s.Value[2], s.Value[3], s.Value[4]))
             .ToList();
-        return Outcome<LedgerReport>.Ok(new LedgerReport(users.Count, currencies));
+        var halted = await GrainFactory.HaltedContracts().ListAsync();
+        return Outcome<LedgerReport>.Ok(new LedgerReport(users.Count, currencies, halted));
     }
 }

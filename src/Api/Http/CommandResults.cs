@@ -35,17 +35,17 @@ public static class CommandResults
         }
 
         var outcome = await command(options);
+        if (outcome.Replayed)
+        {
+            http.Response.Headers[RequestHeaders.Replayed] = "true";
+        }
+
         if (outcome.Error is { } error)
         {
             return (null, Problems.From(error));
         }
 
         http.Response.Headers.ETag = RequestHeaders.ETag(outcome.Value!.Contract.Version);
-        if (outcome.Replayed)
-        {
-            http.Response.Headers[RequestHeaders.Replayed] = "true";
-        }
-
         return (outcome.Value, null);
     }
 }

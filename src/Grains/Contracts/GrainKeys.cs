@@ -24,6 +24,8 @@ public static class GrainKeys
 
     public static ILedgerGrain Ledger(this IGrainFactory grains) => grains.GetGrain<ILedgerGrain>("ledger");
 
+    public static IHaltedContractsGrain HaltedContracts(this IGrainFactory grains) => grains.GetGrain<IHaltedContractsGrain>("halted");
+
     /// <summary>
     /// References on the hot paths. <c>GetGrain&lt;T&gt;(string)</c> reads the interface's attributes on every call
     /// (~2% of the API's CPU under load); the grain type and interface type of the first reference are kept instead.

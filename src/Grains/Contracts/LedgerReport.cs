@@ -43,7 +43,9 @@ public sealed record LedgerCurrencyReport(
 [GenerateSerializer, Immutable, Alias("ms.LedgerReport")]
 public sealed record LedgerReport(
     [property: Id(0)] int Accounts,
-    [property: Id(1)] IReadOnlyList<LedgerCurrencyReport> Currencies)
+    [property: Id(1)] IReadOnlyList<LedgerCurrencyReport> Currencies,
+    [property: Id(2)] IReadOnlyList<ContractHalt> HaltedContracts)
 {
-    public bool Ok => Currencies.All(c => c.Balanced);
+    /// <summary>Every currency balances and no contract found its books disagreeing with an account.</summary>
+    public bool Ok => Currencies.All(c => c.Balanced) && HaltedContracts.Count == 0;
 }

@@ -32,6 +32,9 @@ public static class Errors
         new(ErrorKind.Conflict, "change_request_stale", $"Change request '{id}' touches milestone(s) that are no longer pending.");
     public static Error TransferInProgress() => new(ErrorKind.Unavailable, "transfer_in_progress", "A money movement on this contract is being completed; retry shortly.");
 
+    public static Error ContractHalted() =>
+        new(ErrorKind.Conflict, "contract_halted", "This contract is stopped: an account refused one of its money movements, so its books need the platform's attention.");
+
     public static Error InsufficientFunds(long available, long needed) =>
         new(ErrorKind.Conflict, "insufficient_funds", $"Available {available} is less than the {needed} needed.");
     public static Error HoldNotFound(string key) => new(ErrorKind.Conflict, "hold_not_found", $"No hold for '{key}'.");

@@ -61,6 +61,7 @@ public class ClusterFixture : IAsyncLifetime
     protected virtual void ConfigureStorage(ISiloBuilder silo)
     {
         silo.AddMemoryGrainStorage(FaultyGrainStorage.Inner).UseInMemoryReminderService();
+        FaultyReminderTable.Decorate(silo.Services);
         silo.Services.AddGrainStorage(StorageNames.Grains, (services, _) => new FaultyGrainStorage(
             services.GetRequiredKeyedService<IGrainStorage>(FaultyGrainStorage.Inner), services.GetRequiredService<GrainProbe>()));
     }

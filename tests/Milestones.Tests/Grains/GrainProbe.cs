@@ -13,6 +13,9 @@ public sealed class GrainProbe
     private readonly ConcurrentDictionary<string, (TransferKind Kind, bool AfterApplying)> faults = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> reminders = new();
     private readonly ConcurrentDictionary<GrainId, bool> failingWrites = new();
+    private readonly ConcurrentDictionary<GrainId, bool> failingReminders = new();
+    private readonly ConcurrentDictionary<string, bool> refusals = new();
+    private readonly ConcurrentDictionary<string, bool> failingUpserts = new();
 
     /// <summary>The next transfer of this kind on this contract fails once.</summary>
     public void FailNextTransfer(string contractId, TransferKind kind, bool afterApplying) => faults[contractId] = (kind, afterApplying);
@@ -25,6 +28,21 @@ public sealed class GrainProbe
     public void FailNextWrite(GrainId grain) => failingWrites[grain] = true;
 
     public bool TryTripWrite(GrainId grain) => failingWrites.TryRemove(grain, out _);
+
+    /// <summary>The next reminder registration of this grain fails once (as a reminder table outage would).</summary>
+    public void FailNextReminderRegistration(GrainId grain) => failingReminders[grain] = true;
+
+    public bool TryTripReminder(GrainId grain) => failingReminders.TryRemove(grain, out _);
+
+    /// <summary>The next transfer of this kind on this contract is refused by the account without being applied (the books disagree).</summary>
+    public void RefuseNextTransfer(string contractId, TransferKind kind) => refusals[$"{contractId}/{kind}"] = true;
+
+    public bool TryRefuse(TransferOrder order) => order.ContractId is { } id && refusals.TryRemove($"{id}/{order.Kind}", out _);
+
+    /// <summary>The next "My Jobs" update of this user fails once.</summary>
+    public void FailNextIndexUpdate(string userId) => failingUpserts[userId] = true;
+
+    public bool TryTripIndexUpdate(string userKey) => failingUpserts.TryRemove(Milestones.Contracts.GrainKeys.UserIdOf(userKey), out _);
 
     /// <summary>Completes when the grain has handled its next reminder tick.</summary>
     public Task ReminderHandled(string grainKey) =>

@@ -14,6 +14,17 @@ internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFil
             throw new InjectedFaultException($"Injected fault before {order.TransferId}");
         }
 
+        if (order is not null && probe.TryRefuse(order))
+        {
+            context.Result = new TransferResult(null, false, Errors.HoldNotFound(order.TransferId));
+            return;
+        }
+
+        if (context.InterfaceMethod.Name == "UpsertAsync" && probe.TryTripIndexUpdate(context.TargetId.Key.ToString()!))
+        {
+            throw new InjectedFaultException($"Injected failure of the index update of {context.TargetId}");
+        }
+
         await context.Invoke();
 
         if (order is not null && probe.TryTrip(order, afterApplying: true))

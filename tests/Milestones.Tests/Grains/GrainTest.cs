@@ -20,11 +20,11 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    /// <summary>After every test: the money in all accounts equals deposits, over every account.</summary>
+    /// <summary>After every test: the money in all accounts equals deposits, over every account (a test may halt its own contract).</summary>
     public async Task DisposeAsync()
     {
         var report = await Grains.Ledger().VerifyAsync(Platform);
-        Assert.True(report.Value!.Ok, string.Join("; ", report.Value.Currencies));
+        Assert.True(report.Value!.Currencies.All(c => c.Balanced), string.Join("; ", report.Value.Currencies));
         Assert.All(report.Value.Currencies, c => Assert.Equal(0, c.InTransit));
     }
 

@@ -1,3 +1,4 @@
+using Milestones.Domain;
 using Milestones.Contracts;
 
 namespace Milestones.Tests.Grains;
@@ -34,7 +35,7 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
     }
 
     [Fact]
-    public async Task RejectedCommand_DoesNotConsumeItsKey()
+    public async Task ARejectedCommand_KeepsItsKey_AndARetryReplaysTheRejection()
     {
         await DepositAsync(Client, 500);
         var grain = await CreateActiveAsync(1_000);
@@ -42,24 +43,65 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
         Rejected(await grain.FundMilestoneAsync(Client, "m1", key), "insufficient_funds");
 
         await DepositAsync(Client, 500);
-        var second = await grain.FundMilestoneAsync(Client, "m1", key);
+        var retry = await grain.FundMilestoneAsync(Client, "m1", key);
 
-        Assert.True(second.Succeeded && !second.Replayed);
-        Assert.Equal(1_000, (await BalanceAsync(Client)).Held);
+        Assert.True(retry.Replayed);
+        Assert.Equal("insufficient_funds", retry.Error?.Code);
+        Assert.Equal(0, (await BalanceAsync(Client)).Held);
+
+        // A rejection the state decided (not a validation error) is kept too, and survives reactivation.
+        var approve = new CommandOptions("approve-early");
+        Rejected(await grain.ApproveMilestoneAsync(Client, "m1", approve), "milestone_state_conflict");
+        await Fixture.Cluster.DeactivateAsync(grain);
+        var replayed = await grain.ApproveMilestoneAsync(Client, "m1", approve);
+        Assert.True(replayed.Replayed && replayed.Error?.Code == "milestone_state_conflict");
     }
 
     [Fact]
-    public async Task Keys_AreBounded_OldestForgottenFirst()
+    public async Task AValidationError_DoesNotKeepItsKey()
+    {
+        await DepositAsync(Client, 1_000);
+        var grain = await CreateActiveAsync(1_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        var key = new CommandOptions("submit-1");
+        Rejected(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", " "), key), "message_required");
+
+        var fixedBody = await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), key);
+
+        Assert.True(fixedBody.Succeeded && !fixedBody.Replayed);
+    }
+
+    [Fact]
+    public async Task TheSameKey_OnAnotherChangeRequest_IsRejected()
+    {
+        var grain = await CreateActiveAsync(1_000, 2_000, 3_000);
+        var first = Ok(await grain.ProposeChangeAsync(Freelancer, new ProposeChange("Cheaper", [new ChangeOperation(ChangeOperationKind.Edit, "m2", Amount: 1_500)]), CommandOptions.None)).CreatedId!;
+        var second = Ok(await grain.ProposeChangeAsync(Freelancer, new ProposeChange("Later", [new ChangeOperation(ChangeOperationKind.Edit, "m3", Amount: 2_500)]), CommandOptions.None)).CreatedId!;
+        var key = new CommandOptions("decide-1");
+        Ok(await grain.DeclineChangeAsync(Client, first, "No", key));
+
+        Rejected(await grain.DeclineChangeAsync(Client, second, "No", key), "idempotency_key_reused");
+        Assert.Equal(ChangeRequestStatus.Open, (await ViewAsync(grain)).ChangeRequests.Single(c => c.Id == second).Status);
+    }
+
+    [Fact]
+    public async Task Keys_AreKeptForADay_ThenTheOldestBeyondTheMostRecentAreForgotten()
     {
         var grain = await CreateActiveAsync(1_000, 2_000);
-        for (var i = 0; i <= ContractGrainState.MaxIdempotencyKeys; i++)
+        const int count = ContractGrainState.MinIdempotencyKeys + 20;
+        for (var i = 0; i < count; i++)
         {
             Ok(await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 2_000 + i), new CommandOptions($"k{i}")));
         }
 
-        // k0 was forgotten: reusing it runs as a new command; the newest key still replays.
+        Assert.True((await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 2_000), new CommandOptions("k0"))).Replayed);
+
+        Fixture.Clock.Advance(ContractGrainState.KeyRetention + TimeSpan.FromMinutes(1));
+        Ok(await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 9_000), new CommandOptions("after-a-day")));
+
+        // k0 was forgotten: reusing it runs as a new command; the most recent keys still replay.
         Assert.False((await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 5), new CommandOptions("k0"))).Replayed);
-        Assert.True((await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 2_000 + ContractGrainState.MaxIdempotencyKeys),
-            new CommandOptions($"k{ContractGrainState.MaxIdempotencyKeys}"))).Replayed);
+        Assert.True((await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 2_000 + count - 1),
+            new CommandOptions($"k{count - 1}"))).Replayed);
     }
 }

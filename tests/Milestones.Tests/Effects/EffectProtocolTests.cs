@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Milestones.Effects;
+
+namespace Milestones.Tests.Effects;
+
+/// <summary>
+/// The effect protocol on its own: a change is answered only once durable with its reminder; any failure before
+/// that leaves memory equal to the store; follow-ups never fail the answer and are retried with backoff.
+/// </summary>
+public sealed class EffectProtocolTests
+{
+    private static readonly DateTimeOffset Due = new(2030, 1, 15, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly FakePorts ports = new() { Memory = (0, null, true), Stored = (0, null, true) };
+    private readonly EffectProtocol protocol;
+
+    public EffectProtocolTests() => protocol = new EffectProtocol(ports, NullLogger.Instance);
+
+    /// <summary>The domain's decision: a new value that needs a reminder and a "My Jobs" update.</summary>
+    private void Decide()
+    {
+        ports.Memory = (ports.Memory.Value + 1, ports.Memory.Reminder, false);
+        ports.Due = Due;
+    }
+
+    [Fact]
+    public async Task AChange_IsStoredWithItsReminder_ThenPublished()
+    {
+        Decide();
+        await protocol.MakeDurableAsync();
+        await protocol.FollowUpAsync();
+
+        Assert.Equal((1, Due, false), ports.Stored);
+        Assert.Equal(Due, ports.ReminderService);
+        Assert.True(ports.Memory.Indexed);
+        Assert.False(protocol.Ahead);
+    }
+
+    [Theory]
+    [InlineData(nameof(IEffectPorts.RegisterReminderAsync))]
+    [InlineData(nameof(IEffectPorts.WriteAsync))]
+    public async Task AFailureBeforeTheDurablePoint_LeavesNoTraceInMemory(string failing)
+    {
+        ports.Failing.Add(failing);
+        Decide();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(protocol.MakeDurableAsync);
+
+        Assert.Equal(ports.Stored, ports.Memory);
+        Assert.Equal(0, ports.Memory.Value);
+        Assert.False(protocol.Ahead);
+    }
+
+    [Fact]
+    public async Task AWriteThatFailsAndCannotBeUndone_IsUndoneBeforeTheNextCall()
+    {
+        ports.Failing.UnionWith([nameof(IEffectPorts.WriteAsync), nameof(IEffectPorts.ReloadAsync)]);
+        Decide();
+        await Assert.ThrowsAsync<InvalidOperationException>(protocol.MakeDurableAsync);
+        Assert.True(protocol.Ahead);
+
+        // The store is still down: the next call fails rather than run on the unstored change.
+        await Assert.ThrowsAsync<InvalidOperationException>(protocol.EnsureStoredAsync);
+        Assert.True(protocol.Ahead);
+
+        ports.Failing.Clear();
+        await protocol.EnsureStoredAsync();
+        Assert.Equal((0, null, true), ports.Memory);
+        Assert.False(protocol.Ahead);
+    }
+
+    [Fact]
+    public async Task AWriteThatCommitsButAnswersAnError_IsReloadedAsStored()
+    {
+        ports.WriteCommitsThenFails = true;
+        Decide();
+
+        await Assert.ThrowsAsync<TimeoutException>(protocol.MakeDurableAsync);
+
+        // The caller saw an error (503: retry with the same key); memory now holds what the store holds, the change.
+        Assert.Equal(1, ports.Memory.Value);
+        Assert.Equal(ports.Stored, ports.Memory);
+    }
+
+    [Fact]
+    public async Task AReminderIsRegisteredBeforeTheWrite_SoAStoredChangeNeverLacksOne()
+    {
+        ports.Failing.Add(nameof(IEffectPorts.WriteAsync));
+        Decide();
+        await Assert.ThrowsAsync<InvalidOperationException>(protocol.MakeDurableAsync);
+
+        // Left over by the failed write: harmless, a tick re-checks the stored due time; the retry registers again.
+        Assert.Equal(Due, ports.ReminderService);
+        ports.Failing.Clear();
+        Decide();
+        await protocol.MakeDurableAsync();
+        Assert.Equal((1, Due, false), ports.Stored);
+    }
+
+    [Theory]
+    [InlineData(nameof(IEffectPorts.UnregisterReminderAsync))]
+    [InlineData(nameof(IEffectPorts.PublishAsync))]
+    public async Task AFailedFollowUp_DoesNotFailTheAnswer_AndIsRetriedWithBackoffUntilDone(string failing)
+    {
+        Decide();
+        await protocol.MakeDurableAsync();
+        ports.Due = null;
+        ports.Failing.Add(failing);
+
+        await protocol.FollowUpAsync();
+        await protocol.FollowUpAsync();
+        await protocol.FollowUpAsync();
+        Assert.Equal([EffectProtocol.FirstRetryDelay, EffectProtocol.FirstRetryDelay * 2, EffectProtocol.FirstRetryDelay * 4], ports.Scheduled);
+
+        ports.Failing.Clear();
+        await protocol.FollowUpAsync();
+        Assert.Null(ports.ReminderService);
+        Assert.True(ports.Memory.Indexed);
+        Assert.Equal(3, ports.Scheduled.Count);
+    }
+
+    [Fact]
+    public async Task RetriesBackOffToAMinute()
+    {
+        ports.Memory.Indexed = false;
+        ports.Failing.Add(nameof(IEffectPorts.PublishAsync));
+        for (var i = 0; i < 12; i++)
+        {
+            await protocol.FollowUpAsync();
+        }
+
+        Assert.Equal(EffectProtocol.MaxRetryDelay, ports.Scheduled[^1]);
+    }
+}

@@ -1,0 +1,126 @@
+using Milestones.Contracts;
+using Milestones.Domain;
+
+namespace Milestones.Tests.Grains;
+
+/// <summary>
+/// Faults at each effect point of a contract command on a real cluster: a failure before the durable point leaves
+/// nothing in memory (its retry with the same key runs again and is stored whole); a failed follow-up does not
+/// fail the answer; an account that refuses what cannot be refused halts the contract for the platform to see.
+/// </summary>
+public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixture)
+{
+    private async Task<IContractGrain> FundedAsync()
+    {
+        await DepositAsync(Client, 1_000);
+        var grain = await CreateActiveAsync(1_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        return grain;
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Submit_ThatFailsBeforeItIsDurable_IsNotRememberedAndItsRetryIsStoredWithItsReminder(bool reminderFails)
+    {
+        var grain = await FundedAsync();
+        if (reminderFails)
+        {
+            Fixture.Probe.FailNextReminderRegistration(grain.GetGrainId());
+        }
+        else
+        {
+            Fixture.Probe.FailNextWrite(grain.GetGrainId());
+        }
+
+        var key = new CommandOptions("submit-1");
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), key));
+        Assert.Equal(MilestoneStatus.Funded, (await ViewAsync(grain)).Milestones[0].Status);
+
+        var retry = await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), key);
+        Assert.True(retry.Succeeded && !retry.Replayed);
+
+        // Stored whole: after a restart of the activation the submission is there and its reminder releases it.
+        await Fixture.Cluster.DeactivateAsync(grain);
+        Assert.Equal(MilestoneStatus.Submitted, (await ViewAsync(grain)).Milestones[0].Status);
+        await AdvanceUntilReminderHandledAsync(grain, ReviewPeriod);
+        Assert.Equal(MilestoneStatus.Released, (await ViewAsync(grain)).Milestones[0].Status);
+        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+    }
+
+    [Fact]
+    public async Task AFailedMyJobsUpdate_DoesNotFailTheAnswer_AndIsCaughtUp()
+    {
+        var grain = await CreateAsync(1_000);
+        Ok(await grain.AcceptTermsAsync(Client, 1, CommandOptions.None));
+        Fixture.Probe.FailNextIndexUpdate(Freelancer.UserId);
+
+        var accepted = await grain.AcceptTermsAsync(Freelancer, 1, CommandOptions.None);
+
+        Assert.Equal(ContractStatus.Active, Ok(accepted).Contract.Status);
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            var page = await Grains.UserContracts(Freelancer.UserId).ListAsync(null, null, 50, null);
+            if (page.Items.Any(c => c.ContractId == grain.GetPrimaryKeyString() && c.Status == ContractStatus.Active))
+            {
+                return;
+            }
+
+            Fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(250);
+        }
+
+        Assert.Fail("The freelancer's My Jobs never caught up with the active contract.");
+    }
+
+    [Fact]
+    public async Task TimeFirst_RequestChangesAfterTheReviewPeriod_SeesTheReleaseFirst()
+    {
+        await DepositAsync(Client, 1_000);
+        var grain = await CreateActiveAsync(1_000, 500);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+
+        Fixture.Clock.Advance(ReviewPeriod + TimeSpan.FromSeconds(1));
+        Rejected(await grain.RequestChangesAsync(Client, new RequestChanges("m1", "Too late"), CommandOptions.None), "milestone_state_conflict");
+
+        Assert.Equal(MilestoneStatus.Released, (await ViewAsync(grain)).Milestones[0].Status);
+        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+    }
+
+    [Fact]
+    public async Task TimeFirst_EndWithRefundAfterTheReviewPeriod_RefundsNothing()
+    {
+        await DepositAsync(Client, 1_000);
+        var grain = await CreateActiveAsync(1_000, 500);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+
+        Fixture.Clock.Advance(ReviewPeriod + TimeSpan.FromSeconds(1));
+        var ended = Ok(await grain.EndAsync(Client, new EndContract(HeldFunds.Refund, "Stop"), CommandOptions.None)).Contract;
+
+        Assert.Equal((ContractStatus.Ended, MilestoneStatus.Released, 0L), (ended.Status, ended.Milestones[0].Status, ended.Refunded));
+        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal(0, (await BalanceAsync(Client)).Available);
+    }
+
+    [Fact]
+    public async Task BooksThatDisagree_HaltTheContract_AndTheLedgerCheckShowsIt()
+    {
+        var grain = await FundedAsync();
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Fixture.Probe.RefuseNextTransfer(grain.GetPrimaryKeyString(), TransferKind.Capture);
+
+        Rejected(await grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None), "contract_halted");
+        Rejected(await grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None), "contract_halted");
+        await Fixture.Cluster.DeactivateAsync(grain);
+        Rejected(await grain.EndAsync(Client, new EndContract(HeldFunds.Refund), CommandOptions.None), "contract_halted");
+
+        // Nothing moved: the hold is still the client's; the platform sees the halted contract.
+        Assert.Equal((0, 1_000L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        var report = Ok(await Grains.Ledger().VerifyAsync(Platform));
+        Assert.False(report.Ok);
+        var halt = Assert.Single(report.HaltedContracts, h => h.ContractId == grain.GetPrimaryKeyString());
+        Assert.Equal("hold_not_found", halt.Code);
+    }
+}
