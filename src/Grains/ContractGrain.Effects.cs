@@ -12,16 +12,14 @@ internal sealed partial class ContractGrain : IEffectPorts
     private IGrainTimer? followUpTimer;
 
     /// <summary>Decides the auto-release of the milestone whose review period has ended, and carries it out.</summary>
-    private async Task<Outcome<ContractResult>> AutoReleaseAsync()
+    private async Task AutoReleaseAsync()
     {
-        if (contract.AutoRelease(Now) is { } notDue)
+        if (contract.AutoRelease(Now) is null)
         {
-            return notDue;
+            store.State.TransferDecidedAt = Now;
+            await protocol.MakeDurableAsync();
+            await RunOpenTransferAsync();
         }
-
-        store.State.TransferDecidedAt = Now;
-        await protocol.MakeDurableAsync();
-        return await RunOpenTransferAsync();
     }
 
     /// <summary>
@@ -131,13 +129,8 @@ internal sealed partial class ContractGrain : IEffectPorts
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        // Releases what is due; then drops this reminder once nothing is under review any more.
         await CatchUpAsync();
-        if (store.State.Halt is null && State.OpenTransfer is null && contract.DueForAutoRelease(Now) is not null)
-        {
-            await AutoReleaseAsync();
-        }
-
-        // Drops this reminder once nothing is under review any more.
         await protocol.FollowUpAsync();
     }
 

@@ -93,15 +93,27 @@ internal sealed partial class ContractGrain(
     }
 
     /// <summary>
-    /// Before any call: memory at the stored state, and a transfer left open (by a crash or a failed write after an
-    /// acknowledged funding) finished, so that what was acknowledged is what a read shows.
+    /// Before any call: memory at the stored state; a transfer left open (by a crash or a failed write after an
+    /// acknowledged funding) finished, so that what was acknowledged is what a read shows; and time first — a
+    /// review period that has ended releases its milestone before any command or read sees the contract, whether
+    /// or not the reminder has ticked. A transfer that cannot finish stays open (commands then answer 503).
     /// </summary>
     private async Task CatchUpAsync()
     {
         await protocol.EnsureStoredAsync();
-        if (State.OpenTransfer is not null && store.State.Halt is null)
+        if (store.State.Halt is not null)
+        {
+            return;
+        }
+
+        if (State.OpenTransfer is not null)
         {
             await RunOpenTransferAsync();
+        }
+
+        if (State.OpenTransfer is null && contract.DueForAutoRelease(Now) is not null)
+        {
+            await AutoReleaseAsync();
         }
     }
 
@@ -177,12 +189,6 @@ internal sealed partial class ContractGrain(
         if (key is not null && store.State.FindKey(key.Key) is { } seen)
         {
             return seen.Fingerprint == key.Fingerprint ? seen.Replay() : Errors.IdempotencyKeyReused();
-        }
-
-        // Time first: a review period that has ended releases the milestone before any command sees it.
-        if (contract.DueForAutoRelease(Now) is not null && await AutoReleaseAsync() is { Error: { } notReleased })
-        {
-            return notReleased;
         }
 
         if (options.ExpectedVersion is { } expected && expected != State.Version)

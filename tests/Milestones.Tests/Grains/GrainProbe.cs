@@ -44,6 +44,16 @@ public sealed class GrainProbe
 
     public bool TryTripIndexUpdate(string userKey) => failingUpserts.TryRemove(Milestones.Contracts.GrainKeys.UserIdOf(userKey), out _);
 
+    /// <summary>Disarms every injected fault that has not tripped.</summary>
+    public void ClearFaults()
+    {
+        faults.Clear();
+        failingWrites.Clear();
+        failingReminders.Clear();
+        refusals.Clear();
+        failingUpserts.Clear();
+    }
+
     /// <summary>Completes when the grain has handled its next reminder tick.</summary>
     public Task ReminderHandled(string grainKey) =>
         reminders.GetOrAdd(grainKey, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
