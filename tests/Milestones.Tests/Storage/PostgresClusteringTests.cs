@@ -38,7 +38,7 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
     {
         await using var store = await TestStore.CreateAsync(DatabaseKind.Postgres);
         await store.MigrateAsync();
-        var ports = FreePorts(4);
+        var ports = FreePorts.Take(4);
         var (siloB, gatewayB, siloA, gatewayA) = (ports[0], ports[1], ports[2], ports[3]);
 
         using var processB = SiloProcess.Start(new Dictionary<string, string>
@@ -224,18 +224,4 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
     }
 
     private static List<(int Port, int Status)> Members(params (int Port, int Status)[] members) => [.. members.OrderBy(m => m.Port)];
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Dispose());
-        }
-    }
 }

@@ -42,11 +42,15 @@ internal sealed class SiloProcess : IDisposable
     }
 
     /// <summary>Starts the silo with exactly these configuration variables (inherited <c>Storage__*</c> etc. are removed).</summary>
-    public static SiloProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static SiloProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        StartHost(TestPaths.SiloDll, environment, arguments);
+
+    /// <summary>Starts a host (the silo or the API) with exactly these configuration variables.</summary>
+    public static SiloProcess StartHost(string dll, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        if (!File.Exists(TestPaths.SiloDll))
+        if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"The silo host is not built: {TestPaths.SiloDll} is missing.");
+            throw new InvalidOperationException($"The host is not built: {dll} is missing.");
         }
 
         var workingDirectory = Directory.CreateTempSubdirectory("milestones-silo-");
@@ -57,7 +61,7 @@ internal sealed class SiloProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(TestPaths.SiloDll);
+        start.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -106,6 +110,17 @@ internal sealed class SiloProcess : IDisposable
         }
 
         return process.ExitCode;
+    }
+
+    /// <summary>SIGTERM: the host shuts down gracefully (a rolling restart); waits for it to exit.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        await WaitForExitAsync(timeout);
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>

@@ -11,14 +11,17 @@ internal static class TestPaths
     /// it. The copy in the test folder is not runnable on its own: the tests' folder leaves out what the shared
     /// ASP.NET Core framework provides, and the silo does not run on that framework.
     /// </summary>
-    public static string SiloDll { get; } = FindSiloDll();
+    public static string SiloDll { get; } = FindHostDll("Silo", "Milestones.Silo.dll");
 
-    private static string FindSiloDll()
+    /// <summary>The API host, as its own project built it (see <see cref="SiloDll"/>).</summary>
+    public static string ApiDll { get; } = FindHostDll("Api", "Milestones.Api.dll");
+
+    private static string FindHostDll(string project, string dll)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = output.Name;
         var configuration = output.Parent?.Name ?? "Debug";
-        return Path.Combine(RepositoryRoot, "src", "Silo", "bin", configuration, framework, "Milestones.Silo.dll");
+        return Path.Combine(RepositoryRoot, "src", project, "bin", configuration, framework, dll);
     }
 
     private static string FindRepositoryRoot()

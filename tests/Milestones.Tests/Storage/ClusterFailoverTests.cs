@@ -1,0 +1,296 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Milestones.Silo.Storage;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Milestones.Tests.Storage;
+
+/// <summary>
+/// The production topology in real processes: three silos and two API processes on PostgreSQL, HTTP load over both
+/// APIs (deposit → create → accept ×2 → fund → submit, each retried with its Idempotency-Key on 503 as a client
+/// would), one silo SIGKILLed mid-load, then a rolling restart (a new silo joins, an old one gets SIGTERM, in turn).
+/// No answer may be a 500; every acknowledged funding and submission must be there, and every submission must be
+/// auto-released exactly once (one-minute review period) with the ledger exact.
+/// </summary>
+[Collection(SerialStorageCollection.Name)]
+public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int ContractCount = 48;
+    private const int Concurrency = 6;
+    private const long Amount = 1_000;
+    private static readonly TimeSpan RetryBound = TimeSpan.FromSeconds(90);
+
+    private readonly string serviceId = "ms-failover-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<(SiloProcess Process, int Port)> silos = [];
+    private readonly List<SiloProcess> apis = [];
+    private readonly ConcurrentDictionary<int, int> statuses = new();
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private TestStore store = null!;
+    private string[] urls = [];
+    private int next;
+
+    public async Task InitializeAsync()
+    {
+        store = await TestStore.CreateAsync(DatabaseKind.Postgres);
+        await store.MigrateAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        silos.ForEach(s => s.Process.Dispose());
+        apis.ForEach(a => a.Dispose());
+        await store.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ASiloKilledMidLoad_AndARollingRestart_LoseNothing_AndAnswerNo500()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 3; i++)
+        {
+            StartSilo();
+        }
+
+        foreach (var silo in silos)
+        {
+            await WaitForMemberAsync(silo.Port, status: 3);
+        }
+
+        urls = [StartApi(), StartApi()];
+        foreach (var url in urls)
+        {
+            await WaitReadyAsync(url);
+        }
+
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: 3 silos and 2 APIs up");
+        var platform = await TokenAsync("marketplace", platform: true);
+
+        var done = 0;
+        var killed = new TaskCompletionSource();
+        var work = Enumerable.Range(0, ContractCount).Select(i => (Index: i, Client: $"client-{i}", Freelancer: $"freelancer-{i}")).ToList();
+        var acknowledged = new ConcurrentDictionary<string, (string Client, string Freelancer)>();
+        using var gate = new SemaphoreSlim(Concurrency);
+        var load = work.Select(async w =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var contract = await LifecycleAsync(w.Index, w.Client, w.Freelancer, platform);
+                acknowledged[contract] = (w.Client, w.Freelancer);
+                if (Interlocked.Increment(ref done) == ContractCount / 3)
+                {
+                    silos[0].Process.Kill();
+                    output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: silo on port {silos[0].Port} killed with SIGKILL after {done} lifecycles");
+                    killed.SetResult();
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToList();
+        await Task.WhenAll(load);
+        Assert.True(killed.Task.IsCompleted);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: load done: {acknowledged.Count} funded and submitted");
+
+        // Rolling restart: a new silo joins, then an old one leaves gracefully, for each survivor.
+        foreach (var old in silos.Skip(1).ToList())
+        {
+            var port = StartSilo();
+            await WaitForMemberAsync(port, status: 3);
+            await old.Process.TerminateAsync(TimeSpan.FromSeconds(60));
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: silo {port} joined, silo {old.Port} stopped with SIGTERM");
+        }
+
+        // Every submission is released by its reminder (an account read does not release anything), exactly once.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        var pending = acknowledged.ToDictionary();
+        while (pending.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            foreach (var (contract, parties) in pending.ToList())
+            {
+                var balance = await AvailableAsync(parties.Freelancer, await TokenAsync(parties.Freelancer));
+                Assert.InRange(balance, 0, Amount);
+                if (balance == Amount)
+                {
+                    pending.Remove(contract);
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {acknowledged.Count - pending.Count} of {acknowledged.Count} auto-released; statuses {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))}");
+        Assert.Empty(pending);
+        foreach (var (contract, parties) in acknowledged)
+        {
+            using var view = await SendAsync(HttpMethod.Get, $"/v1/contracts/{contract}", await TokenAsync(parties.Client));
+            var milestone = view.RootElement.GetProperty("milestones")[0];
+            Assert.Equal("released", milestone.GetProperty("status").GetString());
+        }
+
+        using var ledger = await SendAsync(HttpMethod.Get, "/v1/ledger/verify", platform);
+        Assert.True(ledger.RootElement.GetProperty("ok").GetBoolean(), ledger.RootElement.ToString());
+        Assert.False(statuses.ContainsKey(500), "an answer was 500");
+    }
+
+    private async Task<string> LifecycleAsync(int index, string client, string freelancer, string platform)
+    {
+        var (clientToken, freelancerToken) = (await TokenAsync(client), await TokenAsync(freelancer));
+        (await SendAsync(HttpMethod.Post, $"/v1/accounts/{client}/deposits", platform,
+            new { amount = Amount, currency = "USD", reference = $"{serviceId}-{index}" })).Dispose();
+        using var created = await SendAsync(HttpMethod.Post, "/v1/contracts", clientToken, new
+        {
+            freelancerId = freelancer, title = "Failover", currency = "USD",
+            milestones = new[] { new { description = "All", dueDate = "2031-01-01", amount = Amount } },
+        }, key: $"create-{index}");
+        var id = created.RootElement.GetProperty("id").GetString()!;
+        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/accept", clientToken, new { termsVersion = 1 }, key: "accept-client")).Dispose();
+        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/accept", freelancerToken, new { termsVersion = 1 }, key: "accept-freelancer")).Dispose();
+        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/milestones/m1/fund", clientToken, key: "fund")).Dispose();
+        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/milestones/m1/submit", freelancerToken, new { message = "Done" }, key: "submit")).Dispose();
+        return id;
+    }
+
+    /// <summary>One request, on the APIs in turn, retried with the same key on 503 or a broken connection (bounded); any other failure fails the test.</summary>
+    private async Task<JsonDocument> SendAsync(HttpMethod method, string path, string token, object? body = null, string? key = null)
+    {
+        var deadline = DateTime.UtcNow + RetryBound;
+        while (true)
+        {
+            var url = urls[Interlocked.Increment(ref next) % urls.Length];
+            using var request = new HttpRequestMessage(method, url + path);
+            request.Headers.Authorization = new("Bearer", token);
+            if (key is not null)
+            {
+                request.Headers.Add("Idempotency-Key", key);
+            }
+
+            if (body is not null)
+            {
+                request.Content = JsonContent.Create(body);
+            }
+
+            try
+            {
+                using var response = await Http.SendAsync(request);
+                var status = (int)response.StatusCode;
+                statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+                var text = await response.Content.ReadAsStringAsync();
+                if (response.IsSuccessStatusCode)
+                {
+                    return JsonDocument.Parse(text);
+                }
+
+                Assert.True(status == 503, $"{method} {path}: {status} {text}");
+                if (response.Headers.RetryAfter?.Delta is null)
+                {
+                    statuses.AddOrUpdate(-503, 1, (_, n) => n + 1); // a 503 without Retry-After, counted apart
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && DateTime.UtcNow < deadline)
+            {
+                statuses.AddOrUpdate(0, 1, (_, n) => n + 1);
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{method} {path}: no answer but 503 within {RetryBound}");
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    private async Task<long> AvailableAsync(string user, string token)
+    {
+        using var account = await SendAsync(HttpMethod.Get, $"/v1/accounts/{user}", token);
+        return account.RootElement.GetProperty("balances").EnumerateArray()
+            .Where(b => b.GetProperty("currency").GetString() == "USD").Sum(b => b.GetProperty("available").GetInt64());
+    }
+
+    private async Task<string> TokenAsync(string user, bool platform = false)
+    {
+        using var response = await Http.PostAsJsonAsync(urls[0] + "/v1/dev/tokens", new { userId = user, platform });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["Storage__Provider"] = "Postgres",
+        ["ConnectionStrings__Milestones"] = store.ConnectionString,
+        ["Storage__MigrateOnStart"] = "false",
+        ["Orleans__ServiceId"] = serviceId,
+        ["Orleans__ClusterId"] = serviceId,
+        ["Orleans__AdvertisedIP"] = "127.0.0.1",
+        ["Milestones__ReviewPeriod"] = "00:01:00",
+    };
+
+    private int StartSilo()
+    {
+        var ports = FreePorts.Take(2);
+        var environment = Environment();
+        environment["Orleans__SiloPort"] = ports[0].ToString(CultureInfo.InvariantCulture);
+        environment["Orleans__GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture);
+        silos.Add((SiloProcess.Start(environment), ports[0]));
+        return ports[0];
+    }
+
+    private string StartApi()
+    {
+        var url = $"http://127.0.0.1:{FreePorts.Take(1)[0]}";
+        var environment = Environment();
+        environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        environment["Hosting__Mode"] = "Client";
+        environment["RateLimit__PermitsPerSecond"] = "100000";
+        apis.Add(SiloProcess.StartHost(TestPaths.ApiDll, environment, "--urls", url));
+        return url;
+    }
+
+    private async Task WaitReadyAsync(string url)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            try
+            {
+                using var response = await Http.GetAsync(url + "/health/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{url} not ready:\n{string.Join("\n", apis.Select(a => a.Describe()))}");
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    private async Task WaitForMemberAsync(int port, int status)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            await using (var connection = new NpgsqlConnection(store.ConnectionString))
+            {
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand(
+                    "SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = @cluster AND port = @port AND status = @status", connection);
+                command.Parameters.AddWithValue("cluster", serviceId);
+                command.Parameters.AddWithValue("port", port);
+                command.Parameters.AddWithValue("status", status);
+                if ((long)(await command.ExecuteScalarAsync())! > 0)
+                {
+                    return;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"silo {port} never became {status}:\n{string.Join("\n", silos.Select(s => s.Process.Describe()))}");
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
+}
