@@ -18,6 +18,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("RateLimit:PermitsPerSecond", "100000");
+        builder.UseSetting("RateLimit:PermitsPerSecondPerAddress", "1000000");
     }
 
     /// <summary>A client whose requests carry a bearer token for <paramref name="userId"/> (none when null).</summary>
