@@ -55,7 +55,7 @@ load() {  # load NAME CLIENTS LEVELS COUNT
     --concurrency "$3" --duration "$duration" --warmup "$warmup" --warmup-count "$warm_count" --count "$4" --clients "$2" \
     --label "$1" --out "$work/$1" >/dev/null 2>"$work/$1.progress"
 }
-milestones() { echo Dashboard__Enabled=false RateLimit__PermitsPerSecond=100000000 Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port); }
+milestones() { echo Dashboard__Enabled=false RateLimit__PermitsPerSecond=100000000 RateLimit__PermitsPerSecondPerAddress=100000000 Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port); }
 
 serve milestones-pg src/Api/bin/Release/net10.0/Milestones.Api.dll $(milestones) \
   Storage__Provider=Postgres ConnectionStrings__Milestones="$pg;Maximum Pool Size=64" Orleans__ServiceId="bench-$RANDOM"

@@ -22,12 +22,14 @@ public static class AuthExtensions
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, SigningKeyRule.Validator>();
         services.AddSingleton<TokenIssuer>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, auth) =>
             {
                 jwt.MapInboundClaims = false;
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = SubjectCheck.OnTokenValidated, OnChallenge = SubjectCheck.OnChallenge };
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = auth.Value.Issuer,
@@ -44,7 +46,7 @@ public static class AuthExtensions
         return services;
     }
 
-    /// <summary>The domain's view of the authenticated user.</summary>
+    /// <summary>The domain's view of the authenticated user (whose <c>sub</c> <see cref="SubjectCheck"/> has checked).</summary>
     public static Caller ToCaller(this ClaimsPrincipal user) =>
         new(user.FindFirstValue("sub") ?? throw new InvalidOperationException("An authenticated user has a sub."),
             user.IsInRole(TokenIssuer.PlatformRole));

@@ -10,7 +10,7 @@ public sealed class AuthOptions
     /// <summary>Used only in Development when no key is configured. Never valid elsewhere.</summary>
     public const string DevelopmentSigningKey = "milestones-development-signing-key-not-for-production-use";
 
-    [Required, MinLength(32, ErrorMessage = "Auth:SigningKey must be at least 32 characters.")]
+    /// <summary>Checked by <see cref="SigningKeyRule"/>.</summary>
     public string SigningKey { get; set; } = "";
 
     [Required]

@@ -19,10 +19,24 @@ internal static class TokenCommand
 
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args.Where(a => a != "--platform").ToArray()).Build();
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        if (string.IsNullOrEmpty(auth.SigningKey))
+        var development = string.Equals(
+            configuration["ASPNETCORE_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"], Environments.Development, StringComparison.OrdinalIgnoreCase);
+        if (string.IsNullOrEmpty(auth.SigningKey) && development)
         {
             auth.SigningKey = AuthOptions.DevelopmentSigningKey;
             Console.Error.WriteLine("Auth:SigningKey is not set: signing with the Development key.");
+        }
+
+        if (SigningKeyRule.Problem(auth.SigningKey, development) is { } problem)
+        {
+            Console.Error.WriteLine($"token: {problem}");
+            return 1;
+        }
+
+        if (Milestones.Domain.Validate.Id(user, "user") is { } invalid)
+        {
+            Console.Error.WriteLine($"token: {invalid.Message}");
+            return 2;
         }
 
         Console.WriteLine(new TokenIssuer(Options.Create(auth), TimeProvider.System).Issue(user, args.Contains("--platform")));

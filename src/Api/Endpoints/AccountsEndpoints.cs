@@ -13,7 +13,7 @@ public static class AccountsEndpoints
 {
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1").WithTags("Accounts").WithProblems();
+        var group = routes.MapGroup("/v1").WithTags("Accounts").WithProblems().AddEndpointFilter<PathIds>();
         group.MapGet("/accounts/{userId}", Get).WithName("GetAccount").WithSummary("Available and held per currency, holds per contract and milestone (own account, or platform).");
         group.MapGet("/accounts/{userId}/transfers", Transfers).WithName("GetTransfers").WithSummary("The account's ledger lines, paged.");
         group.MapPost("/accounts/{userId}/deposits", Deposit).WithName("RecordDeposit").WithSummary("Platform only: money captured by the payment provider; idempotent by reference.");
@@ -44,6 +44,11 @@ public static class AccountsEndpoints
         if (require.Problem() is { } missing)
         {
             return missing;
+        }
+
+        if (Validate.Id(deposit.Reference, "reference") is { } reference)
+        {
+            return Problems.From(reference);
         }
 
         // One deposit is at most the largest milestone: balances are overflow-checked sums of deposits.

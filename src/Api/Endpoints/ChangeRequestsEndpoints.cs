@@ -12,7 +12,7 @@ public static class ChangeRequestsEndpoints
 {
     public static RouteGroupBuilder MapChangeRequests(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/contracts/{id}/change-requests").WithTags("Change requests").WithProblems();
+        var group = routes.MapGroup("/v1/contracts/{id}/change-requests").WithTags("Change requests").WithProblems().AddEndpointFilter<PathIds>();
         group.MapPost("", Propose).WithName("ProposeChange").WithSummary("The freelancer proposes add / edit / delete operations on Pending milestones.");
         group.MapGet("", List).WithName("ListChangeRequests").WithSummary("The contract's change requests.");
         group.MapPost("/{changeRequestId}/accept", Accept).WithName("AcceptChangeRequest").WithSummary("The client accepts: applied atomically if every milestone it touches is still Pending.");

@@ -12,7 +12,7 @@ public static class ContractsEndpoints
 {
     public static RouteGroupBuilder MapContracts(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/contracts").WithTags("Contracts").WithProblems();
+        var group = routes.MapGroup("/v1/contracts").WithTags("Contracts").WithProblems().AddEndpointFilter<PathIds>();
         group.MapPost("", Create).WithName("CreateContract").WithSummary("Create a contract offer; the caller is the client.");
         group.MapGet("", List).WithName("ListContracts").WithSummary("The caller's contracts, newest first, paged.");
         group.MapGet("/{id}", Get).WithName("GetContract").WithSummary("A contract with its milestones and totals; returns an ETag.");

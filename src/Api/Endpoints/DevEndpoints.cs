@@ -8,16 +8,26 @@ namespace Milestones.Api.Endpoints;
 /// <summary>Development only: mint a token for any user. Outside Development the route does not exist.</summary>
 public static class DevEndpoints
 {
-    public static IEndpointRouteBuilder MapDevTokens(this IEndpointRouteBuilder routes)
+    public const string Route = "/v1/dev/tokens";
+
+    public static IEndpointRouteBuilder MapDevTokens(this IEndpointRouteBuilder routes, bool development)
     {
-        routes.MapPost("/v1/dev/tokens", Issue).AllowAnonymous().WithTags("Development").WithName("IssueDevToken")
+        if (!development)
+        {
+            // Not found for everyone, with or without a token (not 401 from the fallback policy).
+            routes.MapPost(Route, () => Problems.From(new Error(ErrorKind.NotFound, "not_found", "No such route.")))
+                .AllowAnonymous().ExcludeFromDescription();
+            return routes;
+        }
+
+        routes.MapPost(Route, Issue).AllowAnonymous().WithTags("Development").WithName("IssueDevToken")
             .WithSummary("Development only: a bearer token for the given user (platform role optional).");
         return routes;
     }
 
     public static Results<Ok<TokenResponse>, ProblemHttpResult> Issue(DevTokenRequest body, TokenIssuer issuer)
     {
-        if (Validate.Text(body.UserId, "userId", Validate.MaxIdLength) is { } error)
+        if (Validate.Id(body.UserId, "userId") is { } error)
         {
             return Problems.From(error);
         }

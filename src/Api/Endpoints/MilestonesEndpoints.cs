@@ -12,7 +12,7 @@ public static class MilestonesEndpoints
 {
     public static RouteGroupBuilder MapMilestones(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/contracts/{id}/milestones").WithTags("Milestones").WithProblems();
+        var group = routes.MapGroup("/v1/contracts/{id}/milestones").WithTags("Milestones").WithProblems().AddEndpointFilter<PathIds>();
         group.MapPost("", Add).WithName("AddMilestone").WithSummary("Add a milestone (draft: either party; active: the client, after the locked ones).");
         group.MapPatch("/{milestoneId}", Edit).WithName("EditMilestone").WithSummary("Edit a Pending milestone's description, due date, amount or position.");
         group.MapDelete("/{milestoneId}", Delete).WithName("DeleteMilestone").WithSummary("Delete a Pending milestone.");

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpLogging;
 using Milestones.Api.Auth;
 using Milestones.Api.Endpoints;
@@ -27,20 +26,7 @@ public static class ApiHostingExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         });
         services.AddOpenApi(OpenApiDocs.Configure);
-        services.AddRateLimiter(o =>
-        {
-            var permits = builder.Configuration.GetValue("RateLimit:PermitsPerSecond", 1000);
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetTokenBucketLimiter(
-                http.User.FindFirst("sub")?.Value ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = permits * 2,
-                    TokensPerPeriod = permits,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                }));
-        });
+        services.AddMilestonesRateLimits(builder.Configuration);
         services.AddHttpLogging(o => o.LoggingFields =
             HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration);
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -52,6 +38,7 @@ public static class ApiHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHttpLogging();
+        app.UseAddressRateLimit();
         app.UseBodySizeLimit();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -81,10 +68,7 @@ public static class ApiHostingExtensions
         app.MapMilestones();
         app.MapChangeRequests();
         app.MapAccounts();
-        if (app.Environment.IsDevelopment())
-        {
-            app.MapDevTokens();
-        }
+        app.MapDevTokens(app.Environment.IsDevelopment());
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

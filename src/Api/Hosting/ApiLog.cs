@@ -4,4 +4,7 @@ internal static partial class ApiLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Milestones API listening on {Address}; API reference at {Address}/scalar, OpenAPI at {Address}/openapi/v1.json")]
     public static partial void LogApiReference(this ILogger logger, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503: a part of the system is unavailable ({ExceptionType})")]
+    public static partial void LogServiceUnavailable(this ILogger logger, string exceptionType, Exception exception);
 }

@@ -1,5 +1,8 @@
+using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Net.Http.Headers;
 using Milestones.Api.Http;
 
 namespace Milestones.Api.Hosting;
@@ -8,6 +11,9 @@ namespace Milestones.Api.Hosting;
 public static class ProblemHandling
 {
     public const long MaxRequestBodyBytes = 64 * 1024;
+
+    /// <summary>What a 503 (and a 429 without a better estimate) asks the caller to wait.</summary>
+    public const int RetryAfterSeconds = 1;
 
     public static IServiceCollection AddMilestonesProblems(this IServiceCollection services)
     {
@@ -20,8 +26,16 @@ public static class ProblemHandling
                 problem.Extensions["code"] = code;
                 problem.Type = Problems.TypeOf(code);
             }
+
+            // Every 429 and 503 says when to come back, whoever wrote it (domain error, limiter, exception handler).
+            if (problem.Status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable
+                && !context.HttpContext.Response.Headers.ContainsKey(HeaderNames.RetryAfter))
+            {
+                context.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            }
         });
         services.AddExceptionHandler<BadRequestHandler>();
+        services.AddExceptionHandler<UnavailableHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
     }
@@ -36,7 +50,7 @@ public static class ProblemHandling
         413 => "payload_too_large",
         415 => "unsupported_media_type",
         429 => "rate_limited",
-        503 => "unavailable",
+        503 => UnavailableHandler.Code,
         _ => "internal_error",
     };
 
@@ -52,13 +66,14 @@ public static class ProblemHandling
         await next(context);
     });
 
-    private static async Task WriteAsync(HttpContext context, int status, string code, string detail)
+    /// <summary>Writes one problem response outside an endpoint (middleware, auth events, exception handlers).</summary>
+    internal static async Task WriteAsync(HttpContext context, int status, string code, string detail, string title = "The request is invalid.")
     {
         context.Response.StatusCode = status;
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
-            ProblemDetails = { Status = status, Title = "The request is invalid.", Detail = detail, Type = Problems.TypeOf(code), Extensions = { ["code"] = code } },
+            ProblemDetails = { Status = status, Title = title, Detail = detail, Type = Problems.TypeOf(code), Extensions = { ["code"] = code } },
         });
     }
 
@@ -88,6 +103,49 @@ public static class ProblemHandling
             };
             await WriteAsync(httpContext, bad.StatusCode, code, detail);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// A part of the system did not answer (silo gone, message rejected, timeout, store unreachable, a cancellation
+    /// the client did not ask for): 503 <c>service_unavailable</c> with <c>Retry-After</c>. Anything else stays a 500.
+    /// </summary>
+    private sealed class UnavailableHandler(ILogger<UnavailableHandler> logger) : IExceptionHandler
+    {
+        public const string Code = "service_unavailable";
+
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            if (!IsInfrastructure(exception, httpContext.RequestAborted))
+            {
+                return false;
+            }
+
+            logger.LogServiceUnavailable(exception.GetType().Name, exception);
+            await WriteAsync(httpContext, StatusCodes.Status503ServiceUnavailable, Code,
+                "A part of the system is unavailable. The request was not applied, unless a retry with the same Idempotency-Key says it was; "
+                + "such a retry is always safe.",
+                "Try again shortly.");
+            return true;
+        }
+
+        private static bool IsInfrastructure(Exception exception, CancellationToken requestAborted)
+        {
+            for (var e = exception; e is not null; e = e.InnerException)
+            {
+                if (e is OperationCanceledException)
+                {
+                    return !requestAborted.IsCancellationRequested;
+                }
+
+                // OrleansException covers SiloUnavailableException, OrleansMessageRejectionException and a lost gateway.
+                if (e is TimeoutException or Orleans.Runtime.OrleansException or DbException)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }

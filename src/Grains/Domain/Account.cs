@@ -23,6 +23,11 @@ public sealed class Account(AccountState state)
                     : Errors.TransferIdConflict(order.TransferId));
         }
 
+        if (order.Kind == TransferKind.Deposit && Validate.Id(order.TransferId[(order.TransferId.IndexOf('/', StringComparison.Ordinal) + 1)..], "reference") is { } invalid)
+        {
+            return new TransferResult(null, false, invalid);
+        }
+
         if (order.Amount.Amount <= 0)
         {
             return new TransferResult(null, false, Errors.Invalid("invalid_amount", "amount", "A transfer moves a positive amount."));

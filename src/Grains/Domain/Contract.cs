@@ -42,7 +42,7 @@ public sealed partial class Contract(ContractState state, ContractRules rules)
         }
 
         var error = Validate.Text(command.Title, "title", Validate.MaxTitleLength)
-            ?? Validate.Text(command.FreelancerId, "freelancerId", Validate.MaxIdLength)
+            ?? Validate.Id(command.FreelancerId, "freelancerId")
             ?? (command.FreelancerId == caller.UserId
                 ? Errors.Invalid("parties_must_differ", "freelancerId", "The freelancer must be someone other than the client.")
                 : null)

@@ -23,6 +23,56 @@ public static class Validate
             : null;
     }
 
+    /// <summary>
+    /// The one rule for every identifier (user ids, contract, milestone and change-request ids, deposit references):
+    /// 1 to <see cref="MaxIdLength"/> characters, no leading or trailing white space, no control (Cc), format or
+    /// invisible (Cf), line or paragraph separator (Zl, Zp) characters and no unpaired surrogates.
+    /// </summary>
+    public static Error? Id(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return Errors.Invalid($"{field}_required", field, $"'{field}' is required.");
+        }
+
+        if (value.Length > MaxIdLength)
+        {
+            return Errors.Invalid($"{field}_too_long", field, $"'{field}' is longer than {MaxIdLength} characters.");
+        }
+
+        return char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]) || !HasOnlyVisibleCharacters(value)
+            ? Errors.Invalid("invalid_id", field,
+                $"'{field}' may not start or end with white space or contain control, invisible or separator characters.")
+            : null;
+    }
+
+    private static bool HasOnlyVisibleCharacters(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(value, i) == System.Globalization.UnicodeCategory.Format)
+                {
+                    return false;
+                }
+
+                i++;
+                continue;
+            }
+
+            if (char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator
+                or System.Globalization.UnicodeCategory.Surrogate)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static Error? Amount(long amount, ContractRules rules, string field = "amount") =>
         amount <= 0 ? Errors.Invalid("invalid_amount", field, "An amount must be a positive integer in minor units.")
         : amount > rules.MaxAmount ? Errors.Invalid("amount_too_large", field, $"An amount may not exceed {rules.MaxAmount}.")

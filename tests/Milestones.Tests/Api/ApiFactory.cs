@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Milestones.Api.Auth;
+using Orleans;
 
 namespace Milestones.Tests.Api;
 
@@ -18,6 +19,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("RateLimit:PermitsPerSecond", "100000");
+        builder.UseSetting("RateLimit:PermitsPerSecondPerAddress", "1000000");
+        builder.ConfigureServices(services => services.AddSingleton<IOutgoingGrainCallFilter, GrainFaults>());
     }
 
     /// <summary>A client whose requests carry a bearer token for <paramref name="userId"/> (none when null).</summary>

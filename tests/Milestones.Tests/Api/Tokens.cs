@@ -33,6 +33,22 @@ public static class Tokens
     public static string TokenForAnotherAudience(this ApiFactory factory, string userId) =>
         Issue(factory, userId, o => o.Audience = "another-api", DateTimeOffset.UtcNow);
 
+    /// <summary>Correctly signed for this API, with exactly these claims besides the lifetime (no <c>sub</c> unless given).</summary>
+    public static string SignedTokenWithClaims(this ApiFactory factory, IDictionary<string, object> claims)
+    {
+        var auth = factory.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        var now = DateTime.UtcNow;
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Claims = claims,
+            Issuer = auth.Issuer,
+            Audience = auth.Audience,
+            NotBefore = now,
+            Expires = now.AddHours(1),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(TokenIssuer.Key(auth), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+    }
+
     /// <summary>A well-formed token with <c>alg: none</c> and no signature.</summary>
     public static string UnsignedToken(string userId)
     {

@@ -391,4 +391,16 @@ public sealed class AccountTests
         Registered = state.Registered,
         DepositKeys = [.. state.DepositKeys],
     };
+
+    [Theory]
+    [InlineData("deposit/pi\0x", "invalid_id")]
+    [InlineData("deposit/pi\u200Bx", "invalid_id")]
+    [InlineData("deposit/ pi", "invalid_id")]
+    [InlineData("deposit/", "reference_required")]
+    public void Deposit_WithAReferenceThatBreaksTheIdRule_IsRefused_AndChangesNothing(string transferId, string code) =>
+        Assert.Equal("reference", Refused(Funded(100), Deposit(transferId, 100), code).Field);
+
+    [Fact]
+    public void Deposit_WithAReferenceOf128Characters_IsApplied() =>
+        Applied(Funded(100), Deposit("deposit/" + new string('r', Validate.MaxIdLength), 100));
 }

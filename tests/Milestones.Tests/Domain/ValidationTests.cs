@@ -253,4 +253,53 @@ public sealed class ValidationTests
         Assert.Null(Validate.Text(null, "message", 10, required: false));
         Assert.Null(Validate.Links(null));
     }
+
+    public static TheoryData<string?, string?> Ids() => new()
+    {
+        { "alice", null },
+        { "a", null },
+        { new string('x', Validate.MaxIdLength), null },
+        { "user@example.com", null },
+        { "inner space", null },
+        { "Zoë-東京", null },
+        { "\U0001F600", null },
+        { null, "userId_required" },
+        { "", "userId_required" },
+        { "   ", "userId_required" },
+        { new string('x', Validate.MaxIdLength + 1), "userId_too_long" },
+        { "al\0ice", "invalid_id" },
+        { "alice\n", "invalid_id" },
+        { "al\u007Fice", "invalid_id" },
+        { "al\u0085ice", "invalid_id" },
+        { "al\u200Bice", "invalid_id" },
+        { "\uFEFFalice", "invalid_id" },
+        { "alice\u202E", "invalid_id" },
+        { "al\u200Eice", "invalid_id" },
+        { "al\u2028ice", "invalid_id" },
+        { "al\u2029ice", "invalid_id" },
+        { "\U000E0001alice", "invalid_id" },
+        { " alice", "invalid_id" },
+        { "alice ", "invalid_id" },
+        { "alice\u00A0", "invalid_id" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Id_AcceptsOneToMaxVisibleCharacters_AndRejectsEverythingElse_WithAStableCode(string? value, string? code)
+    {
+        var error = Validate.Id(value, "userId");
+
+        Assert.Equal(code, error?.Code);
+        if (error is not null)
+        {
+            Assert.Equal((ErrorKind.Validation, "userId"), (error.Kind, error.Field));
+        }
+    }
+
+    [Theory]
+    [InlineData("bo\0b", "invalid_id")]
+    [InlineData("bo\u200Bb", "invalid_id")]
+    [InlineData(" bob", "invalid_id")]
+    public void Create_WithABadFreelancerId_IsRejected(string freelancerId, string code) =>
+        Empty().Rejects(c => c.Create(Client, ContractId, ContractBuilder.Offer(10_000) with { FreelancerId = freelancerId }, Now), code);
 }
