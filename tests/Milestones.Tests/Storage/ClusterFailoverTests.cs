@@ -32,6 +32,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private TestStore store = null!;
     private string[] urls = [];
     private int next;
+    private long lastUnavailableTicks;
 
     public async Task InitializeAsync()
     {
@@ -70,6 +71,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var platform = await TokenAsync("marketplace", platform: true);
 
         var done = 0;
+        var killedAt = DateTime.MinValue;
         var killed = new TaskCompletionSource();
         var work = Enumerable.Range(0, ContractCount).Select(i => (Index: i, Client: $"client-{i}", Freelancer: $"freelancer-{i}")).ToList();
         var acknowledged = new ConcurrentDictionary<string, (string Client, string Freelancer)>();
@@ -84,6 +86,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 if (Interlocked.Increment(ref done) == ContractCount / 3)
                 {
                     silos[0].Process.Kill();
+                    killedAt = DateTime.UtcNow;
                     output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: silo on port {silos[0].Port} killed with SIGKILL after {done} lifecycles");
                     killed.SetResult();
                 }
@@ -95,7 +98,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }).ToList();
         await Task.WhenAll(load);
         Assert.True(killed.Task.IsCompleted);
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: load done: {acknowledged.Count} funded and submitted");
+        var recovered = new DateTime(Interlocked.Read(ref lastUnavailableTicks), DateTimeKind.Utc) - killedAt;
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: load done: {acknowledged.Count} funded and submitted; " +
+            $"last 503 or broken connection {Math.Max(0, recovered.TotalSeconds):F1} s after the kill");
 
         // Rolling restart: a new silo joins, then an old one leaves gracefully, for each survivor.
         foreach (var old in silos.Skip(1).ToList())
@@ -136,6 +141,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         using var ledger = await SendAsync(HttpMethod.Get, "/v1/ledger/verify", platform);
         Assert.True(ledger.RootElement.GetProperty("ok").GetBoolean(), ledger.RootElement.ToString());
         Assert.False(statuses.ContainsKey(500), "an answer was 500");
+        Assert.False(statuses.ContainsKey(-503), "a 503 had no Retry-After");
     }
 
     private async Task<string> LifecycleAsync(int index, string client, string freelancer, string platform)
@@ -187,6 +193,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 }
 
                 Assert.True(status == 503, $"{method} {path}: {status} {text}");
+                Interlocked.Exchange(ref lastUnavailableTicks, DateTime.UtcNow.Ticks);
                 if (response.Headers.RetryAfter?.Delta is null)
                 {
                     statuses.AddOrUpdate(-503, 1, (_, n) => n + 1); // a 503 without Retry-After, counted apart
@@ -195,6 +202,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && DateTime.UtcNow < deadline)
             {
                 statuses.AddOrUpdate(0, 1, (_, n) => n + 1);
+                Interlocked.Exchange(ref lastUnavailableTicks, DateTime.UtcNow.Ticks);
             }
 
             Assert.True(DateTime.UtcNow < deadline, $"{method} {path}: no answer but 503 within {RetryBound}");
@@ -244,6 +252,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         environment["Hosting__Mode"] = "Client";
         environment["RateLimit__PermitsPerSecond"] = "100000";
+        environment["RateLimit__PermitsPerSecondPerAddress"] = "100000";
         apis.Add(SiloProcess.StartHost(TestPaths.ApiDll, environment, "--urls", url));
         return url;
     }
