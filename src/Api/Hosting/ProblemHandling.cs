@@ -15,6 +15,8 @@ public static class ProblemHandling
     /// <summary>What a 503 (and a 429 without a better estimate) asks the caller to wait.</summary>
     public const int RetryAfterSeconds = 1;
 
+    public const string TraceIdHeader = "Trace-Id";
+
     public static IServiceCollection AddMilestonesProblems(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
@@ -25,6 +27,13 @@ public static class ProblemHandling
                 var code = CodeOf(problem.Status ?? StatusCodes.Status500InternalServerError);
                 problem.Extensions["code"] = code;
                 problem.Type = Problems.TypeOf(code);
+            }
+
+            // A problem's body depends only on the request and the state, so that a replay repeats it byte for byte;
+            // the trace id that ties it to the logs travels in a header.
+            if (problem.Extensions.Remove("traceId", out var traceId) && traceId is not null)
+            {
+                context.HttpContext.Response.Headers[TraceIdHeader] = traceId.ToString();
             }
 
             // Every 429 and 503 says when to come back, whoever wrote it (domain error, limiter, exception handler).
