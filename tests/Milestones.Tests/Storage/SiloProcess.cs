@@ -42,11 +42,18 @@ internal sealed class SiloProcess : IDisposable
     }
 
     /// <summary>Starts the silo with exactly these configuration variables (inherited <c>Storage__*</c> etc. are removed).</summary>
-    public static SiloProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static SiloProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start(TestPaths.SiloDll, environment, arguments);
+
+    /// <summary>The API host (<c>dotnet Milestones.Api.dll</c>) the same way, in its embedded default mode.</summary>
+    public static SiloProcess StartApi(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start(TestPaths.ApiDll, environment, arguments);
+
+    private static SiloProcess Start(string dll, IReadOnlyDictionary<string, string> environment, string[] arguments)
     {
-        if (!File.Exists(TestPaths.SiloDll))
+        if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"The silo host is not built: {TestPaths.SiloDll} is missing.");
+            throw new InvalidOperationException($"The host is not built: {dll} is missing.");
         }
 
         var workingDirectory = Directory.CreateTempSubdirectory("milestones-silo-");
@@ -57,7 +64,7 @@ internal sealed class SiloProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(TestPaths.SiloDll);
+        start.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -68,7 +75,10 @@ internal sealed class SiloProcess : IDisposable
             if (key.StartsWith("Storage__", StringComparison.OrdinalIgnoreCase) ||
                 key.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) ||
                 key.StartsWith("Orleans__", StringComparison.OrdinalIgnoreCase) ||
-                key.StartsWith("Milestones__", StringComparison.OrdinalIgnoreCase))
+                key.StartsWith("Milestones__", StringComparison.OrdinalIgnoreCase) ||
+                key.StartsWith("Auth__", StringComparison.OrdinalIgnoreCase) ||
+                key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase) ||
+                key.StartsWith("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase))
             {
                 start.Environment.Remove(key);
             }

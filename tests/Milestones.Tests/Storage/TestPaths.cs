@@ -13,12 +13,17 @@ internal static class TestPaths
     /// </summary>
     public static string SiloDll { get; } = FindSiloDll();
 
-    private static string FindSiloDll()
+    /// <summary>The API host as its own project built it, like <see cref="SiloDll"/>.</summary>
+    public static string ApiDll { get; } = FindDll("Api", "Milestones.Api.dll");
+
+    private static string FindSiloDll() => FindDll("Silo", "Milestones.Silo.dll");
+
+    private static string FindDll(string project, string dll)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = output.Name;
         var configuration = output.Parent?.Name ?? "Debug";
-        return Path.Combine(RepositoryRoot, "src", "Silo", "bin", configuration, framework, "Milestones.Silo.dll");
+        return Path.Combine(RepositoryRoot, "src", project, "bin", configuration, framework, dll);
     }
 
     private static string FindRepositoryRoot()
