@@ -59,6 +59,25 @@ public sealed class ApiStartupErrorTests
         Assert.Contains($"Orleans:SiloPort {port}", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheTokenCommand_OutsideDevelopment_WithoutAKey_RefusesToSign()
+    {
+        using var command = SiloProcess.StartApi(new Dictionary<string, string>(), "token", "--user", "alice");
+
+        Assert.Equal(1, await command.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal("", command.StandardOutput.Trim());
+        Assert.StartsWith("token: Auth:SigningKey (env Auth__SigningKey) is not set", command.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheTokenCommand_WithAConfiguredKey_PrintsAToken()
+    {
+        using var command = SiloProcess.StartApi(new Dictionary<string, string> { ["Auth__SigningKey"] = new string('k', 40) }, "token", "--user", "alice");
+
+        Assert.Equal(0, await command.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(3, command.StandardOutput.Trim().Split('.').Length);
+    }
+
     private static Dictionary<string, string> Ports(Dictionary<string, string> environment)
     {
         environment.TryAdd("Orleans__SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
