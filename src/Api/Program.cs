@@ -1,7 +1,7 @@
 using Milestones.Api.Auth;
 using Milestones.Api.Hosting;
-using Milestones.Silo;
 
+IConfiguration? configuration = null;
 try
 {
     if (args is ["token", ..])
@@ -10,15 +10,16 @@ try
     }
 
     var builder = WebApplication.CreateBuilder(args);
+    configuration = builder.Configuration;
     builder.AddMilestonesApi();
     var app = builder.Build();
     app.UseMilestonesApi();
     await app.RunAsync();
     return 0;
 }
-catch (Exception ex) when (ex is StartupException or Microsoft.Extensions.Options.OptionsValidationException)
+catch (Exception ex) when (StartupErrors.Describe(ex, configuration) is { } line)
 {
-    await Console.Error.WriteLineAsync($"Milestones cannot start: {ex.Message}");
+    await Console.Error.WriteLineAsync($"Milestones cannot start: {line}");
     return 1;
 }
 

@@ -56,10 +56,13 @@ public static class ProblemHandling
         403 => "forbidden",
         404 => "not_found",
         405 => "method_not_allowed",
+        408 => "request_timeout",
         413 => "payload_too_large",
         415 => "unsupported_media_type",
+        431 => "request_headers_too_large",
         429 => "rate_limited",
         503 => UnavailableHandler.Code,
+        < 500 => "bad_request",
         _ => "internal_error",
     };
 
@@ -108,7 +111,7 @@ public static class ProblemHandling
                     || bad.Message.Contains("was not provided from body", StringComparison.Ordinal) =>
                     ("malformed_json", "This route takes a JSON object body."),
                 _ when bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal) => ("invalid_parameter", bad.Message),
-                _ => ("bad_request", bad.Message),
+                _ => (CodeOf(bad.StatusCode), bad.Message),
             };
             await WriteAsync(httpContext, bad.StatusCode, code, detail);
             return true;

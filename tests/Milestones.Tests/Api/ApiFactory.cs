@@ -10,17 +10,26 @@ using Orleans;
 namespace Milestones.Tests.Api;
 
 /// <summary>The API in its embedded mode (co-hosted silo) on memory storage, in Development, on free ports.</summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>
+public class ApiFactory : WebApplicationFactory<Program>
 {
+    /// <summary>Settings a derived factory changes (environment, limits, key), applied after the defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Overrides => new Dictionary<string, string>();
+
+    protected virtual string Environment => "Development";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("Storage:Provider", "Memory");
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("RateLimit:PermitsPerSecond", "100000");
         builder.UseSetting("RateLimit:PermitsPerSecondPerAddress", "1000000");
         builder.ConfigureServices(services => services.AddSingleton<IOutgoingGrainCallFilter, GrainFaults>());
+        foreach (var (key, value) in Overrides)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>A client whose requests carry a bearer token for <paramref name="userId"/> (none when null).</summary>

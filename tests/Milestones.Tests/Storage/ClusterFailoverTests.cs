@@ -253,7 +253,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         environment["Hosting__Mode"] = "Client";
         environment["RateLimit__PermitsPerSecond"] = "100000";
         environment["RateLimit__PermitsPerSecondPerAddress"] = "100000";
-        apis.Add(SiloProcess.StartHost(TestPaths.ApiDll, environment, "--urls", url));
+        apis.Add(SiloProcess.StartApi(environment, "--urls", url));
         return url;
     }
 

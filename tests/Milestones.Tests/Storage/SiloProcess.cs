@@ -43,10 +43,13 @@ internal sealed class SiloProcess : IDisposable
 
     /// <summary>Starts the silo with exactly these configuration variables (inherited <c>Storage__*</c> etc. are removed).</summary>
     public static SiloProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
-        StartHost(TestPaths.SiloDll, environment, arguments);
+        Start(TestPaths.SiloDll, environment, arguments);
 
-    /// <summary>Starts a host (the silo or the API) with exactly these configuration variables.</summary>
-    public static SiloProcess StartHost(string dll, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    /// <summary>The API host (<c>dotnet Milestones.Api.dll</c>) the same way, in its embedded default mode.</summary>
+    public static SiloProcess StartApi(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start(TestPaths.ApiDll, environment, arguments);
+
+    private static SiloProcess Start(string dll, IReadOnlyDictionary<string, string> environment, string[] arguments)
     {
         if (!File.Exists(dll))
         {
@@ -72,7 +75,10 @@ internal sealed class SiloProcess : IDisposable
             if (key.StartsWith("Storage__", StringComparison.OrdinalIgnoreCase) ||
                 key.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) ||
                 key.StartsWith("Orleans__", StringComparison.OrdinalIgnoreCase) ||
-                key.StartsWith("Milestones__", StringComparison.OrdinalIgnoreCase))
+                key.StartsWith("Milestones__", StringComparison.OrdinalIgnoreCase) ||
+                key.StartsWith("Auth__", StringComparison.OrdinalIgnoreCase) ||
+                key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase) ||
+                key.StartsWith("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase))
             {
                 start.Environment.Remove(key);
             }

@@ -1,0 +1,19 @@
+using System.Net;
+
+namespace Milestones.Tests.Api;
+
+/// <summary>Every error the pipeline produces without a body (unknown route, wrong method) is problem details with a code.</summary>
+public sealed class StatusCodePagesApiTests(ApiFactory factory) : ApiTest(factory)
+{
+    [Fact]
+    public async Task AnUnknownRoute_IsNotFound_AsProblemDetails() =>
+        await Problem(await Client.GetAsync("/v1/no-such-route"), HttpStatusCode.NotFound, "not_found");
+
+    [Fact]
+    public async Task AWrongMethod_IsMethodNotAllowed_AsProblemDetails() =>
+        await Problem(await Client.PutAsync("/v1/contracts", RawJson("{}")), HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+
+    [Fact]
+    public async Task AnUnknownRoute_WithoutAToken_IsUnauthorized_AsProblemDetails() =>
+        await Problem(await Anonymous.GetAsync("/v1/no-such-route"), HttpStatusCode.Unauthorized, "unauthorized");
+}
