@@ -5,6 +5,9 @@ public static class Errors
 {
     public static Error Invalid(string code, string field, string message) => new(ErrorKind.Validation, code, message, field);
 
+    public static Error InvalidCursor() =>
+        Invalid("invalid_cursor", "cursor", "cursor must be a nextCursor returned by this API.");
+
     public static Error ContractNotFound() => new(ErrorKind.NotFound, "contract_not_found", "No such contract.");
     public static Error MilestoneNotFound(string id) => new(ErrorKind.NotFound, "milestone_not_found", $"No milestone '{id}' on this contract.");
     public static Error ChangeRequestNotFound(string id) => new(ErrorKind.NotFound, "change_request_not_found", $"No change request '{id}' on this contract.");
