@@ -43,6 +43,9 @@ public static class Errors
     public static Error DepositReferenceConflict(string reference) =>
         new(ErrorKind.Conflict, "deposit_reference_conflict", $"Deposit reference '{reference}' was already used with a different amount or currency.");
 
+    public static Error DepositReferenceTaken(string reference) =>
+        new(ErrorKind.Conflict, "deposit_reference_conflict", $"Deposit reference '{reference}' was already used for another account.");
+
     public static Error VersionMismatch(long current) =>
         new(ErrorKind.PreconditionFailed, "version_mismatch", $"The contract has changed; its current version is {current}.");
     public static Error IdempotencyKeyReused() =>

@@ -5,6 +5,9 @@ namespace Milestones.Tests.Grains;
 
 public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
 {
+    // Deposit references are unique across all accounts: each test uses its own.
+    private readonly string run = Guid.NewGuid().ToString("N")[..12];
+
     [Fact]
     public async Task WholeContract_FromOfferToCompletion_MovesEveryCentOnce()
     {
@@ -98,9 +101,9 @@ public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
     [Fact]
     public async Task Deposit_IsIdempotentByProviderReference()
     {
-        await DepositAsync(Client, 500, "pi_123");
-        await DepositAsync(Client, 500, "pi_123");
-        var conflict = await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(600, Usd, "pi_123"));
+        await DepositAsync(Client, 500, $"pi_123-{run}");
+        await DepositAsync(Client, 500, $"pi_123-{run}");
+        var conflict = await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(600, Usd, $"pi_123-{run}"));
 
         Rejected(conflict, "deposit_reference_conflict");
         Assert.Equal(500, (await BalanceAsync(Client)).Available);
@@ -108,15 +111,19 @@ public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
     }
 
     [Fact]
-    public async Task DepositIdempotencyKey_ReplaysTheSameDeposit_RejectsADifferentOne_AndARefusedDepositDoesNotTakeIt()
+    public async Task DepositIdempotencyKey_ReplaysTheSameDeposit_RejectsADifferentOne_AndReplaysARefusedOne()
     {
         var account = Grains.Account(Client.UserId);
-        Assert.False(Ok(await account.DepositAsync(Platform, new Deposit(500, Usd, "pi_a"), "key-1")) is null);
-        Assert.True((await account.DepositAsync(Platform, new Deposit(500, Usd, "pi_a"), "key-1")).Replayed);
-        Rejected(await account.DepositAsync(Platform, new Deposit(700, Usd, "pi_b"), "key-1"), "idempotency_key_reused");
+        Assert.False(Ok(await account.DepositAsync(Platform, new Deposit(500, Usd, $"pi_a-{run}"), "key-1")) is null);
+        Assert.True((await account.DepositAsync(Platform, new Deposit(500, Usd, $"pi_a-{run}"), "key-1")).Replayed);
+        Rejected(await account.DepositAsync(Platform, new Deposit(700, Usd, $"pi_b-{run}"), "key-1"), "idempotency_key_reused");
 
-        Rejected(await account.DepositAsync(Platform, new Deposit(long.MaxValue / 2, Usd, "pi_c"), "key-2"), "amount_too_large");
-        Assert.False((await account.DepositAsync(Platform, new Deposit(300, Usd, "pi_d"), "key-2")).Replayed);
+        Rejected(await account.DepositAsync(Platform, new Deposit(long.MaxValue / 2, Usd, $"pi_c-{run}"), "key-2"), "amount_too_large");
+        var replayed = await account.DepositAsync(Platform, new Deposit(long.MaxValue / 2, Usd, $"pi_c-{run}"), "key-2");
+        Rejected(replayed, "amount_too_large");
+        Assert.True(replayed.Replayed);
+        Rejected(await account.DepositAsync(Platform, new Deposit(300, Usd, $"pi_d-{run}"), "key-2"), "idempotency_key_reused");
+        Assert.False((await account.DepositAsync(Platform, new Deposit(300, Usd, $"pi_d-{run}"), "key-3")).Replayed);
 
         Assert.Equal(800, (await BalanceAsync(Client)).Available);
     }
