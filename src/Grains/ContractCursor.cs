@@ -23,7 +23,7 @@ internal static class ContractCursor
         BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), last.CreatedAt.UtcTicks);
         id.CopyTo(bytes, 9);
         BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(bytes.Length - 4), XxHash32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)));
-        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Encode(bytes);
     }
 
     /// <summary>The key a cursor names, or false for anything this API did not hand out.</summary>
@@ -47,7 +47,8 @@ internal static class ContractCursor
             return false;
         }
 
-        if (bytes.Length < 1 + 8 + 1 + 4 || bytes[0] != Version
+        // Only the one spelling this API hands out: unused low bits of the last character must not hide a change.
+        if (Encode(bytes) != cursor || bytes.Length < 1 + 8 + 1 + 4 || bytes[0] != Version
             || BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(bytes.Length - 4)) != XxHash32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)))
         {
             return false;
@@ -65,6 +66,8 @@ internal static class ContractCursor
         createdAtTicks = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1));
         return true;
     }
+
+    private static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Whether <paramref name="summary"/> sorts after the key (newest first, then by id).</summary>
     public static bool IsAfter(ContractSummary summary, long createdAtTicks, string contractId) =>
