@@ -43,6 +43,7 @@ internal sealed class AccountGrain(
             InTransit = record.InTransit,
             Registered = record.Registered,
             DepositKeys = record.DepositKeys,
+            RefusedDeposits = record.RefusedDeposits,
             Entries = [.. sealedPages.SelectMany(p => p.State!.Entries), .. record.Tail],
         };
         Account.RestoreHolds(state);
@@ -68,36 +69,84 @@ internal sealed class AccountGrain(
         }
 
         await EnsureRegisteredAsync();
+        var order = new TransferOrder($"deposit/{deposit.Reference}", TransferKind.Deposit, new Money(deposit.Amount, deposit.Currency));
         var asked = $"{deposit.Amount} {deposit.Currency} {deposit.Reference}";
-        var known = state.DepositKeys.Find(k => k.Key == idempotencyKey);
-        if (idempotencyKey is not null && known.Key is not null && known.Value != asked)
+        if (KeyReused(idempotencyKey, asked))
         {
             await commits.Durable();
             return Errors.IdempotencyKeyReused();
         }
 
-        var result = account.Apply(new TransferOrder($"deposit/{deposit.Reference}", TransferKind.Deposit, new Money(deposit.Amount, deposit.Currency)), clock.GetUtcNow());
-        if (result.Error is { } refused)
+        // The reference is claimed for this account (durably) before any credit: another account's claim refuses it.
+        // Already applied here means claimed here, so a replay needs no call.
+        if (!account.HasApplied(order.TransferId)
+            && await GrainFactory.DepositReference(deposit.Reference).ClaimAsync(new DepositClaim(UserId, deposit.Amount, deposit.Currency)) is { } taken)
         {
             await commits.Durable();
+            return taken;
+        }
+
+        // From here on one synchronous step: the claim's await may have let other calls change the state.
+        if (KeyReused(idempotencyKey, asked))
+        {
+            await commits.Durable();
+            return Errors.IdempotencyKeyReused();
+        }
+
+        if (idempotencyKey is not null && state.RefusedDeposits.TryGetValue(idempotencyKey, out var refusedBefore))
+        {
+            await commits.Durable();
+            return new Outcome<AccountView>(default, refusedBefore, Replayed: true);
+        }
+
+        var result = account.Apply(order, clock.GetUtcNow());
+        if (result.Error is { } refused)
+        {
+            // A refusal under a key is remembered, so its retry answers the same even if the balance changed since.
+            if (idempotencyKey is not null && RememberKey(idempotencyKey, asked))
+            {
+                state.RefusedDeposits[idempotencyKey] = refused;
+                await commits.Changed();
+            }
+            else
+            {
+                await commits.Durable();
+            }
+
             return refused;
         }
 
         var changed = !result.Replayed;
-        if (idempotencyKey is not null && known.Key is null)
+        if (idempotencyKey is not null && RememberKey(idempotencyKey, asked))
         {
-            state.DepositKeys.Add(new KeyValuePair<string, string>(idempotencyKey, asked));
-            if (state.DepositKeys.Count > MaxDepositKeys)
-            {
-                state.DepositKeys.RemoveAt(0);
-            }
-
             changed = true;
         }
 
-        var view = View();
+        // A replay answers what the first deposit answered: the view right after its ledger line.
+        var view = result.Replayed ? AccountViews.AsOf(UserId, state.Entries, result.Entry!.Seq) : AccountViews.Current(UserId, state);
         await (changed ? commits.Changed() : commits.Durable());
         return new Outcome<AccountView>(view, null, result.Replayed);
+    }
+
+    private bool KeyReused(string? idempotencyKey, string asked) =>
+        idempotencyKey is not null && state.DepositKeys.Find(k => k.Key == idempotencyKey) is { Key: not null } known && known.Value != asked;
+
+    /// <summary>Adds a deposit key (oldest forgotten beyond <see cref="MaxDepositKeys"/>); false if it was known.</summary>
+    private bool RememberKey(string idempotencyKey, string asked)
+    {
+        if (state.DepositKeys.Exists(k => k.Key == idempotencyKey))
+        {
+            return false;
+        }
+
+        state.DepositKeys.Add(new KeyValuePair<string, string>(idempotencyKey, asked));
+        if (state.DepositKeys.Count > MaxDepositKeys)
+        {
+            state.RefusedDeposits.Remove(state.DepositKeys[0].Key);
+            state.DepositKeys.RemoveAt(0);
+        }
+
+        return true;
     }
 
     public async Task<Outcome<AccountView>> GetAsync(Caller caller)
@@ -192,6 +241,7 @@ internal sealed class AccountGrain(
         record.InTransit = state.InTransit;
         record.Registered = state.Registered;
         record.DepositKeys = state.DepositKeys;
+        record.RefusedDeposits = state.RefusedDeposits;
         record.Tail = state.Entries.GetRange(unsealed, state.Entries.Count - unsealed);
         await store.WriteStateAsync();
     }
@@ -202,11 +252,5 @@ internal sealed class AccountGrain(
 
     private Error? CanRead(Caller caller) => caller.IsPlatform || caller.UserId == UserId ? null : Errors.AccountNotFound();
 
-    private AccountView View() => new(UserId, state.Balances
-        .OrderBy(b => b.Key, StringComparer.Ordinal)
-        .Select(b => new BalanceView(b.Key, b.Value.Available, b.Value.Held, state.Holds.Values
-            .Where(h => h.Amount.Currency == b.Key)
-            .Select(h => new HoldView(h.ContractId, h.MilestoneId, h.Amount.Amount, h.At))
-            .ToList()))
-        .ToList());
+    private AccountView View() => AccountViews.Current(UserId, state);
 }

@@ -3,7 +3,7 @@ using Milestones.Domain;
 namespace Milestones;
 
 /// <summary>
-/// What an account keeps in its own row: balances, captures in transit, deposit keys and the ledger lines not yet
+/// What an account keeps in its own row: balances, captures in transit, deposit keys (with the refusals they answered) and the ledger lines not yet
 /// sealed into a page. Every <see cref="AccountGrain.PageSize"/> lines are sealed into a <see cref="LedgerPage"/>
 /// row of their own, written before the row that counts them, so a write costs the same however long the ledger.
 /// Holds are not stored: they follow from the ledger.
@@ -18,6 +18,7 @@ public sealed class AccountRecord
     [Id(3)] public List<KeyValuePair<string, string>> DepositKeys { get; set; } = [];
     [Id(4)] public int SealedPages { get; set; }
     [Id(5)] public List<LedgerEntry> Tail { get; set; } = [];
+    [Id(6)] public Dictionary<string, Error> RefusedDeposits { get; set; } = [];
 }
 
 /// <summary>A sealed page of an account's ledger: <see cref="AccountGrain.PageSize"/> lines, never changed once counted.</summary>

@@ -64,19 +64,31 @@ internal sealed class UserContractsGrain(
         }
     }
 
-    /// <summary>Newest first; the cursor is the id of the last contract of the previous page.</summary>
-    public async Task<ContractSummaryPage> ListAsync(PartyRole? role, ContractStatus? status, int limit, string? cursor)
+    /// <summary>
+    /// Newest first (then by id), filtered by role and by a set of statuses. The cursor is the sort key of the last
+    /// contract shown (<see cref="ContractCursor"/>): the next page starts after that key, wherever the contracts
+    /// around it moved, so following it to the end shows every contract that matched throughout exactly once.
+    /// </summary>
+    public async Task<Outcome<ContractSummaryPage>> ListAsync(PartyRole? role, ContractStatus[]? statuses, int limit, string? cursor)
     {
+        long afterTicks = long.MaxValue;
+        var afterId = "";
+        if (cursor is not null && !ContractCursor.TryRead(cursor, out afterTicks, out afterId))
+        {
+            return Errors.InvalidCursor();
+        }
+
         limit = Math.Clamp(limit, 1, 200);
-        var ordered = shards.OfType<Shard>().SelectMany(s => s.Contracts.Values)
-            .Where(c => (role is null || c.Role == role) && (status is null || c.Status == status))
-            .OrderByDescending(c => c.CreatedAt).ThenBy(c => c.ContractId, StringComparer.Ordinal)
+        var wanted = statuses is null or [] ? null : statuses.ToHashSet();
+        var page = shards.OfType<Shard>().SelectMany(s => s.Contracts.Values)
+            .Where(c => (role is null || c.Role == role) && (wanted is null || wanted.Contains(c.Status)))
+            .Where(c => cursor is null || ContractCursor.IsAfter(c, afterTicks, afterId))
+            .OrderByDescending(c => c.CreatedAt.UtcTicks).ThenBy(c => c.ContractId, StringComparer.Ordinal)
+            .Take(limit + 1)
             .ToList();
-        var start = cursor is null ? 0 : ordered.FindIndex(c => c.ContractId == cursor) + 1;
-        var page = ordered.Skip(start).Take(limit).ToList();
-        var next = start + limit < ordered.Count ? page[^1].ContractId : null;
+        var next = page.Count > limit ? ContractCursor.Of(page[limit - 1]) : null;
         await Task.WhenAll(shards.OfType<Shard>().Select(s => s.Commits.Durable()).Append(listed.Durable()));
-        return new ContractSummaryPage(page, next);
+        return Outcome<ContractSummaryPage>.Ok(new ContractSummaryPage(page.Take(limit).ToList(), next));
     }
 
     private Shard Open(int number, GrainState<UserContractsShard> row)

@@ -19,6 +19,13 @@ public static class SiloHostingExtensions
     {
         var storage = StorageSettings.Resolve(builder.Configuration);
         builder.Services.AddSingleton(storage);
+        if (storage.Provider == StorageProvider.Sqlite && DataDirectoryLock.DirectoryOf(storage.ConnectionString) is { } directory)
+        {
+            // Before anything binds a port or opens the file: a second process on the same directory stops here.
+            var held = DataDirectoryLock.Acquire(directory);
+            builder.Services.AddHostedService(_ => held);
+        }
+
         builder.Services.AddMilestonesServices();
         if (storage.MigrateOnStart)
         {

@@ -16,7 +16,7 @@ public static class AccountsEndpoints
         var group = routes.MapGroup("/v1").WithTags("Accounts").WithProblems().AddEndpointFilter<PathIds>();
         group.MapGet("/accounts/{userId}", Get).WithName("GetAccount").WithSummary("Available and held per currency, holds per contract and milestone (own account, or platform).");
         group.MapGet("/accounts/{userId}/transfers", Transfers).WithName("GetTransfers").WithSummary("The account's ledger lines, paged.");
-        group.MapPost("/accounts/{userId}/deposits", Deposit).WithName("RecordDeposit").WithSummary("Platform only: money captured by the payment provider; idempotent by reference.");
+        group.MapPost("/accounts/{userId}/deposits", Deposit).WithName("RecordDeposit").WithSummary("Platform only: money captured by the payment provider; idempotent by reference, which credits one account only.");
         group.MapGet("/ledger/verify", Verify).WithName("VerifyLedger").WithSummary("Platform only: checks that all accounts hold exactly the money deposited.");
         return group;
     }
@@ -63,14 +63,14 @@ public static class AccountsEndpoints
         }
 
         var outcome = await grains.Account(userId).DepositAsync(http.User.ToCaller(), deposit, command.IdempotencyKey);
-        if (outcome.Error is { } error)
-        {
-            return Problems.From(error);
-        }
-
         if (outcome.Replayed)
         {
             http.Response.Headers[RequestHeaders.Replayed] = "true";
+        }
+
+        if (outcome.Error is { } error)
+        {
+            return Problems.From(error);
         }
 
         return TypedResults.Created($"/v1/accounts/{userId}", outcome.Value!);

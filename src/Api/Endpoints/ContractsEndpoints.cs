@@ -50,18 +50,19 @@ public static class ContractsEndpoints
     public static async Task<Results<Ok<ContractSummaryPage>, ProblemHttpResult>> List(
         HttpContext http, IGrainFactory grains, string? role, string? status, int? limit, string? cursor)
     {
-        if (!TryParse(role, out PartyRole? partyRole) || partyRole is not (null or PartyRole.Client or PartyRole.Freelancer))
+        if (!QueryValues.TryParseOne(role, out PartyRole? partyRole) || partyRole is not (null or PartyRole.Client or PartyRole.Freelancer))
         {
             return Problems.Invalid("invalid_role", "role", "role must be client or freelancer.");
         }
 
-        if (!TryParse(status, out ContractStatus? contractStatus))
+        if (!QueryValues.TryParseSet(status, out ContractStatus[]? statuses))
         {
-            return Problems.Invalid("invalid_status", "status", "status must be a contract status such as draft, active or completed.");
+            return Problems.Invalid("invalid_status", "status", "status must be one or more contract statuses, comma-separated, such as active,completed.");
         }
 
         var caller = http.User.ToCaller();
-        return TypedResults.Ok(await grains.UserContracts(caller.UserId).ListAsync(partyRole, contractStatus, limit ?? 50, cursor));
+        var outcome = await grains.UserContracts(caller.UserId).ListAsync(partyRole, statuses, limit ?? 50, string.IsNullOrEmpty(cursor) ? null : cursor);
+        return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
     }
 
     public static async Task<Results<Ok<ContractView>, ProblemHttpResult>> Get(string id, HttpContext http, IGrainFactory grains)
@@ -115,24 +116,6 @@ public static class ContractsEndpoints
         return require.Problem() is { } missing
             ? Task.FromResult<Results<Ok<ContractView>, ProblemHttpResult>>(missing)
             : Run(id, http, (grain, caller, o) => grain.EndAsync(caller, new EndContract(heldFunds, body.Message), o));
-    }
-
-    /// <summary>An optional enum query value, by name only (no numbers), in any case.</summary>
-    private static bool TryParse<T>(string? value, out T? parsed) where T : struct, Enum
-    {
-        parsed = null;
-        if (string.IsNullOrEmpty(value))
-        {
-            return true;
-        }
-
-        if (!char.IsLetter(value[0]) || !Enum.TryParse<T>(value.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var result))
-        {
-            return false;
-        }
-
-        parsed = result;
-        return true;
     }
 
     /// <summary>One command on one contract: unknown ids are not found without waking a grain.</summary>

@@ -8,11 +8,15 @@ public static class GrainKeys
 {
     public const string UserPrefix = "usr_";
     public const string ContractPrefix = "ctr_";
+    public const string DepositReferencePrefix = "dep_";
 
     public static string User(string userId) => UserPrefix + userId;
 
     public static string UserIdOf(string userKey) =>
         userKey.StartsWith(UserPrefix, StringComparison.Ordinal) ? userKey[UserPrefix.Length..] : userKey;
+
+    public static string DepositReferenceOf(string key) =>
+        key.StartsWith(DepositReferencePrefix, StringComparison.Ordinal) ? key[DepositReferencePrefix.Length..] : key;
 
     public static string NewContractId() => ContractPrefix + Guid.NewGuid().ToString("N");
 
@@ -21,6 +25,9 @@ public static class GrainKeys
     public static IAccountGrain Account(this IGrainFactory grains, string userId) => Reference<IAccountGrain>.Get(grains, User(userId));
 
     public static IUserContractsGrain UserContracts(this IGrainFactory grains, string userId) => Reference<IUserContractsGrain>.Get(grains, User(userId));
+
+    public static IDepositReferenceGrain DepositReference(this IGrainFactory grains, string reference) =>
+        grains.GetGrain<IDepositReferenceGrain>(DepositReferencePrefix + reference);
 
     public static ILedgerGrain Ledger(this IGrainFactory grains) => grains.GetGrain<ILedgerGrain>("ledger");
 

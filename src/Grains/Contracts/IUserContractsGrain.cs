@@ -7,5 +7,7 @@ namespace Milestones.Contracts;
 public interface IUserContractsGrain : IGrainWithStringKey
 {
     [Alias("Upsert")] Task UpsertAsync(ContractSummary summary);
-    [Alias("List")] Task<ContractSummaryPage> ListAsync(PartyRole? role, ContractStatus? status, int limit, string? cursor);
+
+    /// <summary>The caller's contracts, newest first; <paramref name="statuses"/> is a set (null or empty: any); an unknown cursor is refused.</summary>
+    [Alias("ListPage")] Task<Outcome<ContractSummaryPage>> ListAsync(PartyRole? role, ContractStatus[]? statuses, int limit, string? cursor);
 }

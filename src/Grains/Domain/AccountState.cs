@@ -40,4 +40,7 @@ public sealed class AccountState
 
     /// <summary>Idempotency keys of recent deposits → what they asked for (oldest first, bounded).</summary>
     public List<KeyValuePair<string, string>> DepositKeys { get; set; } = [];
+
+    /// <summary>Deposit idempotency keys whose deposit was refused → the refusal, replayed for the same key and body.</summary>
+    public Dictionary<string, Error> RefusedDeposits { get; set; } = [];
 }

@@ -5,6 +5,9 @@ public static class Errors
 {
     public static Error Invalid(string code, string field, string message) => new(ErrorKind.Validation, code, message, field);
 
+    public static Error InvalidCursor() =>
+        Invalid("invalid_cursor", "cursor", "cursor must be a nextCursor returned by this API.");
+
     public static Error ContractNotFound() => new(ErrorKind.NotFound, "contract_not_found", "No such contract.");
     public static Error MilestoneNotFound(string id) => new(ErrorKind.NotFound, "milestone_not_found", $"No milestone '{id}' on this contract.");
     public static Error ChangeRequestNotFound(string id) => new(ErrorKind.NotFound, "change_request_not_found", $"No change request '{id}' on this contract.");
@@ -42,6 +45,9 @@ public static class Errors
         new(ErrorKind.Conflict, "transfer_id_conflict", $"Transfer '{id}' was already applied with different details.");
     public static Error DepositReferenceConflict(string reference) =>
         new(ErrorKind.Conflict, "deposit_reference_conflict", $"Deposit reference '{reference}' was already used with a different amount or currency.");
+
+    public static Error DepositReferenceTaken(string reference) =>
+        new(ErrorKind.Conflict, "deposit_reference_conflict", $"Deposit reference '{reference}' was already used for another account.");
 
     public static Error VersionMismatch(long current) =>
         new(ErrorKind.PreconditionFailed, "version_mismatch", $"The contract has changed; its current version is {current}.");

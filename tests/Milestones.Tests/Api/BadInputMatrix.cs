@@ -249,6 +249,12 @@ public static class BadInputMatrix
         yield return Get("role=platform", "/v1/contracts?role=platform", 400, "invalid_role", "role");
         yield return Get("role=1", "/v1/contracts?role=1", 400, "invalid_role", "role");
         yield return Get("status=nope", "/v1/contracts?status=nope", 400, "invalid_status", "status");
+        yield return Get("status=active,nope", "/v1/contracts?status=active,nope", 400, "invalid_status", "status");
+        yield return Get("status=active,,completed", "/v1/contracts?status=active,,completed", 400, "invalid_status", "status");
+        yield return Get("status=1", "/v1/contracts?status=1", 400, "invalid_status", "status");
+        yield return Get("role=client,freelancer", "/v1/contracts?role=client,freelancer", 400, "invalid_role", "role");
+        yield return Get("cursor=garbage", "/v1/contracts?cursor=not-a-cursor", 400, "invalid_cursor", "cursor");
+        yield return Get("cursor=a contract id", "/v1/contracts?cursor=ctr_0123456789abcdef0123456789abcdef", 400, "invalid_cursor", "cursor");
         yield return Get("limit=abc", "/v1/contracts?limit=abc", 400, "invalid_parameter");
         yield return Get("limit beyond int", "/v1/contracts?limit=99999999999", 400, "invalid_parameter");
         yield return Get("events after=abc", "/v1/contracts/{id}/events?after=abc", 400, "invalid_parameter");

@@ -14,10 +14,14 @@ namespace Milestones.Tests.Grains;
 /// </summary>
 public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixture)
 {
+    // Deposit references are unique across all accounts: each test uses its own.
+    private readonly string first = "first-" + Guid.NewGuid().ToString("N");
+    private readonly string sealingReference = "sealing-" + Guid.NewGuid().ToString("N");
+
     [Fact]
     public async Task Ledger_AcrossSealedPages_IsRestoredExactly_WithItsHolds_AndOldTransfersStillReplay()
     {
-        await DepositAsync(Client, 10_000, "first");
+        await DepositAsync(Client, 10_000, first);
         var early = await FundedContractsAsync(3);
         for (var i = 0; i < (2 * AccountGrain.PageSize) + 10; i++)
         {
@@ -33,8 +37,8 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         Assert.Equal(before, await SnapshotAsync());
         var holds = (await BalanceAsync(Client)).Holds.Select(h => h.ContractId).Order().ToList();
         Assert.Equal(new[] { early[0], early[2], late[0] }.Select(g => g.GetPrimaryKeyString()).Order().ToList(), holds);
-        Assert.True((await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(10_000, Usd, "first"))).Replayed);
-        Rejected(await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(5, Usd, "first")), "deposit_reference_conflict");
+        Assert.True((await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(10_000, Usd, first))).Replayed);
+        Rejected(await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(5, Usd, first)), "deposit_reference_conflict");
 
         // The holds rebuilt from sealed pages are real: the early contracts can still release and refund.
         Ok(await early[0].EndAsync(Client, new EndContract(HeldFunds.Refund, "Done here"), CommandOptions.None));
@@ -46,7 +50,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     [Fact]
     public async Task APageLeftByAnInterruptedSeal_IsOverwritten_WhenTheAccountSealsIt()
     {
-        await DepositAsync(Client, 1, "first");
+        await DepositAsync(Client, 1, first);
         var account = Grains.Account(Client.UserId);
         var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
         var orphan = new GrainState<LedgerPage>(new LedgerPage
@@ -102,7 +106,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         }
 
         var account = Grains.Account(Client.UserId);
-        var sealing = new Deposit(5, Usd, "sealing");
+        var sealing = new Deposit(5, Usd, sealingReference);
         Fixture.Probe.FailNextWrite(account.GetGrainId());
         await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, sealing));
         Assert.Equal(AccountGrain.PageSize - 1, (await BalanceAsync(Client)).Available);
@@ -122,7 +126,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     {
         var account = Grains.Account(Client.UserId);
         var registry = Grains.GetGrain<IAccountRegistryGrain>(AccountRegistryGrain.ShardOf(Client.UserId));
-        var deposit = new Deposit(100, Usd, "first");
+        var deposit = new Deposit(100, Usd, first);
         Fixture.Probe.FailNextWrite(registry.GetGrainId());
         await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, deposit));
         Assert.Equal(0, (await BalanceAsync(Client)).Available);

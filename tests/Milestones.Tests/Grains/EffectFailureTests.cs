@@ -60,7 +60,7 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
         Assert.Equal(ContractStatus.Active, Ok(accepted).Contract.Status);
         for (var attempt = 0; attempt < 40; attempt++)
         {
-            var page = await Grains.UserContracts(Freelancer.UserId).ListAsync(null, null, 50, null);
+            var page = Ok(await Grains.UserContracts(Freelancer.UserId).ListAsync(null, null, 50, null));
             if (page.Items.Any(c => c.ContractId == grain.GetPrimaryKeyString() && c.Status == ContractStatus.Active))
             {
                 return;

@@ -5,6 +5,9 @@ namespace Milestones.Tests.Grains;
 
 public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
 {
+    // Deposit references are unique across all accounts: each test uses its own.
+    private readonly string run = Guid.NewGuid().ToString("N")[..12];
+
     [Fact]
     public async Task WholeContract_FromOfferToCompletion_MovesEveryCentOnce()
     {
@@ -37,12 +40,12 @@ public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
         var grain = await CreateActiveAsync(1_000);
         var id = grain.GetPrimaryKeyString();
 
-        var asClient = await Grains.UserContracts(Client.UserId).ListAsync(PartyRole.Client, null, 10, null);
-        var asFreelancer = await Grains.UserContracts(Freelancer.UserId).ListAsync(null, ContractStatus.Active, 10, null);
+        var asClient = (await Grains.UserContracts(Client.UserId).ListAsync(PartyRole.Client, null, 10, null)).Value!;
+        var asFreelancer = (await Grains.UserContracts(Freelancer.UserId).ListAsync(null, [ContractStatus.Active], 10, null)).Value!;
 
         Assert.Equal(id, Assert.Single(asClient.Items).ContractId);
         Assert.Equal((id, PartyRole.Freelancer), (Assert.Single(asFreelancer.Items).ContractId, asFreelancer.Items[0].Role));
-        Assert.Empty((await Grains.UserContracts(Freelancer.UserId).ListAsync(PartyRole.Client, null, 10, null)).Items);
+        Assert.Empty((await Grains.UserContracts(Freelancer.UserId).ListAsync(PartyRole.Client, null, 10, null)).Value!.Items);
     }
 
     [Fact]
@@ -98,9 +101,9 @@ public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
     [Fact]
     public async Task Deposit_IsIdempotentByProviderReference()
     {
-        await DepositAsync(Client, 500, "pi_123");
-        await DepositAsync(Client, 500, "pi_123");
-        var conflict = await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(600, Usd, "pi_123"));
+        await DepositAsync(Client, 500, $"pi_123-{run}");
+        await DepositAsync(Client, 500, $"pi_123-{run}");
+        var conflict = await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(600, Usd, $"pi_123-{run}"));
 
         Rejected(conflict, "deposit_reference_conflict");
         Assert.Equal(500, (await BalanceAsync(Client)).Available);
@@ -108,15 +111,19 @@ public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
     }
 
     [Fact]
-    public async Task DepositIdempotencyKey_ReplaysTheSameDeposit_RejectsADifferentOne_AndARefusedDepositDoesNotTakeIt()
+    public async Task DepositIdempotencyKey_ReplaysTheSameDeposit_RejectsADifferentOne_AndReplaysARefusedOne()
     {
         var account = Grains.Account(Client.UserId);
-        Assert.False(Ok(await account.DepositAsync(Platform, new Deposit(500, Usd, "pi_a"), "key-1")) is null);
-        Assert.True((await account.DepositAsync(Platform, new Deposit(500, Usd, "pi_a"), "key-1")).Replayed);
-        Rejected(await account.DepositAsync(Platform, new Deposit(700, Usd, "pi_b"), "key-1"), "idempotency_key_reused");
+        Assert.False(Ok(await account.DepositAsync(Platform, new Deposit(500, Usd, $"pi_a-{run}"), "key-1")) is null);
+        Assert.True((await account.DepositAsync(Platform, new Deposit(500, Usd, $"pi_a-{run}"), "key-1")).Replayed);
+        Rejected(await account.DepositAsync(Platform, new Deposit(700, Usd, $"pi_b-{run}"), "key-1"), "idempotency_key_reused");
 
-        Rejected(await account.DepositAsync(Platform, new Deposit(long.MaxValue / 2, Usd, "pi_c"), "key-2"), "amount_too_large");
-        Assert.False((await account.DepositAsync(Platform, new Deposit(300, Usd, "pi_d"), "key-2")).Replayed);
+        Rejected(await account.DepositAsync(Platform, new Deposit(long.MaxValue / 2, Usd, $"pi_c-{run}"), "key-2"), "amount_too_large");
+        var replayed = await account.DepositAsync(Platform, new Deposit(long.MaxValue / 2, Usd, $"pi_c-{run}"), "key-2");
+        Rejected(replayed, "amount_too_large");
+        Assert.True(replayed.Replayed);
+        Rejected(await account.DepositAsync(Platform, new Deposit(300, Usd, $"pi_d-{run}"), "key-2"), "idempotency_key_reused");
+        Assert.False((await account.DepositAsync(Platform, new Deposit(300, Usd, $"pi_d-{run}"), "key-3")).Replayed);
 
         Assert.Equal(800, (await BalanceAsync(Client)).Available);
     }

@@ -45,7 +45,7 @@ public sealed class UserContractsTests(ClusterFixture fixture) : GrainTest(fixtu
         Assert.Contains(changed, expected);
         await Fixture.Cluster.DeactivateAsync(Jobs);
         Assert.Equal(expected, await ListAllAsync());
-        Assert.Equal([changed], (await Jobs.ListAsync(null, ContractStatus.Ended, 10, null)).Items);
+        Assert.Equal([changed], (await Jobs.ListAsync(null, [ContractStatus.Ended], 10, null)).Value!.Items);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class UserContractsTests(ClusterFixture fixture) : GrainTest(fixtu
         await Jobs.UpsertAsync(Summary(id, 0, version: 3) with { Status = ContractStatus.Active });
         await Jobs.UpsertAsync(Summary(id, 0, version: 2) with { Status = ContractStatus.Draft });
 
-        var only = Assert.Single((await Jobs.ListAsync(null, null, 10, null)).Items);
+        var only = Assert.Single((await Jobs.ListAsync(null, null, 10, null)).Value!.Items);
         Assert.Equal((3L, ContractStatus.Active), (only.Version, only.Status));
     }
 
@@ -69,11 +69,11 @@ public sealed class UserContractsTests(ClusterFixture fixture) : GrainTest(fixtu
         Fixture.Probe.FailNextWrite(Jobs.GetGrainId());
         await Assert.ThrowsAnyAsync<Exception>(() => Jobs.UpsertAsync(failing));
         await Fixture.Cluster.DeactivateAsync(Jobs);
-        Assert.Equal([kept], (await Jobs.ListAsync(null, null, 10, null)).Items);
+        Assert.Equal([kept], (await Jobs.ListAsync(null, null, 10, null)).Value!.Items);
 
         await Jobs.UpsertAsync(failing);
         await Fixture.Cluster.DeactivateAsync(Jobs);
-        Assert.Equal([failing, kept], (await Jobs.ListAsync(null, null, 10, null)).Items);
+        Assert.Equal([failing, kept], (await Jobs.ListAsync(null, null, 10, null)).Value!.Items);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class UserContractsTests(ClusterFixture fixture) : GrainTest(fixtu
         await Jobs.UpsertAsync(summary);
         await Fixture.Cluster.DeactivateAsync(Jobs);
 
-        Assert.Equal([summary], (await Jobs.ListAsync(null, null, 10, null)).Items);
+        Assert.Equal([summary], (await Jobs.ListAsync(null, null, 10, null)).Value!.Items);
         Assert.Equal([id], (await ReadAsync<UserContractsShard>($"myJobs/{number}")).State.Contracts.Keys);
     }
 
@@ -114,7 +114,7 @@ public sealed class UserContractsTests(ClusterFixture fixture) : GrainTest(fixtu
         string? cursor = null;
         do
         {
-            var page = await Jobs.ListAsync(null, null, 100, cursor);
+            var page = (await Jobs.ListAsync(null, null, 100, cursor)).Value!;
             all.AddRange(page.Items);
             cursor = page.NextCursor;
         }

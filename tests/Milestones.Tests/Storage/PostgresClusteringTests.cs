@@ -137,7 +137,7 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
     {
         var client = new Caller("client-" + Guid.NewGuid().ToString("N")[..8]);
         var freelancer = new Caller("freelancer-" + Guid.NewGuid().ToString("N")[..8]);
-        Assert.Null((await grains.Account(client.UserId).DepositAsync(Platform, new Deposit(3_000, "USD", "dep-1"))).Error);
+        Assert.Null((await grains.Account(client.UserId).DepositAsync(Platform, new Deposit(3_000, "USD", "dep-" + Guid.NewGuid().ToString("N")))).Error);
         var contract = grains.Contract(GrainKeys.NewContractId());
         var due = new DateOnly(2030, 6, 1);
         Assert.Null((await contract.CreateAsync(client, new CreateContract("Build a shop", freelancer.UserId, "USD",

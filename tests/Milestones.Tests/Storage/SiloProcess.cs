@@ -10,6 +10,7 @@ internal sealed class SiloProcess : IDisposable
     private readonly string workingDirectory;
     private readonly StringBuilder stdout = new();
     private readonly StringBuilder stderr = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> awaited = [];
 
     private SiloProcess(Process process, string workingDirectory)
     {
@@ -18,6 +19,8 @@ internal sealed class SiloProcess : IDisposable
     }
 
     public bool HasExited => process.HasExited;
+
+    public int Id => process.Id;
 
     public string StandardOutput
     {
@@ -93,7 +96,11 @@ internal sealed class SiloProcess : IDisposable
 
         var process = new Process { StartInfo = start };
         var silo = new SiloProcess(process, workingDirectory.FullName);
-        process.OutputDataReceived += (_, e) => Append(silo.stdout, e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            Append(silo.stdout, e.Data);
+            silo.Notify();
+        };
         process.ErrorDataReceived += (_, e) => Append(silo.stderr, e.Data);
         process.Start();
         process.BeginOutputReadLine();
@@ -127,6 +134,36 @@ internal sealed class SiloProcess : IDisposable
         }
 
         await WaitForExitAsync(timeout);
+    }
+
+    /// <summary>Completes when the standard output contains <paramref name="text"/>; fails the test after <paramref name="timeout"/> or if the process exits first.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (awaited)
+        {
+            awaited.Add((text, seen));
+        }
+
+        Notify();
+        var exited = process.WaitForExitAsync();
+        if (await Task.WhenAny(seen.Task, exited, Task.Delay(timeout)) != seen.Task)
+        {
+            throw new TimeoutException($"The silo process did not print '{text}' within {timeout}.\n{Describe()}");
+        }
+    }
+
+    private void Notify()
+    {
+        var output = StandardOutput;
+        lock (awaited)
+        {
+            foreach (var (text, seen) in awaited.Where(a => output.Contains(a.Text, StringComparison.Ordinal)).ToList())
+            {
+                seen.TrySetResult();
+                awaited.Remove((text, seen));
+            }
+        }
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>

@@ -1,0 +1,51 @@
+using Milestones.Contracts;
+using Milestones.Domain;
+
+namespace Milestones;
+
+/// <summary>
+/// The account view, now or as it was right after a given ledger line. Both are built by one projection from the
+/// balances and holds (holds in a stable order), so a deposit's replay answers exactly what its first answer said.
+/// </summary>
+internal static class AccountViews
+{
+    public static AccountView Current(string userId, AccountState state) =>
+        Project(userId, state.Balances.Select(b => (b.Key, b.Value.Available, b.Value.Held)), state.Holds.Values);
+
+    /// <summary>The view as it was right after ledger line <paramref name="seq"/> (every balance line carries what it left).</summary>
+    public static AccountView AsOf(string userId, IReadOnlyList<LedgerEntry> entries, long seq)
+    {
+        var balances = new Dictionary<string, (long Available, long Held)>(StringComparer.Ordinal);
+        var holds = new Dictionary<string, Hold>(StringComparer.Ordinal);
+        foreach (var entry in entries.Take((int)seq))
+        {
+            var order = entry.Order;
+            balances[order.Amount.Currency] = (entry.AvailableAfter, entry.HeldAfter);
+            switch (order.Kind)
+            {
+                case TransferKind.Hold:
+                    holds[order.HoldKey] = new Hold { ContractId = order.ContractId!, MilestoneId = order.MilestoneId!, Amount = order.Amount, At = entry.At };
+                    break;
+                case TransferKind.Capture or TransferKind.Refund:
+                    holds.Remove(order.HoldKey);
+                    break;
+            }
+        }
+
+        return Project(userId, balances.Select(b => (b.Key, b.Value.Available, b.Value.Held)), holds.Values);
+    }
+
+    private static AccountView Project(string userId, IEnumerable<(string Currency, long Available, long Held)> balances, IEnumerable<Hold> holds)
+    {
+        var ordered = holds
+            .OrderBy(h => h.At).ThenBy(h => h.ContractId, StringComparer.Ordinal).ThenBy(h => h.MilestoneId, StringComparer.Ordinal)
+            .ToList();
+        return new AccountView(userId, balances
+            .OrderBy(b => b.Currency, StringComparer.Ordinal)
+            .Select(b => new BalanceView(b.Currency, b.Available, b.Held, ordered
+                .Where(h => h.Amount.Currency == b.Currency)
+                .Select(h => new HoldView(h.ContractId, h.MilestoneId, h.Amount.Amount, h.At))
+                .ToList()))
+            .ToList());
+    }
+}
