@@ -46,6 +46,9 @@ public sealed record LedgerReport(
     [property: Id(1)] IReadOnlyList<LedgerCurrencyReport> Currencies,
     [property: Id(2)] IReadOnlyList<ContractHalt> HaltedContracts)
 {
+    /// <summary>Every currency balances.</summary>
+    public bool Balanced => Currencies.All(c => c.Balanced);
+
     /// <summary>Every currency balances and no contract found its books disagreeing with an account.</summary>
-    public bool Ok => Currencies.All(c => c.Balanced) && HaltedContracts.Count == 0;
+    public bool Ok => Balanced && HaltedContracts.Count == 0;
 }

@@ -21,7 +21,7 @@ public sealed class DepositReferenceTests(ClusterFixture fixture) : GrainTest(fi
         Rejected(await Grains.Account(Freelancer.UserId).DepositAsync(Platform, new Deposit(500, Usd, reference), "key-1"), "deposit_reference_conflict");
 
         Assert.Equal((500L, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Freelancer)).Available));
-        Assert.True((await Grains.Ledger().VerifyAsync(Platform)).Value!.Ok);
+        Assert.True((await Grains.Ledger().VerifyAsync(Platform)).Value!.Balanced);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class DepositReferenceTests(ClusterFixture fixture) : GrainTest(fi
         }
 
         Assert.Equal(800, (await BalanceAsync(Client)).Available + (await BalanceAsync(Freelancer)).Available);
-        Assert.True((await Grains.Ledger().VerifyAsync(Platform)).Value!.Ok);
+        Assert.True((await Grains.Ledger().VerifyAsync(Platform)).Value!.Balanced);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class DepositReferenceTests(ClusterFixture fixture) : GrainTest(fi
         Assert.False(Ok(retried) is null || retried.Replayed);
         Assert.True((await account.DepositAsync(Platform, new Deposit(500, Usd, reference))).Replayed);
         Assert.Equal(501, (await BalanceAsync(Client)).Available);
-        Assert.True((await Grains.Ledger().VerifyAsync(Platform)).Value!.Ok);
+        Assert.True((await Grains.Ledger().VerifyAsync(Platform)).Value!.Balanced);
     }
 
     [Fact]
