@@ -61,7 +61,7 @@ internal sealed class AccountGrain(
         }
 
         var error = Validate.Currency(deposit.Currency)
-            ?? Validate.Text(deposit.Reference, "reference", Validate.MaxIdLength)
+            ?? Validate.Id(deposit.Reference, "reference")
             ?? (deposit.Amount <= 0 ? Errors.Invalid("invalid_amount", "amount", "A deposit must be a positive integer in minor units.") : null);
         if (error is not null)
         {
