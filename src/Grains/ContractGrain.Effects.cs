@@ -129,8 +129,10 @@ internal sealed partial class ContractGrain : IEffectPorts
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // Releases what is due; then drops this reminder once nothing is under review any more.
+        // Releases what is due; then drops this reminder once nothing is under review any more. The tick proves a
+        // reminder is registered, even one a failed write left behind that the stored state does not know of.
         await CatchUpAsync();
+        store.State.ReminderDueAt ??= Now;
         await protocol.FollowUpAsync();
     }
 

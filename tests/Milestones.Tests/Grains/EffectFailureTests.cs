@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
 
@@ -46,6 +47,21 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
         await AdvanceUntilReminderHandledAsync(grain, ReviewPeriod);
         Assert.Equal(MilestoneStatus.Released, (await ViewAsync(grain)).Milestones[0].Status);
         Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+    }
+
+    [Fact]
+    public async Task AReminderLeftByAFailedWrite_IsRemovedByItsFirstTick()
+    {
+        var grain = await FundedAsync();
+        Fixture.Probe.FailNextWrite(grain.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        var table = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        Assert.Single((await table.ReadRows(grain.GetGrainId())).Reminders);
+
+        await AdvanceUntilReminderHandledAsync(grain, ReviewPeriod);
+
+        Assert.Empty((await table.ReadRows(grain.GetGrainId())).Reminders);
+        Assert.Equal(MilestoneStatus.Funded, (await ViewAsync(grain)).Milestones[0].Status);
     }
 
     [Fact]
