@@ -47,16 +47,9 @@ internal sealed partial class ContractGrain(
     {
         contract = new Contract(State, options.Value.Rules);
         protocol = new EffectProtocol(this, logger);
-        try
-        {
-            await CatchUpAsync();
-        }
-        catch (Exception ex)
-        {
-            // The intent stays stored; the next call finishes it.
-            LogTransferStaysOpen(ex, State.OpenTransfer?.TransferId ?? "", State.Id);
-        }
 
+        // A transfer left open and a due auto-release are finished by the call that activated this grain (every call
+        // catches up first); what others must still be told is told now.
         await protocol.FollowUpAsync();
     }
 
