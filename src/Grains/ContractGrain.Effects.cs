@@ -26,13 +26,13 @@ internal sealed partial class ContractGrain : IEffectPorts
     /// The intent is stored; apply it on the accounts (each applies a transfer id at most once), then store the
     /// outcome. An account that cannot be reached leaves the intent open (503, finished by the next command or
     /// activation); an account that refuses what cannot be refused halts the contract.
-    /// A successful funding may be acknowledged before its outcome is stored: the stored intent and the client's
-    /// hold fully decide it (same transfer id, same decision time, same pending key), so finishing the intent
-    /// again after a crash gives exactly the acknowledged state, and the hold is never applied twice. The outcome
-    /// is written with the contract's next change (or on deactivation). A release or refund is always stored: it
-    /// changes reminders and "My Jobs"; a refused hold is stored because a retry could be accepted.
+    /// A transfer a command decided may be acknowledged once the accounts applied it, before its outcome is stored:
+    /// the stored intent and the accounts fully decide it (same transfer id, same decision time, same pending key),
+    /// so finishing the intent again after a crash gives exactly the acknowledged state, and no account applies it
+    /// twice. The outcome is written with the contract's next change (or on deactivation). A refused hold is
+    /// stored because a retry could be accepted; a transfer nobody waits for (auto-release) is stored at once.
     /// </summary>
-    private async Task<Outcome<ContractResult>> RunOpenTransferAsync(bool acknowledgeFundBeforeSaving = false)
+    private async Task<Outcome<ContractResult>> RunOpenTransferAsync(bool acknowledgeBeforeSaving = false)
     {
         var intent = State.OpenTransfer!;
         (Error? Refused, Error? Broken) answer;
@@ -69,7 +69,7 @@ internal sealed partial class ContractGrain : IEffectPorts
             store.State.RememberKey(answer.Refused is { } refused ? key with { Rejection = refused } : key with { Result = result });
         }
 
-        if (acknowledgeFundBeforeSaving && answer.Refused is null && intent.Purpose == TransferPurpose.Fund)
+        if (acknowledgeBeforeSaving && answer.Refused is null)
         {
             unsaved = true;
         }
@@ -83,7 +83,7 @@ internal sealed partial class ContractGrain : IEffectPorts
             MilestonesMetrics.TransferApplied(intent, State.Currency);
         }
 
-        await protocol.FollowUpAsync();
+        protocol.FollowUpAfterAnswer();
         return answer.Refused ?? Outcome<ContractResult>.Ok(result);
     }
 
@@ -93,7 +93,7 @@ internal sealed partial class ContractGrain : IEffectPorts
         store.State.Halt = new ContractHalt(State.Id, intent.TransferId, refusal.Code, refusal.Message, Now);
         LogBooksDisagree(State.Id, intent.TransferId, refusal.Code, refusal.Message);
         await protocol.MakeDurableAsync();
-        await protocol.FollowUpAsync();
+        protocol.FollowUpAfterAnswer();
         return Errors.ContractHalted();
     }
 

@@ -43,14 +43,15 @@ internal sealed partial class ContractGrain(
         }
     }
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         contract = new Contract(State, options.Value.Rules);
         protocol = new EffectProtocol(this, logger);
 
         // A transfer left open and a due auto-release are finished by the call that activated this grain (every call
-        // catches up first); what others must still be told is told now.
-        await protocol.FollowUpAsync();
+        // catches up first); what others must still be told is told right after it.
+        protocol.FollowUpAfterAnswer();
+        return Task.CompletedTask;
     }
 
     public async Task<Outcome<ContractResult>> CreateAsync(Caller caller, CreateContract command, CommandOptions options)
@@ -205,7 +206,7 @@ internal sealed partial class ContractGrain(
             store.State.PendingKey = key;
             store.State.TransferDecidedAt = Now;
             await protocol.MakeDurableAsync();
-            return await RunOpenTransferAsync(acknowledgeFundBeforeSaving: true);
+            return await RunOpenTransferAsync(acknowledgeBeforeSaving: true);
         }
 
         var result = new ContractResult(contract.ToView(), createdId?.Invoke());
@@ -215,7 +216,7 @@ internal sealed partial class ContractGrain(
         }
 
         await protocol.MakeDurableAsync();
-        await protocol.FollowUpAsync();
+        protocol.FollowUpAfterAnswer();
         return Outcome<ContractResult>.Ok(result);
     }
 }

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Milestones.Domain;
 
 namespace Milestones.Contracts;
@@ -14,7 +15,11 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("GetTransfers")] Task<Outcome<TransferPage>> GetTransfersAsync(Caller caller, long after, int limit);
 
     [Alias("Apply")] Task<TransferResult> ApplyAsync(TransferOrder order);
-    [Alias("Settle")] Task SettleAsync(string transferId);
+    /// <summary>
+    /// Drops a credited capture from the account's money in transit. One-way: nothing waits for it, because the
+    /// ledger check counts a capture the destination has applied there whether or not it was settled.
+    /// </summary>
+    [OneWay, Alias("Settle")] Task SettleAsync(string transferId);
     [Alias("HasApplied")] Task<bool> HasAppliedAsync(string transferId);
     [Alias("Report")] Task<AccountReport> ReportAsync();
 }

@@ -60,7 +60,21 @@ internal sealed partial class EffectProtocol(IEffectPorts ports, ILogger logger)
         }
     }
 
-    /// <summary>After the durable point: the effects that may follow. Never throws; a failure is retried later.</summary>
+    /// <summary>
+    /// After the answer: the follow-ups run in a turn of their own right after this one (a grain timer), so no
+    /// answer waits for "My Jobs" or for a reminder's removal.
+    /// </summary>
+    public void FollowUpAfterAnswer()
+    {
+        if (FollowUpDue)
+        {
+            ports.ScheduleFollowUp(TimeSpan.Zero);
+        }
+    }
+
+    private bool FollowUpDue => (ports.ReminderNeeded is null && ports.ReminderRegistered is not null) || ports.PublishDue;
+
+    /// <summary>The effects that may follow the durable point. Never throws; a failure is retried later.</summary>
     public async Task FollowUpAsync()
     {
         try

@@ -96,7 +96,12 @@ internal sealed partial class GroupCommitGrainStorage(
                 (keys.Add(write.Key) ? batch : carried).Add(write);
             }
 
-            await CommitAsync(batch).ConfigureAwait(false);
+            // Another writer may have taken everything this one woke up for.
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+
             batch.Clear();
             keys.Clear();
         }
