@@ -5,7 +5,7 @@ using Milestones.Effects;
 
 namespace Milestones;
 
-// The effects of a decision: moving money between accounts, the auto-release reminder, "My Jobs", and the
+// The effects of a decision: moving money between accounts, the auto-release wake-up, "My Jobs", and the
 // ports the effect protocol drives.
 internal sealed partial class ContractGrain : IEffectPorts
 {
@@ -83,7 +83,7 @@ internal sealed partial class ContractGrain : IEffectPorts
             MilestonesMetrics.TransferApplied(intent, State.Currency);
         }
 
-        protocol.FollowUpAfterAnswer();
+        await protocol.FollowUpAsync();
         return answer.Refused ?? Outcome<ContractResult>.Ok(result);
     }
 
@@ -93,7 +93,7 @@ internal sealed partial class ContractGrain : IEffectPorts
         store.State.Halt = new ContractHalt(State.Id, intent.TransferId, refusal.Code, refusal.Message, Now);
         LogBooksDisagree(State.Id, intent.TransferId, refusal.Code, refusal.Message);
         await protocol.MakeDurableAsync();
-        protocol.FollowUpAfterAnswer();
+        await protocol.FollowUpAsync();
         return Errors.ContractHalted();
     }
 
@@ -127,41 +127,29 @@ internal sealed partial class ContractGrain : IEffectPorts
         }
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    /// <summary>
+    /// Woken because the stored wake-up time has come: releases what is due (as every call does first). If the stored
+    /// wake-up is still not what the state needs (an outcome acknowledged but not yet written, a halt), the state is
+    /// written, so a contract is not woken again for nothing.
+    /// </summary>
+    public async Task WakeAsync()
     {
-        // Releases what is due; then drops this reminder once nothing is under review any more. The tick proves a
-        // reminder is registered, even one a failed write left behind that the stored state does not know of.
         await CatchUpAsync();
-        store.State.ReminderDueAt ??= Now;
+        if (store.State.WakeAt != WakeNeeded)
+        {
+            await protocol.MakeDurableAsync();
+        }
+
         await protocol.FollowUpAsync();
     }
 
+    /// <summary>The auto-release the state waits for; a halted contract waits for nothing.</summary>
+    private DateTimeOffset? WakeNeeded => store.State.Halt is null ? contract.NextAutoReleaseAt : null;
+
     // Effect ports, over Orleans.
-
-    DateTimeOffset? IEffectPorts.ReminderNeeded => store.State.Halt is null ? contract.NextAutoReleaseAt : null;
-
-    DateTimeOffset? IEffectPorts.ReminderRegistered
-    {
-        get => store.State.ReminderDueAt;
-        set => store.State.ReminderDueAt = value;
-    }
 
     bool IEffectPorts.PublishDue =>
         (State.Exists && store.State.IndexedStatus != State.Status) || store.State.Halt is { Reported: false };
-
-    async Task IEffectPorts.RegisterReminderAsync(DateTimeOffset due)
-    {
-        var delay = due - Now;
-        await this.RegisterOrUpdateReminder(AutoReleaseReminder.Name, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, AutoReleaseReminder.Period);
-    }
-
-    async Task IEffectPorts.UnregisterReminderAsync()
-    {
-        if (await this.GetReminder(AutoReleaseReminder.Name) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
 
     async Task IEffectPorts.PublishAsync()
     {
@@ -182,6 +170,7 @@ internal sealed partial class ContractGrain : IEffectPorts
 
     Task IEffectPorts.WriteAsync()
     {
+        store.State.WakeAt = WakeNeeded;
         unsaved = false;
         return store.WriteStateAsync();
     }

@@ -16,7 +16,7 @@ internal sealed partial class ContractGrain(
     [PersistentState("contract", StorageNames.Grains)] IPersistentState<ContractGrainState> store,
     TimeProvider clock,
     IOptions<MilestonesOptions> options,
-    ILogger<ContractGrain> logger) : Grain, IContractGrain, IRemindable
+    ILogger<ContractGrain> logger) : Grain, IContractGrain
 {
     private Contract contract = null!;
     private EffectProtocol protocol = null!;
@@ -43,15 +43,14 @@ internal sealed partial class ContractGrain(
         }
     }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         contract = new Contract(State, options.Value.Rules);
         protocol = new EffectProtocol(this, logger);
 
         // A transfer left open and a due auto-release are finished by the call that activated this grain (every call
-        // catches up first); what others must still be told is told right after it.
-        protocol.FollowUpAfterAnswer();
-        return Task.CompletedTask;
+        // catches up first); what others must still be told is told now.
+        await protocol.FollowUpAsync();
     }
 
     public async Task<Outcome<ContractResult>> CreateAsync(Caller caller, CreateContract command, CommandOptions options)
@@ -90,7 +89,7 @@ internal sealed partial class ContractGrain(
     /// Before any call: memory at the stored state; a transfer left open (by a crash or a failed write after an
     /// acknowledged funding) finished, so that what was acknowledged is what a read shows; and time first — a
     /// review period that has ended releases its milestone before any command or read sees the contract, whether
-    /// or not the reminder has ticked. A transfer that cannot finish stays open (commands then answer 503).
+    /// or not it has been woken for it. A transfer that cannot finish stays open (commands then answer 503).
     /// </summary>
     private async Task CatchUpAsync()
     {
@@ -216,7 +215,7 @@ internal sealed partial class ContractGrain(
         }
 
         await protocol.MakeDurableAsync();
-        protocol.FollowUpAfterAnswer();
+        await protocol.FollowUpAsync();
         return Outcome<ContractResult>.Ok(result);
     }
 }

@@ -1,12 +1,13 @@
 using Milestones.Contracts;
 using Milestones.Domain;
+using Milestones.Wakeups;
 
 namespace Milestones;
 
 /// <summary>What a contract grain stores: the contract, the idempotency keys it has answered, and its effect bookkeeping.</summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.ContractGrainState")]
-public sealed class ContractGrainState
+public sealed class ContractGrainState : IScheduledState
 {
     /// <summary>
     /// Keys are kept for <see cref="KeyRetention"/> after their command; the most recent <see cref="MinIdempotencyKeys"/>
@@ -26,8 +27,8 @@ public sealed class ContractGrainState
     /// <summary>The status the users' "My Jobs" indexes last confirmed; behind <see cref="ContractState.Status"/> means a resync is due.</summary>
     [Id(3)] public ContractStatus? IndexedStatus { get; set; }
 
-    /// <summary>The auto-release time the durable reminder was last registered for.</summary>
-    [Id(4)] public DateTimeOffset? ReminderDueAt { get; set; }
+    /// <summary>When the contract must be woken to auto-release (stored with the state; set on every write).</summary>
+    [Id(4)] public DateTimeOffset? WakeAt { get; set; }
 
     /// <summary>When the open transfer was decided: its outcome is stamped with this time, so finishing it again gives the same state.</summary>
     [Id(5)] public DateTimeOffset? TransferDecidedAt { get; set; }

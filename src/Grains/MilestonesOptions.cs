@@ -19,5 +19,9 @@ public sealed class MilestonesOptions
     [Range(1, 1000)]
     public int MaxMilestones { get; set; } = ContractRules.Default.MaxMilestones;
 
+    /// <summary>How often the due grains are looked for and woken (an auto-release is late by at most this much).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan WakeInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     public ContractRules Rules => new(ReviewPeriod, MaxAmount, MaxMilestones);
 }

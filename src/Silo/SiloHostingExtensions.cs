@@ -8,7 +8,9 @@ using Milestones.Silo.Storage;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Runtime.Hosting;
+using Milestones.Wakeups;
 using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Milestones.Silo;
 
@@ -70,6 +72,7 @@ public static class SiloHostingExtensions
                 o.ClusterId = cluster["ClusterId"] ?? "milestones";
             });
             silo.AddMilestonesStorage(storage);
+            silo.AddStartupTask(StartWakeupsAsync);
             if (DashboardEnabled(builder.Configuration))
             {
                 silo.AddDashboard();
@@ -93,32 +96,63 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>
-    /// Grain storage and reminders on the configured store. Grain state goes through our group-commit storage
-    /// (concurrent writes share one transaction), written with Orleans' versioned binary serializer.
+    /// Grain storage, wake-ups and reminders on the configured store. Grain state goes through our group-commit
+    /// storage (concurrent writes share one transaction), written with Orleans' versioned binary serializer, with
+    /// each state's wake-up time in its row; the due grains are woken by <see cref="IDueWakeupGrain"/>, which one
+    /// Orleans reminder keeps alive (the only reminder; its scans are started at silo start, see
+    /// <see cref="StartWakeupsAsync"/>; test clusters run the scans themselves). <paramref name="name"/> is the
+    /// storage's name (tests wrap it in a storage of their own).
     /// </summary>
-    public static ISiloBuilder AddMilestonesStorage(this ISiloBuilder silo, StorageSettings storage)
+    public static ISiloBuilder AddMilestonesStorage(this ISiloBuilder silo, StorageSettings storage, string name = StorageNames.Grains)
     {
-        if (storage.Provider == StorageProvider.Memory)
-        {
-            return silo.AddMemoryGrainStorage(StorageNames.Grains).UseInMemoryReminderService();
-        }
-
-        silo.Services.AddGrainStorage(StorageNames.Grains, (services, _) =>
+        silo.Services.AddGrainStorage(name, (services, _) =>
         {
             var serviceId = services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
-            GrainStateStore store = storage.Provider == StorageProvider.Postgres
-                ? PostgresGrainStateStore.Create(storage.ConnectionString, serviceId)
-                : new SqliteGrainStateStore(storage.ConnectionString, serviceId);
+            GrainStateStore store = storage.Provider switch
+            {
+                StorageProvider.Postgres => PostgresGrainStateStore.Create(storage.ConnectionString, serviceId),
+                StorageProvider.Sqlite => new SqliteGrainStateStore(storage.ConnectionString, serviceId),
+                // Memory (tests): the silos of one in-process cluster may share one store, as they would share a database.
+                _ => services.GetService<MemoryGrainStateStore>() ?? new MemoryGrainStateStore(),
+            };
             return new GroupCommitGrainStorage(
                 store,
                 services.GetRequiredService<Serializer>(),
                 services.GetRequiredService<ILogger<GroupCommitGrainStorage>>());
         });
-        return silo
-            .UseAdoNetReminderService(o =>
+        silo.Services.AddSingleton(services => (IDueGrains)services.GetRequiredKeyedService<IGrainStorage>(name));
+        return storage.Provider == StorageProvider.Memory
+            ? silo.UseInMemoryReminderService()
+            : silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = storage.Invariant;
                 o.ConnectionString = storage.ConnectionString;
             });
+    }
+
+    /// <summary>
+    /// Every silo makes sure the wake-ups run, in the background and until it succeeds (a silo that starts before the
+    /// cluster can place the grain must not fail its start for it).
+    /// </summary>
+    private static Task StartWakeupsAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        _ = Task.Run(async () =>
+        {
+            for (var delay = TimeSpan.FromSeconds(1); !lifetime.ApplicationStopping.IsCancellationRequested; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks)))
+            {
+                try
+                {
+                    await grains.GetGrain<IDueWakeupGrain>(0).StartAsync();
+                    return;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    await Task.Delay(delay, lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+            }
+        }, CancellationToken.None);
+        return Task.CompletedTask;
     }
 }

@@ -1,10 +1,11 @@
 using Milestones.Domain;
+using Milestones.Wakeups;
 
 namespace Milestones.Contracts;
 
 /// <summary>One contract, keyed by its id (<c>ctr_…</c>). Serialises every transition of the contract.</summary>
 [Alias("ms.IContractGrain")]
-public interface IContractGrain : IGrainWithStringKey
+public interface IContractGrain : IGrainWithStringKey, IWakeable
 {
     [Alias("Create")] Task<Outcome<ContractResult>> CreateAsync(Caller caller, CreateContract command, CommandOptions options);
     [Alias("Get")] Task<Outcome<ContractView>> GetAsync(Caller caller);

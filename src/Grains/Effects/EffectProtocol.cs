@@ -4,18 +4,18 @@ namespace Milestones.Effects;
 
 /// <summary>
 /// The one way a contract's change becomes an answer: decide (in memory, by the domain) → make durable what
-/// the answer depends on (<see cref="MakeDurableAsync"/>: the reminder the new state needs, then the state
-/// with its transfer intent and idempotency record, in one write) → answer → follow-ups
-/// (<see cref="FollowUpAsync"/>: removing a reminder nothing needs, "My Jobs").
+/// the answer depends on (<see cref="MakeDurableAsync"/>: one write of the state with its transfer intent,
+/// idempotency record and wake-up time) → follow-ups (<see cref="FollowUpAsync"/>: "My Jobs", tried before the
+/// answer so that a list read after an answer shows it, but never failing it) → answer.
 /// <list type="bullet">
 /// <item>A failure before the durable point leaves no trace in memory: the last stored state is reloaded,
 /// and if that fails too, memory is marked as ahead of the store and reloaded before anything else runs
 /// (<see cref="EnsureStoredAsync"/>). Nothing held only in memory — a key, a decision — can answer a retry.</item>
-/// <item>A reminder is registered before the write that needs it, so a stored submission always has one; a
-/// reminder left by a write that failed is harmless (its tick re-checks the stored due time).</item>
-/// <item>Follow-ups never fail the answer: what is left to do is read from the state itself (a registered
-/// reminder the state no longer needs, an index behind the status), so it is retried by a timer with
-/// backoff, on the next change and on the next activation until done.</item>
+/// <item>The wake-up a state needs (an auto-release) is written in the same row as the state, so a stored
+/// submission always has one and a failed write leaves none (<see cref="Wakeups.DueWakeupGrain"/>).</item>
+/// <item>Follow-ups never fail the answer: what is left to do is read from the state itself (an index behind
+/// the status), so it is retried by a timer with backoff, on the next change and on the next activation until
+/// done.</item>
 /// </list>
 /// </summary>
 internal sealed partial class EffectProtocol(IEffectPorts ports, ILogger logger)
@@ -44,12 +44,6 @@ internal sealed partial class EffectProtocol(IEffectPorts ports, ILogger logger)
         Ahead = true;
         try
         {
-            if (ports.ReminderNeeded is { } due && due != ports.ReminderRegistered)
-            {
-                await ports.RegisterReminderAsync(due);
-                ports.ReminderRegistered = due;
-            }
-
             await ports.WriteAsync();
             Ahead = false;
         }
@@ -60,31 +54,11 @@ internal sealed partial class EffectProtocol(IEffectPorts ports, ILogger logger)
         }
     }
 
-    /// <summary>
-    /// After the answer: the follow-ups run in a turn of their own right after this one (a grain timer), so no
-    /// answer waits for "My Jobs" or for a reminder's removal.
-    /// </summary>
-    public void FollowUpAfterAnswer()
-    {
-        if (FollowUpDue)
-        {
-            ports.ScheduleFollowUp(TimeSpan.Zero);
-        }
-    }
-
-    private bool FollowUpDue => (ports.ReminderNeeded is null && ports.ReminderRegistered is not null) || ports.PublishDue;
-
     /// <summary>The effects that may follow the durable point. Never throws; a failure is retried later.</summary>
     public async Task FollowUpAsync()
     {
         try
         {
-            if (ports.ReminderNeeded is null && ports.ReminderRegistered is not null)
-            {
-                await ports.UnregisterReminderAsync();
-                ports.ReminderRegistered = null;
-            }
-
             if (ports.PublishDue)
             {
                 await ports.PublishAsync();

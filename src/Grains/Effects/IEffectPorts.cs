@@ -1,28 +1,21 @@
 namespace Milestones.Effects;
 
 /// <summary>
-/// What <see cref="EffectProtocol"/> drives: the grain implements these over Orleans (state storage, the
-/// reminder service, "My Jobs"); the protocol's unit tests implement them over fakes that fail on demand.
+/// What <see cref="EffectProtocol"/> drives: the grain implements these over Orleans (state storage, "My Jobs");
+/// the protocol's unit tests implement them over fakes that fail on demand.
 /// </summary>
 internal interface IEffectPorts
 {
-    /// <summary>The auto-release time the state in memory needs a durable reminder for, or null.</summary>
-    DateTimeOffset? ReminderNeeded { get; }
-
-    /// <summary>The reminder time last registered, as the state records it (written with the state).</summary>
-    DateTimeOffset? ReminderRegistered { get; set; }
-
     /// <summary>True while others must still be told of a stored change ("My Jobs", the platform's list of halted contracts).</summary>
     bool PublishDue { get; }
-
-    Task RegisterReminderAsync(DateTimeOffset due);
-
-    Task UnregisterReminderAsync();
 
     /// <summary>Tells them, idempotently, and records that it did (written with the next change).</summary>
     Task PublishAsync();
 
-    /// <summary>The durable write of the whole state; throws when it may not have committed.</summary>
+    /// <summary>
+    /// The durable write of the whole state, its wake-up time included (<see cref="Wakeups.IScheduledState"/>);
+    /// throws when it may not have committed.
+    /// </summary>
     Task WriteAsync();
 
     /// <summary>Replaces the state in memory by the last stored one.</summary>

@@ -17,7 +17,10 @@ internal abstract class GrainStateStore : IAsyncDisposable
     /// <summary>Commits the batch in one transaction; returns each write's new version, or null where the version was stale.</summary>
     public abstract Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken);
 
-    /// <summary>Empties the payload and bumps the version (so a stale copy cannot write again); null if the version was stale.</summary>
+    /// <summary>The grain ids (text form) of this service's rows whose wake-up time is at or before <paramref name="now"/>, earliest first.</summary>
+    public abstract Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Empties the payload and the wake-up and bumps the version (so a stale copy cannot write again); null if the version was stale.</summary>
     public abstract Task<long?> ClearAsync(string stateName, string grainId, long version, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();

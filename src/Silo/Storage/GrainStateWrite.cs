@@ -1,10 +1,10 @@
 namespace Milestones.Silo.Storage;
 
 /// <summary>
-/// One queued write: the serialized state and the version it was read at (null: the row must not exist yet).
-/// Completes with the new version once its transaction has committed.
+/// One queued write: the serialized state, its wake-up time, and the version it was read at (null: the row must
+/// not exist yet). Completes with the new version once its transaction has committed.
 /// </summary>
-internal sealed class GrainStateWrite(string stateName, string grainId, byte[] payload, long? expectedVersion)
+internal sealed class GrainStateWrite(string stateName, string grainId, byte[] payload, long? expectedVersion, DateTimeOffset? wakeAt = null)
 {
     private readonly TaskCompletionSource<long> committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -15,6 +15,9 @@ internal sealed class GrainStateWrite(string stateName, string grainId, byte[] p
     public byte[] Payload { get; } = payload;
 
     public long? ExpectedVersion { get; } = expectedVersion;
+
+    /// <summary>When the grain must be woken (<see cref="Wakeups.IScheduledState"/>), or null.</summary>
+    public DateTimeOffset? WakeAt { get; } = wakeAt;
 
     public (string, string) Key => (StateName, GrainId);
 

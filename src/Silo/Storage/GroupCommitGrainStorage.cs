@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Serialization;
+using Milestones.Wakeups;
 using Orleans.Storage;
 
 namespace Milestones.Silo.Storage;
@@ -12,12 +13,14 @@ namespace Milestones.Silo.Storage;
 /// whatever has queued (up to <see cref="MaxBatch"/>) and commit it as one transaction — one round trip and one
 /// log flush for many grains — with a version check per grain. A write is acknowledged only after its transaction
 /// committed; a stale write fails alone with <see cref="InconsistentStateException"/>; a database error fails the
-/// whole batch and nothing of it is acknowledged. State is written with Orleans' versioned binary serializer. I/O runs on the thread pool, never on a grain's scheduler.
+/// whole batch and nothing of it is acknowledged. State is written with Orleans' versioned binary serializer, and a
+/// state's wake-up time (<see cref="IScheduledState"/>) in the same row, so the due grains can be found
+/// (<see cref="IDueGrains"/>). I/O runs on the thread pool, never on a grain's scheduler.
 /// </summary>
 internal sealed partial class GroupCommitGrainStorage(
     GrainStateStore store,
     Serializer serializer,
-    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, IDueGrains, ILifecycleParticipant<ISiloLifecycle>
 {
     internal const int MaxBatch = 256;
 
@@ -34,7 +37,8 @@ internal sealed partial class GroupCommitGrainStorage(
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var write = new GrainStateWrite(stateName, grainId.ToString(), serializer.SerializeToArray(grainState.State), Version(grainState.ETag));
+        var write = new GrainStateWrite(stateName, grainId.ToString(), serializer.SerializeToArray(grainState.State), Version(grainState.ETag),
+            (grainState.State as IScheduledState)?.WakeAt);
         if (!queue.Writer.TryWrite(write))
         {
             throw new InvalidOperationException("Grain storage is stopped.");
@@ -57,6 +61,9 @@ internal sealed partial class GroupCommitGrainStorage(
         grainState.RecordExists = false;
         grainState.State = Activator.CreateInstance<T>();
     }
+
+    public async Task<IReadOnlyList<GrainId>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        [.. (await store.DueAsync(now, limit, cancellationToken).ConfigureAwait(false)).Select(GrainId.Parse)];
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(GroupCommitGrainStorage), ServiceLifecycleStage.RuntimeStorageServices, Start, StopAsync);

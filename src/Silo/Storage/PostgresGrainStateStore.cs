@@ -16,18 +16,18 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
 
     private const string WriteSql = """
         WITH input AS (
-            SELECT * FROM unnest(@statenames, @grainids, @payloads, @expected) AS i (statename, grainid, payload, expected)
+            SELECT * FROM unnest(@statenames, @grainids, @payloads, @expected, @wakeats) AS i (statename, grainid, payload, expected, wakeat)
         ), updated AS (
             UPDATE grainstate g
-            SET payload = i.payload, version = g.version + 1, modifiedon = now()
+            SET payload = i.payload, version = g.version + 1, modifiedon = now(), wakeat = i.wakeat
             FROM input i
             WHERE i.expected IS NOT NULL
               AND g.serviceid = @serviceid AND g.statename = i.statename AND g.grainid = i.grainid
               AND g.version = i.expected
             RETURNING g.statename, g.grainid, g.version
         ), inserted AS (
-            INSERT INTO grainstate (serviceid, statename, grainid, payload, version)
-            SELECT @serviceid, i.statename, i.grainid, i.payload, 1 FROM input i WHERE i.expected IS NULL
+            INSERT INTO grainstate (serviceid, statename, grainid, payload, version, wakeat)
+            SELECT @serviceid, i.statename, i.grainid, i.payload, 1, i.wakeat FROM input i WHERE i.expected IS NULL
             ON CONFLICT DO NOTHING
             RETURNING statename, grainid, version
         )
@@ -37,9 +37,15 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         """;
 
     private const string ClearSql = """
-        UPDATE grainstate SET payload = NULL, version = version + 1, modifiedon = now()
+        UPDATE grainstate SET payload = NULL, version = version + 1, modifiedon = now(), wakeat = NULL
         WHERE serviceid = @serviceid AND statename = @statename AND grainid = @grainid AND version = @expected
         RETURNING version;
+        """;
+
+    private const string DueSql = """
+        SELECT grainid FROM grainstate
+        WHERE serviceid = @serviceid AND wakeat IS NOT NULL AND wakeat <= @now
+        ORDER BY wakeat LIMIT @limit;
         """;
 
     /// <summary>Two batches in flight: one commits while the next gathers.</summary>
@@ -80,6 +86,7 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         command.Parameters.AddWithValue("grainids", NpgsqlDbType.Array | NpgsqlDbType.Text, batch.Select(w => w.GrainId).ToArray());
         command.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, batch.Select(w => w.Payload).ToArray());
         command.Parameters.AddWithValue("expected", NpgsqlDbType.Array | NpgsqlDbType.Bigint, batch.Select(w => w.ExpectedVersion).ToArray());
+        command.Parameters.AddWithValue("wakeats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, batch.Select(w => w.WakeAt?.UtcDateTime).ToArray());
 
         var written = new Dictionary<(string, string), long>(batch.Count);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -91,6 +98,22 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         }
 
         return batch.Select(w => written.TryGetValue(w.Key, out var version) ? version : (long?)null).ToArray();
+    }
+
+    public override async Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(DueSql);
+        command.Parameters.AddWithValue("serviceid", serviceId);
+        command.Parameters.AddWithValue("now", now.UtcDateTime);
+        command.Parameters.AddWithValue("limit", limit);
+        var due = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            due.Add(reader.GetString(0));
+        }
+
+        return due;
     }
 
     public override async Task<long?> ClearAsync(string stateName, string grainId, long version, CancellationToken cancellationToken)

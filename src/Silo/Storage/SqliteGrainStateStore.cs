@@ -17,22 +17,28 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         """;
 
     private const string UpdateSql = $"""
-        UPDATE grainstate SET payload = @payload, version = version + 1, modifiedon = {Now}
+        UPDATE grainstate SET payload = @payload, version = version + 1, modifiedon = {Now}, wakeat = @wakeat
         WHERE serviceid = @serviceid AND statename = @statename AND grainid = @grainid AND version = @expected
         RETURNING version;
         """;
 
     private const string InsertSql = $"""
-        INSERT INTO grainstate (serviceid, statename, grainid, payload, version, modifiedon)
-        VALUES (@serviceid, @statename, @grainid, @payload, 1, {Now})
+        INSERT INTO grainstate (serviceid, statename, grainid, payload, version, modifiedon, wakeat)
+        VALUES (@serviceid, @statename, @grainid, @payload, 1, {Now}, @wakeat)
         ON CONFLICT DO NOTHING
         RETURNING version;
         """;
 
     private const string ClearSql = $"""
-        UPDATE grainstate SET payload = NULL, version = version + 1, modifiedon = {Now}
+        UPDATE grainstate SET payload = NULL, version = version + 1, modifiedon = {Now}, wakeat = NULL
         WHERE serviceid = @serviceid AND statename = @statename AND grainid = @grainid AND version = @expected
         RETURNING version;
+        """;
+
+    private const string DueSql = """
+        SELECT grainid FROM grainstate
+        WHERE serviceid = @serviceid AND wakeat IS NOT NULL AND wakeat <= @now
+        ORDER BY wakeat LIMIT @limit;
         """;
 
     public override int Writers => 1;
@@ -60,12 +66,32 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             command.Transaction = transaction;
             command.Parameters.AddWithValue("@payload", write.Payload);
             command.Parameters.AddWithValue("@expected", (object?)write.ExpectedVersion ?? DBNull.Value);
+            command.Parameters.AddWithValue("@wakeat", (object?)write.WakeAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
             versions[i] = command.ExecuteScalar() as long?;
         }
 
         transaction.Commit();
         return Task.FromResult(versions);
     }
+
+    public override Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<string>>(() =>
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = DueSql;
+            command.Parameters.AddWithValue("@serviceid", serviceId);
+            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("@limit", limit);
+            using var reader = command.ExecuteReader();
+            var due = new List<string>();
+            while (reader.Read())
+            {
+                due.Add(reader.GetString(0));
+            }
+
+            return due;
+        }, cancellationToken);
 
     public override Task<long?> ClearAsync(string stateName, string grainId, long version, CancellationToken cancellationToken) =>
         Task.Run(() =>

@@ -4,8 +4,9 @@ using Milestones.Effects;
 namespace Milestones.Tests.Effects;
 
 /// <summary>
-/// The effect protocol on its own: a change is answered only once durable with its reminder; any failure before
-/// that leaves memory equal to the store; follow-ups never fail the answer and are retried with backoff.
+/// The effect protocol on its own: a change is answered only once durable, its wake-up in the same write; any
+/// failure before that leaves memory equal to the store; follow-ups never fail the answer and are retried with
+/// backoff.
 /// </summary>
 public sealed class EffectProtocolTests
 {
@@ -16,38 +17,36 @@ public sealed class EffectProtocolTests
 
     public EffectProtocolTests() => protocol = new EffectProtocol(ports, NullLogger.Instance);
 
-    /// <summary>The domain's decision: a new value that needs a reminder and a "My Jobs" update.</summary>
+    /// <summary>The domain's decision: a new value that needs a wake-up and a "My Jobs" update.</summary>
     private void Decide()
     {
-        ports.Memory = (ports.Memory.Value + 1, ports.Memory.Reminder, false);
-        ports.Due = Due;
+        ports.Memory = (ports.Memory.Value + 1, ports.Memory.WakeAt, false);
+        ports.WakeNeeded = Due;
     }
 
     [Fact]
-    public async Task AChange_IsStoredWithItsReminder_ThenPublished()
+    public async Task AChange_IsStoredWithItsWakeUpInOneWrite_ThenPublished()
     {
         Decide();
         await protocol.MakeDurableAsync();
         await protocol.FollowUpAsync();
 
         Assert.Equal((1, Due, false), ports.Stored);
-        Assert.Equal(Due, ports.ReminderService);
+        Assert.Equal(1, ports.Writes);
         Assert.True(ports.Memory.Indexed);
         Assert.False(protocol.Ahead);
     }
 
-    [Theory]
-    [InlineData(nameof(IEffectPorts.RegisterReminderAsync))]
-    [InlineData(nameof(IEffectPorts.WriteAsync))]
-    public async Task AFailureBeforeTheDurablePoint_LeavesNoTraceInMemory(string failing)
+    [Fact]
+    public async Task AFailureBeforeTheDurablePoint_LeavesNoTraceInMemory_AndNoWakeUp()
     {
-        ports.Failing.Add(failing);
+        ports.Failing.Add(nameof(IEffectPorts.WriteAsync));
         Decide();
 
         await Assert.ThrowsAsync<InvalidOperationException>(protocol.MakeDurableAsync);
 
         Assert.Equal(ports.Stored, ports.Memory);
-        Assert.Equal(0, ports.Memory.Value);
+        Assert.Equal((0, (DateTimeOffset?)null), (ports.Memory.Value, ports.Stored.WakeAt));
         Assert.False(protocol.Ahead);
     }
 
@@ -83,29 +82,11 @@ public sealed class EffectProtocolTests
     }
 
     [Fact]
-    public async Task AReminderIsRegisteredBeforeTheWrite_SoAStoredChangeNeverLacksOne()
-    {
-        ports.Failing.Add(nameof(IEffectPorts.WriteAsync));
-        Decide();
-        await Assert.ThrowsAsync<InvalidOperationException>(protocol.MakeDurableAsync);
-
-        // Left over by the failed write: harmless, a tick re-checks the stored due time; the retry registers again.
-        Assert.Equal(Due, ports.ReminderService);
-        ports.Failing.Clear();
-        Decide();
-        await protocol.MakeDurableAsync();
-        Assert.Equal((1, Due, false), ports.Stored);
-    }
-
-    [Theory]
-    [InlineData(nameof(IEffectPorts.UnregisterReminderAsync))]
-    [InlineData(nameof(IEffectPorts.PublishAsync))]
-    public async Task AFailedFollowUp_DoesNotFailTheAnswer_AndIsRetriedWithBackoffUntilDone(string failing)
+    public async Task AFailedFollowUp_DoesNotFailTheAnswer_AndIsRetriedWithBackoffUntilDone()
     {
         Decide();
         await protocol.MakeDurableAsync();
-        ports.Due = null;
-        ports.Failing.Add(failing);
+        ports.Failing.Add(nameof(IEffectPorts.PublishAsync));
 
         await protocol.FollowUpAsync();
         await protocol.FollowUpAsync();
@@ -114,7 +95,6 @@ public sealed class EffectProtocolTests
 
         ports.Failing.Clear();
         await protocol.FollowUpAsync();
-        Assert.Null(ports.ReminderService);
         Assert.True(ports.Memory.Indexed);
         Assert.Equal(3, ports.Scheduled.Count);
     }

@@ -3,45 +3,24 @@ using Milestones.Effects;
 namespace Milestones.Tests.Effects;
 
 /// <summary>
-/// A store, a reminder service and "My Jobs" in memory, for <see cref="EffectProtocol"/> without a silo. The state is
-/// one number (the decision) and one reminder time; each port fails on demand, before or after its effect.
+/// A store and "My Jobs" in memory, for <see cref="EffectProtocol"/> without a silo. The state is one number (the
+/// decision), the wake-up time the write stores with it, and whether the index has it; each port fails on demand.
 /// </summary>
 internal sealed class FakePorts : IEffectPorts
 {
-    public (int Value, DateTimeOffset? Reminder, bool Indexed) Memory;
-    public (int Value, DateTimeOffset? Reminder, bool Indexed) Stored;
-    public DateTimeOffset? ReminderService;
+    public (int Value, DateTimeOffset? WakeAt, bool Indexed) Memory;
+    public (int Value, DateTimeOffset? WakeAt, bool Indexed) Stored;
     public readonly List<TimeSpan> Scheduled = [];
     public readonly HashSet<string> Failing = [];
+    public int Writes;
 
     /// <summary>The write commits, then its answer is lost: the store has the change, the caller sees an error.</summary>
     public bool WriteCommitsThenFails;
 
-    public DateTimeOffset? Due { get; set; }
-
-    public DateTimeOffset? ReminderNeeded => Due;
-
-    public DateTimeOffset? ReminderRegistered
-    {
-        get => Memory.Reminder;
-        set => Memory.Reminder = value;
-    }
+    /// <summary>The wake-up the state in memory needs (the grain computes it from the contract).</summary>
+    public DateTimeOffset? WakeNeeded { get; set; }
 
     public bool PublishDue => !Memory.Indexed;
-
-    public Task RegisterReminderAsync(DateTimeOffset due)
-    {
-        Trip(nameof(RegisterReminderAsync));
-        ReminderService = due;
-        return Task.CompletedTask;
-    }
-
-    public Task UnregisterReminderAsync()
-    {
-        Trip(nameof(UnregisterReminderAsync));
-        ReminderService = null;
-        return Task.CompletedTask;
-    }
 
     public Task PublishAsync()
     {
@@ -52,7 +31,9 @@ internal sealed class FakePorts : IEffectPorts
 
     public Task WriteAsync()
     {
+        Memory.WakeAt = WakeNeeded;
         Trip(nameof(WriteAsync));
+        Writes++;
         Stored = Memory;
         if (WriteCommitsThenFails)
         {

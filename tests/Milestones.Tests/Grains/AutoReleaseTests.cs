@@ -17,7 +17,7 @@ public sealed class AutoReleaseTests(ClusterFixture fixture) : GrainTest(fixture
         Fixture.Clock.Advance(TimeSpan.FromDays(14) - TimeSpan.FromSeconds(1));
         Assert.Equal(MilestoneStatus.Submitted, (await ViewAsync(grain)).Milestones[0].Status);
 
-        await AdvanceUntilReminderHandledAsync(grain, TimeSpan.FromSeconds(1));
+        await AdvanceAndWakeAsync(grain, TimeSpan.FromSeconds(1));
 
         var view = await ViewAsync(grain);
         Assert.Equal(ContractStatus.Completed, view.Status);
@@ -43,7 +43,7 @@ public sealed class AutoReleaseTests(ClusterFixture fixture) : GrainTest(fixture
 
         var resubmittedAt = Fixture.Clock.GetUtcNow();
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Fixed"), CommandOptions.None));
-        await AdvanceUntilReminderHandledAsync(grain, ReviewPeriod);
+        await AdvanceAndWakeAsync(grain, ReviewPeriod);
 
         var milestone = (await ViewAsync(grain)).Milestones[0];
         Assert.Equal(MilestoneStatus.Released, milestone.Status);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Milestones.Silo;
+using Milestones.Silo.Storage;
 using Orleans.Reminders;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
@@ -10,14 +11,18 @@ using Orleans.TestingHost;
 namespace Milestones.Tests.Grains;
 
 /// <summary>
-/// A two-silo in-process cluster on memory storage and in-memory reminders, shared by the grain tests. Grains
-/// and reminders run on one fake clock; the silos' own maintenance loops stay on real time. A derived fixture
-/// may put grain state and reminders on another store (<see cref="ConfigureStorage"/>) and restart the whole
+/// A two-silo in-process cluster on memory storage (one store the silos share), shared by the grain tests. Grains
+/// and their wake-ups run on one fake clock (the tests run the scans); the silos' own maintenance loops stay on real time. A derived fixture
+/// may put grain state on another store (<see cref="ConfigureStorage"/>) and restart the whole
 /// cluster on it (<see cref="RestartAsync"/>).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The memory store holds no resource to release.")]
 public class ClusterFixture : IAsyncLifetime
 {
     public static readonly DateTimeOffset Start = new(2030, 1, 1, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The grains' memory "database": shared by the silos, kept across a restart or a crash of the cluster.</summary>
+    private readonly MemoryGrainStateStore memory = new();
 
     public FakeTimeProvider Clock { get; } = new(Start);
     public GrainProbe Probe { get; } = new();
@@ -57,11 +62,10 @@ public class ClusterFixture : IAsyncLifetime
         await StartClusterAsync();
     }
 
-    /// <summary>Where grain state and reminders live; memory unless a derived fixture says otherwise.</summary>
+    /// <summary>Where grain state and wake-ups live; memory unless a derived fixture says otherwise.</summary>
     protected virtual void ConfigureStorage(ISiloBuilder silo)
     {
-        silo.AddMemoryGrainStorage(FaultyGrainStorage.Inner).UseInMemoryReminderService();
-        FaultyReminderTable.Decorate(silo.Services);
+        silo.AddMilestonesStorage(new StorageSettings(StorageProvider.Memory, "", MigrateOnStart: false), FaultyGrainStorage.Inner);
         silo.Services.AddGrainStorage(StorageNames.Grains, (services, _) => new FaultyGrainStorage(
             services.GetRequiredKeyedService<IGrainStorage>(FaultyGrainStorage.Inner), services.GetRequiredService<GrainProbe>()));
     }
@@ -78,6 +82,7 @@ public class ClusterFixture : IAsyncLifetime
             host.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             host.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
             host.Services.AddSingleton(Probe);
+            host.Services.AddSingleton(memory);
         });
         builder.ConfigureSilo((_, silo) =>
         {

@@ -67,9 +67,9 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : GrainTest(fixture
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         Fixture.Clock.Advance(ReviewPeriod);
 
-        // The approval races a reminder tick delivered now, and any tick the reminder service delivers itself.
+        // The approval races a wake-up delivered now, and a scan of the due grains.
         var approve = grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None);
-        await Tick(grain);
+        await Task.WhenAll(grain.WakeAsync(), ScanAsync());
         var approved = await approve;
 
         Assert.True(approved.Succeeded || approved.Error!.Code == "milestone_state_conflict", approved.Error?.Code);
@@ -79,29 +79,22 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : GrainTest(fixture
     }
 
     [Fact]
-    public async Task ReminderTick_DeliveredTwiceOrLate_ReleasesOnce()
+    public async Task WakeUp_DeliveredEarlyTwiceOrLate_ReleasesOnce()
     {
         await DepositAsync(Client, 1_000);
         var grain = await CreateActiveAsync(1_000, 500);
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
 
-        await Tick(grain);
+        await grain.WakeAsync();
         Assert.Equal(MilestoneStatus.Submitted, (await ViewAsync(grain)).Milestones[0].Status);
 
         Fixture.Clock.Advance(ReviewPeriod);
-        await Task.WhenAll(Tick(grain), Tick(grain));
-        await Tick(grain);
+        await Task.WhenAll(grain.WakeAsync(), grain.WakeAsync(), ScanAsync());
+        await grain.WakeAsync();
 
         Assert.Equal(MilestoneStatus.Released, (await ViewAsync(grain)).Milestones[0].Status);
         Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
         Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "milestone.released");
-    }
-
-    /// <summary>Delivers a reminder tick directly, as the reminder service does (early, late or twice).</summary>
-    private Task Tick(IContractGrain grain)
-    {
-        var now = Fixture.Clock.GetUtcNow().UtcDateTime;
-        return grain.AsReference<IRemindable>().ReceiveReminder(AutoReleaseReminder.Name, new TickStatus(now, AutoReleaseReminder.Period, now));
     }
 }

@@ -124,12 +124,12 @@ public enum ModelOp
     Wait,
 }
 
-/// <summary>Where a step's first attempt fails: storage, the reminder table, an account call before or after it applies, or a lost activation.</summary>
+/// <summary>Where a step's first attempt fails: storage, a wake-up just before it, an account call before or after it applies, or a lost activation.</summary>
 public enum ModelFault
 {
     None,
     WriteFails,
-    ReminderFails,
+    WakeFails,
     AccountFailsBefore,
     AccountFailsAfter,
     Deactivated,

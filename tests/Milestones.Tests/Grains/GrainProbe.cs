@@ -6,14 +6,14 @@ namespace Milestones.Tests.Grains;
 
 /// <summary>
 /// Test hooks inside the silos: inject a fault into an account's transfer (before or after it is applied,
-/// as a crash or a lost reply would) or into a grain's state write, and learn when a reminder tick has been handled.
+/// as a crash or a lost reply would), into a grain's state write or into its wake-up, and learn when a grain has been woken.
 /// </summary>
 public sealed class GrainProbe
 {
     private readonly ConcurrentDictionary<string, (TransferKind Kind, bool AfterApplying)> faults = new();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> reminders = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> wakes = new();
     private readonly ConcurrentDictionary<GrainId, bool> failingWrites = new();
-    private readonly ConcurrentDictionary<GrainId, bool> failingReminders = new();
+    private readonly ConcurrentDictionary<string, bool> failingWakes = new();
     private readonly ConcurrentDictionary<string, bool> refusals = new();
     private readonly ConcurrentDictionary<string, bool> failingUpserts = new();
 
@@ -29,10 +29,10 @@ public sealed class GrainProbe
 
     public bool TryTripWrite(GrainId grain) => failingWrites.TryRemove(grain, out _);
 
-    /// <summary>The next reminder registration of this grain fails once (as a reminder table outage would).</summary>
-    public void FailNextReminderRegistration(GrainId grain) => failingReminders[grain] = true;
+    /// <summary>The next wake-up of this grain fails once, before the grain sees it (as a lost message would).</summary>
+    public void FailNextWake(string grainKey) => failingWakes[grainKey] = true;
 
-    public bool TryTripReminder(GrainId grain) => failingReminders.TryRemove(grain, out _);
+    public bool TryTripWake(string grainKey) => failingWakes.TryRemove(grainKey, out _);
 
     /// <summary>The next transfer of this kind on this contract is refused by the account without being applied (the books disagree).</summary>
     public void RefuseNextTransfer(string contractId, TransferKind kind) => refusals[$"{contractId}/{kind}"] = true;
@@ -49,18 +49,18 @@ public sealed class GrainProbe
     {
         faults.Clear();
         failingWrites.Clear();
-        failingReminders.Clear();
+        failingWakes.Clear();
         refusals.Clear();
         failingUpserts.Clear();
     }
 
-    /// <summary>Completes when the grain has handled its next reminder tick.</summary>
-    public Task ReminderHandled(string grainKey) =>
-        reminders.GetOrAdd(grainKey, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    /// <summary>Completes when the grain has been woken (and has handled it) the next time.</summary>
+    public Task Woken(string grainKey) =>
+        wakes.GetOrAdd(grainKey, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    public void OnReminderHandled(string grainKey)
+    public void OnWoken(string grainKey)
     {
-        if (reminders.TryRemove(grainKey, out var done))
+        if (wakes.TryRemove(grainKey, out var done))
         {
             done.TrySetResult();
         }

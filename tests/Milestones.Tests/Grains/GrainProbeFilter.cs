@@ -1,4 +1,5 @@
 using Milestones.Domain;
+using Milestones.Wakeups;
 
 namespace Milestones.Tests.Grains;
 
@@ -25,6 +26,12 @@ internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFil
             throw new InjectedFaultException($"Injected failure of the index update of {context.TargetId}");
         }
 
+        var wake = context.InterfaceMethod.Name == nameof(IWakeable.WakeAsync);
+        if (wake && probe.TryTripWake(context.TargetId.Key.ToString()!))
+        {
+            throw new InjectedFaultException($"Injected failure of the wake-up of {context.TargetId}");
+        }
+
         await context.Invoke();
 
         if (order is not null && probe.TryTrip(order, afterApplying: true))
@@ -32,9 +39,9 @@ internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFil
             throw new InjectedFaultException($"Injected fault after {order.TransferId} was applied");
         }
 
-        if (context.InterfaceMethod.Name == nameof(IRemindable.ReceiveReminder))
+        if (wake)
         {
-            probe.OnReminderHandled(context.TargetId.Key.ToString()!);
+            probe.OnWoken(context.TargetId.Key.ToString()!);
         }
     }
 }

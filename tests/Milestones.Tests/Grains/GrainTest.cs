@@ -29,24 +29,19 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
     }
 
     /// <summary>
-    /// Moves the fake clock by <paramref name="first"/>, then on by one reminder period at a time, until the
-    /// grain has handled a reminder tick. Orleans' reminder service re-arms its timers asynchronously, so a
-    /// tick can need a later clock step to be delivered (a reminder may be late by its period). Bounded: fails
-    /// if no tick comes within <paramref name="periods"/> periods (ten unless a test that has just started its silos,
-    /// whose reminder service may still be loading the table, allows more).
+    /// Moves the fake clock by <paramref name="by"/>, then runs one scan of the due grains (as its timer does) and
+    /// waits until <paramref name="grain"/> has been woken by it; fails if the grain was not due.
     /// </summary>
-    protected async Task AdvanceUntilReminderHandledAsync(IContractGrain grain, TimeSpan first, int periods = 10)
+    protected async Task AdvanceAndWakeAsync(IContractGrain grain, TimeSpan by)
     {
-        var handled = fixture.Probe.ReminderHandled(grain.GetPrimaryKeyString());
-        fixture.Clock.Advance(first);
-        for (var step = 0; step < periods && !handled.IsCompleted; step++)
-        {
-            await Task.WhenAny(handled, Task.Delay(TimeSpan.FromMilliseconds(250)));
-            fixture.Clock.Advance(AutoReleaseReminder.Period);
-        }
-
-        await handled.WaitAsync(TimeSpan.FromSeconds(10));
+        var woken = fixture.Probe.Woken(grain.GetPrimaryKeyString());
+        fixture.Clock.Advance(by);
+        await ScanAsync();
+        await woken.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    /// <summary>One scan of the due grains, as <see cref="Wakeups.DueWakeupGrain"/>'s timer runs it; returns how many woke.</summary>
+    protected Task<int> ScanAsync() => Grains.GetGrain<Wakeups.IDueWakeupGrain>(0).ScanAsync();
 
     protected async Task DepositAsync(Caller user, long amount, string? reference = null)
     {

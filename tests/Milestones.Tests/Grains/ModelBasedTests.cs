@@ -8,7 +8,7 @@ namespace Milestones.Tests.Grains;
 /// <summary>
 /// Random sequences of contract and account commands over contracts that share two accounts, with time jumps past
 /// review periods, reused idempotency keys, and a fault injected into the first attempt of a step (a storage write,
-/// the reminder registration, an account call before or after it applies, a lost activation). A client retries
+/// a wake-up just before it, an account call before or after it applies, a lost activation). A client retries
 /// what did not answer with the same key. <see cref="ContractModel"/> says what each answer must be; at the end every
 /// contract and both balances equal the model, and (after every test) the ledger is exact.
 /// CsCheck shrinks a failure to a minimal sequence and prints its seed: replay with MILESTONES_MODEL_SEED.
@@ -78,7 +78,10 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
             switch (step.Op)
             {
                 case ModelOp.Wait:
+                    // Time passes and the due contracts are woken, as the scan's timer would (a contract no command
+                    // touches still releases on time).
                     Fixture.Clock.Advance(ReviewPeriod + TimeSpan.FromMinutes(1));
+                    await ScanAsync();
                     continue;
                 case ModelOp.Deposit:
                     Ok(await Grains.Account(client.UserId).DepositAsync(Platform, new Deposit(step.Amount, Usd, Guid.NewGuid().ToString("N"))));
@@ -172,8 +175,10 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
             case ModelFault.WriteFails:
                 Fixture.Probe.FailNextWrite(grain.GetGrainId());
                 break;
-            case ModelFault.ReminderFails:
-                Fixture.Probe.FailNextReminderRegistration(grain.GetGrainId());
+            case ModelFault.WakeFails:
+                // A scan just before the command fails to wake this contract: if it was due, it stays due.
+                Fixture.Probe.FailNextWake(id);
+                await ScanAsync();
                 break;
             case ModelFault.AccountFailsBefore or ModelFault.AccountFailsAfter:
                 Fixture.Probe.FailNextTransfer(id, kind, step.Fault == ModelFault.AccountFailsAfter);

@@ -111,7 +111,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: silo {port} joined, silo {old.Port} stopped with SIGTERM");
         }
 
-        // Every submission is released by its reminder (an account read does not release anything), exactly once.
+        // Every submission is released by its wake-up (an account read does not release anything), exactly once.
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
         var pending = acknowledged.ToDictionary();
         while (pending.Count > 0 && DateTime.UtcNow < deadline)

@@ -5,7 +5,7 @@ using Milestones.Tests.Grains;
 namespace Milestones.Tests.Storage;
 
 /// <summary>
-/// The grain suite's two-silo cluster with grain state and reminders on a real store: a fresh database of its
+/// The grain suite's two-silo cluster with grain state and wake-ups on a real store: a fresh database of its
 /// own, migrated before the silos start, wired with the product's <see cref="SiloHostingExtensions.AddMilestonesStorage"/>.
 /// </summary>
 public abstract class StoreClusterFixture : ClusterFixture

@@ -9,7 +9,7 @@ using Orleans.Storage;
 namespace Milestones.Tests.Storage;
 
 /// <summary>
-/// The grain suite on a real store: the lifecycle, a full restart of every silo, a reminder that outlives the
+/// The grain suite on a real store: the lifecycle, a full restart of every silo, a wake-up that outlives the
 /// restart, and the store's optimistic concurrency. Run once per store by the sealed classes below; the ledger
 /// check of <see cref="GrainTest"/> runs after every test.
 /// </summary>
@@ -64,19 +64,19 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     }
 
     [Fact]
-    public async Task Reminder_RegisteredBeforeARestart_FiresAfterIt_AndReleasesExactlyOnce()
+    public async Task WakeUp_StoredBeforeARestart_ReleasesAfterIt_ExactlyOnce()
     {
         await DepositAsync(Client, 1_000);
         var grain = await CreateActiveAsync(1_000);
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         var submitted = Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None)).Contract;
         Assert.Equal(Fixture.Clock.GetUtcNow() + ReviewPeriod, submitted.Milestones[0].AutoReleaseAt);
-        Assert.Equal(1L, await CountRemindersAsync(grain));
+        Assert.Equal(1L, await CountWakeUpsAsync(grain));
 
         await Fixture.RestartAsync();
         grain = Grains.Contract(grain.GetPrimaryKeyString());
         Assert.Equal(MilestoneStatus.Submitted, (await ViewAsync(grain)).Milestones[0].Status);
-        await AdvanceUntilReminderHandledAsync(grain, ReviewPeriod, periods: 40);
+        await AdvanceAndWakeAsync(grain, ReviewPeriod);
 
         var view = await ViewAsync(grain);
         Assert.Equal((ContractStatus.Completed, MilestoneStatus.Released), (view.Status, view.Milestones[0].Status));
@@ -84,7 +84,7 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         Assert.Equal((0, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
         var release = Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "milestone.released");
         Assert.Equal(("system", "autorelease"), (release.Actor, release.Data["reason"]));
-        Assert.Equal(0L, await CountRemindersAsync(grain));
+        Assert.Equal(0L, await CountWakeUpsAsync(grain));
     }
 
     [Fact]
@@ -276,10 +276,10 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         return Convert.ToInt64(await Store.ScalarAsync(sql), CultureInfo.InvariantCulture);
     }
 
-    private async Task<long> CountRemindersAsync(IContractGrain grain)
+    private async Task<long> CountWakeUpsAsync(IContractGrain grain)
     {
         var sql = string.Create(CultureInfo.InvariantCulture,
-            $"SELECT COUNT(*) FROM orleansreminderstable WHERE serviceid = '{Fixture.ServiceId}' AND grainid LIKE '%{grain.GetPrimaryKeyString()}'");
+            $"SELECT COUNT(*) FROM grainstate WHERE serviceid = '{Fixture.ServiceId}' AND wakeat IS NOT NULL AND grainid LIKE '%{grain.GetPrimaryKeyString()}'");
         return Convert.ToInt64(await Store.ScalarAsync(sql), CultureInfo.InvariantCulture);
     }
 
