@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
@@ -16,13 +15,10 @@ namespace Milestones;
 /// </summary>
 [Reentrant]
 internal sealed class AccountGrain(
-    [PersistentState("account", StorageNames.Grains)] IPersistentState<AccountRecord> store,
-    [FromKeyedServices(StorageNames.Grains)] IGrainStorage pages,
+    [PersistentState(StorageLayout.Account, StorageLayout.Storage)] IPersistentState<AccountRecord> store,
+    [FromKeyedServices(StorageLayout.Storage)] IGrainStorage pages,
     TimeProvider clock) : Grain, IAccountGrain
 {
-    /// <summary>Ledger lines per sealed page.</summary>
-    public const int PageSize = 16;
-
     /// <summary>How many deposit idempotency keys an account remembers (the provider's reference is the lasting guard).</summary>
     private const int MaxDepositKeys = 64;
 
@@ -229,14 +225,14 @@ internal sealed class AccountGrain(
     private async Task WriteAsync()
     {
         var record = store.State;
-        while (state.Entries.Count - (record.SealedPages * PageSize) >= PageSize)
+        while (state.Entries.Count - (record.SealedPages * StorageLayout.LedgerPageSize) >= StorageLayout.LedgerPageSize)
         {
-            var page = new GrainState<LedgerPage>(new LedgerPage { Entries = state.Entries.GetRange(record.SealedPages * PageSize, PageSize) });
-            await pages.WriteUncountedRowAsync(PageName(record.SealedPages), this.GetGrainId(), page);
+            var page = new GrainState<LedgerPage>(new LedgerPage { Entries = state.Entries.GetRange(record.SealedPages * StorageLayout.LedgerPageSize, StorageLayout.LedgerPageSize) });
+            await pages.WriteUncountedRowAsync(StorageLayout.LedgerPage(record.SealedPages), this.GetGrainId(), page);
             record.SealedPages++;
         }
 
-        var unsealed = record.SealedPages * PageSize;
+        var unsealed = record.SealedPages * StorageLayout.LedgerPageSize;
         record.Balances = state.Balances;
         record.InTransit = state.InTransit;
         record.Registered = state.Registered;
@@ -246,9 +242,7 @@ internal sealed class AccountGrain(
         await store.WriteStateAsync();
     }
 
-    private Task<GrainState<LedgerPage>> ReadPageAsync(int number) => pages.ReadRowAsync<LedgerPage>(PageName(number), this.GetGrainId());
-
-    private static string PageName(int number) => string.Create(CultureInfo.InvariantCulture, $"accountLedger/{number}");
+    private Task<GrainState<LedgerPage>> ReadPageAsync(int number) => pages.ReadRowAsync<LedgerPage>(StorageLayout.LedgerPage(number), this.GetGrainId());
 
     private Error? CanRead(Caller caller) => caller.IsPlatform || caller.UserId == UserId ? null : Errors.AccountNotFound();
 

@@ -4,7 +4,7 @@ namespace Milestones;
 
 /// <summary>
 /// What an account keeps in its own row: balances, captures in transit, deposit keys (with the refusals they answered) and the ledger lines not yet
-/// sealed into a page. Every <see cref="AccountGrain.PageSize"/> lines are sealed into a <see cref="LedgerPage"/>
+/// sealed into a page. Every <see cref="StorageLayout.LedgerPageSize"/> lines are sealed into a <see cref="LedgerPage"/>
 /// row of their own, written before the row that counts them, so a write costs the same however long the ledger.
 /// Holds are not stored: they follow from the ledger.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class AccountRecord
     [Id(6)] public Dictionary<string, Error> RefusedDeposits { get; set; } = [];
 }
 
-/// <summary>A sealed page of an account's ledger: <see cref="AccountGrain.PageSize"/> lines, never changed once counted.</summary>
+/// <summary>A sealed page of an account's ledger: <see cref="StorageLayout.LedgerPageSize"/> lines, never changed once counted.</summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.LedgerPage")]
 public sealed class LedgerPage

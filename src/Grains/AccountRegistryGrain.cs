@@ -1,15 +1,11 @@
-using System.IO.Hashing;
-using System.Text;
 using Milestones.Contracts;
 
 namespace Milestones;
 
 internal sealed class AccountRegistryGrain(
-    [PersistentState("accountRegistry", StorageNames.Grains)] IPersistentState<HashSet<string>> store) : Grain, IAccountRegistryGrain
+    [PersistentState(StorageLayout.AccountRegistry, StorageLayout.Storage)] IPersistentState<HashSet<string>> store) : Grain, IAccountRegistryGrain
 {
-    /// <summary>A stable shard for a user id (not string.GetHashCode, which changes between processes).</summary>
-    public static long ShardOf(string userId) =>
-        (long)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(userId)) % IAccountRegistryGrain.Shards);
+    public static long ShardOf(string userId) => StorageLayout.ShardOf(userId, StorageLayout.AccountRegistryShards);
 
     /// <summary>
     /// Durable when it returns. A failed write takes the user back out (a retry writes again, instead of finding it

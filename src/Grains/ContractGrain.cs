@@ -13,7 +13,7 @@ namespace Milestones;
 /// <see cref="EffectProtocol"/>. Not reentrant: commands on one contract run one at a time.
 /// </summary>
 internal sealed partial class ContractGrain(
-    [PersistentState("contract", StorageNames.Grains)] IPersistentState<ContractGrainState> store,
+    [PersistentState(StorageLayout.Contract, StorageLayout.Storage)] IPersistentState<ContractGrainState> store,
     TimeProvider clock,
     IOptions<MilestonesOptions> options,
     ILogger<ContractGrain> logger) : Grain, IContractGrain

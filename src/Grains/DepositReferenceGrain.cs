@@ -9,7 +9,7 @@ namespace Milestones;
 /// a failed write takes it back out of memory and reloads, so nothing unstored is ever answered as owned.
 /// </summary>
 internal sealed class DepositReferenceGrain(
-    [PersistentState("depositReference", StorageNames.Grains)] IPersistentState<DepositReferenceRecord> store)
+    [PersistentState(StorageLayout.DepositReference, StorageLayout.Storage)] IPersistentState<DepositReferenceRecord> store)
     : Grain, IDepositReferenceGrain
 {
     private string Reference => GrainKeys.DepositReferenceOf(this.GetPrimaryKeyString());

@@ -5,7 +5,7 @@ namespace Milestones;
 
 /// <summary>Keeps every halted contract once (a report is retried until stored, so it may arrive twice).</summary>
 internal sealed partial class HaltedContractsGrain(
-    [PersistentState("halted-contracts", StorageNames.Grains)] IPersistentState<List<ContractHalt>> store,
+    [PersistentState(StorageLayout.HaltedContracts, StorageLayout.Storage)] IPersistentState<List<ContractHalt>> store,
     ILogger<HaltedContractsGrain> logger) : Grain, IHaltedContractsGrain
 {
     public async Task ReportAsync(ContractHalt halt)

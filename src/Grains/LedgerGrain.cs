@@ -19,7 +19,7 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
             return Errors.RoleNotAllowed(PartyRole.Stranger, "verify the ledger; the platform does");
         }
 
-        var shards = await Task.WhenAll(Enumerable.Range(0, IAccountRegistryGrain.Shards)
+        var shards = await Task.WhenAll(Enumerable.Range(0, StorageLayout.AccountRegistryShards)
             .Select(i => GrainFactory.GetGrain<IAccountRegistryGrain>(i).ListAsync()));
         var users = shards.SelectMany(s => s).ToList();
         var listed = users.ToHashSet(StringComparer.Ordinal);

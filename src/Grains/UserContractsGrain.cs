@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.IO.Hashing;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
@@ -11,7 +8,7 @@ namespace Milestones;
 
 /// <summary>
 /// A user's "My Jobs" list. Only contract grains write to it, with their latest summary. The summaries are spread
-/// over up to <see cref="Shards"/> rows of their own by a stable hash of the contract id, so a change rewrites one
+/// over up to <see cref="StorageLayout.UserContractsShards"/> rows of their own by a stable hash of the contract id, so a change rewrites one
 /// shard, not the whole list (a client with thousands of contracts); the grain's own row lists the shards in use,
 /// and a shard is written before the row that lists it (<see cref="GrainRows"/>: a shard row the list does not
 /// name yet is written over; its contracts sync again). Reentrant so that the summaries of a busy user's many
@@ -20,14 +17,11 @@ namespace Milestones;
 /// </summary>
 [Reentrant]
 internal sealed class UserContractsGrain(
-    [PersistentState("myJobs", StorageNames.Grains)] IPersistentState<UserContractsRecord> store,
-    [FromKeyedServices(StorageNames.Grains)] IGrainStorage storage)
+    [PersistentState(StorageLayout.UserContracts, StorageLayout.Storage)] IPersistentState<UserContractsRecord> store,
+    [FromKeyedServices(StorageLayout.Storage)] IGrainStorage storage)
     : Grain, IUserContractsGrain
 {
-    /// <summary>Rows the list is spread over: a change rewrites about 1/64 of a long list.</summary>
-    public const int Shards = 64;
-
-    private readonly Shard?[] shards = new Shard?[Shards];
+    private readonly Shard?[] shards = new Shard?[StorageLayout.UserContractsShards];
     private CommitQueue listed = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -35,11 +29,11 @@ internal sealed class UserContractsGrain(
         listed = new CommitQueue(store.WriteStateAsync, DeactivateOnIdle);
         await Task.WhenAll(store.State.Shards.Select(async number =>
         {
-            Open(number, await storage.ReadRowAsync<UserContractsShard>(ShardName(number), this.GetGrainId()));
+            Open(number, await storage.ReadRowAsync<UserContractsShard>(StorageLayout.UserContractsShard(number), this.GetGrainId()));
         }));
     }
 
-    public static int ShardOf(string contractId) => (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(contractId)) % Shards);
+    public static int ShardOf(string contractId) => StorageLayout.ShardOf(contractId, StorageLayout.UserContractsShards);
 
     public async Task UpsertAsync(ContractSummary summary)
     {
@@ -101,10 +95,8 @@ internal sealed class UserContractsGrain(
 
     private Task WriteShardAsync(int number, GrainState<UserContractsShard> row) =>
         store.State.Shards.Contains(number)
-            ? storage.WriteStateAsync(ShardName(number), this.GetGrainId(), row)
-            : storage.WriteUncountedRowAsync(ShardName(number), this.GetGrainId(), row);
-
-    private static string ShardName(int number) => string.Create(CultureInfo.InvariantCulture, $"myJobs/{number}");
+            ? storage.WriteStateAsync(StorageLayout.UserContractsShard(number), this.GetGrainId(), row)
+            : storage.WriteUncountedRowAsync(StorageLayout.UserContractsShard(number), this.GetGrainId(), row);
 
     private sealed record Shard(Dictionary<string, ContractSummary> Contracts, CommitQueue Commits);
 }

@@ -103,7 +103,7 @@ public static class SiloHostingExtensions
     /// <see cref="StartWakeupsAsync"/>; test clusters run the scans themselves). <paramref name="name"/> is the
     /// storage's name (tests wrap it in a storage of their own).
     /// </summary>
-    public static ISiloBuilder AddMilestonesStorage(this ISiloBuilder silo, StorageSettings storage, string name = StorageNames.Grains)
+    public static ISiloBuilder AddMilestonesStorage(this ISiloBuilder silo, StorageSettings storage, string name = StorageLayout.Storage)
     {
         silo.Services.AddGrainStorage(name, (services, _) =>
         {

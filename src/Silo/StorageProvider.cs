@@ -1,6 +1,6 @@
 namespace Milestones.Silo;
 
-/// <summary>Where grain state and reminders live (<c>Storage:Provider</c>).</summary>
+/// <summary>Where grain state and reminders live (<c>Storage:Provider</c>); the two databases are also what the schema migrator targets.</summary>
 public enum StorageProvider
 {
     /// <summary>The embedded default: one node, a SQLite file under the data directory.</summary>

@@ -12,12 +12,8 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
 {
     public const string ConnectionStringName = "Milestones";
 
-    public DatabaseKind? Database => Provider switch
-    {
-        StorageProvider.Postgres => DatabaseKind.Postgres,
-        StorageProvider.Sqlite => DatabaseKind.Sqlite,
-        _ => null,
-    };
+    /// <summary>The database the schema migrator targets, or null for memory.</summary>
+    public StorageProvider? Database => Provider == StorageProvider.Memory ? null : Provider;
 
     /// <summary>The ADO.NET invariant Orleans knows the driver by (SQLite's is historical; Microsoft.Data.Sqlite serves it).</summary>
     public string Invariant => Provider == StorageProvider.Postgres ? "Npgsql" : "System.Data.SQLite";

@@ -1,8 +1,9 @@
 namespace Milestones.Contracts;
 
 /// <summary>
-/// Grain keys carry a non-hex prefix: Orleans' ADO.NET storage hashes string keys, and a key that parses as
-/// hexadecimal can collide with a shorter one.
+/// Grain keys carry a non-hex prefix that names their kind (<c>usr_</c>, <c>ctr_</c>, <c>dep_</c>): keys of
+/// different kinds never collide, and no key parses as a hexadecimal number (which some Orleans tables hash
+/// differently from a string).
 /// </summary>
 public static class GrainKeys
 {

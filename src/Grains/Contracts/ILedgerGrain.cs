@@ -16,8 +16,6 @@ public interface ILedgerGrain : IGrainWithStringKey
 [Alias("ms.IAccountRegistryGrain")]
 public interface IAccountRegistryGrain : IGrainWithIntegerKey
 {
-    public const int Shards = 16;
-
     [Alias("Register")] Task RegisterAsync(string userId);
     [Alias("List")] Task<IReadOnlyList<string>> ListAsync();
 }

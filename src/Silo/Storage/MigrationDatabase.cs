@@ -14,11 +14,11 @@ internal abstract class MigrationDatabase
     /// <summary>Records one applied script; binds @version, @name, @checksum.</summary>
     public abstract string InsertVersionSql { get; }
 
-    public static MigrationDatabase For(DatabaseKind kind) => kind switch
+    public static MigrationDatabase For(StorageProvider kind) => kind switch
     {
-        DatabaseKind.Postgres => new PostgresMigrationDatabase(),
-        DatabaseKind.Sqlite => new SqliteMigrationDatabase(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown database kind."),
+        StorageProvider.Postgres => new PostgresMigrationDatabase(),
+        StorageProvider.Sqlite => new SqliteMigrationDatabase(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only a database has a schema to migrate."),
     };
 
     /// <summary>Opens a connection and applies per-connection settings.</summary>

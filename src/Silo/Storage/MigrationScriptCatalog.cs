@@ -13,7 +13,7 @@ internal static class MigrationScriptCatalog
 {
     internal const string ResourcePrefix = "Milestones.Sql.";
 
-    public static IReadOnlyList<MigrationScript> Load(DatabaseKind kind)
+    public static IReadOnlyList<MigrationScript> Load(StorageProvider kind)
     {
         var assembly = typeof(MigrationScriptCatalog).Assembly;
         var folder = ResourcePrefix + kind.ToString() + "/";

@@ -21,7 +21,7 @@ public static class SchemaMigrator
     /// Connection failures surface as the driver's own exceptions (<see cref="DbException"/>, <see cref="TimeoutException"/>).
     /// </exception>
     public static async Task<int> MigrateAsync(
-        DatabaseKind kind, string connectionString, ILogger logger, CancellationToken cancellationToken)
+        StorageProvider kind, string connectionString, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(logger);
@@ -70,7 +70,7 @@ public static class SchemaMigrator
     }
 
     private static async Task<bool> ApplyIfMissingAsync(
-        DatabaseKind kind, MigrationDatabase database, DbConnection connection, MigrationScript script,
+        StorageProvider kind, MigrationDatabase database, DbConnection connection, MigrationScript script,
         ILogger logger, CancellationToken cancellationToken)
     {
         await using var transaction = await database.BeginWriteTransactionAsync(connection, cancellationToken).ConfigureAwait(false);

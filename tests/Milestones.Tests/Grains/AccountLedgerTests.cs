@@ -23,7 +23,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     {
         await DepositAsync(Client, 10_000, first);
         var early = await FundedContractsAsync(3);
-        for (var i = 0; i < (2 * AccountGrain.PageSize) + 10; i++)
+        for (var i = 0; i < (2 * StorageLayout.LedgerPageSize) + 10; i++)
         {
             await DepositAsync(Client, 1);
         }
@@ -44,7 +44,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         Ok(await early[0].EndAsync(Client, new EndContract(HeldFunds.Refund, "Done here"), CommandOptions.None));
         Ok(await early[2].SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         Ok(await early[2].ApproveMilestoneAsync(Client, "m1", CommandOptions.None));
-        Assert.Equal((10_000 + (2 * AccountGrain.PageSize) + 10 - 200, 100L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) + 10 - 200, 100L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
     }
 
     [Fact]
@@ -52,14 +52,14 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     {
         await DepositAsync(Client, 1, first);
         var account = Grains.Account(Client.UserId);
-        var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage);
         var orphan = new GrainState<LedgerPage>(new LedgerPage
         {
             Entries = [new LedgerEntry(1, new TransferOrder("deposit/orphan", TransferKind.Deposit, new Money(999, Usd)), Fixture.Clock.GetUtcNow(), 999, 0)],
         });
         await storage.WriteStateAsync("accountLedger/0", account.GetGrainId(), orphan);
 
-        for (var i = 1; i < AccountGrain.PageSize + 4; i++)
+        for (var i = 1; i < StorageLayout.LedgerPageSize + 4; i++)
         {
             await DepositAsync(Client, 1);
         }
@@ -68,9 +68,9 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         await Fixture.Cluster.DeactivateAsync(account);
 
         Assert.Equal(before, await SnapshotAsync());
-        Assert.Equal(AccountGrain.PageSize + 4, (await BalanceAsync(Client)).Available);
+        Assert.Equal(StorageLayout.LedgerPageSize + 4, (await BalanceAsync(Client)).Available);
         var transfers = Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries;
-        Assert.Equal(Enumerable.Range(1, AccountGrain.PageSize + 4).Select(i => (long)i), transfers.Select(t => t.Seq));
+        Assert.Equal(Enumerable.Range(1, StorageLayout.LedgerPageSize + 4).Select(i => (long)i), transfers.Select(t => t.Seq));
         Assert.DoesNotContain(transfers, t => t.Order.TransferId == "deposit/orphan");
     }
 
@@ -100,7 +100,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     [Fact]
     public async Task AFailedPageSeal_FailsTheTransferThatFilledThePage_AndItsRetryLandsOnce()
     {
-        for (var i = 0; i < AccountGrain.PageSize - 1; i++)
+        for (var i = 0; i < StorageLayout.LedgerPageSize - 1; i++)
         {
             await DepositAsync(Client, 1);
         }
@@ -109,7 +109,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         var sealing = new Deposit(5, Usd, sealingReference);
         Fixture.Probe.FailNextWrite(account.GetGrainId());
         await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, sealing));
-        Assert.Equal(AccountGrain.PageSize - 1, (await BalanceAsync(Client)).Available);
+        Assert.Equal(StorageLayout.LedgerPageSize - 1, (await BalanceAsync(Client)).Available);
 
         Assert.False((await account.DepositAsync(Platform, sealing)).Replayed);
         Assert.True((await account.DepositAsync(Platform, sealing)).Replayed);
@@ -117,8 +117,8 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         await Fixture.Cluster.DeactivateAsync(account);
 
         Assert.Equal(before, await SnapshotAsync());
-        Assert.Equal(AccountGrain.PageSize - 1 + 5, (await BalanceAsync(Client)).Available);
-        Assert.Equal(AccountGrain.PageSize, Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries.Count);
+        Assert.Equal(StorageLayout.LedgerPageSize - 1 + 5, (await BalanceAsync(Client)).Available);
+        Assert.Equal(StorageLayout.LedgerPageSize, Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries.Count);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public class ClusterFixture : IAsyncLifetime
     protected virtual void ConfigureStorage(ISiloBuilder silo)
     {
         silo.AddMilestonesStorage(new StorageSettings(StorageProvider.Memory, "", MigrateOnStart: false), FaultyGrainStorage.Inner);
-        silo.Services.AddGrainStorage(StorageNames.Grains, (services, _) => new FaultyGrainStorage(
+        silo.Services.AddGrainStorage(StorageLayout.Storage, (services, _) => new FaultyGrainStorage(
             services.GetRequiredKeyedService<IGrainStorage>(FaultyGrainStorage.Inner), services.GetRequiredService<GrainProbe>()));
     }
 

@@ -145,7 +145,7 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
     private async Task<ContractView> StoredAsync(IContractGrain grain)
     {
         var stored = new GrainState<ContractGrainState>(new ContractGrainState());
-        await Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains)
+        await Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage)
             .ReadStateAsync("contract", grain.GetGrainId(), stored);
         return new Contract(stored.State!.Contract, ContractRules.Default).ToView();
     }

@@ -17,7 +17,7 @@ public sealed class UserContractsTests(ClusterFixture fixture) : GrainTest(fixtu
 
     private IUserContractsGrain Jobs => Grains.UserContracts(user);
 
-    private IGrainStorage Storage => Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+    private IGrainStorage Storage => Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage);
 
     [Fact]
     public async Task ALongList_IsSpreadOverShards_AChangeRewritesOnlyItsShard_AndItIsRestoredExactly()
@@ -37,7 +37,7 @@ public sealed class UserContractsTests(ClusterFixture fixture) : GrainTest(fixtu
         await Jobs.UpsertAsync(changed);
 
         var after = await ShardETagsAsync();
-        var rewritten = Enumerable.Range(0, UserContractsGrain.Shards).Where(n => before[n] != after[n]).ToList();
+        var rewritten = Enumerable.Range(0, StorageLayout.UserContractsShards).Where(n => before[n] != after[n]).ToList();
         Assert.Equal([UserContractsGrain.ShardOf(changed.ContractId)], rewritten);
         Assert.Equal(root, (await ReadAsync<UserContractsRecord>("myJobs")).ETag);
 
@@ -132,5 +132,5 @@ public sealed class UserContractsTests(ClusterFixture fixture) : GrainTest(fixtu
     }
 
     private async Task<string?[]> ShardETagsAsync() =>
-        await Task.WhenAll(Enumerable.Range(0, UserContractsGrain.Shards).Select(async n => (await ReadAsync<UserContractsShard>($"myJobs/{n}")).ETag));
+        await Task.WhenAll(Enumerable.Range(0, StorageLayout.UserContractsShards).Select(async n => (await ReadAsync<UserContractsShard>($"myJobs/{n}")).ETag));
 }

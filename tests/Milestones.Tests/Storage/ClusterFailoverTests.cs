@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Milestones.Silo;
 using Milestones.Silo.Storage;
 using Npgsql;
 using Xunit.Abstractions;
@@ -36,7 +37,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
     public async Task InitializeAsync()
     {
-        store = await TestStore.CreateAsync(DatabaseKind.Postgres);
+        store = await TestStore.CreateAsync(StorageProvider.Postgres);
         await store.MigrateAsync();
     }
 

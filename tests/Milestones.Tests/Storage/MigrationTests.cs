@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Milestones.Silo;
 using Milestones.Silo.Storage;
 
 namespace Milestones.Tests.Storage;
@@ -11,7 +12,7 @@ public abstract partial class MigrationTests
 {
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromMinutes(2);
 
-    protected abstract DatabaseKind Kind { get; }
+    protected abstract StorageProvider Kind { get; }
 
     [Fact]
     public async Task AppliedTwice_TheSecondRunAppliesNothing_AndTheSchemaIsUnchanged()
@@ -91,10 +92,10 @@ public abstract partial class MigrationTests
 
 public sealed class PostgresMigrationTests : MigrationTests
 {
-    protected override DatabaseKind Kind => DatabaseKind.Postgres;
+    protected override StorageProvider Kind => StorageProvider.Postgres;
 }
 
 public sealed class SqliteMigrationTests : MigrationTests
 {
-    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+    protected override StorageProvider Kind => StorageProvider.Sqlite;
 }

@@ -36,7 +36,7 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
     [Fact]
     public async Task TwoSilosAndAClient_FormOneCluster_AndAKilledSilosGrainsComeBackOnTheOther()
     {
-        await using var store = await TestStore.CreateAsync(DatabaseKind.Postgres);
+        await using var store = await TestStore.CreateAsync(StorageProvider.Postgres);
         await store.MigrateAsync();
         var ports = FreePorts.Take(4);
         var (siloB, gatewayB, siloA, gatewayA) = (ports[0], ports[1], ports[2], ports[3]);

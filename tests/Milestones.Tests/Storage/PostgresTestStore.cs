@@ -8,7 +8,7 @@ namespace Milestones.Tests.Storage;
 
 internal sealed class PostgresTestStore(PostgresTestDatabase database) : TestStore
 {
-    public override DatabaseKind Kind => DatabaseKind.Postgres;
+    public override StorageProvider Kind => StorageProvider.Postgres;
 
     public override StorageSettings Settings { get; } = new(StorageProvider.Postgres, database.ConnectionString, MigrateOnStart: false);
 

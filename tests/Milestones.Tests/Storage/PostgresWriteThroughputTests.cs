@@ -63,7 +63,7 @@ public sealed class PostgresWriteThroughputTests(PostgresClusterFixture fixture,
     /// <summary>The sum of the accounts' balances as the database holds them (read past the grains).</summary>
     private async Task<long> StoredBalanceAsync(Caller[] users)
     {
-        var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage);
         var sum = 0L;
         foreach (var user in users)
         {

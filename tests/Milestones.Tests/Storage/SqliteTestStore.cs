@@ -13,7 +13,7 @@ internal sealed class SqliteTestStore : TestStore
     public SqliteTestStore() =>
         Settings = new(StorageProvider.Sqlite, $"Data Source={Path.Combine(directory.FullName, "milestones.db")}", MigrateOnStart: false);
 
-    public override DatabaseKind Kind => DatabaseKind.Sqlite;
+    public override StorageProvider Kind => StorageProvider.Sqlite;
 
     public override StorageSettings Settings { get; }
 

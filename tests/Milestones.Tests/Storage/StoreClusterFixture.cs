@@ -12,7 +12,7 @@ public abstract class StoreClusterFixture : ClusterFixture
 {
     public TestStore Store { get; private set; } = null!;
 
-    protected abstract DatabaseKind Kind { get; }
+    protected abstract StorageProvider Kind { get; }
 
     public override async Task InitializeAsync()
     {
@@ -41,10 +41,10 @@ public abstract class StoreClusterFixture : ClusterFixture
 
 public sealed class PostgresClusterFixture : StoreClusterFixture
 {
-    protected override DatabaseKind Kind => DatabaseKind.Postgres;
+    protected override StorageProvider Kind => StorageProvider.Postgres;
 }
 
 public sealed class SqliteClusterFixture : StoreClusterFixture
 {
-    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+    protected override StorageProvider Kind => StorageProvider.Sqlite;
 }

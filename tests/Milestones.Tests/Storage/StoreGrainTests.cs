@@ -133,7 +133,7 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     public async Task StaleWrite_IsRejectedByTheStore_AndNothingIsLost()
     {
         // A registry shard outside the ledger's range: a grain with a real state name and a small state.
-        var registry = Grains.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Shards + Random.Shared.Next(1_000, 1_000_000));
+        var registry = Grains.GetGrain<IAccountRegistryGrain>(StorageLayout.AccountRegistryShards + Random.Shared.Next(1_000, 1_000_000));
         await registry.RegisterAsync("a");
         var storage = GrainStorage();
         var id = registry.GetGrainId();
@@ -252,7 +252,7 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     }
 
     protected IGrainStorage GrainStorage() =>
-        Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage);
 
     /// <summary>The write's failure, or null once it has committed.</summary>
     protected static async Task<Exception?> CaptureAsync(Task write)

@@ -9,16 +9,16 @@ namespace Milestones.Tests.Storage;
 /// <summary>A fresh, empty store of one kind for one fixture or test, with the queries the tests check it with.</summary>
 public abstract class TestStore : IAsyncDisposable
 {
-    public abstract DatabaseKind Kind { get; }
+    public abstract StorageProvider Kind { get; }
 
     public abstract StorageSettings Settings { get; }
 
     public string ConnectionString => Settings.ConnectionString;
 
-    public static async Task<TestStore> CreateAsync(DatabaseKind kind) => kind switch
+    public static async Task<TestStore> CreateAsync(StorageProvider kind) => kind switch
     {
-        DatabaseKind.Postgres => new PostgresTestStore(await PostgresServer.CreateDatabaseAsync()),
-        DatabaseKind.Sqlite => new SqliteTestStore(),
+        StorageProvider.Postgres => new PostgresTestStore(await PostgresServer.CreateDatabaseAsync()),
+        StorageProvider.Sqlite => new SqliteTestStore(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

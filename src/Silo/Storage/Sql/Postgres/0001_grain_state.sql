@@ -1,6 +1,7 @@
--- Milestones schema 0004 (PostgreSQL): grain state moves to our own group-commit storage.
+-- Milestones schema 0001 (PostgreSQL): grain state, written by our own group-commit storage.
 -- One row per (service, state name, grain id); grain id is Orleans' text form ("contract/ctr_…").
 -- The batch writer updates rows by compare-and-set on version and inserts new ones with ON CONFLICT DO NOTHING.
+-- A grain's wake-up time (an auto-release) is stored in its state's row, in the same write as the state.
 
 CREATE TABLE IF NOT EXISTS grainstate
 (
@@ -10,6 +11,7 @@ CREATE TABLE IF NOT EXISTS grainstate
     payload    bytea        NULL,      -- NULL = cleared; the row stays so that its version keeps rising
     version    bigint       NOT NULL,  -- the grain's ETag
     modifiedon timestamptz  NOT NULL DEFAULT now(),
+    wakeat     timestamptz  NULL,      -- when the grain must be woken; NULL = it waits for nothing
     CONSTRAINT pk_grainstate PRIMARY KEY (serviceid, statename, grainid)
 )
 -- Rows are rewritten often: room on each page keeps updates HOT (no index write), and states up to a page
@@ -25,6 +27,5 @@ EXCEPTION WHEN feature_not_supported THEN
 END
 $$;
 
--- Orleans' ADO.NET grain persistence is no longer used (nothing was released on it).
-DROP TABLE IF EXISTS orleansstorage;
-DELETE FROM orleansquery WHERE querykey IN ('ReadFromStorageKey', 'WriteToStorageKey', 'ClearStorageKey', 'DeleteStorageKey');
+-- The due rows, earliest first. Rows that wait for nothing are not indexed, so their updates stay HOT.
+CREATE INDEX IF NOT EXISTS ix_grainstate_wakeat ON grainstate (serviceid, wakeat) WHERE wakeat IS NOT NULL;

@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+
+namespace Milestones;
+
+/// <summary>
+/// Every fact of how the grains lie in the store, in one place: the one grain storage, each grain type's state
+/// name, the side rows some grains keep beside their state ("{name}/{n}", written before the row that counts
+/// them), how many lines or shards there are, and the one stable hash that spreads keys over shards. Changing any
+/// of these orphans stored rows: a state name is part of every row's key.
+/// </summary>
+public static class StorageLayout
+{
+    /// <summary>The one named grain storage every grain type uses, each under its own state name.</summary>
+    public const string Storage = "milestones";
+
+    public const string Contract = "contract";
+    public const string Account = "account";
+    public const string UserContracts = "myJobs";
+    public const string DepositReference = "depositReference";
+    public const string AccountRegistry = "accountRegistry";
+    public const string HaltedContracts = "halted-contracts";
+
+    /// <summary>Ledger lines per sealed page of an account.</summary>
+    public const int LedgerPageSize = 16;
+
+    /// <summary>Rows a user's "My Jobs" list is spread over: a change rewrites about 1/64 of a long list.</summary>
+    public const int UserContractsShards = 64;
+
+    /// <summary>Registries of account ids (grains keyed 0..n-1) the ledger check reads.</summary>
+    public const int AccountRegistryShards = 16;
+
+    /// <summary>The row of an account's sealed ledger page <paramref name="number"/>.</summary>
+    public static string LedgerPage(int number) => string.Create(CultureInfo.InvariantCulture, $"accountLedger/{number}");
+
+    /// <summary>The row of a user's "My Jobs" shard <paramref name="number"/>.</summary>
+    public static string UserContractsShard(int number) => string.Create(CultureInfo.InvariantCulture, $"{UserContracts}/{number}");
+
+    /// <summary>A stable shard of a key (not string.GetHashCode, which changes between processes).</summary>
+    public static int ShardOf(string key, int shards) => (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(key)) % (uint)shards);
+}
