@@ -141,12 +141,33 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
         Assert.Equal("hold_not_found", halt.Code);
     }
 
+    [Fact]
+    public async Task AReleaseAcknowledgedBeforeItsOutcomeIsStored_IsStoredWhenWoken_AndThenNotWokenAgain()
+    {
+        var grain = await FundedAsync();
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Ok(await grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None));
+        Assert.NotNull((await StoredStateAsync(grain)).WakeAt);
+
+        await AdvanceAndWakeAsync(grain, ReviewPeriod);
+        var stored = await StoredStateAsync(grain);
+        Assert.Equal(((DateTimeOffset?)null, (TransferIntent?)null), (stored.WakeAt, stored.Contract.OpenTransfer));
+
+        var woken = Fixture.Probe.Woken(grain.GetPrimaryKeyString());
+        await ScanAsync();
+        Assert.False(woken.IsCompleted);
+        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+    }
+
     /// <summary>The contract as stored, read past the grain (a read through the grain would let due time act first).</summary>
-    private async Task<ContractView> StoredAsync(IContractGrain grain)
+    private async Task<ContractView> StoredAsync(IContractGrain grain) =>
+        new Contract((await StoredStateAsync(grain)).Contract, ContractRules.Default).ToView();
+
+    private async Task<ContractGrainState> StoredStateAsync(IContractGrain grain)
     {
         var stored = new GrainState<ContractGrainState>(new ContractGrainState());
         await Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage)
-            .ReadStateAsync("contract", grain.GetGrainId(), stored);
-        return new Contract(stored.State!.Contract, ContractRules.Default).ToView();
+            .ReadStateAsync(StorageLayout.Contract, grain.GetGrainId(), stored);
+        return stored.State!;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
 using Milestones.Tests.Grains;
+using Milestones.Wakeups;
 using Orleans.Storage;
 
 namespace Milestones.Tests.Storage;
@@ -127,6 +128,35 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         await Fixture.Cluster.DeactivateAsync(second);
         stored = await StoredContractAsync(second);
         Assert.Equal((null, MilestoneStatus.Funded), (stored.Contract.OpenTransfer, stored.Contract.Milestones[0].Status));
+    }
+
+    [Fact]
+    public async Task TheDueGrains_AreTheRowsWhoseWakeUpHasCome_EarliestFirst_WrittenWithTheirState()
+    {
+        // Long before any test's clock, so that no other test's rows come first.
+        var epoch = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var storage = GrainStorage();
+        GrainId Row(string name) => GrainId.Create(StorageLayout.Contract, $"ctr_wake{name}{Guid.NewGuid():N}");
+        async Task<GrainState<ContractGrainState>> WriteAsync(GrainId id, DateTimeOffset? wakeAt)
+        {
+            var row = new GrainState<ContractGrainState>(new ContractGrainState { WakeAt = wakeAt });
+            await storage.WriteStateAsync(StorageLayout.Contract, id, row);
+            return row;
+        }
+
+        var (third, first, second, later, cleared, rewritten) = (Row("3"), Row("1"), Row("2"), Row("later"), Row("cleared"), Row("rewritten"));
+        await WriteAsync(third, epoch.AddMinutes(3));
+        await WriteAsync(first, epoch.AddMinutes(1));
+        await WriteAsync(second, epoch.AddMinutes(2));
+        await WriteAsync(later, epoch.AddMinutes(10));
+        await storage.ClearStateAsync(StorageLayout.Contract, cleared, await WriteAsync(cleared, epoch));
+        var moved = await WriteAsync(rewritten, epoch);
+        moved.State!.WakeAt = null;
+        await storage.WriteStateAsync(StorageLayout.Contract, rewritten, moved);
+
+        var due = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IDueGrains>();
+        Assert.Equal([first, second, third], await due.DueAsync(epoch.AddMinutes(5), 10, CancellationToken.None));
+        Assert.Equal([first], await due.DueAsync(epoch.AddMinutes(5), 1, CancellationToken.None));
     }
 
     [Fact]
