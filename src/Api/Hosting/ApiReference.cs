@@ -26,7 +26,7 @@ public static class ApiReference
     {
         var development = app.Environment.IsDevelopment();
         app.MapOpenApi().AllowAnonymous();
-        app.MapGet("/", () => TypedResults.Redirect(PagePath)).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/", () => TypedResults.Redirect(PagePath + "/")).AllowAnonymous().ExcludeFromDescription();
         app.MapScalarApiReference(PagePath, (options, http) =>
         {
             options.WithTitle("Milestones API")

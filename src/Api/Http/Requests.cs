@@ -6,19 +6,20 @@ namespace Milestones.Api.Http;
 
 // Request bodies. Fields are nullable so that a missing one is reported by name (400 validation_failed by the
 // built-in validation, from the [Required] marks, which the OpenAPI document shows too), not as a binding
-// failure; unknown fields are refused by the JSON options.
+// failure; a blank string is present (the domain's rules name it, e.g. title_required). Unknown fields are refused
+// by the JSON options.
 
-public sealed record MilestoneRequest([property: Required] string? Description, [property: Required] DateOnly? DueDate, [property: Required] long? Amount);
+public sealed record MilestoneRequest([property: Required(AllowEmptyStrings = true)] string? Description, [property: Required] DateOnly? DueDate, [property: Required] long? Amount);
 
 public sealed record CreateContractRequest(
-    [property: Required] string? FreelancerId, [property: Required] string? Title, [property: Required] string? Currency,
+    [property: Required(AllowEmptyStrings = true)] string? FreelancerId, [property: Required(AllowEmptyStrings = true)] string? Title, [property: Required(AllowEmptyStrings = true)] string? Currency,
     [property: Required] IReadOnlyList<MilestoneRequest?>? Milestones) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => RequiredFields.OfNullItems(Milestones, nameof(Milestones));
 }
 
 public sealed record AddMilestoneRequest(
-    [property: Required] string? Description, [property: Required] DateOnly? DueDate, [property: Required] long? Amount, int? Position, string? Message);
+    [property: Required(AllowEmptyStrings = true)] string? Description, [property: Required] DateOnly? DueDate, [property: Required] long? Amount, int? Position, string? Message);
 
 public sealed record EditMilestoneRequest(string? Description, DateOnly? DueDate, long? Amount, int? Position, string? Message);
 
@@ -27,25 +28,25 @@ public sealed record AcceptTermsRequest([property: Required] int? TermsVersion);
 /// <summary>An optional note (decline, withdraw, change request decisions).</summary>
 public sealed record MessageRequest(string? Message);
 
-public sealed record RequestChangesRequest([property: Required] string? Message);
+public sealed record RequestChangesRequest([property: Required(AllowEmptyStrings = true)] string? Message);
 
 public sealed record EndContractRequest([property: Required] HeldFunds? HeldFunds, string? Message);
 
-public sealed record SubmitWorkRequest([property: Required] string? Message, IReadOnlyList<string>? Links);
+public sealed record SubmitWorkRequest([property: Required(AllowEmptyStrings = true)] string? Message, IReadOnlyList<string>? Links);
 
 public sealed record ChangeOperationRequest(
     [property: Required] ChangeOperationKind? Op, string? MilestoneId, string? Description, DateOnly? DueDate, long? Amount, int? Position);
 
-public sealed record ChangeRequestRequest([property: Required] string? Message, [property: Required] IReadOnlyList<ChangeOperationRequest?>? Operations)
+public sealed record ChangeRequestRequest([property: Required(AllowEmptyStrings = true)] string? Message, [property: Required] IReadOnlyList<ChangeOperationRequest?>? Operations)
     : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => RequiredFields.OfNullItems(Operations, nameof(Operations));
 }
 
-public sealed record DepositRequest([property: Required] long? Amount, [property: Required] string? Currency, [property: Required] string? Reference);
+public sealed record DepositRequest([property: Required] long? Amount, [property: Required(AllowEmptyStrings = true)] string? Currency, [property: Required(AllowEmptyStrings = true)] string? Reference);
 
 /// <summary><c>userId</c> is checked by the id rule (400 <c>userId_required</c> when missing), so its route skips the built-in validation.</summary>
-public sealed record DevTokenRequest([property: Required] string? UserId, bool Platform = false);
+public sealed record DevTokenRequest([property: Required(AllowEmptyStrings = true)] string? UserId, bool Platform = false);
 
 public sealed record TokenResponse(string Token);
 
