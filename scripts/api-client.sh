@@ -26,4 +26,5 @@ curl -sf "http://127.0.0.1:$port/openapi/v1.json" -o "$client/openapi.json" || {
 KIOTA_TUTORIAL_ENABLED=false KIOTA_UPDATE_DISABLED=true "$kiota" generate --language CSharp --openapi "$client/openapi.json" --output "$client/Generated" \
   --class-name MilestonesClient --namespace-name Milestones.Tests.Api.Client.Generated --clean-output --exclude-backward-compatible \
   --log-level Warning
+rm -f "$client/Generated/.kiota.log"
 echo "api-client: $client/Generated from $client/openapi.json"

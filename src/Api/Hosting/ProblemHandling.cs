@@ -50,6 +50,7 @@ public static class ProblemHandling
                 context.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             }
         });
+        // The built-in validation of request bodies ([Required] fields), reported as validation_failed (MissingFields).
         services.AddValidation();
         services.AddExceptionHandler<BadRequestHandler>();
         services.AddExceptionHandler<UnavailableHandler>();
