@@ -13,7 +13,7 @@ public static class AccountsEndpoints
 {
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1").WithTags("Accounts").WithProblems().AddEndpointFilter<PathIds>();
+        var group = routes.MapGroup("/v1").WithTags("Accounts").AddEndpointFilter<PathIds>();
         group.MapGet("/accounts/{userId}", Get).WithName("GetAccount").WithSummary("Available and held per currency, holds per contract and milestone (own account, or platform).");
         group.MapGet("/accounts/{userId}/transfers", Transfers).WithName("GetTransfers").WithSummary("The account's ledger lines, paged.");
         group.MapPost("/accounts/{userId}/deposits", Deposit).WithName("RecordDeposit").WithSummary("Platform only: money captured by the payment provider; idempotent by reference, which credits one account only.");
@@ -21,31 +21,25 @@ public static class AccountsEndpoints
         return group;
     }
 
-    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> Get(string userId, HttpContext http, IGrainFactory grains)
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> Get(string userId, [AsParameters] ApiServices api)
     {
-        var outcome = await grains.Account(userId).GetAsync(http.User.ToCaller());
+        var outcome = await api.Grains.Account(userId).GetAsync(api.Caller);
         return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
     }
 
     public static async Task<Results<Ok<TransferLinePage>, ProblemHttpResult>> Transfers(
-        string userId, HttpContext http, IGrainFactory grains, long? after, int? limit)
+        string userId, [AsParameters] ApiServices api, long? after, int? limit)
     {
-        var outcome = await grains.Account(userId).GetTransfersAsync(http.User.ToCaller(), after ?? 0, limit ?? 100);
+        var outcome = await api.Grains.Account(userId).GetTransfersAsync(api.Caller, after ?? 0, limit ?? 100);
         return outcome.Error is { } error
             ? Problems.From(error)
             : TypedResults.Ok(new TransferLinePage(outcome.Value!.Entries.Select(TransferLine.From).ToList(), outcome.Value.NextAfter));
     }
 
     public static async Task<Results<Created<AccountView>, ProblemHttpResult>> Deposit(
-        string userId, DepositRequest body, HttpContext http, IGrainFactory grains, IOptions<MilestonesOptions> options)
+        string userId, DepositRequest body, [AsParameters] ApiServices api, IOptions<MilestonesOptions> options)
     {
-        var require = new Require();
-        var deposit = new Deposit(require.Value(body.Amount, "amount"), require.Reference(body.Currency, "currency"), require.Reference(body.Reference, "reference"));
-        if (require.Problem() is { } missing)
-        {
-            return missing;
-        }
-
+        var deposit = new Deposit(body.Amount!.Value, body.Currency!, body.Reference!);
         if (Validate.Id(deposit.Reference, "reference") is { } reference)
         {
             return Problems.From(reference);
@@ -57,15 +51,15 @@ public static class AccountsEndpoints
             return Problems.From(Validate.Amount(deposit.Amount, options.Value.Rules)!);
         }
 
-        if (RequestHeaders.TryReadOptions(http.Request, out var command) is { } invalid)
+        if (RequestHeaders.TryReadOptions(api.Http.Request, out var command) is { } invalid)
         {
             return Problems.From(invalid);
         }
 
-        var outcome = await grains.Account(userId).DepositAsync(http.User.ToCaller(), deposit, command.IdempotencyKey);
+        var outcome = await api.Grains.Account(userId).DepositAsync(api.Caller, deposit, command.IdempotencyKey);
         if (outcome.Replayed)
         {
-            http.Response.Headers[RequestHeaders.Replayed] = "true";
+            api.Http.Response.Headers[RequestHeaders.Replayed] = "true";
         }
 
         if (outcome.Error is { } error)
@@ -76,9 +70,9 @@ public static class AccountsEndpoints
         return TypedResults.Created($"/v1/accounts/{userId}", outcome.Value!);
     }
 
-    public static async Task<Results<Ok<LedgerReport>, ProblemHttpResult>> Verify(HttpContext http, IGrainFactory grains)
+    public static async Task<Results<Ok<LedgerReport>, ProblemHttpResult>> Verify([AsParameters] ApiServices api)
     {
-        var outcome = await grains.Ledger().VerifyAsync(http.User.ToCaller());
+        var outcome = await api.Grains.Ledger().VerifyAsync(api.Caller);
         return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Milestones.Api.Auth;
+using Microsoft.OpenApi;
 using Milestones.Api.Hosting;
 using Milestones.Api.Http;
 using Milestones.Contracts;
@@ -10,12 +10,26 @@ namespace Milestones.Api.Endpoints;
 /// <summary>Contracts ("My Jobs") and their terms: create, read, list, events, accept, decline, withdraw, end.</summary>
 public static class ContractsEndpoints
 {
+    /// <summary>The roles "My Jobs" filters by.</summary>
+    private static readonly PartyRole[] ListedRoles = [PartyRole.Client, PartyRole.Freelancer];
+
     public static RouteGroupBuilder MapContracts(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/contracts").WithTags("Contracts").WithProblems().AddEndpointFilter<PathIds>();
+        var group = routes.MapGroup("/v1/contracts").WithTags("Contracts").AddEndpointFilter<PathIds>();
         group.MapPost("", Create).WithName("CreateContract").WithSummary("Create a contract offer; the caller is the client.");
-        group.MapGet("", List).WithName("ListContracts").WithSummary("The caller's contracts, newest first, paged.");
-        group.MapGet("/{id}", Get).WithName("GetContract").WithSummary("A contract with its milestones and totals; returns an ETag.");
+        group.MapGet("", List).WithName("ListContracts").WithSummary("The caller's contracts, newest first, paged.")
+            .AddOpenApiOperationTransformer((operation, context, _) =>
+            {
+                var parameters = operation.Parameters!.OfType<OpenApiParameter>().ToDictionary(p => p.Name!);
+                parameters["role"].Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. ListedRoles.Select(r => (System.Text.Json.Nodes.JsonNode)QueryValues.Name(r))] };
+                parameters["status"].Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference(nameof(ContractStatus), context.Document) };
+                parameters["status"].Style = ParameterStyle.Form;
+                parameters["status"].Explode = false;
+                parameters["status"].Description = "Contract statuses, comma-separated (any when absent).";
+                return Task.CompletedTask;
+            });
+        group.MapGet("/{id}", Get).WithName("GetContract").WithSummary("A contract with its milestones and totals; returns an ETag.")
+            .WithMetadata(new OpenApiOperations.SendsETag());
         group.MapGet("/{id}/events", Events).WithName("GetContractEvents").WithSummary("The contract's event log, paged by sequence.");
         group.MapPost("/{id}/accept", Accept).WithName("AcceptTerms").WithSummary("Accept a terms version; active once both parties accepted the same one.");
         group.MapPost("/{id}/decline", Decline).WithName("DeclineOffer").WithSummary("The freelancer declines a draft.");
@@ -24,33 +38,20 @@ public static class ContractsEndpoints
         return group;
     }
 
-    public static async Task<Results<Created<ContractView>, ProblemHttpResult>> Create(
-        CreateContractRequest body, HttpContext http, IGrainFactory grains)
+    public static async Task<Results<Created<ContractView>, ProblemHttpResult>> Create(CreateContractRequest body, [AsParameters] ApiServices api)
     {
-        var require = new Require();
-        var milestones = require.Reference(body.Milestones, "milestones")?
-            .Select((m, i) => new NewMilestone(
-                require.Reference(m?.Description, $"milestones[{i}].description"),
-                require.Value(m?.DueDate, $"milestones[{i}].dueDate"),
-                require.Value(m?.Amount, $"milestones[{i}].amount")))
-            .ToList();
-        var command = new CreateContract(
-            require.Reference(body.Title, "title"), require.Reference(body.FreelancerId, "freelancerId"), require.Reference(body.Currency, "currency"), milestones!);
-        if (require.Problem() is { } missing)
-        {
-            return missing;
-        }
-
-        var caller = http.User.ToCaller();
-        var id = ContractIds.New(caller.UserId, http.Request.Headers[RequestHeaders.IdempotencyKey].FirstOrDefault());
-        return await CommandResults.Create(http, o => grains.Contract(id).CreateAsync(caller, command, o),
+        var milestones = body.Milestones!.Select(m => new NewMilestone(m!.Description!, m.DueDate!.Value, m.Amount!.Value)).ToList();
+        var command = new CreateContract(body.Title!, body.FreelancerId!, body.Currency!, milestones);
+        var caller = api.Caller;
+        var id = ContractIds.New(caller.UserId, api.Http.Request.Headers[RequestHeaders.IdempotencyKey].FirstOrDefault());
+        return await CommandResults.Create(api.Http, o => api.Grains.Contract(id).CreateAsync(caller, command, o),
             r => ($"/v1/contracts/{id}", r.Contract));
     }
 
     public static async Task<Results<Ok<ContractSummaryPage>, ProblemHttpResult>> List(
-        HttpContext http, IGrainFactory grains, string? role, string? status, int? limit, string? cursor)
+        [AsParameters] ApiServices api, string? role, string? status, int? limit, string? cursor)
     {
-        if (!QueryValues.TryParseOne(role, out PartyRole? partyRole) || partyRole is not (null or PartyRole.Client or PartyRole.Freelancer))
+        if (!QueryValues.TryParseOne(role, out PartyRole? partyRole) || partyRole is { } r && !ListedRoles.Contains(r))
         {
             return Problems.Invalid("invalid_role", "role", "role must be client or freelancer.");
         }
@@ -60,75 +61,46 @@ public static class ContractsEndpoints
             return Problems.Invalid("invalid_status", "status", "status must be one or more contract statuses, comma-separated, such as active,completed.");
         }
 
-        var caller = http.User.ToCaller();
-        var outcome = await grains.UserContracts(caller.UserId).ListAsync(partyRole, statuses, limit ?? 50, string.IsNullOrEmpty(cursor) ? null : cursor);
+        var outcome = await api.Grains.UserContracts(api.Caller.UserId).ListAsync(partyRole, statuses, limit ?? 50, string.IsNullOrEmpty(cursor) ? null : cursor);
         return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
     }
 
-    public static async Task<Results<Ok<ContractView>, ProblemHttpResult>> Get(string id, HttpContext http, IGrainFactory grains)
+    public static async Task<Results<Ok<ContractView>, ProblemHttpResult>> Get(string id, [AsParameters] ApiServices api)
     {
-        if (!ContractIds.IsValid(id))
-        {
-            return Problems.From(Errors.ContractNotFound());
-        }
-
-        var outcome = await grains.Contract(id).GetAsync(http.User.ToCaller());
+        var outcome = await api.Grains.Contract(id).GetAsync(api.Caller);
         if (outcome.Error is { } error)
         {
             return Problems.From(error);
         }
 
-        http.Response.Headers.ETag = RequestHeaders.ETag(outcome.Value!.Version);
+        api.Http.Response.Headers.ETag = RequestHeaders.ETag(outcome.Value!.Version);
         return TypedResults.Ok(outcome.Value);
     }
 
-    public static async Task<Results<Ok<EventPage>, ProblemHttpResult>> Events(
-        string id, HttpContext http, IGrainFactory grains, long? after, int? limit)
+    public static async Task<Results<Ok<EventPage>, ProblemHttpResult>> Events(string id, [AsParameters] ApiServices api, long? after, int? limit)
     {
-        if (!ContractIds.IsValid(id))
-        {
-            return Problems.From(Errors.ContractNotFound());
-        }
-
-        var outcome = await grains.Contract(id).GetEventsAsync(http.User.ToCaller(), after ?? 0, limit ?? 100);
+        var outcome = await api.Grains.Contract(id).GetEventsAsync(api.Caller, after ?? 0, limit ?? 100);
         return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
     }
 
-    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Accept(string id, AcceptTermsRequest body, HttpContext http, IGrainFactory grains)
-    {
-        var require = new Require();
-        var version = require.Value(body.TermsVersion, "termsVersion");
-        return require.Problem() is { } missing
-            ? Task.FromResult<Results<Ok<ContractView>, ProblemHttpResult>>(missing)
-            : Run(id, http, (grain, caller, o) => grain.AcceptTermsAsync(caller, version, o));
-    }
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Accept(string id, AcceptTermsRequest body, [AsParameters] ApiServices api) =>
+        Run(id, api, (grain, caller, o) => grain.AcceptTermsAsync(caller, body.TermsVersion!.Value, o));
 
-    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Decline(string id, MessageRequest? body, HttpContext http, IGrainFactory grains) =>
-        Run(id, http, (grain, caller, o) => grain.DeclineAsync(caller, body?.Message, o));
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Decline(string id, MessageRequest? body, [AsParameters] ApiServices api) =>
+        Run(id, api, (grain, caller, o) => grain.DeclineAsync(caller, body?.Message, o));
 
-    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Withdraw(string id, MessageRequest? body, HttpContext http, IGrainFactory grains) =>
-        Run(id, http, (grain, caller, o) => grain.WithdrawAsync(caller, body?.Message, o));
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Withdraw(string id, MessageRequest? body, [AsParameters] ApiServices api) =>
+        Run(id, api, (grain, caller, o) => grain.WithdrawAsync(caller, body?.Message, o));
 
-    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> End(string id, EndContractRequest body, HttpContext http, IGrainFactory grains)
-    {
-        var require = new Require();
-        var heldFunds = require.Value(body.HeldFunds, "heldFunds");
-        return require.Problem() is { } missing
-            ? Task.FromResult<Results<Ok<ContractView>, ProblemHttpResult>>(missing)
-            : Run(id, http, (grain, caller, o) => grain.EndAsync(caller, new EndContract(heldFunds, body.Message), o));
-    }
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> End(string id, EndContractRequest body, [AsParameters] ApiServices api) =>
+        Run(id, api, (grain, caller, o) => grain.EndAsync(caller, new EndContract(body.HeldFunds!.Value, body.Message), o));
 
-    /// <summary>One command on one contract: unknown ids are not found without waking a grain.</summary>
+    /// <summary>One command on one contract (whose id <see cref="PathIds"/> has checked).</summary>
     internal static Task<Results<Ok<ContractView>, ProblemHttpResult>> Run(
-        string id, HttpContext http, Func<IContractGrain, Caller, CommandOptions, Task<Outcome<ContractResult>>> command)
+        string id, ApiServices api, Func<IContractGrain, Caller, CommandOptions, Task<Outcome<ContractResult>>> command)
     {
-        if (!ContractIds.IsValid(id))
-        {
-            return Task.FromResult<Results<Ok<ContractView>, ProblemHttpResult>>(Problems.From(Errors.ContractNotFound()));
-        }
-
-        var grain = http.RequestServices.GetRequiredService<IGrainFactory>().Contract(id);
-        var caller = http.User.ToCaller();
-        return CommandResults.Run(http, o => command(grain, caller, o));
+        var grain = api.Grains.Contract(id);
+        var caller = api.Caller;
+        return CommandResults.Run(api.Http, o => command(grain, caller, o));
     }
 }

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Milestones.Api.Auth;
-using Milestones.Api.Hosting;
 using Milestones.Api.Http;
 using Milestones.Contracts;
 using Milestones.Domain;
@@ -12,7 +10,7 @@ public static class MilestonesEndpoints
 {
     public static RouteGroupBuilder MapMilestones(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/contracts/{id}/milestones").WithTags("Milestones").WithProblems().AddEndpointFilter<PathIds>();
+        var group = routes.MapGroup("/v1/contracts/{id}/milestones").WithTags("Milestones").AddEndpointFilter<PathIds>();
         group.MapPost("", Add).WithName("AddMilestone").WithSummary("Add a milestone (draft: either party; active: the client, after the locked ones).");
         group.MapPatch("/{milestoneId}", Edit).WithName("EditMilestone").WithSummary("Edit a Pending milestone's description, due date, amount or position.");
         group.MapDelete("/{milestoneId}", Delete).WithName("DeleteMilestone").WithSummary("Delete a Pending milestone.");
@@ -23,56 +21,31 @@ public static class MilestonesEndpoints
         return group;
     }
 
-    public static async Task<Results<Created<MilestoneView>, ProblemHttpResult>> Add(string id, AddMilestoneRequest body, HttpContext http, IGrainFactory grains)
+    public static async Task<Results<Created<MilestoneView>, ProblemHttpResult>> Add(string id, AddMilestoneRequest body, [AsParameters] ApiServices api)
     {
-        if (!ContractIds.IsValid(id))
-        {
-            return Problems.From(Errors.ContractNotFound());
-        }
-
-        var require = new Require();
-        var command = new AddMilestone(
-            require.Reference(body.Description, "description"), require.Value(body.DueDate, "dueDate"), require.Value(body.Amount, "amount"),
-            body.Position, body.Message);
-        if (require.Problem() is { } missing)
-        {
-            return missing;
-        }
-
-        var caller = http.User.ToCaller();
-        return await CommandResults.Create(http, o => grains.Contract(id).AddMilestoneAsync(caller, command, o),
+        var command = new AddMilestone(body.Description!, body.DueDate!.Value, body.Amount!.Value, body.Position, body.Message);
+        var caller = api.Caller;
+        return await CommandResults.Create(api.Http, o => api.Grains.Contract(id).AddMilestoneAsync(caller, command, o),
             r => ($"/v1/contracts/{id}", r.Contract.Milestones.Single(m => m.Id == r.CreatedId)));
     }
 
-    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Edit(
-        string id, string milestoneId, EditMilestoneRequest body, HttpContext http) =>
-        ContractsEndpoints.Run(id, http, (grain, caller, o) => grain.EditMilestoneAsync(
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Edit(string id, string milestoneId, EditMilestoneRequest body, [AsParameters] ApiServices api) =>
+        ContractsEndpoints.Run(id, api, (grain, caller, o) => grain.EditMilestoneAsync(
             caller, new EditMilestone(milestoneId, body.Description, body.DueDate, body.Amount, body.Position, body.Message), o));
 
-    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Delete(string id, string milestoneId, string? message, HttpContext http) =>
-        ContractsEndpoints.Run(id, http, (grain, caller, o) => grain.DeleteMilestoneAsync(caller, new DeleteMilestone(milestoneId, message), o));
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Delete(string id, string milestoneId, string? message, [AsParameters] ApiServices api) =>
+        ContractsEndpoints.Run(id, api, (grain, caller, o) => grain.DeleteMilestoneAsync(caller, new DeleteMilestone(milestoneId, message), o));
 
-    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Fund(string id, string milestoneId, HttpContext http) =>
-        ContractsEndpoints.Run(id, http, (grain, caller, o) => grain.FundMilestoneAsync(caller, milestoneId, o));
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Fund(string id, string milestoneId, [AsParameters] ApiServices api) =>
+        ContractsEndpoints.Run(id, api, (grain, caller, o) => grain.FundMilestoneAsync(caller, milestoneId, o));
 
-    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Submit(string id, string milestoneId, SubmitWorkRequest body, HttpContext http)
-    {
-        var require = new Require();
-        var message = require.Reference(body.Message, "message");
-        return require.Problem() is { } missing
-            ? Task.FromResult<Results<Ok<ContractView>, ProblemHttpResult>>(missing)
-            : ContractsEndpoints.Run(id, http, (grain, caller, o) => grain.SubmitWorkAsync(caller, new SubmitWork(milestoneId, message, body.Links), o));
-    }
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Submit(string id, string milestoneId, SubmitWorkRequest body, [AsParameters] ApiServices api) =>
+        ContractsEndpoints.Run(id, api, (grain, caller, o) => grain.SubmitWorkAsync(caller, new SubmitWork(milestoneId, body.Message!, body.Links), o));
 
-    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Approve(string id, string milestoneId, HttpContext http) =>
-        ContractsEndpoints.Run(id, http, (grain, caller, o) => grain.ApproveMilestoneAsync(caller, milestoneId, o));
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Approve(string id, string milestoneId, [AsParameters] ApiServices api) =>
+        ContractsEndpoints.Run(id, api, (grain, caller, o) => grain.ApproveMilestoneAsync(caller, milestoneId, o));
 
-    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> RequestChanges(string id, string milestoneId, MessageRequest body, HttpContext http)
-    {
-        var require = new Require();
-        var message = require.Reference(body.Message, "message");
-        return require.Problem() is { } missing
-            ? Task.FromResult<Results<Ok<ContractView>, ProblemHttpResult>>(missing)
-            : ContractsEndpoints.Run(id, http, (grain, caller, o) => grain.RequestChangesAsync(caller, new RequestChanges(milestoneId, message), o));
-    }
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> RequestChanges(
+        string id, string milestoneId, RequestChangesRequest body, [AsParameters] ApiServices api) =>
+        ContractsEndpoints.Run(id, api, (grain, caller, o) => grain.RequestChangesAsync(caller, new RequestChanges(milestoneId, body.Message!), o));
 }

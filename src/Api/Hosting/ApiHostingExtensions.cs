@@ -5,7 +5,6 @@ using Milestones.Api.Auth;
 using Milestones.Api.Endpoints;
 using Orleans.Dashboard;
 using Prometheus;
-using Scalar.AspNetCore;
 
 namespace Milestones.Api.Hosting;
 
@@ -45,8 +44,7 @@ public static class ApiHostingExtensions
         app.UseRateLimiter();
         app.UseHttpMetrics();
 
-        app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference().AllowAnonymous();
+        app.MapApiReference();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapMetrics().AllowAnonymous();

@@ -1,12 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.MicrosoftExtensions;
 using Milestones.Api.Http;
 
 namespace Milestones.Api.Hosting;
 
-/// <summary>The OpenAPI document: title, the problem responses every route can give, and request examples.</summary>
+/// <summary>
+/// The OpenAPI document: what it says about the API as a whole (title, security scheme, tags, the problem schema) and
+/// about its types (required and nullable as the API behaves, enums, money in minor units, request examples).
+/// What it says per operation is in <see cref="OpenApiOperations"/>.
+/// </summary>
 public static class OpenApiDocs
 {
+    public const string BearerScheme = "bearer";
+    public const string ProblemSchema = "Problem";
+
+    /// <summary>What Microsoft.AspNetCore.OpenApi marks a nullable property with, to write it as <c>oneOf</c> null or the schema.</summary>
+    private const string NullablePropertyMarker = "x-is-nullable-property";
+
+    private static readonly Dictionary<string, string> TagDescriptions = new()
+    {
+        ["Contracts"] = "Fixed-price contracts (\"My Jobs\"): the offer, both parties' acceptance of a terms version, the event log, the end.",
+        ["Milestones"] = "The terms (add, edit, delete Pending milestones) and the work: fund, submit, approve or request changes.",
+        ["Change requests"] = "On an active contract the freelancer proposes changes to Pending milestones; the client accepts or declines.",
+        ["Accounts"] = "Escrow accounts: balances and holds, statements, deposits and the ledger check (platform).",
+        ["Development"] = "Development environment only: bearer tokens for any user. Outside Development these routes do not exist.",
+    };
+
+    /// <summary>Integer properties that are money: minor units of the contract's or balance's currency.</summary>
+    private static readonly HashSet<string> MoneyProperties =
+        ["amount", "price", "funded", "released", "refunded", "available", "held", "inTransit", "deposited", "paidOut", "availableAfter", "heldAfter"];
+
     private static readonly Dictionary<Type, string> Examples = new()
     {
         [typeof(CreateContractRequest)] = """
@@ -17,7 +45,8 @@ public static class OpenApiDocs
         [typeof(AddMilestoneRequest)] = """{"description": "Launch", "dueDate": "2030-05-01", "amount": 25000, "position": 3, "message": "Adding the launch"}""",
         [typeof(EditMilestoneRequest)] = """{"amount": 30000, "message": "Launch includes training"}""",
         [typeof(AcceptTermsRequest)] = """{"termsVersion": 1}""",
-        [typeof(MessageRequest)] = """{"message": "Please fix the footer"}""",
+        [typeof(MessageRequest)] = """{"message": "Agreed"}""",
+        [typeof(RequestChangesRequest)] = """{"message": "Please fix the footer"}""",
         [typeof(EndContractRequest)] = """{"heldFunds": "refund", "message": "Project cancelled"}""",
         [typeof(SubmitWorkRequest)] = """{"message": "Designs attached", "links": ["https://example.com/designs"]}""",
         [typeof(ChangeRequestRequest)] = """
@@ -32,31 +61,131 @@ public static class OpenApiDocs
     {
         options.AddDocumentTransformer((document, _, _) =>
         {
-            document.Info.Title = "Milestones API";
-            document.Info.Description =
-                "Escrow for fixed-price milestone contracts. Errors are RFC 9457 problem details with a stable `code`. "
-                + "Every POST accepts `Idempotency-Key`; contract mutations accept `If-Match` with the contract's ETag.";
+            Describe(document);
             return Task.CompletedTask;
         });
+        options.AddOperationTransformer(OpenApiOperations.Transform);
         options.AddSchemaTransformer((schema, context, _) =>
         {
-            if (Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
+            if (schema.Enum is { Count: > 0 })
             {
-                schema.Examples = [JsonNode.Parse(example)!];
+                // A closed set of strings (a nullable use adds null to the list; a property's null is said by oneOf).
+                schema.Type = JsonSchemaType.String;
+                schema.Enum = schema.Enum.Where(value => value is not null && value.GetValueKind() != JsonValueKind.Null).ToList();
+            }
+            else if (context.JsonPropertyInfo is { } property)
+            {
+                if (MoneyProperties.Contains(property.Name) && schema.Type?.HasFlag(JsonSchemaType.Integer) == true)
+                {
+                    schema.Description = "Money in integer minor units of the currency (cents for USD): 25000 is 250.00.";
+                }
+            }
+            else
+            {
+                Shape(schema, Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type);
             }
 
             return Task.CompletedTask;
         });
     }
 
-    /// <summary>The problem responses a route may give, documented on every route of a group.</summary>
-    public static TBuilder WithProblems<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    private static void Describe(OpenApiDocument document)
     {
-        foreach (var status in new[] { 400, 401, 403, 404, 409, 412, 422, 429, 503 })
+        document.Info.Title = "Milestones API";
+        document.Info.Version = "v1";
+        document.Info.Description =
+            "Escrow for fixed-price milestone contracts. Authenticate with `Authorization: Bearer <JWT>` (in Development, "
+            + "`POST /v1/dev/tokens` mints one; the reference page comes with one for `alice`). Money is an integer amount in "
+            + "minor units of the contract's currency. Errors are RFC 9457 problem details with a stable `code`. Every POST "
+            + "accepts `Idempotency-Key`; changes to a contract accept `If-Match` with the contract's `ETag`.";
+        document.Servers = [new OpenApiServer { Url = "/", Description = "This server" }];
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
         {
-            builder.ProducesProblem(status);
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "JWT",
+            Description = "A JWT whose `sub` is the user id; the role `platform` is the marketplace's own back end.",
+        };
+        document.AddComponent(ProblemSchema, Problem());
+        foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+        {
+            tag.Description = TagDescriptions.GetValueOrDefault(tag.Name ?? "");
+        }
+    }
+
+    /// <summary>RFC 9457 problem details as this API writes them: always a <c>code</c>; <c>detail</c> is the error's message.</summary>
+    private static OpenApiSchema Problem() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = "RFC 9457 problem details with a stable machine-readable `code`.",
+        Required = new HashSet<string> { "type", "status", "code" },
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A URI naming the code." },
+            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A short summary of the kind of problem." },
+            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The HTTP status code." },
+            ["detail"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "What went wrong, for a person.",
+                Extensions = new Dictionary<string, IOpenApiExtension>
+                {
+                    [OpenApiPrimaryErrorMessageExtension.Name] = new OpenApiPrimaryErrorMessageExtension { IsPrimaryErrorMessage = true },
+                },
+            },
+            ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Stable machine-readable code, e.g. `insufficient_funds`." },
+            ["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "Messages per invalid field (400 only).",
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+            },
+        },
+    };
+
+    /// <summary>
+    /// A request body requires exactly its <see cref="RequiredAttribute"/> fields (never
+    /// null) and accepts null for the others; a response always writes every property, nulls included.
+    /// </summary>
+    private static void Shape(OpenApiSchema schema, Type type)
+    {
+        if (schema.Properties is not { Count: > 0 } properties)
+        {
+            return;
         }
 
-        return builder;
+        if (!IsRequestBody(type))
+        {
+            schema.Required = new HashSet<string>(properties.Keys);
+            return;
+        }
+
+        schema.Required = new HashSet<string>(type.GetProperties()
+            .Where(p => p.GetCustomAttribute<RequiredAttribute>() is not null)
+            .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)));
+        foreach (var name in schema.Required)
+        {
+            if (properties[name] is OpenApiSchema property)
+            {
+                NotNull(property);
+            }
+        }
+
+        if (Examples.TryGetValue(type, out var example))
+        {
+            schema.Examples = [JsonNode.Parse(example)!];
+        }
     }
+
+    /// <summary>Not null: neither in its type nor, for a referenced schema (an enum), by the marker that makes it <c>oneOf</c> null.</summary>
+    private static void NotNull(OpenApiSchema schema)
+    {
+        schema.Type &= ~JsonSchemaType.Null;
+        schema.Metadata?.Remove(NullablePropertyMarker);
+    }
+
+    private static bool IsRequestBody(Type type) =>
+        type.Namespace == typeof(CreateContractRequest).Namespace && type.Name.EndsWith("Request", StringComparison.Ordinal);
 }

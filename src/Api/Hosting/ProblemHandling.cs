@@ -17,11 +17,18 @@ public static class ProblemHandling
 
     public const string TraceIdHeader = "Trace-Id";
 
+    private const string ValidationFailed = "validation_failed";
+
     public static IServiceCollection AddMilestonesProblems(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
+            if (problem is HttpValidationProblemDetails validation && !problem.Extensions.ContainsKey("code"))
+            {
+                MissingFields(validation);
+            }
+
             if (!problem.Extensions.ContainsKey("code"))
             {
                 var code = CodeOf(problem.Status ?? StatusCodes.Status500InternalServerError);
@@ -43,10 +50,26 @@ public static class ProblemHandling
                 context.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             }
         });
+        // The built-in validation of request bodies ([Required] fields), reported as validation_failed (MissingFields).
+        services.AddValidation();
         services.AddExceptionHandler<BadRequestHandler>();
         services.AddExceptionHandler<UnavailableHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
+    }
+
+    /// <summary>
+    /// The built-in validation of request bodies (their <c>[Required]</c> fields) as this API reports it: 400
+    /// <c>validation_failed</c>, each field by its JSON path (<c>milestones[0].amount</c>).
+    /// </summary>
+    private static void MissingFields(HttpValidationProblemDetails problem)
+    {
+        var errors = problem.Errors.ToDictionary(e => string.Join('.', e.Key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName)), e => e.Value);
+        problem.Errors = errors;
+        problem.Title = "The request is invalid.";
+        problem.Detail = "Required fields are missing: " + string.Join(", ", errors.Keys);
+        problem.Extensions["code"] = ValidationFailed;
+        problem.Type = Problems.TypeOf(ValidationFailed);
     }
 
     public static string CodeOf(int status) => status switch

@@ -3,12 +3,14 @@ using Milestones.Domain;
 namespace Milestones.Api.Http;
 
 /// <summary>
-/// Every id in a route path (contract, milestone, change request, user) must pass the one id rule
-/// (<see cref="Validate.Id"/>) before any grain sees it: 400 with the rule's code otherwise.
+/// The route-group filter for ids in a path: every id (contract, milestone, change request, user) must pass the one
+/// id rule (<see cref="Validate.Id"/>): 400 with the rule's code otherwise. A contract id (<c>{id}</c>) the API could
+/// not have handed out is 404 without waking a grain.
 /// </summary>
 public sealed class PathIds : IEndpointFilter
 {
-    private static readonly string[] Names = ["id", "milestoneId", "changeRequestId", "userId"];
+    private const string ContractId = "id";
+    private static readonly string[] Names = [ContractId, "milestoneId", "changeRequestId", "userId"];
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -19,6 +21,11 @@ public sealed class PathIds : IEndpointFilter
             {
                 return ValueTask.FromResult<object?>(Problems.From(error));
             }
+        }
+
+        if (values.TryGetValue(ContractId, out var id) && !ContractIds.IsValid((string)id!))
+        {
+            return ValueTask.FromResult<object?>(Problems.From(Errors.ContractNotFound()));
         }
 
         return next(context);

@@ -40,7 +40,7 @@ public static class Problems
 
     public static string TypeOf(string code) => $"https://milestones.dev/problems/{code}";
 
-    private static string Title(ErrorKind kind) => kind switch
+    public static string Title(ErrorKind kind) => kind switch
     {
         ErrorKind.Validation => "The request is invalid.",
         ErrorKind.NotFound => "Not found.",

@@ -48,6 +48,9 @@ public static class QueryValues
         return true;
     }
 
+    /// <summary>A value as the API writes it (snake_case, lower case), e.g. <c>in_transit</c>.</summary>
+    public static string Name<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
     private static bool TryParseName<T>(string name, out T result) where T : struct, Enum
     {
         result = default;

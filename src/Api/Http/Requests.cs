@@ -1,35 +1,52 @@
+using System.ComponentModel.DataAnnotations;
 using Milestones.Contracts;
 using Milestones.Domain;
 
 namespace Milestones.Api.Http;
 
-// Request bodies. Fields are nullable so a missing one is reported by name (400 validation_failed), not as
-// a binding failure; unknown fields are refused by the JSON options.
+// Request bodies. Fields are nullable so that a missing one is reported by name (400 validation_failed by the
+// built-in validation, from the [Required] marks, which the OpenAPI document shows too), not as a binding
+// failure; a blank string is present (the domain's rules name it, e.g. title_required). Unknown fields are refused
+// by the JSON options.
 
-public sealed record MilestoneRequest(string? Description, DateOnly? DueDate, long? Amount);
+public sealed record MilestoneRequest([property: Required(AllowEmptyStrings = true)] string? Description, [property: Required] DateOnly? DueDate, [property: Required] long? Amount);
 
-public sealed record CreateContractRequest(string? FreelancerId, string? Title, string? Currency, IReadOnlyList<MilestoneRequest?>? Milestones);
+public sealed record CreateContractRequest(
+    [property: Required(AllowEmptyStrings = true)] string? FreelancerId, [property: Required(AllowEmptyStrings = true)] string? Title, [property: Required(AllowEmptyStrings = true)] string? Currency,
+    [property: Required] IReadOnlyList<MilestoneRequest?>? Milestones) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => RequiredFields.OfNullItems(Milestones, nameof(Milestones));
+}
 
-public sealed record AddMilestoneRequest(string? Description, DateOnly? DueDate, long? Amount, int? Position, string? Message);
+public sealed record AddMilestoneRequest(
+    [property: Required(AllowEmptyStrings = true)] string? Description, [property: Required] DateOnly? DueDate, [property: Required] long? Amount, int? Position, string? Message);
 
 public sealed record EditMilestoneRequest(string? Description, DateOnly? DueDate, long? Amount, int? Position, string? Message);
 
-public sealed record AcceptTermsRequest(int? TermsVersion);
+public sealed record AcceptTermsRequest([property: Required] int? TermsVersion);
 
+/// <summary>An optional note (decline, withdraw, change request decisions).</summary>
 public sealed record MessageRequest(string? Message);
 
-public sealed record EndContractRequest(HeldFunds? HeldFunds, string? Message);
+public sealed record RequestChangesRequest([property: Required(AllowEmptyStrings = true)] string? Message);
 
-public sealed record SubmitWorkRequest(string? Message, IReadOnlyList<string>? Links);
+public sealed record EndContractRequest([property: Required] HeldFunds? HeldFunds, string? Message);
+
+public sealed record SubmitWorkRequest([property: Required(AllowEmptyStrings = true)] string? Message, IReadOnlyList<string>? Links);
 
 public sealed record ChangeOperationRequest(
-    ChangeOperationKind? Op, string? MilestoneId, string? Description, DateOnly? DueDate, long? Amount, int? Position);
+    [property: Required] ChangeOperationKind? Op, string? MilestoneId, string? Description, DateOnly? DueDate, long? Amount, int? Position);
 
-public sealed record ChangeRequestRequest(string? Message, IReadOnlyList<ChangeOperationRequest?>? Operations);
+public sealed record ChangeRequestRequest([property: Required(AllowEmptyStrings = true)] string? Message, [property: Required] IReadOnlyList<ChangeOperationRequest?>? Operations)
+    : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => RequiredFields.OfNullItems(Operations, nameof(Operations));
+}
 
-public sealed record DepositRequest(long? Amount, string? Currency, string? Reference);
+public sealed record DepositRequest([property: Required] long? Amount, [property: Required(AllowEmptyStrings = true)] string? Currency, [property: Required(AllowEmptyStrings = true)] string? Reference);
 
-public sealed record DevTokenRequest(string? UserId, bool Platform = false);
+/// <summary><c>userId</c> is checked by the id rule (400 <c>userId_required</c> when missing), so its route skips the built-in validation.</summary>
+public sealed record DevTokenRequest([property: Required(AllowEmptyStrings = true)] string? UserId, bool Platform = false);
 
 public sealed record TokenResponse(string Token);
 

@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Kiota.Http.HttpClientLibrary;
+using Milestones.Tests.Api.Client.Generated;
+using Milestones.Tests.Api.Client.Generated.Models;
+
+namespace Milestones.Tests.Api;
+
+/// <summary>
+/// The C# client Kiota generates from the served document (Api/Client, scripts/api-client.sh), against the API on
+/// Kestrel: the README walkthrough runs through it, and its errors carry the problem's <c>code</c> and <c>detail</c>.
+/// </summary>
+[Collection(KestrelApiCollection.Name)]
+public sealed class ApiClientTests(KestrelApiFactory factory)
+{
+    private readonly string alice = "alice-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string bob = "bob-" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task TheReadmeWalkthrough_RunsThroughTheGeneratedClient()
+    {
+        var client = await ClientAsync(alice);
+        var freelancer = await ClientAsync(bob);
+        var platform = await ClientAsync("marketplace", platform: true);
+
+        var deposited = await platform.V1.Accounts[alice].Deposits.PostAsync(
+            new DepositRequest { Amount = 100_000, Currency = "USD", Reference = "pi_" + Guid.NewGuid().ToString("N") });
+        Assert.Equal(100_000, Assert.Single(deposited!.Balances!).Available);
+
+        var contract = await client.V1.Contracts.PostAsync(new CreateContractRequest
+        {
+            FreelancerId = bob,
+            Title = "Online shop",
+            Currency = "USD",
+            Milestones =
+            [
+                new MilestoneRequest { Description = "Design", DueDate = new Date(2030, 3, 1), Amount = 25_000 },
+                new MilestoneRequest { Description = "Build", DueDate = new Date(2030, 4, 1), Amount = 50_000 },
+                new MilestoneRequest { Description = "Launch", DueDate = new Date(2030, 5, 1), Amount = 25_000 },
+            ],
+        });
+        var id = contract!.Id!;
+        Assert.Equal(ContractStatus.Draft, contract.Status);
+
+        await client.V1.Contracts[id].Accept.PostAsync(new AcceptTermsRequest { TermsVersion = 1 });
+        var active = await freelancer.V1.Contracts[id].Accept.PostAsync(new AcceptTermsRequest { TermsVersion = 1 });
+        Assert.Equal(ContractStatus.Active, active!.Status);
+
+        var funded = await client.V1.Contracts[id].Milestones["m1"].Fund.PostAsync(c => c.Headers.Add("Idempotency-Key", $"fund-{id}-m1"));
+        var replayed = await client.V1.Contracts[id].Milestones["m1"].Fund.PostAsync(c => c.Headers.Add("Idempotency-Key", $"fund-{id}-m1"));
+        Assert.Equal(MilestoneStatus.Funded, funded!.Milestones![0].Status);
+        Assert.Equal(funded.Version, replayed!.Version);
+
+        var submitted = await freelancer.V1.Contracts[id].Milestones["m1"].Submit.PostAsync(
+            new SubmitWorkRequest { Message = "Designs attached", Links = ["https://example.com/designs"] });
+        Assert.NotNull(submitted!.Milestones![0].AutoReleaseAt);
+
+        var approved = await client.V1.Contracts[id].Milestones["m1"].Approve.PostAsync();
+        Assert.Equal(MilestoneStatus.Released, approved!.Milestones![0].Status);
+
+        Assert.Equal(75_000, Assert.Single((await client.V1.Accounts[alice].GetAsync())!.Balances!).Available);
+        Assert.Equal(25_000, Assert.Single((await freelancer.V1.Accounts[bob].GetAsync())!.Balances!).Available);
+        Assert.True((await platform.V1.Ledger.Verify.GetAsync())!.Ok);
+    }
+
+    [Fact]
+    public async Task AnError_IsAnExceptionWithTheProblemsCodeAndDetail()
+    {
+        var client = await ClientAsync(alice);
+        var contract = await client.V1.Contracts.PostAsync(new CreateContractRequest
+        {
+            FreelancerId = bob,
+            Title = "Logo",
+            Currency = "USD",
+            Milestones = [new MilestoneRequest { Description = "Logo", DueDate = new Date(2030, 3, 1), Amount = 5_000 }],
+        });
+
+        var forbidden = await Assert.ThrowsAsync<Problem>(() => client.V1.Ledger.Verify.GetAsync());
+        var invalid = await Assert.ThrowsAsync<Problem>(() => client.V1.Contracts[contract!.Id!].Accept.PostAsync(new AcceptTermsRequest()));
+
+        Assert.Equal((403, "role_not_allowed"), (forbidden.ResponseStatusCode, forbidden.Code));
+        Assert.False(string.IsNullOrWhiteSpace(forbidden.Detail));
+        Assert.Equal(forbidden.Detail, forbidden.Message);
+        Assert.Equal((400, "validation_failed"), (invalid.ResponseStatusCode, invalid.Code));
+        Assert.Contains("termsVersion", invalid.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A client whose token comes from the Development token route, through the generated client too.</summary>
+    private async Task<MilestonesClient> ClientAsync(string userId, bool platform = false)
+    {
+        var anonymous = new MilestonesClient(Adapter(null));
+        var token = await anonymous.V1.Dev.Tokens.PostAsync(new DevTokenRequest { UserId = userId, Platform = platform });
+        return new MilestonesClient(Adapter(token!.Token));
+    }
+
+    private HttpClientRequestAdapter Adapter(string? token)
+    {
+        var http = new HttpClient();
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http) { BaseUrl = factory.Address.ToString().TrimEnd('/') };
+    }
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Milestones.Tests.Storage;
+
+namespace Milestones.Tests.Api;
+
+/// <summary>The served OpenAPI document: a real linter's verdict, and what it says checked against what the API does.</summary>
+[Collection(KestrelApiCollection.Name)]
+public sealed partial class OpenApiDocumentTests(KestrelApiFactory factory)
+{
+    /// <summary>The one warning left: the project names no licence.</summary>
+    private static readonly string[] AllowedWarnings = ["info-license"];
+
+    [Fact]
+    public async Task TheServedDocument_PassesRedoclyLint_WithTheRecommendedRules()
+    {
+        var (exit, output, error) = await RunAsync(Redocly(), "lint", new Uri(factory.Address, "/openapi/v1.json").ToString(), "--format=json");
+
+        Assert.True(output.Contains('{', StringComparison.Ordinal), error);
+        var report = JsonNode.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..])!;
+        var problems = report["problems"]!.AsArray().Select(p => $"{p!["severity"]} {p["ruleId"]}: {p["message"]}").ToList();
+        Assert.True(exit == 0, string.Join('\n', problems));
+        Assert.Equal(0, report["totals"]!["errors"]!.GetValue<int>());
+        Assert.All(report["problems"]!.AsArray(), p => Assert.Contains(p!["ruleId"]!.GetValue<string>(), AllowedWarnings));
+    }
+
+    [Fact]
+    public async Task EveryOperationDocumentedAsProtected_Answers401WithoutAToken_AndTheAnonymousOnesDoNot()
+    {
+        using var anonymous = new HttpClient { BaseAddress = factory.Address };
+        foreach (var (method, path, operation) in Operations(await DocumentAsync()))
+        {
+            var security = operation["security"]!.AsArray();
+            var isProtected = security.Single()!.AsObject().ContainsKey("bearer");
+            using var request = new HttpRequestMessage(new HttpMethod(method), PathParameter().Replace(path, "x"));
+
+            var response = await anonymous.SendAsync(request);
+
+            Assert.True(isProtected == (response.StatusCode == HttpStatusCode.Unauthorized), $"{method} {path}: {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task EveryBadInputAnswer_IsDocumentedForItsOperation_AsProblemDetailsWithACode()
+    {
+        var document = await DocumentAsync();
+        Assert.Contains("code", document["components"]!["schemas"]!["Problem"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        foreach (var input in BadInputMatrix.Inputs)
+        {
+            var response = Operation(document, input.Method, input.Path)["responses"]![input.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+
+            Assert.True(response is not null, $"{input.Name}: {input.Status} is not documented");
+            Assert.Equal("#/components/schemas/Problem", response["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task EachRequestBody_RequiresExactlyTheFieldsAnEmptyBodyIsRefusedFor_AndTheyCannotBeNull()
+    {
+        var document = await DocumentAsync();
+        var schemas = document["components"]!["schemas"]!;
+        foreach (var input in BadInputMatrix.Inputs.Where(i => i.Body == "{}" && i.Code == "validation_failed"))
+        {
+            var reference = Operation(document, input.Method, input.Path)["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+            var schema = schemas[reference.Split('/')[^1]]!;
+            var required = schema["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order().ToList();
+
+            Assert.Equal(input.Fields!.Split(',').Order().ToList(), required);
+            Assert.All(required, name => Assert.DoesNotContain("null", schema["properties"]![name]!["type"]?.ToJsonString() ?? ""));
+        }
+
+        var add = schemas["AddMilestoneRequest"]!;
+        Assert.Equal("[\"null\",\"integer\"]", add["properties"]!["position"]!["type"]!.ToJsonString());
+        Assert.Equal("[\"null\",\"string\"]", add["properties"]!["message"]!["type"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task CommandsDocumentTheirHeaders_AndClosedSetsAreEnums()
+    {
+        var document = await DocumentAsync();
+        foreach (var (method, path, operation) in Operations(document).Where(o => o.Method != "GET" && o.Path != "/v1/dev/tokens"))
+        {
+            var headers = operation["parameters"]!.AsArray().Where(p => p!["in"]!.GetValue<string>() == "header").Select(p => p!["name"]!.GetValue<string>()).ToList();
+            Assert.Contains("Idempotency-Key", headers);
+            Assert.Equal(path.StartsWith("/v1/contracts/{id}", StringComparison.Ordinal), headers.Contains("If-Match"));
+            Assert.NotNull(operation["responses"]!.AsObject().First(r => r.Key.StartsWith('2')).Value!["headers"]!["Idempotent-Replayed"]);
+            Assert.NotNull(operation["responses"]!["503"]!["headers"]!["Retry-After"]);
+        }
+
+        Assert.NotNull(Operation(document, "GET", "/v1/contracts/{id}")["responses"]!["200"]!["headers"]!["ETag"]);
+        var list = Operation(document, "GET", "/v1/contracts")["parameters"]!.AsArray();
+        Assert.Equal("[\"client\",\"freelancer\"]", list.Single(p => p!["name"]!.GetValue<string>() == "role")!["schema"]!["enum"]!.ToJsonString());
+        Assert.Equal("string", document["components"]!["schemas"]!["ContractStatus"]!["type"]!.GetValue<string>());
+        Assert.Contains("minor units", document["components"]!["schemas"]!["MilestoneView"]!["properties"]!["amount"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The client in Api/Client was generated from a saved copy of the document (scripts/api-client.sh): it must be the served one.</summary>
+    [Fact]
+    public async Task TheGeneratedClient_WasGeneratedFromTheServedDocument()
+    {
+        var saved = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Api", "Client", "openapi.json")));
+
+        Assert.True(JsonNode.DeepEquals(saved, await DocumentAsync()),
+            "The API's OpenAPI document changed: run scripts/api-client.sh to regenerate tests/Milestones.Tests/Api/Client.");
+    }
+
+    private async Task<JsonNode> DocumentAsync()
+    {
+        using var http = new HttpClient { BaseAddress = factory.Address };
+        return JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json"))!;
+    }
+
+    private static IEnumerable<(string Method, string Path, JsonNode Operation)> Operations(JsonNode document) =>
+        document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject().Select(o => (o.Key.ToUpperInvariant(), path.Key, o.Value!)));
+
+    /// <summary>The documented operation a concrete request path (<c>/v1/contracts/{id}/milestones/m2</c>) goes to.</summary>
+    private static JsonNode Operation(JsonNode document, string method, string path)
+    {
+        var segments = path.Split('?')[0].Split('/');
+        return Operations(document).Single(o => o.Method == method && o.Path.Split('/') is var template && template.Length == segments.Length
+            && template.Zip(segments).All(s => s.First == s.Second || s.First.StartsWith('{'))).Operation;
+    }
+
+    /// <summary>Redocly CLI as <c>.ci/run</c> installs it (repository-local), or from the PATH.</summary>
+    private static string Redocly()
+    {
+        var local = Path.Combine(TestPaths.RepositoryRoot, ".tools", "node_modules", ".bin", "redocly");
+        Assert.True(File.Exists(local) || Which("redocly"), "Redocly CLI is missing: npm install --prefix .tools @redocly/cli (as .ci/run does).");
+        return File.Exists(local) ? local : "redocly";
+    }
+
+    private static bool Which(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, tool)));
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["REDOCLY_TELEMETRY"] = "off";
+        start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    [GeneratedRegex(@"\{[^}]+\}", RegexOptions.CultureInvariant)]
+    private static partial Regex PathParameter();
+}
