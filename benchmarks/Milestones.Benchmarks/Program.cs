@@ -14,7 +14,17 @@ var lines = new Option<int[]>("--ledger-lines")
 {
     Description = "accounts to build and activate, by ledger lines (such as 100,10000,100000)",
     DefaultValueFactory = _ => [100, 10_000, 100_000],
-    CustomParser = r => r.Tokens.Single().Value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+    CustomParser = r =>
+    {
+        var values = r.Tokens.Single().Value.Split(',');
+        var parsed = values.Select(v => int.TryParse(v, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 0).ToArray();
+        if (parsed.Contains(0))
+        {
+            r.AddError($"--ledger-lines: '{r.Tokens.Single().Value}' is not a list of positive whole numbers such as 100,10000,100000.");
+        }
+
+        return parsed;
+    },
 };
 var milestones = new Option<int>("--milestones") { Description = "milestones of the contract (each funded, submitted, approved with a key)", DefaultValueFactory = _ => 100 };
 var output = new Option<string?>("--out") { Description = "write the figures to this JSON file", HelpName = "FILE" };

@@ -23,7 +23,7 @@ internal static class Chart
         Throughput(multiplot.GetPlot(0), run, "fund", "Durable fundings per second");
         Throughput(multiplot.GetPlot(1), run, "lifecycle", "Whole lifecycles per second");
         Ramp(multiplot.GetPlot(2), run);
-        multiplot.SavePng(path, 900, 1350);
+        multiplot.SavePng(path, 1200, 1350);
     }
 
     private static void Throughput(Plot plot, BenchmarkRun run, string scenario, string title)
@@ -58,8 +58,7 @@ internal static class Chart
         plot.YLabel("ops/s");
         plot.Axes.Bottom.SetTicks(levels.Select(c => X(c)).ToArray(), levels.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         plot.Axes.SetLimitsX(-0.3, Math.Max(1, levels.Length - 1) + 0.3);
-        plot.Axes.Margins(bottom: 0);
-        plot.ShowLegend(Alignment.UpperLeft);
+        FromZero(plot);
     }
 
     private static void Ramp(Plot plot, BenchmarkRun run)
@@ -74,14 +73,22 @@ internal static class Chart
                 line.LegendText = $"{system.Label}, c={ramp.Concurrency}";
                 line.LineWidth = 2;
                 var target = plot.Add.HorizontalLine(0.8 * ramp.Warm, 1, Colors[system.Key], LinePattern.Dotted);
-                target.LegendText = $"80% of its warm fundings/s";
+                target.LegendText = "80% of its warm fundings/s";
             }
         }
 
         plot.Title("A fresh process: fundings in each of its first seconds of traffic");
         plot.XLabel("second of traffic");
         plot.YLabel("fundings in that second");
-        plot.Axes.Margins(bottom: 0);
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+        FromZero(plot);
+    }
+
+    /// <summary>The y axis from zero to a tenth above the highest point; the legend beside the plot.</summary>
+    private static void FromZero(Plot plot)
+    {
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsY(0, Math.Max(1, plot.Axes.GetLimits().Top * 1.1));
+        plot.ShowLegend(Edge.Right);
     }
 }

@@ -14,10 +14,11 @@ internal static class ReportCommand
         };
         var output = new Option<string>("--out") { Description = "write PREFIX.md and PREFIX.png", HelpName = "PREFIX", Required = true };
         var machine = new Option<string>("--machine") { Description = "the machine, as written in the report", DefaultValueFactory = _ => "" };
+        var note = new Option<string>("--note") { Description = "what kind of run this is, as written at the top of the report", DefaultValueFactory = _ => "" };
         var command = new Option<string>("--command") { Description = "the command that made the run, as written in the report", DefaultValueFactory = _ => "" };
         var report = new Command("report", "Write the benchmark report (Markdown, a ScottPlot chart) from one run's results; print the table and the ratios.")
         {
-            results, output, machine, command,
+            results, output, machine, command, note,
         };
         report.SetAction(p =>
         {
@@ -26,7 +27,7 @@ internal static class ReportCommand
             Directory.CreateDirectory(Path.GetDirectoryName(prefix)!);
             var figures = new Figures(run);
             Chart.Save(run, prefix + ".png");
-            var markdown = ReportMarkdown.Render(run, figures, Path.GetFileName(prefix), p.GetRequiredValue(machine), p.GetRequiredValue(command));
+            var markdown = ReportMarkdown.Render(run, figures, Path.GetFileName(prefix), p.GetRequiredValue(machine), p.GetRequiredValue(command), p.GetRequiredValue(note));
             File.WriteAllText(prefix + ".md", markdown);
             Console.Out.Write(ReportMarkdown.Tables(run, figures));
             Console.Out.WriteLine();

@@ -11,10 +11,10 @@ internal static class ReportMarkdown
     private static readonly string[] Scenarios = ["fund", "lifecycle"];
     private static readonly bool[] ColdThenWarm = [false, true];
 
-    public static string Render(BenchmarkRun run, Figures figures, string name, string machine, string command)
+    public static string Render(BenchmarkRun run, Figures figures, string name, string machine, string command, string note)
     {
         var md = new StringBuilder();
-        md.Append(Invariant, $"# Benchmark {name}\n\nCommand: `{command}`  \nMachine: {machine}\n\n");
+        md.Append(Invariant, $"# Benchmark {name}\n\n**{note}**\n\nCommand: `{command}`  \nMachine: {machine}\n\n");
         md.Append("Over HTTP with `benchmarks/LoadTest`, durable (synchronous commit). `fund`: one `POST …/milestones/m1/fund` of a ");
         md.Append("ready contract per operation; `lifecycle`: create → accept ×2 → fund → submit → approve per operation. ");
         md.Append("**cold**: the first load test of a fresh server process (fund: on contracts an earlier process prepared); ");

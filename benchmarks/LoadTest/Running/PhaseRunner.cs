@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Milestones.LoadTest.Metrics;
 using Milestones.LoadTest.Scenarios;
 
 namespace Milestones.LoadTest.Running;
@@ -28,7 +29,7 @@ internal static class PhaseRunner
             var total = Stopwatch.GetElapsedTime(started, now).TotalSeconds;
             var recent = (ops - lastOps) / Math.Max(1e-9, Stopwatch.GetElapsedTime(lastAt, now).TotalSeconds);
             (lastOps, lastAt) = (ops, now);
-            var p99 = recorder.Operations.Snapshot().GetValueAtPercentile(99) / 1e6;
+            var p99 = LatencySummary.From(recorder.Operations.Snapshot()).P99Ms;
             return string.Create(CultureInfo.InvariantCulture,
                 $"[{scenario.Name} c={concurrency} {phase}] {total,5:0.0}s  ops {ops,7}  {recent,8:0}/s (avg {ops / Math.Max(total, 1e-9):0})  p99 {p99:0.00} ms  errors {recorder.Errors.Total}");
         }
