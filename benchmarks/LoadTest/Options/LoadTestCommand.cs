@@ -39,7 +39,7 @@ internal static class LoadTestCommand
             Description = "operations the warm-up may use (default: 20 per worker, >= 100, <= count)",
             CustomParser = r => Parsed(r, v => (int?)WholeNumber(v, "--warmup-count", 0, 10_000_000)),
         };
-        var output = new Option<string?>("--out") { Description = "write PREFIX.json and PREFIX.md", HelpName = "PREFIX" };
+        var output = new Option<string?>("--out") { Description = "write PREFIX.json, PREFIX.md and PREFIX.png (operations per second of each level)", HelpName = "PREFIX" };
         var label = new Option<string?>("--label") { Description = "the system's name in the results (default: the target's host:port)" };
         var signingKey = new Option<string?>("--signing-key")
         {

@@ -26,6 +26,26 @@ internal static class Chart
         multiplot.SavePng(path, 1200, 1350);
     }
 
+    /// <summary>One load test's chart: successful operations in each second of each level's measured run.</summary>
+    public static void SaveRun(RunReport report, string path)
+    {
+        var plot = new Plot();
+        foreach (var level in report.Levels)
+        {
+            var line = plot.Add.Scatter(level.PerSecond.Select((_, i) => i + 1.0).ToArray(), level.PerSecond.Select(n => (double)n).ToArray());
+            line.LegendText = $"c={level.Concurrency}: {level.OpsPerSecond:#,0.#} ops/s";
+            line.LineWidth = 2;
+        }
+
+        var seconds = report.Levels.Select(l => l.PerSecond.Count).DefaultIfEmpty(1).Max();
+        plot.Title($"{report.Label}: {report.Scenario}, operations in each second");
+        plot.XLabel("second of the measured run (the last one partial)");
+        plot.YLabel("operations in that second");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(Math.Max(1, seconds / 15));
+        FromZero(plot);
+        plot.SavePng(path, 1000, 450);
+    }
+
     private static void Throughput(Plot plot, BenchmarkRun run, string scenario, string title)
     {
         var levels = run.Systems.SelectMany(s => new[] { s.Get(scenario, false), s.Get(scenario, true) })

@@ -88,8 +88,7 @@ internal static class LoadTestRun
             Environment.ProcessorCount, levels, complete);
         if (options.OutPrefix is { } prefix)
         {
-            var (json, markdown) = ReportWriter.Write(report, prefix);
-            progress.WriteLine($"wrote {json} and {markdown}");
+            progress.WriteLine($"wrote {ReportWriter.Write(report, prefix)}");
         }
 
         output.Write(MarkdownReport.Render(report));
