@@ -14,16 +14,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=false; [ "${1:-}" = "--quick" ] && quick=true
-# count bounds each measured fund run (and is what a level prepares); cold_pool and ramp_pool are the contracts an
-# earlier process prepares for the cold fund run (its levels draw from them in turn) and for the ramp.
+# count bounds each measured fund run (and is what a level prepares); cold_pool (count per level) and ramp_pool are the
+# contracts an earlier process prepares for the cold fund run (its levels draw from them in turn) and for the ramp.
 if $quick; then
-  levels=16; duration=3s; warmup=1s; warm_count=300; count=1000; cold_pool=1000; ramp_c=16; ramp_pool=2000
+  levels=16; duration=3s; warmup=1s; warm_count=300; count=1000; ramp_c=16; ramp_pool=2000
   pgbench_seconds=5; grains=3000; ledger=100,10000; suffix=-quick
 else
-  levels=1,16,64,128; duration=15s; warmup=3s; warm_count=300; count=8000; cold_pool=16000; ramp_c=64; ramp_pool=20000
+  levels=1,16,64,128; duration=15s; warmup=3s; warm_count=300; count=8000; ramp_c=64; ramp_pool=20000
   pgbench_seconds=15; grains=100000; ledger=100,10000,100000; suffix=
 fi
 ramp_seconds=10s
+cold_pool=$(( $(tr ',' '\n' <<<"$levels" | wc -l) * count ))
 work=$(mktemp -d); date=$(date -u +%F); started=$(date +%s)
 log() { echo "bench: $(date +%T) $*" >&2; }
 pids=()

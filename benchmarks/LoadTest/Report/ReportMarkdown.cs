@@ -101,6 +101,6 @@ internal static class ReportMarkdown
         select (scenario, warm, level);
 
     private static string Errors(LevelResult level) => level.Errors == 0
-        ? "0"
+        ? level.Ops == 0 ? "0 (nothing run: no prepared contracts left)" : "0"
         : string.Create(Invariant, $"{level.Errors}: {string.Join(", ", level.ErrorsByCode.Select(e => string.Create(Invariant, $"{e.Key} {e.Value}")))}");
 }
