@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
-# The whole benchmark in one run on one machine: a private PostgreSQL; the HTTP load test against Milestones on
-# PostgreSQL (many clients and one hot client), against the baseline (ASP.NET Core + Npgsql, row locks) and against
-# the embedded SQLite default, each starting on a checkpointed database; then the database's ceiling for one durable
-# write per operation (pgbench, single-row upsert), last so that its aftermath lands on no system under test; memory
-# per activated contract grain. Prints the table and writes benchmarks/results/<date>.md with a chart
-# (<date>.svg). --quick finishes in under 3 minutes; its last line is the Milestones/baseline ratio.
+# The whole benchmark in one run on one machine, on a private PostgreSQL. For each system — Milestones on PostgreSQL,
+# Milestones on embedded SQLite, the baseline (ASP.NET Core + Npgsql, row locks) — three fresh server processes on
+# one store:
+#   1. lifecycle cold (its first load test, no warm-up), lifecycle warm (a later one); then, untimed, it prepares the
+#      fund contracts the next two processes use, so that their first load test is their first traffic;
+#   2. the ramp: fund for 10 s on a fresh process, successful fundings counted per second;
+#   3. fund cold (its first load test, on the prepared contracts), fund warm (a later one, preparing its own).
+# Then the database's ceiling for one durable write per operation (pgbench, single-row upsert), activation times of
+# grains with a long history and memory per activated contract grain (in-process silo). The load tester's `report`
+# prints the table and ratios and writes benchmarks/results/<date>.md with its chart (<date>.png), keeping the files
+# it was made from in <date>-raw/; its last two lines are the lifecycle and the fund ratio. --quick (one level, short
+# runs) finishes in about 4 minutes and writes <date>-quick.md, a smoke run of the pipeline, not a figure to quote.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=false; [ "${1:-}" = "--quick" ] && quick=true
-# count bounds each measured run (the load test prepares that many ready contracts per level, untimed);
-# hot_count is smaller because one client's "My Jobs" list and account grow with every contract. warm_count
-# bounds each warm-up. --quick measures one level on a fresh server: a Milestones server funds ~3x faster in its
-# second load test than in its first (JIT and first-use costs), so --quick understates it; the full run is the figure.
+# count bounds each measured fund run (and is what a level prepares); cold_pool (count per level) and ramp_pool are the
+# contracts an earlier process prepares for the cold fund run (its levels draw from them in turn) and for the ramp.
 if $quick; then
-  levels=64; duration=5s; warmup=3s; warm_count=1000; count=1500; hot_count=400; pgbench_seconds=5; grains=3000
+  levels=16; duration=3s; warmup=1s; warm_count=300; count=1000; ramp_c=16; ramp_pool=2000
+  pgbench_seconds=5; grains=3000; ledger=100,10000; suffix=-quick
 else
-  levels=1,16,64,128; duration=15s; warmup=3s; warm_count=100; count=12000; hot_count=2000; pgbench_seconds=15; grains=100000
+  levels=1,16,64,128; duration=15s; warmup=3s; warm_count=300; count=8000; ramp_c=64; ramp_pool=20000
+  pgbench_seconds=15; grains=100000; ledger=100,10000,100000; suffix=
 fi
-work=$(mktemp -d); date=$(date -u +%F)
+ramp_seconds=10s
+cold_pool=$(( $(tr ',' '\n' <<<"$levels" | wc -l) * count ))
+work=$(mktemp -d); date=$(date -u +%F); started=$(date +%s)
 log() { echo "bench: $(date +%T) $*" >&2; }
 pids=()
 cleanup() {
@@ -31,12 +39,13 @@ log "building (Release)"
 for p in src/Api benchmarks/Baseline benchmarks/LoadTest benchmarks/Milestones.Benchmarks; do
   dotnet build "$p" -c Release --nologo -v q >/dev/null
 done
+loadtest=benchmarks/LoadTest/bin/Release/net10.0/Milestones.LoadTest.dll
 
 pg=$(PG_STATE_DIR="$work/pg" scripts/pg.sh start)
 field() { tr ';' '\n' <<<"$pg" | sed -n "s/^$1=//Ip"; }
 export PGHOST=$(field Host) PGPORT=$(field Port) PGDATABASE=$(field Database) PGUSER=$(field Username) PGPASSWORD=$(field Password)
 
-# Each system starts on a settled database: the previous one's dirty pages and WAL are checkpointed first.
+# Each server process starts on a settled database: the previous one's dirty pages and WAL are checkpointed first.
 settle() { psql -q -c CHECKPOINT >/dev/null 2>&1 || log "CHECKPOINT refused; going on"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # serve NAME DLL ENV... : starts a server on a free loopback port, waits until ready, sets $url and $server
@@ -44,33 +53,52 @@ serve() {
   local name=$1 dll=$2; shift 2
   settle
   local port; port=$(free_port); url="http://127.0.0.1:$port"
-  env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning "$@" dotnet "$dll" --urls "$url" >"$work/$name.log" 2>&1 &
+  env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning "$@" dotnet "$dll" --urls "$url" >>"$work/$name.log" 2>&1 &
   server=$!; pids+=("$server")
   for _ in $(seq 1 120); do curl -sf "$url/health/ready" >/dev/null && return 0; sleep 0.5; done
   tail -n 30 "$work/$name.log" >&2; log "$name did not become ready"; exit 1
 }
-load() {  # load NAME CLIENTS LEVELS COUNT
-  log "load test: $1 ($2 clients, concurrency $3, at most $4 fundings per level)"
-  dotnet benchmarks/LoadTest/bin/Release/net10.0/Milestones.LoadTest.dll --target "$url" --scenario fund \
-    --concurrency "$3" --duration "$duration" --warmup "$warmup" --warmup-count "$warm_count" --count "$4" --clients "$2" \
-    --label "$1" --out "$work/$1" >/dev/null 2>"$work/$1.progress"
+unserve() { kill "$server"; wait "$server" 2>/dev/null || true; }
+# load OUT WHAT ARGS... : one load test against $url, its results in $work/OUT.json
+load() {
+  local out=$1 what=$2; shift 2
+  log "load test: $out ($what)"
+  dotnet "$loadtest" --target "$url" --clients 64 --label "$out" --out "$work/$out" "$@" >/dev/null 2>>"$work/$out.progress" \
+    || { tail -n 30 "$work/$out.progress" >&2; log "load test $out failed"; exit 1; }
 }
-milestones() { echo Dashboard__Enabled=false RateLimit__PermitsPerSecond=100000000 RateLimit__PermitsPerSecondPerAddress=100000000 Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port); }
+# measure NAME DLL ENV... : the three processes of one system (see the top of this file)
+measure() {
+  local name=$1 dll=$2; shift 2
+  serve "$name" "$dll" "$@"
+  load "$name-lifecycle-cold" "first load test of the process" --scenario lifecycle --concurrency "$levels" --duration "$duration" \
+    --warmup 0 --count 1000000
+  load "$name-lifecycle-warm" "same process" --scenario lifecycle --concurrency "$levels" --duration "$duration" \
+    --warmup "$warmup" --warmup-count "$warm_count" --count 1000000
+  load "$name-cold-pool" "untimed: $cold_pool contracts for the cold fund run" --prepare-only "$work/$name-cold-pool.prepared" --count "$cold_pool"
+  load "$name-ramp-pool" "untimed: $ramp_pool contracts for the ramp" --prepare-only "$work/$name-ramp-pool.prepared" --count "$ramp_pool"
+  unserve
+  serve "$name" "$dll" "$@"
+  load "$name-ramp" "fresh process, fund for $ramp_seconds at c=$ramp_c" --prepared "$work/$name-ramp-pool.prepared" \
+    --concurrency "$ramp_c" --duration "$ramp_seconds" --warmup 0 --count "$ramp_pool"
+  unserve
+  serve "$name" "$dll" "$@"
+  load "$name-fund-cold" "first load test of the process" --prepared "$work/$name-cold-pool.prepared" --concurrency "$levels" \
+    --duration "$duration" --warmup 0 --count "$count"
+  load "$name-fund-warm" "same process" --concurrency "$levels" --duration "$duration" --warmup "$warmup" --warmup-count "$warm_count" \
+    --count "$count"
+  unserve
+}
+milestones() {
+  echo Dashboard__Enabled=false RateLimit__PermitsPerSecond=100000000 RateLimit__PermitsPerSecondPerAddress=100000000 \
+    Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port)
+}
 
-serve milestones-pg src/Api/bin/Release/net10.0/Milestones.Api.dll $(milestones) \
-  Storage__Provider=Postgres ConnectionStrings__Milestones="$pg;Maximum Pool Size=64" Orleans__ServiceId="bench-$RANDOM"
-load milestones-pg 64 "$levels" "$count"
-load milestones-pg-hot 1 64 "$hot_count"
-kill "$server"; wait "$server" 2>/dev/null || true
-
-serve baseline benchmarks/Baseline/bin/Release/net10.0/Milestones.Baseline.dll ConnectionStrings__Baseline="$pg"
-load baseline 64 "$levels" "$count"
-load baseline-hot 1 64 "$hot_count"
-kill "$server"; wait "$server" 2>/dev/null || true
-
-serve milestones-sqlite src/Api/bin/Release/net10.0/Milestones.Api.dll $(milestones) Storage__DataDirectory="$work/sqlite"
-load milestones-sqlite 64 "$levels" "$count"
-kill "$server"; wait "$server" 2>/dev/null || true
+api=src/Api/bin/Release/net10.0/Milestones.Api.dll
+service="bench-$RANDOM"  # one service id for the three processes on PostgreSQL, so each finds the grains' stored state
+measure milestones-pg "$api" $(milestones) Storage__Provider=Postgres ConnectionStrings__Milestones="$pg;Maximum Pool Size=64" \
+  Orleans__ServiceId="$service"
+measure baseline benchmarks/Baseline/bin/Release/net10.0/Milestones.Baseline.dll ConnectionStrings__Baseline="$pg"
+measure milestones-sqlite "$api" $(milestones) Storage__DataDirectory="$work/sqlite"
 
 settle
 log "pgbench ceiling: one single-row upsert per transaction"
@@ -83,10 +111,17 @@ for c in ${levels//,/ }; do
   printf '%s\t%s\n' "$c" "$tps" >>"$work/pgbench.tsv"
 done
 
+benchmarks=benchmarks/Milestones.Benchmarks/bin/Release/net10.0/Milestones.Benchmarks.dll
+log "activation on PostgreSQL: accounts with $ledger ledger lines, a contract with 100 milestones"
+MILESTONES_BENCH_PG="$pg" dotnet "$benchmarks" activation --ledger-lines "$ledger" --milestones 100 --out "$work/activation.json" \
+  >"$work/activation.log" 2>&1 || { tail -n 30 "$work/activation.log" >&2; exit 1; }
 log "memory per activated contract grain ($grains contracts)"
-dotnet benchmarks/Milestones.Benchmarks/bin/Release/net10.0/Milestones.Benchmarks.dll memory "$grains" \
-  | sed -n 's/^memory per activated contract grain: \([0-9]*\) bytes.*/\1/p' >"$work/memory.txt"
+dotnet "$benchmarks" memory "$grains" | sed -n 's/^memory per activated contract grain: \([0-9]*\) bytes.*/\1/p' >"$work/memory.txt"
 
-mkdir -p benchmarks/results
-python3 benchmarks/report.py "$work" "benchmarks/results/$date" "$(uname -srm); $(nproc) cores; $(date -u +%FT%TZ)" \
-  "benchmarks/run.sh${1:+ $1}"
+note="Full run."
+$quick && note="Smoke run (--quick): one level ($levels), $duration per run, small pools; it checks the pipeline, it is not a figure to quote."
+log "report (the whole run took $(( $(date +%s) - started )) s)"
+mkdir -p "benchmarks/results/$date$suffix-raw"
+cp "$work"/*.json "$work"/*.tsv "$work"/memory.txt "benchmarks/results/$date$suffix-raw/"  # the report's input, to render it again
+dotnet "$loadtest" report --results "benchmarks/results/$date$suffix-raw" --out "benchmarks/results/$date$suffix" --note "$note" \
+  --machine "$(uname -srm); $(nproc) cores; $(date -u +%FT%TZ); $(( $(date +%s) - started )) s" --command "benchmarks/run.sh${1:+ $1}"

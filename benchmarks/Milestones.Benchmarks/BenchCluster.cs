@@ -85,7 +85,8 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public ValueTask DisposeAsync() => cluster.DisposeAsync();
 
-    private static void Check<T>(Outcome<T> outcome)
+    /// <summary>Throws on a refused command: the benchmarks measure only what succeeded.</summary>
+    public static void Check<T>(Outcome<T> outcome)
     {
         if (outcome.Error is { } error)
         {

@@ -1,6 +1,6 @@
 namespace Milestones.LoadTest.Options;
 
-/// <summary>Everything one run is told on the command line, validated by <see cref="OptionsParser"/>.</summary>
+/// <summary>Everything one run is told on the command line, validated by <see cref="LoadTestCommand"/>.</summary>
 internal sealed record LoadTestOptions
 {
     public required Uri Target { get; init; }
@@ -47,6 +47,12 @@ internal sealed record LoadTestOptions
 
     /// <summary>Hard cap on the whole run, preparation included.</summary>
     public TimeSpan MaxRunTime { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Only prepare <see cref="Count"/> fund contracts (and their deposits), write them to this file and stop.</summary>
+    public string? PrepareOnly { get; init; }
+
+    /// <summary>Fund the contracts of this <see cref="PrepareOnly"/> file (made by an earlier server process) instead of preparing any.</summary>
+    public string? Prepared { get; init; }
 
     public int WarmupOpsFor(int concurrency) =>
         Math.Min(Count, WarmupCount ?? Math.Max(100, 20 * concurrency));

@@ -5,7 +5,8 @@ namespace Milestones.LoadTest.Results;
 
 /// <summary>
 /// One concurrency level's measured run. <c>Ops</c> counts successful operations; <c>OpsPerSecond</c> is that over the
-/// measured seconds; latencies (ms) are of successful operations; <c>ErrorsByCode</c> counts failed calls.
+/// measured seconds; latencies (ms) are of successful operations; <c>ErrorsByCode</c> counts failed calls;
+/// <c>PerSecond</c> holds the successful operations finished in each second of the run.
 /// </summary>
 internal sealed record LevelResult(
     int Concurrency,
@@ -20,19 +21,21 @@ internal sealed record LevelResult(
     double MeanMs,
     SortedDictionary<string, long> ErrorsByCode,
     IReadOnlyDictionary<string, LatencySummary>? Steps,
+    IReadOnlyList<long> PerSecond,
     bool Complete)
 {
     public static LevelResult From(int concurrency, PhaseOutcome measured, IReadOnlyList<string> steps)
     {
-        var operations = LatencySummary.From(measured.Recorder.MergedOperations());
+        var recorder = measured.Recorder;
+        var operations = LatencySummary.From(recorder.Operations.Snapshot());
         var seconds = measured.Elapsed.TotalSeconds;
         var perStep = steps.Count > 1
-            ? steps.Select((name, i) => (name, LatencySummary.From(measured.Recorder.MergedStep(i)))).ToDictionary(s => s.name, s => s.Item2)
+            ? steps.Select((name, i) => (name, LatencySummary.From(recorder.Steps[i].Snapshot()))).ToDictionary(s => s.name, s => s.Item2)
             : null;
         return new LevelResult(
             concurrency,
             operations.Count,
-            measured.Recorder.Errors.Total,
+            recorder.Errors.Total,
             Math.Round(seconds, 3),
             Math.Round(seconds > 0 ? operations.Count / seconds : 0, 1),
             operations.P50Ms,
@@ -40,8 +43,9 @@ internal sealed record LevelResult(
             operations.P99Ms,
             operations.MaxMs,
             operations.MeanMs,
-            measured.Recorder.Errors.Snapshot(),
+            recorder.Errors.Snapshot(),
             perStep,
+            recorder.Timeline.PerSecond(measured.Elapsed),
             !measured.Cancelled);
     }
 }

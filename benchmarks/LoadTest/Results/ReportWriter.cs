@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Milestones.LoadTest.Report;
 
 namespace Milestones.LoadTest.Results;
 
-/// <summary>Writes <c>prefix.json</c> (camelCase, machine-readable) and <c>prefix.md</c>.</summary>
+/// <summary>Writes <c>prefix.json</c> (camelCase, machine-readable), <c>prefix.md</c> and the chart <c>prefix.png</c>.</summary>
 internal static class ReportWriter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -12,14 +13,13 @@ internal static class ReportWriter
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static (string Json, string Markdown) Write(RunReport report, string prefix)
+    public static string Write(RunReport report, string prefix)
     {
         var full = Path.GetFullPath(prefix);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var json = full + ".json";
-        var markdown = full + ".md";
-        File.WriteAllText(json, JsonSerializer.Serialize(report, Json) + "\n");
-        File.WriteAllText(markdown, MarkdownReport.Render(report));
-        return (json, markdown);
+        File.WriteAllText(full + ".json", JsonSerializer.Serialize(report, Json) + "\n");
+        File.WriteAllText(full + ".md", MarkdownReport.Render(report));
+        Chart.SaveRun(report, full + ".png");
+        return $"{full}.json, {full}.md and {full}.png";
     }
 }

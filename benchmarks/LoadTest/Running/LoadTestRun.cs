@@ -32,16 +32,35 @@ internal static class LoadTestRun
         var complete = true;
         try
         {
-            var cast = await Cast.CreateAsync(tokens, runId, options.Clients, cancellation);
+            var file = options.Prepared is { } path ? PreparedFile.Load(path) : null;
+            if (file is not null && (file.Amount != options.Amount || file.Currency != options.Currency))
+            {
+                throw new RunFailedException($"--prepared: {options.Prepared} holds {file.Amount} {file.Currency} milestones; pass the same --amount and --currency.");
+            }
+
+            var cast = await Cast.CreateAsync(tokens, file?.RunId ?? runId, file?.Clients ?? options.Clients, cancellation);
+            if (options.PrepareOnly is { } destination)
+            {
+                return await PrepareForLaterAsync(api, cast, options, destination, progress, cancellation);
+            }
+
             IScenario scenario = options.Scenario == ScenarioKind.Fund
-                ? new FundScenario(api, cast, options.Amount, options.IdempotencyKeys, options.PrepareConcurrency, progress)
+                ? new FundScenario(api, cast, options.Amount, options.IdempotencyKeys, options.PrepareConcurrency, progress,
+                    file?.Contracts.Select((id, i) => Prepared(cast, id, i)).ToArray())
                 : new LifecycleScenario(api, cast, options.Amount, options.IdempotencyKeys);
-            // Every level deals its operations round robin from the first client on: each client needs its share
-            // of every level, rounded up per level.
-            var perClient = options.ConcurrencyLevels
-                .Sum(c => ((long)WarmupOps(options, c) + options.Count + options.Clients - 1) / options.Clients) * scenario.FundedPerOperation;
-            await Deposits.MakeAsync(api, cast, perClient, options.PrepareConcurrency, cancellation);
-            progress.WriteLine($"deposited {perClient} {options.Currency} minor units for each of {options.Clients} client(s)");
+            if (file is null)
+            {
+                // Every level deals its operations round robin from the first client on: each client needs its share
+                // of every level, rounded up per level.
+                var perClient = options.ConcurrencyLevels
+                    .Sum(c => ((long)WarmupOps(options, c) + options.Count + options.Clients - 1) / options.Clients) * scenario.FundedPerOperation;
+                await Deposits.MakeAsync(api, cast, perClient, options.PrepareConcurrency, cancellation);
+                progress.WriteLine($"deposited {perClient} {options.Currency} minor units for each of {options.Clients} client(s)");
+            }
+            else
+            {
+                progress.WriteLine($"funding the {file.Contracts.Count} contracts prepared in {options.Prepared} (run {file.RunId}, {file.Clients} client(s))");
+            }
 
             foreach (var concurrency in options.ConcurrencyLevels)
             {
@@ -69,8 +88,7 @@ internal static class LoadTestRun
             Environment.ProcessorCount, levels, complete);
         if (options.OutPrefix is { } prefix)
         {
-            var (json, markdown) = ReportWriter.Write(report, prefix);
-            progress.WriteLine($"wrote {json} and {markdown}");
+            progress.WriteLine($"wrote {ReportWriter.Write(report, prefix)}");
         }
 
         output.Write(MarkdownReport.Render(report));
@@ -80,8 +98,8 @@ internal static class LoadTestRun
     private static async Task<LevelResult> RunLevelAsync(
         IScenario scenario, LoadTestOptions options, int concurrency, TextWriter progress, CancellationToken cancellation)
     {
-        var warmupOps = WarmupOps(options, concurrency);
-        await scenario.PrepareLevelAsync(concurrency, warmupOps + options.Count, cancellation);
+        var ready = await scenario.PrepareLevelAsync(concurrency, WarmupOps(options, concurrency) + options.Count, cancellation);
+        var warmupOps = Math.Min(WarmupOps(options, concurrency), ready);
         var first = 0;
         if (warmupOps > 0)
         {
@@ -90,8 +108,28 @@ internal static class LoadTestRun
         }
 
         cancellation.ThrowIfCancellationRequested();
-        var measured = await PhaseRunner.RunAsync(scenario, "measured", concurrency, first, options.Count, options.Duration, progress, cancellation);
+        var measured = await PhaseRunner.RunAsync(
+            scenario, "measured", concurrency, first, Math.Min(options.Count, ready - first), options.Duration, progress, cancellation);
         return LevelResult.From(concurrency, measured, scenario.Steps);
+    }
+
+    /// <summary><c>--prepare-only</c>: deposits for and prepares <c>--count</c> fund contracts, and writes them down.</summary>
+    private static async Task<int> PrepareForLaterAsync(
+        MilestonesApi api, Cast cast, LoadTestOptions options, string destination, TextWriter progress, CancellationToken cancellation)
+    {
+        var perClient = (((long)options.Count + options.Clients - 1) / options.Clients) * options.Amount;
+        await Deposits.MakeAsync(api, cast, perClient, options.PrepareConcurrency, cancellation);
+        var scenario = new FundScenario(api, cast, options.Amount, options.IdempotencyKeys, options.PrepareConcurrency, progress);
+        var contracts = await scenario.PrepareForLaterAsync(options.Count, cancellation);
+        new PreparedFile(cast.RunId, options.Clients, options.Amount, options.Currency, contracts.Select(c => c.Id).ToArray()).Save(destination);
+        progress.WriteLine($"wrote {contracts.Length} prepared contracts to {destination}");
+        return 0;
+    }
+
+    private static PreparedContract Prepared(Cast cast, string id, int index)
+    {
+        var (client, freelancer) = cast.PairFor(index);
+        return new PreparedContract(id, client, freelancer);
     }
 
     private static int WarmupOps(LoadTestOptions options, int concurrency) =>

@@ -5,16 +5,32 @@ using Milestones.LoadTest.Metrics;
 namespace Milestones.LoadTest.Running;
 
 /// <summary>
-/// One worker's measurements: the latency of each successful call per step and of each successful whole operation.
-/// Failed calls are counted by error key (prefixed with the step when an operation has several).
+/// One phase's measurements, shared by its workers: the latency of each successful call per step and of each successful
+/// whole operation, and successful operations per second. Failed calls are counted by error key (prefixed with the step
+/// when an operation has several).
 /// </summary>
-internal sealed class OperationRecorder(IReadOnlyList<string> steps, ErrorCounts errors)
+internal sealed class OperationRecorder
 {
     private static readonly double NanosecondsPerTick = 1e9 / Stopwatch.Frequency;
+    private readonly IReadOnlyList<string> _steps;
+    private long _succeeded;
 
-    public LatencyHistogram Operations { get; } = new();
+    public OperationRecorder(IReadOnlyList<string> steps, long startedTimestamp, TimeSpan duration)
+    {
+        _steps = steps;
+        Steps = steps.Select(_ => new Latencies()).ToArray();
+        Timeline = new Timeline(startedTimestamp, duration);
+    }
 
-    public LatencyHistogram[] Steps { get; } = steps.Select(_ => new LatencyHistogram()).ToArray();
+    public Latencies Operations { get; } = new();
+
+    public Latencies[] Steps { get; }
+
+    public Timeline Timeline { get; }
+
+    public ErrorCounts Errors { get; } = new();
+
+    public long SucceededCount => Volatile.Read(ref _succeeded);
 
     public static long Start() => Stopwatch.GetTimestamp();
 
@@ -28,14 +44,19 @@ internal sealed class OperationRecorder(IReadOnlyList<string> steps, ErrorCounts
             return true;
         }
 
-        errors.Add(steps.Count > 1 ? $"{steps[step]}:{result.ErrorKey}" : result.ErrorKey!);
+        Errors.Add(_steps.Count > 1 ? $"{_steps[step]}:{result.ErrorKey}" : result.ErrorKey!);
         return false;
     }
 
     /// <summary>An operation step that failed without an HTTP error (such as a created contract without an id).</summary>
-    public void Fail(int step, string key) => errors.Add(steps.Count > 1 ? $"{steps[step]}:{key}" : key);
+    public void Fail(int step, string key) => Errors.Add(_steps.Count > 1 ? $"{_steps[step]}:{key}" : key);
 
-    public void Succeeded(long started) => Operations.Record(Since(started));
+    public void Succeeded(long started)
+    {
+        Operations.Record(Since(started));
+        Timeline.Count();
+        Interlocked.Increment(ref _succeeded);
+    }
 
     private static long Since(long started) => (long)((Stopwatch.GetTimestamp() - started) * NanosecondsPerTick);
 }

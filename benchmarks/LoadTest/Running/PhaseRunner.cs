@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Milestones.LoadTest.Metrics;
 using Milestones.LoadTest.Scenarios;
 
 namespace Milestones.LoadTest.Running;
@@ -15,27 +16,26 @@ internal static class PhaseRunner
         IScenario scenario, string phase, int concurrency, int firstIndex, int maxOperations, TimeSpan duration,
         TextWriter progress, CancellationToken cancellation)
     {
-        var recorder = new PhaseRecorder(scenario.Steps, concurrency);
         var taken = 0L;
         var started = Stopwatch.GetTimestamp();
+        var recorder = new OperationRecorder(scenario.Steps, started, duration);
         var lastOps = 0L;
         var lastAt = started;
 
         string Line()
         {
             var now = Stopwatch.GetTimestamp();
-            var ops = recorder.Succeeded;
+            var ops = recorder.SucceededCount;
             var total = Stopwatch.GetElapsedTime(started, now).TotalSeconds;
             var recent = (ops - lastOps) / Math.Max(1e-9, Stopwatch.GetElapsedTime(lastAt, now).TotalSeconds);
             (lastOps, lastAt) = (ops, now);
-            var p99 = recorder.MergedOperations().ValueAtQuantile(0.99) / 1e6;
+            var p99 = LatencySummary.From(recorder.Operations.Snapshot()).P99Ms;
             return string.Create(CultureInfo.InvariantCulture,
                 $"[{scenario.Name} c={concurrency} {phase}] {total,5:0.0}s  ops {ops,7}  {recent,8:0}/s (avg {ops / Math.Max(total, 1e-9):0})  p99 {p99:0.00} ms  errors {recorder.Errors.Total}");
         }
 
-        async Task WorkAsync(int worker)
+        async Task WorkAsync()
         {
-            var own = recorder.Worker(worker);
             while (!cancellation.IsCancellationRequested && Stopwatch.GetElapsedTime(started) < duration)
             {
                 var n = Interlocked.Increment(ref taken);
@@ -44,7 +44,7 @@ internal static class PhaseRunner
                     return;
                 }
 
-                await scenario.RunOnceAsync(firstIndex + (int)(n - 1), own, cancellation);
+                await scenario.RunOnceAsync(firstIndex + (int)(n - 1), recorder, cancellation);
             }
         }
 
@@ -53,7 +53,7 @@ internal static class PhaseRunner
         {
             try
             {
-                await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => WorkAsync(w), CancellationToken.None)));
+                await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(WorkAsync, CancellationToken.None)));
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {

@@ -6,12 +6,14 @@ namespace Milestones.LoadTest.Scenarios;
 
 /// <summary>
 /// One operation = one <c>POST /v1/contracts/{id}/milestones/m1/fund</c> by the client of a prepared, active contract.
-/// Contracts a level did not reach (never attempted) are kept for the next level, which prepares only the shortfall.
+/// Contracts a level did not reach (never attempted) are kept for the next level, which prepares only the shortfall;
+/// given a fixed set of <paramref name="prepared"/> contracts (made by an earlier process), levels draw from it and prepare none.
 /// </summary>
-internal sealed class FundScenario(MilestonesApi api, Cast cast, long amount, bool idempotencyKeys, int prepareConcurrency, TextWriter progress)
+internal sealed class FundScenario(
+    MilestonesApi api, Cast cast, long amount, bool idempotencyKeys, int prepareConcurrency, TextWriter progress, PreparedContract[]? prepared = null)
     : IScenario
 {
-    private PreparedContract[] _contracts = [];
+    private PreparedContract[] _contracts = prepared ?? [];
     private int _reached;
     private int _batches;
 
@@ -21,10 +23,10 @@ internal sealed class FundScenario(MilestonesApi api, Cast cast, long amount, bo
 
     public long FundedPerOperation => amount;
 
-    public async Task PrepareLevelAsync(int level, int operations, CancellationToken cancellation)
+    public async Task<int> PrepareLevelAsync(int level, int operations, CancellationToken cancellation)
     {
         var untouched = _contracts[Math.Min(Volatile.Read(ref _reached), _contracts.Length)..];
-        var missing = Math.Max(0, operations - untouched.Length);
+        var missing = prepared is null ? Math.Max(0, operations - untouched.Length) : 0;
         var batch = $"b{++_batches}c{level}";
         var fresh = missing > 0
             ? await ContractPreparer.PrepareAsync(api, cast, batch, missing, 1, prepareConcurrency, progress, cancellation)
@@ -32,7 +34,12 @@ internal sealed class FundScenario(MilestonesApi api, Cast cast, long amount, bo
         progress.WriteLine($"[prepare {batch}] {untouched.Length} untouched contracts kept from the previous level, {fresh.Length} created");
         _contracts = [.. untouched, .. fresh];
         _reached = 0;
+        return Math.Min(operations, _contracts.Length);
     }
+
+    /// <summary>Prepares <paramref name="count"/> contracts for a later run (<c>--prepare-only</c>).</summary>
+    public Task<PreparedContract[]> PrepareForLaterAsync(int count, CancellationToken cancellation) =>
+        ContractPreparer.PrepareAsync(api, cast, "later", count, 1, prepareConcurrency, progress, cancellation);
 
     public async Task RunOnceAsync(int index, OperationRecorder recorder, CancellationToken cancellation)
     {

@@ -13,8 +13,11 @@ internal interface IScenario
     /// <summary>Money one operation moves out of its client's available balance (deposits cover it).</summary>
     long FundedPerOperation { get; }
 
-    /// <summary>Gets ready (not measured) for up to <paramref name="operations"/> operations of one level, numbered from 0.</summary>
-    Task PrepareLevelAsync(int level, int operations, CancellationToken cancellation);
+    /// <summary>
+    /// Gets ready (not measured) for up to <paramref name="operations"/> operations of one level, numbered from 0, and
+    /// answers how many it is ready for (fewer only when it draws from a fixed set of prepared contracts).
+    /// </summary>
+    Task<int> PrepareLevelAsync(int level, int operations, CancellationToken cancellation);
 
     /// <summary>Runs operation number <paramref name="index"/> of the level, recording it; throws only on cancellation.</summary>
     Task RunOnceAsync(int index, OperationRecorder recorder, CancellationToken cancellation);

@@ -20,7 +20,7 @@ internal sealed class LifecycleScenario(MilestonesApi api, Cast cast, long amoun
 
     public long FundedPerOperation => amount;
 
-    public Task PrepareLevelAsync(int level, int operations, CancellationToken cancellation) => Task.CompletedTask;
+    public Task<int> PrepareLevelAsync(int level, int operations, CancellationToken cancellation) => Task.FromResult(operations);
 
     public async Task RunOnceAsync(int index, OperationRecorder recorder, CancellationToken cancellation)
     {
