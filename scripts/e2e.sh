@@ -6,12 +6,29 @@
 #   scripts/e2e.sh cluster    production topology: PostgreSQL (scripts/pg.sh), the schema migration step,
 #                             two silos and the API as an Orleans client; after the walkthrough one silo is
 #                             killed with SIGKILL and the contract must come back on the other.
-# Either way, every change the API acknowledged must still be there afterwards.
-set -euo pipefail
+#   scripts/e2e.sh walkthrough   only the README walkthrough, against a running API in Development ($API,
+#                             default http://localhost:5080).
+# Either way, every change the API acknowledged must still be there afterwards. A failing step stops the run with
+# a non-zero exit and its command named on standard error.
+set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-embedded}
+trap 'echo "e2e: FAILED (exit $?) at: $BASH_COMMAND" >&2' ERR
+
+readme_walkthrough() {
+  local walkthrough
+  walkthrough=$(sed -n '/<!-- walkthrough:start -->/,/<!-- walkthrough:end -->/p' README.md | sed '/^```/d; /^<!--/d')
+  [ -n "$walkthrough" ] || { echo "e2e: no walkthrough found in README.md" >&2; exit 1; }
+  echo "$walkthrough"
+}
 
 command -v jq >/dev/null || { echo "e2e: jq is required" >&2; exit 1; }
+if [ "$mode" = walkthrough ]; then
+  eval "$(readme_walkthrough)"
+  echo "e2e (walkthrough): passed against $API"
+  exit 0
+fi
+
 [ -f src/Api/bin/Release/net10.0/Milestones.Api.dll ] || dotnet build src/Api -c Release >/dev/null
 api_dll=src/Api/bin/Release/net10.0/Milestones.Api.dll
 silo_dll=src/Silo/bin/Release/net10.0/Milestones.Silo.dll
@@ -54,9 +71,7 @@ else
 fi
 wait_ready
 echo "e2e ($mode): API ready at $API; running the README walkthrough"
-walkthrough=$(sed -n '/<!-- walkthrough:start -->/,/<!-- walkthrough:end -->/p' README.md | sed '/^```/d; /^<!--/d')
-[ -n "$walkthrough" ] || { echo "e2e: no walkthrough found in README.md" >&2; exit 1; }
-eval "$walkthrough"
+eval "$(readme_walkthrough)"
 
 snapshot() {
   curl -sf "$API/v1/contracts/$CONTRACT" -H "Authorization: Bearer $CLIENT" | jq -S 'del(.updatedAt)' &&

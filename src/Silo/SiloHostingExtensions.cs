@@ -75,6 +75,7 @@ public static class SiloHostingExtensions
                 silo.AddDashboard();
             }
         });
+        builder.AddMilestonesSiloTelemetry();
         return builder;
     }
 
