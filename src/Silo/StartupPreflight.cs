@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -45,7 +46,14 @@ public static class StartupPreflight
             return;
         }
 
-        await using var connection = new NpgsqlConnection(storage.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await using var connection = new NpgsqlConnection(storage.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbException or TimeoutException or SocketException)
+        {
+            throw new StartupException($"The Postgres database cannot be reached: {ex.Message}", ex);
+        }
     }
 }
