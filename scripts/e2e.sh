@@ -3,25 +3,45 @@
 #
 #   scripts/e2e.sh            embedded default: one API process with a co-hosted silo on SQLite;
 #                             after the walkthrough the process is killed with SIGKILL and restarted.
-#   scripts/e2e.sh cluster    production topology: PostgreSQL (scripts/pg.sh), the schema migration step,
-#                             two silos and the API as an Orleans client; after the walkthrough one silo is
-#                             killed with SIGKILL and the contract must come back on the other.
-# Either way, every change the API acknowledged must still be there afterwards.
-set -euo pipefail
+#   scripts/e2e.sh cluster    production topology, started by scripts/cluster.sh (its own PostgreSQL, the schema
+#                             migration step, two silos, the API as an Orleans client, in Development); after the
+#                             walkthrough one silo is killed with SIGKILL and the contract must come back on the other.
+#   scripts/e2e.sh walkthrough   only the README walkthrough, against a running API in Development ($API,
+#                             default http://localhost:5080).
+# Either way, every change the API acknowledged must still be there afterwards. A failing step stops the run with
+# a non-zero exit and its command named on standard error.
+set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-embedded}
+trap 'echo "e2e: FAILED (exit $?) at: $BASH_COMMAND" >&2' ERR
+
+readme_walkthrough() {
+  local walkthrough
+  walkthrough=$(sed -n '/<!-- walkthrough:start -->/,/<!-- walkthrough:end -->/p' README.md | sed '/^```/d; /^<!--/d')
+  [ -n "$walkthrough" ] || { echo "e2e: no walkthrough found in README.md" >&2; exit 1; }
+  echo "$walkthrough"
+}
 
 command -v jq >/dev/null || { echo "e2e: jq is required" >&2; exit 1; }
+if [ "$mode" = walkthrough ]; then
+  eval "$(readme_walkthrough)"
+  echo "e2e (walkthrough): passed against $API"
+  exit 0
+fi
+
 [ -f src/Api/bin/Release/net10.0/Milestones.Api.dll ] || dotnet build src/Api -c Release >/dev/null
 api_dll=src/Api/bin/Release/net10.0/Milestones.Api.dll
-silo_dll=src/Silo/bin/Release/net10.0/Milestones.Silo.dll
 
 data=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 export API="http://127.0.0.1:$port"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$data"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  if [ -f "$data/cluster/processes" ]; then scripts/cluster.sh stop >/dev/null || true; fi
+  rm -rf "$data"
+}
 trap cleanup EXIT
 
 # start NAME DLL ARGS... : a background process logging to $data/NAME.log; its pid goes to pids[NAME-index]
@@ -40,23 +60,17 @@ wait_ready() {
 }
 
 if [ "$mode" = cluster ]; then
-  eval "$(scripts/pg.sh env)"
-  export Storage__Provider=Postgres ConnectionStrings__Milestones="$MILESTONES_TEST_PG" Storage__MigrateOnStart=false
-  export Orleans__ServiceId="e2e-$(date +%s%N)" Orleans__ClusterId="e2e-$(date +%s%N)" Orleans__AdvertisedIP=127.0.0.1
-  dotnet "$silo_dll" migrate
-  for i in 1 2; do
-    Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port) start "silo$i" "$silo_dll"
-  done
-  ASPNETCORE_ENVIRONMENT=Development Hosting__Mode=Client start api "$api_dll" --urls "$API"
+  export CLUSTER_DIR="$data/cluster" CLUSTER_ENVIRONMENT=Development
+  scripts/cluster.sh start --silos 2 --apis 1
+  API=$(awk '$1 == "api1" { print $3 }' "$CLUSTER_DIR/processes")
+  silo1=$(awk '$1 == "silo1" { print $2 }' "$CLUSTER_DIR/processes")
 else
   ASPNETCORE_ENVIRONMENT=Development Storage__DataDirectory="$data" Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port) \
     start api "$api_dll" --urls "$API"
 fi
 wait_ready
 echo "e2e ($mode): API ready at $API; running the README walkthrough"
-walkthrough=$(sed -n '/<!-- walkthrough:start -->/,/<!-- walkthrough:end -->/p' README.md | sed '/^```/d; /^<!--/d')
-[ -n "$walkthrough" ] || { echo "e2e: no walkthrough found in README.md" >&2; exit 1; }
-eval "$walkthrough"
+eval "$(readme_walkthrough)"
 
 snapshot() {
   curl -sf "$API/v1/contracts/$CONTRACT" -H "Authorization: Bearer $CLIENT" | jq -S 'del(.updatedAt)' &&
@@ -68,7 +82,7 @@ before=$(snapshot)
 [ "$(curl -sf "$API/v1/accounts/bob" -H "Authorization: Bearer $FREELANCER" | jq '.balances[0].available')" = "25000" ]
 
 if [ "$mode" = cluster ]; then
-  kill -9 "${pids[0]}"
+  kill -9 "$silo1"
   echo "e2e (cluster): killed silo1 with SIGKILL; waiting for the contract to answer from silo2"
   after=""
   for _ in $(seq 1 120); do

@@ -3,19 +3,23 @@ using Milestones.Domain;
 
 namespace Milestones;
 
-/// <summary>Business counters, exported with the rest of the process's metrics (Prometheus at the API's /metrics).</summary>
+/// <summary>
+/// Business counters (meter <c>Milestones</c>), exported by OpenTelemetry with the rest of the process's metrics: at
+/// the API's <c>/metrics</c> as <c>milestones_contracts_created_total</c>, <c>milestones_transfers_total</c> and
+/// <c>milestones_money_moved_total</c> (units in curly braces are annotations, left out of Prometheus names).
+/// </summary>
 internal static class MilestonesMetrics
 {
     private static readonly Meter Meter = new("Milestones");
 
     private static readonly Counter<long> ContractsCreated =
-        Meter.CreateCounter<long>("milestones.contracts.created", description: "Contracts created.");
+        Meter.CreateCounter<long>("milestones.contracts.created", unit: "{contract}", description: "Contracts created.");
 
     private static readonly Counter<long> Transfers =
-        Meter.CreateCounter<long>("milestones.milestones.transfers", description: "Milestones funded, released, auto-released or refunded.");
+        Meter.CreateCounter<long>("milestones.transfers", unit: "{transfer}", description: "Milestones funded, released, auto-released or refunded.");
 
     private static readonly Counter<long> MoneyMoved =
-        Meter.CreateCounter<long>("milestones.money.moved", unit: "minor units", description: "Money moved into escrow, released or refunded.");
+        Meter.CreateCounter<long>("milestones.money.moved", unit: "{minor_unit}", description: "Money moved into escrow, released or refunded.");
 
     public static void ContractCreated() => ContractsCreated.Add(1);
 

@@ -1,34 +1,56 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Milestones.Silo;
 
-/// <summary>The silo process: <c>dotnet run --project src/Silo [-- migrate]</c>.</summary>
+/// <summary>The silo process: <c>dotnet run --project src/Silo [-- migrate | --help]</c>.</summary>
 internal static class Program
 {
-    public static async Task<int> Main(string[] args)
+    private const string Description = "Milestones silo: hosts the contract and account grains on the configured store, "
+        + "one member of a cluster (production: several silos on one PostgreSQL).\n\n" + HostCommandLine.ClusterSettings;
+
+    public static Task<int> Main(string[] args)
     {
+        var migrate = new Command("migrate", "Apply the schema to the configured store once, then exit (a deployment step).") { TreatUnmatchedTokensAsErrors = false };
+        migrate.SetAction((_, _) => MigrateAsync(args[1..]));
+        return HostCommandLine.InvokeAsync(args, Description, () => RunAsync(args), migrate);
+    }
+
+    private static async Task<int> RunAsync(string[] args)
+    {
+        IConfiguration? configuration = null;
         try
         {
             var builder = Host.CreateApplicationBuilder(args);
-            if (args is ["migrate", ..])
-            {
-                // Apply the schema once (for deployments that run it as a step) and exit.
-                using var logging = LoggerFactory.Create(b => b.AddConsole());
-                var applied = await SchemaMigrationService.MigrateAsync(
-                    StorageSettings.Resolve(builder.Configuration), logging.CreateLogger("migrate"), CancellationToken.None);
-                Console.WriteLine($"Schema up to date; {applied} script(s) applied.");
-                return 0;
-            }
-
+            configuration = builder.Configuration;
+            LoggingDefaults.Apply(builder.Configuration);
+            StartupPreflight.CheckPorts(builder.Configuration);
+            await StartupPreflight.CheckStoreAsync(StorageSettings.Resolve(builder.Configuration), CancellationToken.None);
             builder.AddMilestonesSilo();
             await builder.Build().RunAsync();
             return 0;
         }
-        catch (Exception ex) when (ex is StartupException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception ex)
         {
-            await Console.Error.WriteLineAsync($"Milestones cannot start: {ex.Message}");
-            return 1;
+            return StartupFailures.Report(ex, StartupFailures.Describe(ex, configuration), configuration);
+        }
+    }
+
+    private static async Task<int> MigrateAsync(string[] args)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+        try
+        {
+            using var logging = LoggerFactory.Create(b => b.AddConsole());
+            var applied = await SchemaMigrationService.MigrateAsync(StorageSettings.Resolve(configuration), logging.CreateLogger("migrate"), CancellationToken.None);
+            Console.WriteLine($"Schema up to date; {applied} script(s) applied.");
+            return 0;
+        }
+        catch (Exception ex)
+        {
+            return StartupFailures.Report(ex, StartupFailures.Describe(ex, configuration), configuration);
         }
     }
 }

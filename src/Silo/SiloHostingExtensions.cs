@@ -78,6 +78,7 @@ public static class SiloHostingExtensions
                 silo.AddDashboard();
             }
         });
+        builder.AddMilestonesSiloTelemetry();
         return builder;
     }
 

@@ -1,26 +1,30 @@
+using System.CommandLine;
 using Microsoft.Extensions.Options;
+using Milestones.Api.Hosting;
 
 namespace Milestones.Api.Auth;
 
 /// <summary>
 /// <c>dotnet run --project src/Api -- token --user alice [--platform]</c>: prints a bearer token signed with the
-/// configured <c>Auth:SigningKey</c> (for operators and load tests).
+/// configured <c>Auth:SigningKey</c>, and nothing else, on standard output (for operators and load tests).
 /// </summary>
 internal static class TokenCommand
 {
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        var user = Option(args, "--user");
-        if (string.IsNullOrWhiteSpace(user))
-        {
-            Console.Error.WriteLine("usage: token --user <id> [--platform]   (key from Auth:SigningKey, e.g. env Auth__SigningKey)");
-            return 2;
-        }
+        var user = new Option<string>("--user") { Description = "The user id (the token's sub).", Required = true };
+        var platform = new Option<bool>("--platform") { Description = "Give the token the platform role (the marketplace's back end)." };
+        var command = new Command("token", "Print a bearer token signed with Auth:SigningKey (env Auth__SigningKey); in Development "
+            + "without a key, with the development key.") { user, platform };
+        command.SetAction(result => Run(result.GetRequiredValue(user), result.GetValue(platform)));
+        return command;
+    }
 
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args.Where(a => a != "--platform").ToArray()).Build();
+    private static int Run(string user, bool platform)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        var development = string.Equals(
-            configuration["ASPNETCORE_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"], Environments.Development, StringComparison.OrdinalIgnoreCase);
+        var development = string.Equals(ApiHost.EnvironmentName(), Environments.Development, StringComparison.OrdinalIgnoreCase);
         if (string.IsNullOrEmpty(auth.SigningKey) && development)
         {
             auth.SigningKey = AuthOptions.DevelopmentSigningKey;
@@ -39,13 +43,7 @@ internal static class TokenCommand
             return 2;
         }
 
-        Console.WriteLine(new TokenIssuer(Options.Create(auth), TimeProvider.System).Issue(user, args.Contains("--platform")));
+        Console.WriteLine(new TokenIssuer(Options.Create(auth), TimeProvider.System).Issue(user, platform));
         return 0;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

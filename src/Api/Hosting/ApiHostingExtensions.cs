@@ -1,18 +1,26 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.HttpLogging;
 using Milestones.Api.Auth;
 using Milestones.Api.Endpoints;
+using Milestones.Silo;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Orleans.Dashboard;
-using Prometheus;
 
 namespace Milestones.Api.Hosting;
 
 /// <summary>The API's set-up: cluster, auth, JSON, errors, limits, docs, health, metrics; then the routes.</summary>
 public static class ApiHostingExtensions
 {
+    public const string MetricsPath = "/metrics";
+
     public static WebApplicationBuilder AddMilestonesApi(this WebApplicationBuilder builder)
     {
+        // Before the cluster: a co-hosted silo's telemetry set-up then finds this one in place.
+        builder.AddMilestonesTelemetry(
+            // Every scrape reads current values (a scraper calls every few seconds; the default cache would serve stale ones).
+            metrics => metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0),
+            tracing => tracing.AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperations(http.Request.Path)).AddHttpClientInstrumentation());
         builder.AddMilestonesCluster();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ProblemHandling.MaxRequestBodyBytes);
         var services = builder.Services;
@@ -26,40 +34,39 @@ public static class ApiHostingExtensions
         });
         services.AddOpenApi(OpenApiDocs.Configure);
         services.AddMilestonesRateLimits(builder.Configuration);
-        services.AddHttpLogging(o => o.LoggingFields =
-            HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration);
+        services.AddDashboardLogin();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
     }
 
     public static WebApplication UseMilestonesApi(this WebApplication app)
     {
+        if (app.Configuration.GetValue(RequestLog.EnabledKey, true))
+        {
+            // Outermost: it logs the status the client gets, whoever wrote it.
+            app.UseRequestLog();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseHttpLogging();
         app.UseAddressRateLimit();
         app.UseBodySizeLimit();
         app.UseAuthentication();
+        app.UseDashboardLogin();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.UseHttpMetrics();
 
         app.MapApiReference();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
-        app.MapMetrics().AllowAnonymous();
+        // The metrics show money moved: platform role only (Prometheus sends the token as its scrape authorization).
+        app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(TokenIssuer.PlatformRole);
 
-        // Exported meters: our business counters ("Milestones") and every observable instrument (Orleans' gauges,
-        // read only when scraped). Orleans' per-message counters and histograms are left out: recording them cost
-        // about 6% of the CPU at peak funding throughput. prometheus-net starts listening at its first collection:
-        // collect once now, so nothing counted before the first scrape is lost.
-        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i => i.Meter.Name == "Milestones" || i.IsObservable);
-        Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
-
-        if (Milestones.Silo.SiloHostingExtensions.DashboardEnabled(app.Configuration))
+        if (SiloHostingExtensions.DashboardEnabled(app.Configuration))
         {
-            // The dashboard has no authentication of its own: platform role only.
-            app.MapOrleansDashboard("/dashboard").RequireAuthorization(TokenIssuer.PlatformRole).ExcludeFromDescription();
+            // The dashboard has no authentication of its own: platform role only (a browser signs in at /dashboard/login).
+            app.MapOrleansDashboard(DashboardLogin.Path).RequireAuthorization(TokenIssuer.PlatformRole).ExcludeFromDescription();
+            app.MapDashboardLogin();
         }
 
         app.MapContracts();
@@ -77,4 +84,7 @@ public static class ApiHostingExtensions
         });
         return app;
     }
+
+    /// <summary>Probes and scrapes, which would otherwise fill the traces.</summary>
+    private static bool IsOperations(PathString path) => path.StartsWithSegments("/health") || path.StartsWithSegments(MetricsPath);
 }

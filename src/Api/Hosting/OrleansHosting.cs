@@ -21,14 +21,20 @@ public static class OrleansHosting
 
         if (mode == HostingMode.Embedded)
         {
+            StartupPreflight.CheckPorts(builder.Configuration);
             builder.AddMilestonesSilo();
             return builder;
         }
 
         var storage = StorageSettings.Resolve(builder.Configuration);
         var cluster = builder.Configuration.GetSection("Orleans");
+        // The client connects in the background (ClusterConnectRetry) while the other services, Kestrel among them,
+        // start: by default the host would wait for a silo before listening at all.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.UseOrleansClient(client =>
         {
+            client.Services.AddSingleton<IClientConnectionRetryFilter, ClusterConnectRetry>();
+            client.AddActivityPropagation();
             if (storage.Provider == StorageProvider.Postgres)
             {
                 client.UseAdoNetClustering(o =>

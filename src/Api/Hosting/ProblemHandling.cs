@@ -142,16 +142,17 @@ public static class ProblemHandling
     }
 
     /// <summary>
-    /// A part of the system did not answer (silo gone, message rejected, timeout, store unreachable, a cancellation
-    /// the client did not ask for): 503 <c>service_unavailable</c> with <c>Retry-After</c>. Anything else stays a 500.
+    /// A part of the system did not answer (no silo reached yet, silo gone, message rejected, timeout, store
+    /// unreachable, a cancellation the client did not ask for): 503 <c>service_unavailable</c> with <c>Retry-After</c>. Anything else stays a 500.
     /// </summary>
-    private sealed class UnavailableHandler(ILogger<UnavailableHandler> logger) : IExceptionHandler
+    private sealed class UnavailableHandler(ILogger<UnavailableHandler> logger, IHostApplicationLifetime lifetime) : IExceptionHandler
     {
         public const string Code = "service_unavailable";
 
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
-            if (!IsInfrastructure(exception, httpContext.RequestAborted))
+            // Before the host has started, a client API has not reached a silo yet (it knows no grain type then).
+            if (lifetime.ApplicationStarted.IsCancellationRequested && !IsInfrastructure(exception, httpContext.RequestAborted))
             {
                 return false;
             }

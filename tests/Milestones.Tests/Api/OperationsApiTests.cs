@@ -30,34 +30,43 @@ public sealed class OperationsApiTests(ApiFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task Metrics_AreForThePlatformRoleOnly()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Anonymous.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client.GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
     public async Task Metrics_AreInPrometheusTextFormat_WithRequestMetrics()
     {
         await Client.GetAsync($"/v1/accounts/{ClientId}");
 
-        var response = await Anonymous.GetAsync("/metrics");
+        var response = await Platform.GetAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("version=0.0.4", Assert.Single(response.Content.Headers.ContentType!.Parameters, p => p.Name == "version").ToString());
         var text = await response.Content.ReadAsStringAsync();
-        Assert.Contains("# TYPE http_request_duration_seconds histogram", text, StringComparison.Ordinal);
-        Assert.Contains("endpoint=\"/v1/accounts/{userId}\"", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("http_route=\"/v1/accounts/{userId}\"", text, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Metrics_CountBusinessEvents_AndOrleansGrainCalls()
+    public async Task Metrics_CountBusinessEventsAsCounters_WithoutStutterOrInternalNoise_AndOrleansGauges()
     {
         await DepositAsync(ClientId, 1_000);
         var id = await CreateActiveAsync(1_000);
         await Json(await Client.PostAsync($"/v1/contracts/{id}/milestones/m1/fund", null), HttpStatusCode.OK);
 
-        var text = await (await Anonymous.GetAsync("/metrics")).Content.ReadAsStringAsync();
+        var text = await (await Platform.GetAsync("/metrics")).Content.ReadAsStringAsync();
 
-        Assert.Contains("milestones_contracts_created", text, StringComparison.Ordinal);
-        Assert.Contains("milestones_milestones_transfers", text, StringComparison.Ordinal);
-        Assert.Contains("purpose=\"fund\"", text, StringComparison.Ordinal);
-        Assert.Contains("milestones_money_moved", text, StringComparison.Ordinal);
-        Assert.Contains("microsoft_orleans_", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE milestones_contracts_created_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE milestones_transfers_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE milestones_money_moved_total counter", text, StringComparison.Ordinal);
+        Assert.Matches("milestones_transfers_total\\{[^}]*purpose=\"fund\"", text);
+        Assert.DoesNotContain("milestones_milestones_", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("private_internaldiagnostics", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE orleans_catalog_activations gauge", text, StringComparison.Ordinal);
     }
 
     [Fact]

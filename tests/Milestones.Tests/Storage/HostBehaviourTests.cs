@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Milestones.Tests.Storage;
+
+/// <summary>Both hosts as real processes: help, environment, the token command, start-up failures, the walkthrough's failures.</summary>
+public sealed class HostBehaviourTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+
+    [Theory]
+    [InlineData("Api", "token", "Hosting:Mode")]
+    [InlineData("Silo", "migrate", "Storage:Provider")]
+    public async Task Help_ListsTheCommandsAndTheMainSettings_WithoutStartingAnything(string host, string command, string setting)
+    {
+        using var process = Start(host, new Dictionary<string, string>(), "--help");
+
+        Assert.Equal(0, await process.WaitForExitAsync(Timeout));
+        Assert.Contains(command, process.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(setting, process.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:Milestones", process.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Application started", process.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DotnetRun_WithAspNetCoreEnvironmentProduction_RunsProduction_NotTheLaunchProfilesDevelopment()
+    {
+        var (exit, _, stderr) = await DotnetRunAsync(new() { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Storage__Provider"] = "Memory" },
+            "--urls", $"http://127.0.0.1:{FreePorts.Take(1)[0]}");
+
+        // Production without a signing key refuses to start; Development would have started with its own key.
+        Assert.Equal(1, exit);
+        Assert.Contains("Auth:SigningKey (env Auth__SigningKey) is not set", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DotnetRun_Quiet_TokenCommand_PrintsOnlyTheToken_OnStandardOutput()
+    {
+        var (exit, stdout, _) = await DotnetRunAsync(new(), "token", "--user", "alice", "--platform");
+
+        Assert.Equal(0, exit);
+        var line = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var payload = line.Trim().Split('.')[1];
+        var json = JsonDocument.Parse(Convert.FromBase64String(payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=').Replace('-', '+').Replace('_', '/')));
+        Assert.Equal("alice", json.RootElement.GetProperty("sub").GetString());
+        Assert.Equal("platform", json.RootElement.GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task AnUnreachablePostgres_StopsEitherHost_InOneLineNamingTheSetting_WithoutAStackTrace()
+    {
+        var unreachable = $"Host=127.0.0.1;Port={FreePorts.Take(1)[0]};Database=none;Username=none;Password=none;Timeout=3";
+        foreach (var (host, environment) in new[]
+        {
+            ("Api", new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" }),
+            ("Silo", new Dictionary<string, string> { ["Storage__MigrateOnStart"] = "false" }),
+        })
+        {
+            environment["Storage__Provider"] = "Postgres";
+            environment["ConnectionStrings__Milestones"] = unreachable;
+            using var process = Start(host, Ports(environment), "--urls", $"http://127.0.0.1:{FreePorts.Take(1)[0]}");
+
+            Assert.Equal(1, await process.WaitForExitAsync(Timeout));
+            var line = Assert.Single(process.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("Milestones cannot start: ", line, StringComparison.Ordinal);
+            Assert.Contains("ConnectionStrings:Milestones", line, StringComparison.Ordinal);
+            AssertNoStackTrace(process);
+        }
+    }
+
+    [Fact]
+    public async Task ATakenSiloPort_StopsTheSiloHost_InOneLineNamingThePort_WithoutAStackTrace()
+    {
+        using var taken = new TcpListener(IPAddress.Any, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var environment = Ports(new() { ["Storage__Provider"] = "Memory" });
+        environment["Orleans__SiloPort"] = port.ToString(CultureInfo.InvariantCulture);
+
+        using var silo = Start("Silo", environment);
+
+        Assert.Equal(1, await silo.WaitForExitAsync(Timeout));
+        var line = Assert.Single(silo.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"Orleans:SiloPort {port}", line, StringComparison.Ordinal);
+        AssertNoStackTrace(silo);
+    }
+
+    [Fact]
+    public async Task ASettingThatDoesNotParse_StopsStartUp_InOneLineNamingIt()
+    {
+        using var api = Start("Api", Ports(new() { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Storage__Provider"] = "Memory", ["Milestones__ReviewPeriod"] = "fortnight" }),
+            "--urls", $"http://127.0.0.1:{FreePorts.Take(1)[0]}");
+
+        Assert.Equal(1, await api.WaitForExitAsync(Timeout));
+        var line = Assert.Single(api.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("Milestones cannot start: the setting Milestones:ReviewPeriod (env Milestones__ReviewPeriod) is not a valid System.TimeSpan.", line);
+        AssertNoStackTrace(api);
+    }
+
+    [Fact]
+    public async Task TheWalkthrough_AgainstAWrongAddress_FailsLoudly_NamingTheStep()
+    {
+        var start = new ProcessStartInfo("bash", ["scripts/e2e.sh", "walkthrough"])
+        {
+            WorkingDirectory = TestPaths.RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["API"] = $"http://127.0.0.1:{FreePorts.Take(1)[0]}" },
+        };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("walkthrough: FAILED http://127.0.0.1:", await stderr, StringComparison.Ordinal);
+        Assert.Contains("e2e: FAILED (exit 1) at: CLIENT=$(token alice)", await stderr, StringComparison.Ordinal);
+    }
+
+    private static void AssertNoStackTrace(SiloProcess process) =>
+        Assert.DoesNotContain(" at ", process.StandardOutput + process.StandardError, StringComparison.Ordinal);
+
+    private static SiloProcess Start(string host, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        host == "Api" ? SiloProcess.StartApi(environment, arguments) : SiloProcess.Start(environment, arguments);
+
+    /// <summary><c>dotnet run --project src/Api -v q</c> as the README writes it (the launch profile applies), on the built host.</summary>
+    private static async Task<(int Exit, string Stdout, string Stderr)> DotnetRunAsync(Dictionary<string, string> environment, params string[] arguments)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var start = new ProcessStartInfo("dotnet", ["run", "--project", "src/Api", "-c", configuration, "--no-build", "-v", "q", "--", .. arguments])
+        {
+            WorkingDirectory = TestPaths.RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k.StartsWith("Auth__", StringComparison.Ordinal)
+            || k.StartsWith("DOTNET_ENVIRONMENT", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in Ports(environment))
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancellation = new CancellationTokenSource(Timeout);
+        await process.WaitForExitAsync(cancellation.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static Dictionary<string, string> Ports(Dictionary<string, string> environment)
+    {
+        var ports = FreePorts.Take(2);
+        environment.TryAdd("Orleans__SiloPort", ports[0].ToString(CultureInfo.InvariantCulture));
+        environment.TryAdd("Orleans__GatewayPort", ports[1].ToString(CultureInfo.InvariantCulture));
+        return environment;
+    }
+}
