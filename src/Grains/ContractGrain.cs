@@ -9,7 +9,7 @@ namespace Milestones;
 /// <summary>
 /// One contract. Each command: start from the stored state, check visibility, refuse if halted, finish any
 /// transfer left open, replay or reject a reused idempotency key, let due time act first (auto-release), check
-/// If-Match, let the domain decide, make it durable, answer, then the follow-ups — all through one
+/// If-Match, let the domain decide, make it durable, the follow-ups, answer — all through one
 /// <see cref="EffectProtocol"/>. Not reentrant: commands on one contract run one at a time.
 /// </summary>
 internal sealed partial class ContractGrain(

@@ -15,7 +15,7 @@ using Orleans.Storage;
 namespace Milestones.Silo;
 
 /// <summary>All silo configuration, in one place, for every host that runs a silo (the silo, the API, tests).</summary>
-public static class SiloHostingExtensions
+public static partial class SiloHostingExtensions
 {
     public static IHostApplicationBuilder AddMilestonesSilo(this IHostApplicationBuilder builder)
     {
@@ -133,27 +133,32 @@ public static class SiloHostingExtensions
 
     /// <summary>
     /// Every silo makes sure the wake-ups run, in the background and until it succeeds (a silo that starts before the
-    /// cluster can place the grain must not fail its start for it).
+    /// cluster can place the grain must not fail its start for it): 1 s between attempts, doubling to a minute.
     /// </summary>
     private static Task StartWakeupsAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var grains = services.GetRequiredService<IGrainFactory>();
-        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Milestones.Wakeups");
         _ = Task.Run(async () =>
         {
-            for (var delay = TimeSpan.FromSeconds(1); !lifetime.ApplicationStopping.IsCancellationRequested; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks)))
+            for (var delay = TimeSpan.FromSeconds(1); !stopping.IsCancellationRequested; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks)))
             {
                 try
                 {
                     await grains.GetGrain<IDueWakeupGrain>(0).StartAsync();
                     return;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex)
                 {
-                    await Task.Delay(delay, lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
+                    LogWakeupsNotStarted(logger, ex, delay);
+                    await Task.Delay(delay, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
                 }
             }
         }, CancellationToken.None);
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The wake-ups could not be started yet; trying again in {Delay}")]
+    private static partial void LogWakeupsNotStarted(ILogger logger, Exception exception, TimeSpan delay);
 }
