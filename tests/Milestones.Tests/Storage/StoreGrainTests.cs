@@ -89,6 +89,33 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     }
 
     [Fact]
+    public async Task Release_IsAcknowledgedBeforeItsOutcomeIsWritten_AndACrashRecoversExactlyWhatWasAcknowledged()
+    {
+        await DepositAsync(Client, 3_000);
+        var grain = await CreateActiveAsync(1_000, 2_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        var options = new CommandOptions("approve-m1");
+        var acknowledged = Ok(await grain.ApproveMilestoneAsync(Client, "m1", options));
+        Assert.NotNull((await StoredContractAsync(grain)).Contract.OpenTransfer);
+
+        // Killed before the outcome was written: the next activation finishes the stored intent once, to the same state.
+        await Fixture.CrashAsync();
+        grain = Grains.Contract(grain.GetPrimaryKeyString());
+        Assert.NotNull((await StoredContractAsync(grain)).Contract.OpenTransfer);
+
+        Assert.Equal(JsonSerializer.Serialize(acknowledged.Contract), JsonSerializer.Serialize(await ViewAsync(grain)));
+        var replay = await grain.ApproveMilestoneAsync(Client, "m1", options);
+        Assert.True(replay.Replayed);
+        Assert.Equal(JsonSerializer.Serialize(acknowledged), JsonSerializer.Serialize(replay.Value));
+        Assert.Null((await StoredContractAsync(grain)).Contract.OpenTransfer);
+        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        var client = await BalanceAsync(Client);
+        Assert.Equal((2_000, 0L), (client.Available, client.Held));
+        Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "milestone.released");
+    }
+
+    [Fact]
     public async Task Funding_IsAcknowledgedBeforeItsOutcomeIsWritten_AndACrashRecoversExactlyWhatWasAcknowledged()
     {
         await DepositAsync(Client, 3_000);
