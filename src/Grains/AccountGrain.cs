@@ -12,6 +12,10 @@ namespace Milestones;
 /// per write: every decision is made synchronously on the state (no await between reading and changing it), and
 /// every answer waits until the state it was computed from is durable (<see cref="CommitQueue"/>). Transfers are
 /// idempotent by id, so a transfer whose write failed is retried by its contract and applied once.
+/// An activation reads one row however long the ledger: the balances, holds and money in transit as they stand and
+/// the lines since the last sealed page. Older lines are read from their pages only when asked for: a statement
+/// page, the replay of an old deposit, or a transfer that may have been applied before (found through its
+/// <see cref="LedgerLineRef"/>).
 /// </summary>
 [Reentrant]
 internal sealed class AccountGrain(
@@ -22,6 +26,9 @@ internal sealed class AccountGrain(
     /// <summary>How many deposit idempotency keys an account remembers (the provider's reference is the lasting guard).</summary>
     private const int MaxDepositKeys = 64;
 
+    /// <summary>Sealed pages read in parallel when a statement or an old deposit's replay needs them.</summary>
+    private const int PagesReadAtOnce = 32;
+
     private AccountState state = null!;
     private Account account = null!;
     private CommitQueue commits = null!;
@@ -29,22 +36,24 @@ internal sealed class AccountGrain(
 
     private string UserId => GrainKeys.UserIdOf(this.GetPrimaryKeyString());
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var record = store.State;
-        var sealedPages = await Task.WhenAll(Enumerable.Range(0, record.SealedPages).Select(ReadPageAsync));
         state = new AccountState
         {
             Balances = record.Balances,
+            Holds = record.Holds,
             InTransit = record.InTransit,
             Registered = record.Registered,
             DepositKeys = record.DepositKeys,
             RefusedDeposits = record.RefusedDeposits,
-            Entries = [.. sealedPages.SelectMany(p => p.State!.Entries), .. record.Tail],
+            Entries = [.. record.Tail],
+            EarlierLines = (long)record.SealedPages * StorageLayout.LedgerPageSize,
         };
-        Account.RestoreHolds(state);
+        Account.CheckRestored(state);
         account = new Account(state);
         commits = new CommitQueue(WriteAsync, DeactivateOnIdle);
+        return Task.CompletedTask;
     }
 
     public async Task<Outcome<AccountView>> DepositAsync(Caller caller, Deposit deposit, string? idempotencyKey = null)
@@ -82,7 +91,10 @@ internal sealed class AccountGrain(
             return taken;
         }
 
-        // From here on one synchronous step: the claim's await may have let other calls change the state.
+        // A deposit may be sent again at any time, so its reference is looked up in the sealed pages too.
+        var sealedLine = account.HasApplied(order.TransferId) ? null : await FindSealedLineAsync(order.TransferId);
+
+        // From here on one synchronous step: the awaits above may have let other calls change the state.
         if (KeyReused(idempotencyKey, asked))
         {
             await commits.Durable();
@@ -95,7 +107,7 @@ internal sealed class AccountGrain(
             return new Outcome<AccountView>(default, refusedBefore, Replayed: true);
         }
 
-        var result = account.Apply(order, clock.GetUtcNow());
+        var result = account.Apply(order, clock.GetUtcNow(), sealedLine);
         if (result.Error is { } refused)
         {
             // A refusal under a key is remembered, so its retry answers the same even if the balance changed since.
@@ -118,9 +130,13 @@ internal sealed class AccountGrain(
             changed = true;
         }
 
-        // A replay answers what the first deposit answered: the view right after its ledger line.
-        var view = result.Replayed ? AccountViews.AsOf(UserId, state.Entries, result.Entry!.Seq) : AccountViews.Current(UserId, state);
-        await (changed ? commits.Changed() : commits.Durable());
+        var current = result.Replayed ? null : AccountViews.Current(UserId, state);
+        var durable = changed ? commits.Changed() : commits.Durable();
+
+        // A replay answers what the first deposit answered: the view right after its ledger line (the lines before it
+        // are read; they never change).
+        var view = current ?? AccountViews.AsOf(UserId, await LinesAsync(0, result.Entry!.Seq));
+        await durable;
         return new Outcome<AccountView>(view, null, result.Replayed);
     }
 
@@ -165,16 +181,18 @@ internal sealed class AccountGrain(
         }
 
         limit = Math.Clamp(limit, 1, 500);
-        var page = state.Entries.Where(e => e.Seq > after).Take(limit + 1).ToList();
+        var durable = commits.Durable();
+        var page = await LinesAsync(Math.Max(after, 0), limit + 1);
         var next = page.Count > limit ? page[limit - 1].Seq : (long?)null;
-        await commits.Durable();
+        await durable;
         return Outcome<TransferPage>.Ok(new TransferPage(page.Take(limit).ToList(), next));
     }
 
-    public async Task<TransferResult> ApplyAsync(TransferOrder order)
+    public async Task<TransferResult> ApplyAsync(TransferOrder order, bool resent)
     {
         await EnsureRegisteredAsync();
-        var result = account.Apply(order, clock.GetUtcNow());
+        var sealedLine = resent && !account.HasApplied(order.TransferId) ? await FindSealedLineAsync(order.TransferId) : null;
+        var result = account.Apply(order, clock.GetUtcNow(), sealedLine);
         await (result.Succeeded && !result.Replayed ? commits.Changed() : commits.Durable());
         return result;
     }
@@ -184,8 +202,9 @@ internal sealed class AccountGrain(
 
     public async Task<bool> HasAppliedAsync(string transferId)
     {
-        var applied = account.HasApplied(transferId);
-        await commits.Durable();
+        var durable = commits.Durable();
+        var applied = account.HasApplied(transferId) || await FindSealedLineAsync(transferId) is not null;
+        await durable;
         return applied;
     }
 
@@ -219,21 +238,25 @@ internal sealed class AccountGrain(
     }
 
     /// <summary>
-    /// Seals every full page (each written before the row that counts it, over any page an interrupted seal left:
-    /// <see cref="GrainRows"/>), then writes the account's row with the lines since the last page.
+    /// Seals every full page with the rows that find its lines by transfer id (all written before the row that
+    /// counts the page, over anything an interrupted seal left: <see cref="GrainRows"/>), then writes the account's
+    /// row with the lines since the last page.
     /// </summary>
     private async Task WriteAsync()
     {
         var record = store.State;
-        while (state.Entries.Count - (record.SealedPages * StorageLayout.LedgerPageSize) >= StorageLayout.LedgerPageSize)
+        while (account.LineCount - ((long)record.SealedPages * StorageLayout.LedgerPageSize) >= StorageLayout.LedgerPageSize)
         {
-            var page = new GrainState<LedgerPage>(new LedgerPage { Entries = state.Entries.GetRange(record.SealedPages * StorageLayout.LedgerPageSize, StorageLayout.LedgerPageSize) });
-            await pages.WriteUncountedRowAsync(StorageLayout.LedgerPage(record.SealedPages), this.GetGrainId(), page);
+            var lines = state.Entries.GetRange(InMemory((long)record.SealedPages * StorageLayout.LedgerPageSize), StorageLayout.LedgerPageSize);
+            await Task.WhenAll(lines
+                .Select(line => pages.WriteUncountedRowAsync(StorageLayout.LedgerLine(line.Order.TransferId), this.GetGrainId(), new GrainState<LedgerLineRef>(new LedgerLineRef(line.Seq))))
+                .Append(pages.WriteUncountedRowAsync(StorageLayout.LedgerPage(record.SealedPages), this.GetGrainId(), new GrainState<LedgerPage>(new LedgerPage { Entries = lines }))));
             record.SealedPages++;
         }
 
-        var unsealed = record.SealedPages * StorageLayout.LedgerPageSize;
+        var unsealed = InMemory((long)record.SealedPages * StorageLayout.LedgerPageSize);
         record.Balances = state.Balances;
+        record.Holds = state.Holds;
         record.InTransit = state.InTransit;
         record.Registered = state.Registered;
         record.DepositKeys = state.DepositKeys;
@@ -241,6 +264,55 @@ internal sealed class AccountGrain(
         record.Tail = state.Entries.GetRange(unsealed, state.Entries.Count - unsealed);
         await store.WriteStateAsync();
     }
+
+    /// <summary>
+    /// The line that applied <paramref name="transferId"/>, if it lies in a page sealed before the lines in memory
+    /// (which <see cref="Account"/> searches itself). Its <see cref="LedgerLineRef"/> names the line, and the page
+    /// must hold that id there: a reference an interrupted seal left, never counted, finds nothing.
+    /// </summary>
+    private async Task<LedgerEntry?> FindSealedLineAsync(string transferId)
+    {
+        if (state.EarlierLines == 0)
+        {
+            return null;
+        }
+
+        var found = await pages.ReadRowAsync<LedgerLineRef>(StorageLayout.LedgerLine(transferId), this.GetGrainId());
+        var seq = found.State!.Seq;
+        if (seq < 1 || seq > state.EarlierLines)
+        {
+            return null;
+        }
+
+        var page = await ReadPageAsync((int)((seq - 1) / StorageLayout.LedgerPageSize));
+        var line = page.State!.Entries.ElementAtOrDefault((int)((seq - 1) % StorageLayout.LedgerPageSize));
+        return line?.Seq == seq && line.Order.TransferId == transferId ? line : null;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> ledger lines after line <paramref name="after"/>, as of now: from their sealed
+    /// pages (read a few at a time) and from memory.
+    /// </summary>
+    private async Task<List<LedgerEntry>> LinesAsync(long after, long count)
+    {
+        var end = Math.Min(after + count, account.LineCount);
+        var fromMemory = state.Entries.GetRange(InMemory(Math.Max(after, state.EarlierLines)), (int)Math.Max(0, end - Math.Max(after, state.EarlierLines)));
+        var lines = new List<LedgerEntry>();
+        var sealedEnd = Math.Min(end, state.EarlierLines);
+        for (var number = (int)(after / StorageLayout.LedgerPageSize); (long)number * StorageLayout.LedgerPageSize < sealedEnd; number += PagesReadAtOnce)
+        {
+            var read = await Task.WhenAll(Enumerable.Range(number, PagesReadAtOnce)
+                .TakeWhile(n => (long)n * StorageLayout.LedgerPageSize < sealedEnd)
+                .Select(ReadPageAsync));
+            lines.AddRange(read.SelectMany(p => p.State!.Entries).Where(e => e.Seq > after && e.Seq <= sealedEnd));
+        }
+
+        lines.AddRange(fromMemory);
+        return lines;
+    }
+
+    /// <summary>The index in memory of the line after line <paramref name="seq"/>.</summary>
+    private int InMemory(long seq) => (int)(seq - state.EarlierLines);
 
     private Task<GrainState<LedgerPage>> ReadPageAsync(int number) => pages.ReadRowAsync<LedgerPage>(StorageLayout.LedgerPage(number), this.GetGrainId());
 

@@ -3,10 +3,11 @@ using Milestones.Domain;
 namespace Milestones;
 
 /// <summary>
-/// What an account keeps in its own row: balances, captures in transit, deposit keys (with the refusals they answered) and the ledger lines not yet
-/// sealed into a page. Every <see cref="StorageLayout.LedgerPageSize"/> lines are sealed into a <see cref="LedgerPage"/>
-/// row of their own, written before the row that counts them, so a write costs the same however long the ledger.
-/// Holds are not stored: they follow from the ledger.
+/// What an account keeps in its own row: balances, holds and captures in transit as they stand, deposit keys (with
+/// the refusals they answered) and the ledger lines not yet sealed into a page. Every
+/// <see cref="StorageLayout.LedgerPageSize"/> lines are sealed into a <see cref="LedgerPage"/> row of their own, with a
+/// <see cref="LedgerLineRef"/> row per line that finds it by transfer id, all written before the row that counts them:
+/// so neither a write nor an activation costs more however long the ledger.
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.AccountRecord")]
@@ -19,6 +20,7 @@ public sealed class AccountRecord
     [Id(4)] public int SealedPages { get; set; }
     [Id(5)] public List<LedgerEntry> Tail { get; set; } = [];
     [Id(6)] public Dictionary<string, Error> RefusedDeposits { get; set; } = [];
+    [Id(7)] public Dictionary<string, Hold> Holds { get; set; } = [];
 }
 
 /// <summary>A sealed page of an account's ledger: <see cref="StorageLayout.LedgerPageSize"/> lines, never changed once counted.</summary>
@@ -27,4 +29,17 @@ public sealed class AccountRecord
 public sealed class LedgerPage
 {
     [Id(0)] public List<LedgerEntry> Entries { get; set; } = [];
+}
+
+/// <summary>
+/// Where a transfer id's line was sealed: its sequence number. Written with its page, before the row that counts the
+/// page; so a reference to a page no row counts, or to a line of another id (its page sealed again after an
+/// interrupted seal), was left by a seal that never counted and says nothing.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ms.LedgerLineRef")]
+public sealed record LedgerLineRef([property: Id(0)] long Seq)
+{
+    public LedgerLineRef() : this(0L)
+    {
+    }
 }

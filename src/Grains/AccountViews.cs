@@ -12,12 +12,12 @@ internal static class AccountViews
     public static AccountView Current(string userId, AccountState state) =>
         Project(userId, state.Balances.Select(b => (b.Key, b.Value.Available, b.Value.Held)), state.Holds.Values);
 
-    /// <summary>The view as it was right after ledger line <paramref name="seq"/> (every balance line carries what it left).</summary>
-    public static AccountView AsOf(string userId, IReadOnlyList<LedgerEntry> entries, long seq)
+    /// <summary>The view as it was right after the last of <paramref name="upToIt"/>, every line from the first (each carries the balance it left).</summary>
+    public static AccountView AsOf(string userId, IEnumerable<LedgerEntry> upToIt)
     {
         var balances = new Dictionary<string, (long Available, long Held)>(StringComparer.Ordinal);
         var holds = new Dictionary<string, Hold>(StringComparer.Ordinal);
-        foreach (var entry in entries.Take((int)seq))
+        foreach (var entry in upToIt)
         {
             var order = entry.Order;
             balances[order.Amount.Currency] = (entry.AvailableAfter, entry.HeldAfter);

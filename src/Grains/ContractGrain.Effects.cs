@@ -18,7 +18,7 @@ internal sealed partial class ContractGrain : IEffectPorts
         {
             store.State.TransferDecidedAt = Now;
             await protocol.MakeDurableAsync();
-            await RunOpenTransferAsync();
+            await RunOpenTransferAsync(resent: false);
         }
     }
 
@@ -31,14 +31,16 @@ internal sealed partial class ContractGrain : IEffectPorts
     /// so finishing the intent again after a crash gives exactly the acknowledged state, and no account applies it
     /// twice. The outcome is written with the contract's next change (or on deactivation). A refused hold is
     /// stored because a retry could be accepted; a transfer nobody waits for (auto-release) is stored at once.
+    /// <paramref name="resent"/>: the intent was found open (the accounts may have applied it already); false only
+    /// right after the decision that stored it.
     /// </summary>
-    private async Task<Outcome<ContractResult>> RunOpenTransferAsync(bool acknowledgeBeforeSaving = false)
+    private async Task<Outcome<ContractResult>> RunOpenTransferAsync(bool resent, bool acknowledgeBeforeSaving = false)
     {
         var intent = State.OpenTransfer!;
         (Error? Refused, Error? Broken) answer;
         try
         {
-            answer = await ApplyOnAccountsAsync(intent);
+            answer = await ApplyOnAccountsAsync(intent, resent);
         }
         catch (Exception ex)
         {
@@ -98,7 +100,7 @@ internal sealed partial class ContractGrain : IEffectPorts
     }
 
     /// <summary>Only a hold may be refused; a refused capture, credit or refund means the books disagree.</summary>
-    private async Task<(Error? Refused, Error? Broken)> ApplyOnAccountsAsync(TransferIntent intent)
+    private async Task<(Error? Refused, Error? Broken)> ApplyOnAccountsAsync(TransferIntent intent, bool resent)
     {
         var client = GrainFactory.Account(State.ClientId);
         var money = new Money(intent.Amount, State.Currency);
@@ -108,16 +110,16 @@ internal sealed partial class ContractGrain : IEffectPorts
         switch (intent.Purpose)
         {
             case TransferPurpose.Fund:
-                return ((await client.ApplyAsync(Order(TransferKind.Hold, null))).Error, null);
+                return ((await client.ApplyAsync(Order(TransferKind.Hold, null), resent)).Error, null);
             case TransferPurpose.EndRefund:
-                return (null, (await client.ApplyAsync(Order(TransferKind.Refund, null))).Error);
+                return (null, (await client.ApplyAsync(Order(TransferKind.Refund, null), resent)).Error);
             default:
-                if ((await client.ApplyAsync(Order(TransferKind.Capture, State.FreelancerId))).Error is { } notCaptured)
+                if ((await client.ApplyAsync(Order(TransferKind.Capture, State.FreelancerId), resent)).Error is { } notCaptured)
                 {
                     return (null, notCaptured);
                 }
 
-                if ((await GrainFactory.Account(State.FreelancerId).ApplyAsync(Order(TransferKind.Credit, State.ClientId))).Error is { } notCredited)
+                if ((await GrainFactory.Account(State.FreelancerId).ApplyAsync(Order(TransferKind.Credit, State.ClientId), resent)).Error is { } notCredited)
                 {
                     return (null, notCredited);
                 }

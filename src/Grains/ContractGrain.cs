@@ -101,7 +101,7 @@ internal sealed partial class ContractGrain(
 
         if (State.OpenTransfer is not null)
         {
-            await RunOpenTransferAsync();
+            await RunOpenTransferAsync(resent: true);
         }
 
         if (State.OpenTransfer is null && contract.DueForAutoRelease(Now) is not null)
@@ -205,7 +205,7 @@ internal sealed partial class ContractGrain(
             store.State.PendingKey = key;
             store.State.TransferDecidedAt = Now;
             await protocol.MakeDurableAsync();
-            return await RunOpenTransferAsync(acknowledgeBeforeSaving: true);
+            return await RunOpenTransferAsync(resent: false, acknowledgeBeforeSaving: true);
         }
 
         var result = new ContractResult(contract.ToView(), createdId?.Invoke());

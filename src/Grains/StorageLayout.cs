@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Hashing;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Milestones;
@@ -33,6 +34,12 @@ public static class StorageLayout
 
     /// <summary>The row of an account's sealed ledger page <paramref name="number"/>.</summary>
     public static string LedgerPage(int number) => string.Create(CultureInfo.InvariantCulture, $"accountLedger/{number}");
+
+    /// <summary>
+    /// The row that finds the sealed line of a transfer id on its account: named by the id's SHA-256 (ids run up to
+    /// 136 characters; a name is at most 150), so two ids never share a row.
+    /// </summary>
+    public static string LedgerLine(string transferId) => "accountLine/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(transferId)));
 
     /// <summary>The row of a user's "My Jobs" shard <paramref name="number"/>.</summary>
     public static string UserContractsShard(int number) => string.Create(CultureInfo.InvariantCulture, $"{UserContracts}/{number}");

@@ -14,7 +14,13 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("Get")] Task<Outcome<AccountView>> GetAsync(Caller caller);
     [Alias("GetTransfers")] Task<Outcome<TransferPage>> GetTransfersAsync(Caller caller, long after, int limit);
 
-    [Alias("Apply")] Task<TransferResult> ApplyAsync(TransferOrder order);
+    /// <summary>
+    /// Applies a transfer once by its id. <paramref name="resent"/>: the sender may have sent this id before (it is
+    /// finishing a transfer it found open), so the account looks for it in its sealed pages too. A first sending
+    /// (right after its intent was stored, in the activation that stored it) skips that read: nobody can have
+    /// applied an id before its intent existed, and a line the account applied in this activation is in memory.
+    /// </summary>
+    [Alias("Apply")] Task<TransferResult> ApplyAsync(TransferOrder order, bool resent);
     /// <summary>
     /// Drops a credited capture from the account's money in transit. One-way: nothing waits for it, because the
     /// ledger check counts a capture the destination has applied there whether or not it was settled.

@@ -3,6 +3,8 @@ namespace Milestones.Domain;
 /// <summary>
 /// The rules of one escrow account. Transfers are applied at most once by id: applying an id again returns
 /// the first outcome and changes nothing. A refused transfer is not recorded, because it changed nothing.
+/// Only the ledger lines in memory (<see cref="AccountState.Entries"/>) are known here; the grain looks up a line
+/// in a sealed page when it must and passes it in, so no decision needs the whole history.
 /// </summary>
 public sealed class Account(AccountState state)
 {
@@ -10,11 +12,20 @@ public sealed class Account(AccountState state)
 
     public AccountState State => state;
 
+    /// <summary>How many lines the ledger has: those in sealed pages before the lines in memory, and those.</summary>
+    public long LineCount => state.EarlierLines + state.Entries.Count;
+
+    /// <summary>Whether a line in memory applied this transfer id (lines in sealed pages are the grain's to look up).</summary>
     public bool HasApplied(string transferId) => byId.ContainsKey(transferId);
 
-    public TransferResult Apply(TransferOrder order, DateTimeOffset now)
+    /// <summary>
+    /// Applies a transfer, or answers the line that first applied its id: one in memory, or
+    /// <paramref name="sealedLine"/>, the line the grain found for this id in a sealed page.
+    /// </summary>
+    public TransferResult Apply(TransferOrder order, DateTimeOffset now, LedgerEntry? sealedLine = null)
     {
-        if (byId.TryGetValue(order.TransferId, out var first))
+        var first = byId.GetValueOrDefault(order.TransferId) ?? (sealedLine?.Order.TransferId == order.TransferId ? sealedLine : null);
+        if (first is not null)
         {
             return first.Order == order
                 ? new TransferResult(first, Replayed: true, null)
@@ -41,35 +52,23 @@ public sealed class Account(AccountState state)
 
         var balance = Balance(order.Amount.Currency);
         Move(order, balance, now);
-        var entry = new LedgerEntry(state.Entries.Count + 1, order, now, balance.Available, balance.Held);
+        var entry = new LedgerEntry(LineCount + 1, order, now, balance.Available, balance.Held);
         state.Entries.Add(entry);
         byId.Add(order.TransferId, entry);
         return new TransferResult(entry, Replayed: false, null);
     }
 
     /// <summary>
-    /// Rebuilds the holds from the ledger: every hold not yet captured or refunded. Checks that the ledger is whole
-    /// (sequence numbers 1..n, in order) and that the holds add up to the stored held balances.
+    /// Checks a state read from storage: the lines in memory follow the sealed ones without a gap (sequence numbers
+    /// <see cref="AccountState.EarlierLines"/> + 1, + 2, …) and the stored holds add up to the held balances.
     /// </summary>
-    public static void RestoreHolds(AccountState state)
+    public static void CheckRestored(AccountState state)
     {
-        state.Holds.Clear();
         for (var i = 0; i < state.Entries.Count; i++)
         {
-            var (seq, order, at, _, _) = state.Entries[i];
-            if (seq != i + 1)
+            if (state.Entries[i].Seq != state.EarlierLines + i + 1)
             {
-                throw new InvalidOperationException($"The ledger is not whole: line {i + 1} has sequence number {seq}.");
-            }
-
-            switch (order.Kind)
-            {
-                case TransferKind.Hold:
-                    state.Holds.Add(order.HoldKey, new Hold { ContractId = order.ContractId!, MilestoneId = order.MilestoneId!, Amount = order.Amount, At = at });
-                    break;
-                case TransferKind.Capture or TransferKind.Refund:
-                    state.Holds.Remove(order.HoldKey);
-                    break;
+                throw new InvalidOperationException($"The ledger is not whole: line {state.EarlierLines + i + 1} has sequence number {state.Entries[i].Seq}.");
             }
         }
 
@@ -78,7 +77,7 @@ public sealed class Account(AccountState state)
             var held = state.Holds.Values.Where(h => h.Amount.Currency == currency).Sum(h => h.Amount.Amount);
             if (held != balance.Held)
             {
-                throw new InvalidOperationException($"The ledger's holds in {currency} add up to {held}, the balance says {balance.Held}.");
+                throw new InvalidOperationException($"The holds in {currency} add up to {held}, the balance says {balance.Held}.");
             }
         }
     }

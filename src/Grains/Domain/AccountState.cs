@@ -10,17 +10,20 @@ public sealed class CurrencyBalance
     [Id(3)] public long PaidOut { get; set; }
 }
 
+[SuppressReferenceTracking]
+[GenerateSerializer, Alias("ms.Hold")]
 public sealed class Hold
 {
-    public string ContractId { get; set; } = "";
-    public string MilestoneId { get; set; } = "";
-    public Money Amount { get; set; }
-    public DateTimeOffset At { get; set; }
+    [Id(0)] public string ContractId { get; set; } = "";
+    [Id(1)] public string MilestoneId { get; set; } = "";
+    [Id(2)] public Money Amount { get; set; }
+    [Id(3)] public DateTimeOffset At { get; set; }
 }
 
 /// <summary>
-/// The state of one escrow account in memory. Behaviour lives in <see cref="Account"/>. The holds follow from the
-/// ledger (<see cref="Account.RestoreHolds"/>), so storage keeps the ledger and the balances, not the holds.
+/// The state of one escrow account in memory. Behaviour lives in <see cref="Account"/>. Balances, holds and money
+/// in transit are kept as they stand (a snapshot), so an account never replays its ledger to know them; of the
+/// ledger, only the recent lines are in memory.
 /// </summary>
 public sealed class AccountState
 {
@@ -29,8 +32,15 @@ public sealed class AccountState
     /// <summary>Holds keyed by "{contractId}/{milestoneId}".</summary>
     public Dictionary<string, Hold> Holds { get; set; } = [];
 
-    /// <summary>Every applied transfer, in order; the account statement and the idempotency record in one.</summary>
+    /// <summary>
+    /// The ledger lines in memory, in order: those not yet sealed into a page when the account was activated, and
+    /// every line applied since. The account statement and the idempotency record in one; earlier lines are read
+    /// from their sealed pages when asked for.
+    /// </summary>
     public List<LedgerEntry> Entries { get; set; } = [];
+
+    /// <summary>How many lines precede <see cref="Entries"/> (all in sealed pages).</summary>
+    public long EarlierLines { get; set; }
 
     /// <summary>Captures not yet settled, by transfer id: money on its way to another account.</summary>
     public Dictionary<string, TransferOrder> InTransit { get; set; } = [];

@@ -340,7 +340,7 @@ public sealed class AccountTests
     }
 
     [Fact]
-    public void RestoreHolds_FromTheLedger_GivesExactlyTheHoldsThatApplyingLeft()
+    public void CheckRestored_TakesTheStoredSnapshot_AsApplyingLeftIt()
     {
         var account = Funded(10_000);
         Applied(account, Hold(1_000, "m1"), Now.AddMinutes(1));
@@ -350,14 +350,14 @@ public sealed class AccountTests
         Applied(account, Capture(1_000, "m1"));
 
         var restored = Restored(account.State);
-        Account.RestoreHolds(restored);
+        Account.CheckRestored(restored);
 
         Assert.Equal(account.State.Snapshot(), restored.Snapshot());
         Assert.Equal(["c1/m3"], restored.Holds.Keys);
     }
 
     [Fact]
-    public void RestoreHolds_RefusesALedgerWithALineMissing()
+    public void CheckRestored_RefusesALedgerWithALineMissing()
     {
         var account = Funded(10_000);
         Applied(account, Hold(1_000, "m1"));
@@ -365,28 +365,80 @@ public sealed class AccountTests
         var restored = Restored(account.State);
         restored.Entries.RemoveAt(1);
 
-        Assert.Throws<InvalidOperationException>(() => Account.RestoreHolds(restored));
+        Assert.Throws<InvalidOperationException>(() => Account.CheckRestored(restored));
     }
 
     [Fact]
-    public void RestoreHolds_RefusesHoldsThatDisagreeWithTheHeldBalance()
+    public void CheckRestored_RefusesLinesThatDoNotFollowTheSealedOnes()
+    {
+        var account = Funded(10_000);
+        Applied(account, Hold(1_000, "m1"));
+        var restored = Restored(account.State);
+        restored.EarlierLines = StorageLayout.LedgerPageSize;
+
+        Assert.Throws<InvalidOperationException>(() => Account.CheckRestored(restored));
+    }
+
+    [Fact]
+    public void CheckRestored_RefusesHoldsThatDisagreeWithTheHeldBalance()
     {
         var account = Funded(10_000);
         Applied(account, Hold(1_000, "m1"));
         var restored = Restored(account.State);
         restored.Balances["USD"].Held += 1;
 
-        Assert.Throws<InvalidOperationException>(() => Account.RestoreHolds(restored));
+        Assert.Throws<InvalidOperationException>(() => Account.CheckRestored(restored));
     }
 
-    /// <summary>What storage keeps of an account: everything but the holds (a copy, so the original stays intact).</summary>
+    [Fact]
+    public void NewLines_AreNumberedAfterTheSealedOnes()
+    {
+        var account = new Account(new AccountState { EarlierLines = 2 * StorageLayout.LedgerPageSize });
+
+        var line = Applied(account, Deposit("pi_1", 500)).Entry!;
+
+        Assert.Equal((2 * StorageLayout.LedgerPageSize) + 1, line.Seq);
+        Assert.Equal((2 * StorageLayout.LedgerPageSize) + 1, account.LineCount);
+    }
+
+    [Fact]
+    public void ATransferFoundInASealedPage_Replays_AndAnotherOrderUnderItsIdConflicts_ChangingNothing()
+    {
+        var account = Funded(10_000);
+        var sealedLine = new LedgerEntry(3, Hold(1_000, "m9"), Now, 9_000, 1_000);
+        var before = account.State.Snapshot();
+
+        var replayed = account.Apply(Hold(1_000, "m9"), Now, sealedLine);
+        var conflict = account.Apply(Hold(2_000, "m9"), Now, sealedLine);
+
+        Assert.True(replayed.Replayed);
+        Assert.Same(sealedLine, replayed.Entry);
+        Assert.Equal("transfer_id_conflict", conflict.Error?.Code);
+        Assert.Equal(before, account.State.Snapshot());
+    }
+
+    [Fact]
+    public void ASealedLineOfAnotherTransferId_IsNotTakenForThisOne()
+    {
+        var account = Funded(10_000);
+        var otherLine = new LedgerEntry(3, Hold(1_000, "m8"), Now, 9_000, 1_000);
+
+        var result = account.Apply(Hold(1_000, "m9"), Now, otherLine);
+
+        Assert.False(result.Replayed);
+        Assert.Equal(1_000, account.State.Balances["USD"].Held);
+    }
+
+    /// <summary>What storage keeps of an account, read back (a copy, so the original stays intact).</summary>
     private static AccountState Restored(AccountState state) => new()
     {
         Balances = state.Balances.ToDictionary(b => b.Key, b => new CurrencyBalance
         {
             Available = b.Value.Available, Held = b.Value.Held, Deposited = b.Value.Deposited, PaidOut = b.Value.PaidOut,
         }),
+        Holds = new(state.Holds),
         Entries = [.. state.Entries],
+        EarlierLines = state.EarlierLines,
         InTransit = new(state.InTransit),
         Registered = state.Registered,
         DepositKeys = [.. state.DepositKeys],

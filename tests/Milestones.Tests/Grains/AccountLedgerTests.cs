@@ -7,8 +7,9 @@ using Orleans.Storage;
 namespace Milestones.Tests.Grains;
 
 /// <summary>
-/// An account's ledger is stored in sealed pages plus the lines since the last page, and its holds are rebuilt
-/// from the ledger: a reactivated account is exactly the account it was, and old transfer ids still replay.
+/// An account's ledger is stored in sealed pages plus the lines since the last page, beside its balances and holds
+/// as they stand: a reactivated account is exactly the account it was, and old transfer ids still replay — found
+/// through the rows that name their sealed line, never through a stale one.
 /// Concurrent transfers share the account's writes; a failed write fails every transfer it carried, and their
 /// contracts finish them exactly once.
 /// </summary>
@@ -45,6 +46,73 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         Ok(await early[2].SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         Ok(await early[2].ApproveMilestoneAsync(Client, "m1", CommandOptions.None));
         Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) + 10 - 200, 100L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+    }
+
+    [Theory]
+    [InlineData(TransferKind.Hold)]
+    [InlineData(TransferKind.Capture)]
+    public async Task ATransferAppliedWhoseAnswerWasLost_IsReplayedFromItsSealedPage_WhenItsContractFinishesIt(TransferKind lost)
+    {
+        await DepositAsync(Client, 10_000, first);
+        var grain = await CreateActiveAsync(1_000);
+        if (lost == TransferKind.Capture)
+        {
+            Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+            Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        }
+
+        Fixture.Probe.FailNextTransfer(grain.GetPrimaryKeyString(), lost, afterApplying: true);
+        Func<Task<Outcome<ContractResult>>> command = lost == TransferKind.Hold
+            ? () => grain.FundMilestoneAsync(Client, "m1", new CommandOptions("lost-answer"))
+            : () => grain.ApproveMilestoneAsync(Client, "m1", new CommandOptions("lost-answer"));
+        Rejected(await command(), "transfer_in_progress");
+
+        // Two pages of other lines seal the applied transfer's line away from memory, and a new activation starts
+        // from the stored row alone.
+        for (var i = 0; i < 2 * StorageLayout.LedgerPageSize; i++)
+        {
+            await DepositAsync(Client, 1);
+        }
+
+        await Fixture.Cluster.DeactivateAsync(Grains.Account(Client.UserId));
+        var retried = Ok(await command());
+
+        Assert.Equal(lost == TransferKind.Hold ? MilestoneStatus.Funded : MilestoneStatus.Released, retried.Contract.Milestones[0].Status);
+        var balance = await BalanceAsync(Client);
+        Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) - 1_000, lost == TransferKind.Hold ? 1_000L : 0L), (balance.Available, balance.Held));
+        Assert.Equal(lost == TransferKind.Hold ? 0 : 1_000, (await BalanceAsync(Freelancer)).Available);
+        var lines = Ok(await Grains.Account(Client.UserId).GetTransfersAsync(Client, 0, 500)).Entries;
+        Assert.Single(lines, l => l.Order.Kind == lost);
+        Assert.Equal(Enumerable.Range(1, lines.Count).Select(i => (long)i), lines.Select(l => l.Seq));
+    }
+
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(1_000L)]
+    public async Task ARowNamingALineOfAnotherTransferOrOfNoCountedPage_IsNotTakenForThisTransfer(long namedLine)
+    {
+        await DepositAsync(Client, 10_000, first);
+        for (var i = 0; i < 2 * StorageLayout.LedgerPageSize; i++)
+        {
+            await DepositAsync(Client, 1);
+        }
+
+        // A row an interrupted seal could have left for this contract's hold: naming line 1 (a deposit's, sealed and
+        // counted) or a line beyond every counted page.
+        var grain = await CreateActiveAsync(1_000);
+        var account = Grains.Account(Client.UserId);
+        var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage);
+        var holdId = $"{grain.GetPrimaryKeyString()}/m1/fund";
+        await storage.WriteStateAsync(StorageLayout.LedgerLine(holdId), account.GetGrainId(), new GrainState<LedgerLineRef>(new LedgerLineRef(namedLine)));
+        await Fixture.Cluster.DeactivateAsync(account);
+
+        // The hold fails before it is applied, so its contract sends it again, as one that may have been applied.
+        Fixture.Probe.FailNextTransfer(grain.GetPrimaryKeyString(), TransferKind.Hold, afterApplying: false);
+        Rejected(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None), "transfer_in_progress");
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+
+        Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) - 1_000, 1_000L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Single(Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries, l => l.Order.TransferId == holdId);
     }
 
     [Fact]
