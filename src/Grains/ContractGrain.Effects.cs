@@ -180,7 +180,7 @@ internal sealed partial class ContractGrain : IEffectPorts
     async Task IEffectPorts.ReloadAsync()
     {
         await store.ReadStateAsync();
-        contract = new Contract(State, options.Value.Rules);
+        contract = new Contract(State, rules);
         unsaved = false;
     }
 

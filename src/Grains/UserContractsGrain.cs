@@ -24,9 +24,13 @@ internal sealed class UserContractsGrain(
     private readonly Shard?[] shards = new Shard?[StorageLayout.UserContractsShards];
     private CommitQueue listed = null!;
 
+    /// <summary>What every queue of this grain does when broken; one delegate for all, not one per shard.</summary>
+    private Action deactivate = null!;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        listed = new CommitQueue(store.WriteStateAsync, DeactivateOnIdle);
+        deactivate = DeactivateOnIdle;
+        listed = new CommitQueue(store.WriteStateAsync, deactivate);
         await Task.WhenAll(store.State.Shards.Select(async number =>
         {
             Open(number, await storage.ReadRowAsync<UserContractsShard>(StorageLayout.UserContractsShard(number), this.GetGrainId()));
@@ -87,7 +91,7 @@ internal sealed class UserContractsGrain(
 
     private Shard Open(int number, GrainState<UserContractsShard> row)
     {
-        var shard = new Shard(row.State?.Contracts ?? [], new CommitQueue(() => WriteShardAsync(number, row), DeactivateOnIdle));
+        var shard = new Shard(row.State?.Contracts ?? [], new CommitQueue(() => WriteShardAsync(number, row), deactivate));
         row.State = new UserContractsShard { Contracts = shard.Contracts };
         shards[number] = shard;
         return shard;

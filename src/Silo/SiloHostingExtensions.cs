@@ -92,6 +92,8 @@ public static partial class SiloHostingExtensions
             .BindConfiguration(MilestonesOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // One instance for every contract grain, rather than one per activation.
+        services.AddSingleton(s => s.GetRequiredService<IOptions<MilestonesOptions>>().Value.Rules);
         services.AddSingleton(TimeProvider.System);
         return services;
     }

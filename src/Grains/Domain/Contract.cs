@@ -58,10 +58,11 @@ public sealed partial class Contract(ContractState state, ContractRules rules)
         state.Title = command.Title;
         state.ClientId = caller.UserId;
         state.FreelancerId = command.FreelancerId;
-        state.Currency = command.Currency;
+        state.Currency = Currency.Shared(command.Currency);
         state.Status = ContractStatus.Draft;
         state.TermsVersion = 1;
         state.CreatedAt = now;
+        state.Milestones.Capacity = command.Milestones.Count; // sized to the terms, not grown by doubling: the list lives as long as the activation
         foreach (var m in command.Milestones)
         {
             state.Milestones.Add(NewMilestoneState(m.Description, m.DueDate, m.Amount));
@@ -129,6 +130,13 @@ public sealed partial class Contract(ContractState state, ContractRules rules)
         state.Version++;
         state.UpdatedAt = now;
         state.Events.Add(new ContractEvent(
-            state.Events.Count + 1, now, actor, type, data.ToDictionary(d => d.Key, d => d.Value), message));
+            state.Events.Count + 1, now, Shared(actor), type, data.ToDictionary(d => d.Key, d => d.Value), message));
     }
+
+    /// <summary>
+    /// A party acts under its id: the event keeps the contract's own instance of that string rather than the copy
+    /// each request brought in (the same value, held once however many events the party records).
+    /// </summary>
+    private string Shared(string actor) =>
+        actor == state.ClientId ? state.ClientId : actor == state.FreelancerId ? state.FreelancerId : actor;
 }

@@ -13,4 +13,7 @@ public static class Currency
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static bool IsKnown(string? code) => code is not null && Known.Contains(code);
+
+    /// <summary>The list's own instance of a known code: every contract in that currency holds the same string.</summary>
+    public static string Shared(string code) => Known.TryGetValue(code, out var known) ? known : code;
 }
