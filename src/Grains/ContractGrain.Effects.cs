@@ -159,6 +159,7 @@ internal sealed partial class ContractGrain : IEffectPorts
         {
             await GrainFactory.HaltedContracts().ReportAsync(halt);
             store.State.Halt = halt with { Reported = true };
+            unsaved = true;
         }
 
         if (State.Exists && store.State.IndexedStatus != State.Status)
@@ -167,6 +168,7 @@ internal sealed partial class ContractGrain : IEffectPorts
                 GrainFactory.UserContracts(State.ClientId).UpsertAsync(State.ToSummary(PartyRole.Client)),
                 GrainFactory.UserContracts(State.FreelancerId).UpsertAsync(State.ToSummary(PartyRole.Freelancer)));
             store.State.IndexedStatus = State.Status;
+            unsaved = true;
         }
     }
 

@@ -24,7 +24,11 @@ internal sealed partial class ContractGrain(
     private Contract contract = null!;
     private EffectProtocol protocol = null!;
 
-    /// <summary>The state holds an outcome the store does not have yet; the store has its intent (see <see cref="RunOpenTransferAsync"/>).</summary>
+    /// <summary>
+    /// The state holds what the store does not have yet, and need not: an outcome whose intent is stored (see
+    /// <see cref="RunOpenTransferAsync"/>), or a follow-up done ("My Jobs" updated, a halt reported) that would
+    /// otherwise be done again by the next activation.
+    /// </summary>
     private bool unsaved;
 
     private ContractState State => store.State.Contract;
@@ -34,7 +38,8 @@ internal sealed partial class ContractGrain(
     {
         if (unsaved)
         {
-            // Not needed for safety (finishing the saved intent again gives this state), only to spare that work.
+            // Not needed for safety (finishing the saved intent again gives this state, and a follow-up done again
+            // changes nothing), only to spare the next activation that work on the path of its first answer.
             try
             {
                 await protocol.MakeDurableAsync();
