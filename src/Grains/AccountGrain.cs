@@ -12,8 +12,8 @@ namespace Milestones;
 /// per write: every decision is made synchronously on the state (no await between reading and changing it), and
 /// every answer waits until the state it was computed from is durable (<see cref="CommitQueue"/>). Transfers are
 /// idempotent by id, so a transfer whose write failed is retried by its contract and applied once.
-/// An activation reads one row however long the ledger: the balances, holds and money in transit as they stand and
-/// the lines since the last sealed page. Older lines are read from their pages only when asked for: a statement
+/// An activation reads two rows however long the ledger: its own (balances and money in transit as they stand, the
+/// lines since the last sealed page) and the holds open after that page, which those lines complete. Older lines are read from their pages only when asked for: a statement
 /// page, the replay of an old deposit, or a transfer that may have been applied before (found through its
 /// <see cref="LedgerLineRef"/>).
 /// </summary>
@@ -30,30 +30,40 @@ internal sealed class AccountGrain(
     private const int PagesReadAtOnce = 32;
 
     private AccountState state = null!;
+
+    /// <summary>The holds open after the last sealed line: what the next seal's snapshot starts from.</summary>
+    private Dictionary<string, Hold> sealedHolds = null!;
     private Account account = null!;
     private CommitQueue commits = null!;
     private Task? registering;
 
     private string UserId => GrainKeys.UserIdOf(this.GetPrimaryKeyString());
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var record = store.State;
+        var sealedLines = (long)record.SealedPages * StorageLayout.LedgerPageSize;
+        sealedHolds = sealedLines == 0 ? [] : await ReadSealedHoldsAsync(record.HoldsSlot, sealedLines);
         state = new AccountState
         {
             Balances = record.Balances,
-            Holds = record.Holds,
             InTransit = record.InTransit,
             Registered = record.Registered,
             DepositKeys = record.DepositKeys,
             RefusedDeposits = record.RefusedDeposits,
             Entries = [.. record.Tail],
-            EarlierLines = (long)record.SealedPages * StorageLayout.LedgerPageSize,
+            EarlierLines = sealedLines,
         };
-        Account.CheckRestored(state);
+        Account.Restore(state, sealedHolds);
         account = new Account(state);
         commits = new CommitQueue(WriteAsync, DeactivateOnIdle);
-        return Task.CompletedTask;
+    }
+
+    private async Task<Dictionary<string, Hold>> ReadSealedHoldsAsync(int slot, long sealedLines)
+    {
+        var snapshot = (await pages.ReadRowAsync<HoldsSnapshot>(StorageLayout.AccountHolds(slot), this.GetGrainId())).State!;
+        return snapshot.AsOfLine == sealedLines ? snapshot.Holds
+            : throw new InvalidOperationException($"The holds snapshot in slot {slot} is as of line {snapshot.AsOfLine}; the account's row counts {sealedLines} sealed lines.");
     }
 
     public async Task<Outcome<AccountView>> DepositAsync(Caller caller, Deposit deposit, string? idempotencyKey = null)
@@ -238,25 +248,39 @@ internal sealed class AccountGrain(
     }
 
     /// <summary>
-    /// Seals every full page with the rows that find its lines by transfer id (all written before the row that
-    /// counts the page, over anything an interrupted seal left: <see cref="GrainRows"/>), then writes the account's
-    /// row with the lines since the last page.
+    /// Seals every full page, with the rows that find its lines by transfer id and the holds after it in the slot the
+    /// row does not count (all written together before the row that counts them, over anything an interrupted seal
+    /// left: <see cref="GrainRows"/>), then writes the account's row with the lines since the last page.
     /// </summary>
     private async Task WriteAsync()
     {
         var record = store.State;
-        while (account.LineCount - ((long)record.SealedPages * StorageLayout.LedgerPageSize) >= StorageLayout.LedgerPageSize)
+        var full = (int)((account.LineCount / StorageLayout.LedgerPageSize) - record.SealedPages);
+        if (full > 0)
         {
-            var lines = state.Entries.GetRange(InMemory((long)record.SealedPages * StorageLayout.LedgerPageSize), StorageLayout.LedgerPageSize);
-            await Task.WhenAll(lines
-                .Select(line => pages.WriteUncountedRowAsync(StorageLayout.LedgerLine(line.Order.TransferId), this.GetGrainId(), new GrainState<LedgerLineRef>(new LedgerLineRef(line.Seq))))
-                .Append(pages.WriteUncountedRowAsync(StorageLayout.LedgerPage(record.SealedPages), this.GetGrainId(), new GrainState<LedgerPage>(new LedgerPage { Entries = lines }))));
-            record.SealedPages++;
+            var grain = this.GetGrainId();
+            var rows = new List<Task>();
+            for (var number = record.SealedPages; number < record.SealedPages + full; number++)
+            {
+                var lines = state.Entries.GetRange(InMemory((long)number * StorageLayout.LedgerPageSize), StorageLayout.LedgerPageSize);
+                rows.Add(pages.WriteUncountedRowAsync(StorageLayout.LedgerPage(number), grain, new GrainState<LedgerPage>(new LedgerPage { Entries = lines })));
+                foreach (var line in lines)
+                {
+                    rows.Add(pages.WriteUncountedRowAsync(StorageLayout.LedgerLine(line.Order.TransferId), grain, new GrainState<LedgerLineRef>(new LedgerLineRef(line.Seq))));
+                    Account.ApplyToHolds(sealedHolds, line);
+                }
+            }
+
+            var slot = 1 - record.HoldsSlot;
+            var snapshot = new HoldsSnapshot { AsOfLine = (long)(record.SealedPages + full) * StorageLayout.LedgerPageSize, Holds = sealedHolds };
+            rows.Add(pages.WriteUncountedRowAsync(StorageLayout.AccountHolds(slot), grain, new GrainState<HoldsSnapshot>(snapshot)));
+            await Task.WhenAll(rows);
+            record.SealedPages += full;
+            record.HoldsSlot = slot;
         }
 
         var unsealed = InMemory((long)record.SealedPages * StorageLayout.LedgerPageSize);
         record.Balances = state.Balances;
-        record.Holds = state.Holds;
         record.InTransit = state.InTransit;
         record.Registered = state.Registered;
         record.DepositKeys = state.DepositKeys;

@@ -3,11 +3,13 @@ using Milestones.Domain;
 namespace Milestones;
 
 /// <summary>
-/// What an account keeps in its own row: balances, holds and captures in transit as they stand, deposit keys (with
-/// the refusals they answered) and the ledger lines not yet sealed into a page. Every
+/// What an account keeps in its own row: balances and captures in transit as they stand, deposit keys (with the
+/// refusals they answered) and the ledger lines not yet sealed into a page. Every
 /// <see cref="StorageLayout.LedgerPageSize"/> lines are sealed into a <see cref="LedgerPage"/> row of their own, with a
-/// <see cref="LedgerLineRef"/> row per line that finds it by transfer id, all written before the row that counts them:
-/// so neither a write nor an activation costs more however long the ledger.
+/// <see cref="LedgerLineRef"/> row per line that finds it by transfer id and the <see cref="HoldsSnapshot"/> after the
+/// last of them, all written before the row that counts them. So a transfer's write costs the same however long the
+/// ledger and however many holds are open (a seal, every 16 lines, writes the holds once), and an activation reads
+/// two rows.
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.AccountRecord")]
@@ -20,7 +22,21 @@ public sealed class AccountRecord
     [Id(4)] public int SealedPages { get; set; }
     [Id(5)] public List<LedgerEntry> Tail { get; set; } = [];
     [Id(6)] public Dictionary<string, Error> RefusedDeposits { get; set; } = [];
-    [Id(7)] public Dictionary<string, Hold> Holds { get; set; } = [];
+
+    /// <summary>Which of the two <see cref="HoldsSnapshot"/> rows holds the holds after the last sealed line (the next seal writes the other).</summary>
+    [Id(8)] public int HoldsSlot { get; set; }
+}
+
+/// <summary>
+/// The holds open after ledger line <see cref="AsOfLine"/>, the last line of a sealed page. Two rows take turns, so
+/// the one the account's row counts is never written over by a seal that might not be counted.
+/// </summary>
+[SuppressReferenceTracking]
+[GenerateSerializer, Alias("ms.HoldsSnapshot")]
+public sealed class HoldsSnapshot
+{
+    [Id(0)] public long AsOfLine { get; set; }
+    [Id(1)] public Dictionary<string, Hold> Holds { get; set; } = [];
 }
 
 /// <summary>A sealed page of an account's ledger: <see cref="StorageLayout.LedgerPageSize"/> lines, never changed once counted.</summary>

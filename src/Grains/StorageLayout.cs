@@ -35,6 +35,9 @@ public static class StorageLayout
     /// <summary>The row of an account's sealed ledger page <paramref name="number"/>.</summary>
     public static string LedgerPage(int number) => string.Create(CultureInfo.InvariantCulture, $"accountLedger/{number}");
 
+    /// <summary>The row of an account's holds snapshot in slot <paramref name="slot"/> (0 or 1).</summary>
+    public static string AccountHolds(int slot) => string.Create(CultureInfo.InvariantCulture, $"accountHolds/{slot}");
+
     /// <summary>
     /// The row that finds the sealed line of a transfer id on its account: named by the id's SHA-256 (ids run up to
     /// 136 characters; a name is at most 150), so two ids never share a row.

@@ -51,25 +51,30 @@ public sealed class Account(AccountState state)
         }
 
         var balance = Balance(order.Amount.Currency);
-        Move(order, balance, now);
+        Move(order, balance);
         var entry = new LedgerEntry(LineCount + 1, order, now, balance.Available, balance.Held);
+        ApplyToHolds(state.Holds, entry);
         state.Entries.Add(entry);
         byId.Add(order.TransferId, entry);
         return new TransferResult(entry, Replayed: false, null);
     }
 
     /// <summary>
-    /// Checks a state read from storage: the lines in memory follow the sealed ones without a gap (sequence numbers
-    /// <see cref="AccountState.EarlierLines"/> + 1, + 2, …) and the stored holds add up to the held balances.
+    /// Completes a state read from storage: its holds are <paramref name="sealedHolds"/> (those open after the last
+    /// sealed line, <see cref="AccountState.EarlierLines"/>) with the lines in memory applied. Checks that those
+    /// lines follow the sealed ones without a gap and that the holds add up to the held balances.
     /// </summary>
-    public static void CheckRestored(AccountState state)
+    public static void Restore(AccountState state, IReadOnlyDictionary<string, Hold> sealedHolds)
     {
+        state.Holds = new Dictionary<string, Hold>(sealedHolds);
         for (var i = 0; i < state.Entries.Count; i++)
         {
             if (state.Entries[i].Seq != state.EarlierLines + i + 1)
             {
                 throw new InvalidOperationException($"The ledger is not whole: line {state.EarlierLines + i + 1} has sequence number {state.Entries[i].Seq}.");
             }
+
+            ApplyToHolds(state.Holds, state.Entries[i]);
         }
 
         foreach (var (currency, balance) in state.Balances)
@@ -79,6 +84,21 @@ public sealed class Account(AccountState state)
             {
                 throw new InvalidOperationException($"The holds in {currency} add up to {held}, the balance says {balance.Held}.");
             }
+        }
+    }
+
+    /// <summary>What one ledger line does to the open holds: a hold opens one, a capture or refund closes it.</summary>
+    public static void ApplyToHolds(IDictionary<string, Hold> holds, LedgerEntry line)
+    {
+        var order = line.Order;
+        switch (order.Kind)
+        {
+            case TransferKind.Hold:
+                holds[order.HoldKey] = new Hold { ContractId = order.ContractId!, MilestoneId = order.MilestoneId!, Amount = order.Amount, At = line.At };
+                break;
+            case TransferKind.Capture or TransferKind.Refund:
+                holds.Remove(order.HoldKey);
+                break;
         }
     }
 
@@ -102,7 +122,7 @@ public sealed class Account(AccountState state)
     private bool HoldMatches(TransferOrder order) =>
         state.Holds.TryGetValue(order.HoldKey, out var hold) && hold.Amount == order.Amount;
 
-    private void Move(TransferOrder order, CurrencyBalance balance, DateTimeOffset now)
+    private void Move(TransferOrder order, CurrencyBalance balance)
     {
         var amount = order.Amount.Amount;
         switch (order.Kind)
@@ -114,10 +134,8 @@ public sealed class Account(AccountState state)
             case TransferKind.Hold:
                 balance.Available -= amount;
                 balance.Held += amount;
-                state.Holds.Add(order.HoldKey, new Hold { ContractId = order.ContractId!, MilestoneId = order.MilestoneId!, Amount = order.Amount, At = now });
                 break;
             case TransferKind.Capture:
-                state.Holds.Remove(order.HoldKey);
                 balance.Held -= amount;
                 state.InTransit.Add(order.TransferId, order);
                 break;
@@ -125,7 +143,6 @@ public sealed class Account(AccountState state)
                 balance.Available += amount;
                 break;
             case TransferKind.Refund:
-                state.Holds.Remove(order.HoldKey);
                 balance.Held -= amount;
                 balance.Available += amount;
                 break;

@@ -21,8 +21,9 @@ public sealed class Hold
 }
 
 /// <summary>
-/// The state of one escrow account in memory. Behaviour lives in <see cref="Account"/>. Balances, holds and money
-/// in transit are kept as they stand (a snapshot), so an account never replays its ledger to know them; of the
+/// The state of one escrow account in memory. Behaviour lives in <see cref="Account"/>. Balances and money in
+/// transit are stored as they stand, and the holds as they stood after the last sealed line (the lines since
+/// complete them: <see cref="Account.Restore"/>), so an account never replays its ledger to know them; of the
 /// ledger, only the recent lines are in memory.
 /// </summary>
 public sealed class AccountState

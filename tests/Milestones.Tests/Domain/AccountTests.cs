@@ -339,8 +339,11 @@ public sealed class AccountTests
         Assert.Equal((10_000L, 0L, 0L), Balance(freelancer));
     }
 
-    [Fact]
-    public void CheckRestored_TakesTheStoredSnapshot_AsApplyingLeftIt()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(6)]
+    public void Restore_FromTheHoldsAfterTheSealedLines_AndTheLinesSince_GivesExactlyTheHoldsApplyingLeft(int sealedLines)
     {
         var account = Funded(10_000);
         Applied(account, Hold(1_000, "m1"), Now.AddMinutes(1));
@@ -349,45 +352,45 @@ public sealed class AccountTests
         Applied(account, Refund(2_000, "m2"));
         Applied(account, Capture(1_000, "m1"));
 
-        var restored = Restored(account.State);
-        Account.CheckRestored(restored);
+        var restored = Restored(account.State, sealedLines, out var sealedHolds);
+        Account.Restore(restored, sealedHolds);
 
-        Assert.Equal(account.State.Snapshot(), restored.Snapshot());
+        Assert.Equal(Holds(account.State), Holds(restored));
         Assert.Equal(["c1/m3"], restored.Holds.Keys);
     }
 
     [Fact]
-    public void CheckRestored_RefusesALedgerWithALineMissing()
+    public void Restore_RefusesALedgerWithALineMissing()
     {
         var account = Funded(10_000);
         Applied(account, Hold(1_000, "m1"));
         Applied(account, Hold(2_000, "m2"));
-        var restored = Restored(account.State);
+        var restored = Restored(account.State, 0, out var sealedHolds);
         restored.Entries.RemoveAt(1);
 
-        Assert.Throws<InvalidOperationException>(() => Account.CheckRestored(restored));
+        Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds));
     }
 
     [Fact]
-    public void CheckRestored_RefusesLinesThatDoNotFollowTheSealedOnes()
+    public void Restore_RefusesLinesThatDoNotFollowTheSealedOnes()
     {
         var account = Funded(10_000);
         Applied(account, Hold(1_000, "m1"));
-        var restored = Restored(account.State);
+        var restored = Restored(account.State, 0, out var sealedHolds);
         restored.EarlierLines = StorageLayout.LedgerPageSize;
 
-        Assert.Throws<InvalidOperationException>(() => Account.CheckRestored(restored));
+        Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds));
     }
 
     [Fact]
-    public void CheckRestored_RefusesHoldsThatDisagreeWithTheHeldBalance()
+    public void Restore_RefusesHoldsThatDisagreeWithTheHeldBalance()
     {
         var account = Funded(10_000);
         Applied(account, Hold(1_000, "m1"));
-        var restored = Restored(account.State);
+        var restored = Restored(account.State, 1, out var sealedHolds);
         restored.Balances["USD"].Held += 1;
 
-        Assert.Throws<InvalidOperationException>(() => Account.CheckRestored(restored));
+        Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds));
     }
 
     [Fact]
@@ -429,20 +432,34 @@ public sealed class AccountTests
         Assert.Equal(1_000, account.State.Balances["USD"].Held);
     }
 
-    /// <summary>What storage keeps of an account, read back (a copy, so the original stays intact).</summary>
-    private static AccountState Restored(AccountState state) => new()
+    /// <summary>
+    /// What storage keeps of an account, read back (copies, so the original stays intact): the row with the lines
+    /// after the first <paramref name="sealedLines"/>, and the holds snapshot after those lines.
+    /// </summary>
+    private static AccountState Restored(AccountState state, int sealedLines, out Dictionary<string, Hold> sealedHolds)
     {
-        Balances = state.Balances.ToDictionary(b => b.Key, b => new CurrencyBalance
+        sealedHolds = [];
+        foreach (var line in state.Entries.Take(sealedLines))
         {
-            Available = b.Value.Available, Held = b.Value.Held, Deposited = b.Value.Deposited, PaidOut = b.Value.PaidOut,
-        }),
-        Holds = new(state.Holds),
-        Entries = [.. state.Entries],
-        EarlierLines = state.EarlierLines,
-        InTransit = new(state.InTransit),
-        Registered = state.Registered,
-        DepositKeys = [.. state.DepositKeys],
-    };
+            Account.ApplyToHolds(sealedHolds, line);
+        }
+
+        return new AccountState
+        {
+            Balances = state.Balances.ToDictionary(b => b.Key, b => new CurrencyBalance
+            {
+                Available = b.Value.Available, Held = b.Value.Held, Deposited = b.Value.Deposited, PaidOut = b.Value.PaidOut,
+            }),
+            Entries = [.. state.Entries.Skip(sealedLines)],
+            EarlierLines = sealedLines,
+            InTransit = new(state.InTransit),
+            Registered = state.Registered,
+            DepositKeys = [.. state.DepositKeys],
+        };
+    }
+
+    private static List<(string, string, string, Money, DateTimeOffset)> Holds(AccountState state) =>
+        [.. state.Holds.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => (h.Key, h.Value.ContractId, h.Value.MilestoneId, h.Value.Amount, h.Value.At))];
 
     [Theory]
     [InlineData("deposit/pi\0x", "invalid_id")]

@@ -142,6 +142,44 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         Assert.DoesNotContain(transfers, t => t.Order.TransferId == "deposit/orphan");
     }
 
+    [Theory]
+    [InlineData("accountLedger/1")]
+    [InlineData(StorageLayout.Account)]
+    public async Task ASealThatFails_LeavesTheCountedHoldsSnapshot_AndTheAccountReactivatesExactly(string failingRow)
+    {
+        // Page 0: a deposit, holds of A and B, deposits up to line 16 (sealed; its holds snapshot names A and B).
+        await DepositAsync(Client, 10_000, first);
+        var early = await FundedContractsAsync(2);
+        await DepositsUpToLineAsync(StorageLayout.LedgerPageSize);
+
+        // Then A released and C funded, up to the line before page 1 is full.
+        Ok(await early[0].SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Ok(await early[0].ApproveMilestoneAsync(Client, "m1", CommandOptions.None));
+        var late = await FundedContractsAsync(1);
+        await DepositsUpToLineAsync((2 * StorageLayout.LedgerPageSize) - 1);
+        var before = await SnapshotAsync();
+
+        // The write that seals page 1 fails: its page, or the row that would count it after the page, its line rows and
+        // the holds snapshot in the other slot were written.
+        var account = Grains.Account(Client.UserId);
+        Fixture.Probe.FailNextWrite(account.GetGrainId(), failingRow);
+        await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, new Deposit(1, Usd, sealingReference)));
+        await Fixture.Cluster.DeactivateAsync(account);
+
+        Assert.Equal(before, await SnapshotAsync());
+        var holds = (await BalanceAsync(Client)).Holds.Select(h => h.ContractId).Order().ToList();
+        Assert.Equal(new[] { early[1], late[0] }.Select(g => g.GetPrimaryKeyString()).Order().ToList(), holds);
+
+        // Retried, the deposit seals page 1 and writes that slot again; a new activation reads it.
+        Assert.False((await account.DepositAsync(Platform, new Deposit(1, Usd, sealingReference))).Replayed);
+        var sealedNow = await SnapshotAsync();
+        await Fixture.Cluster.DeactivateAsync(account);
+        Assert.Equal(sealedNow, await SnapshotAsync());
+        Ok(await early[1].EndAsync(Client, new EndContract(HeldFunds.Refund, "Done here"), CommandOptions.None));
+        Ok(await late[0].EndAsync(Client, new EndContract(HeldFunds.Refund, "Done here"), CommandOptions.None));
+        Assert.Equal(0, (await BalanceAsync(Client)).Held);
+    }
+
     [Fact]
     public async Task AFailedAccountWrite_FailsTheTransfersItCarried_AndEachIsFinishedExactlyOnceOnRetry()
     {
@@ -219,6 +257,16 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         }
 
         return grains;
+    }
+
+    /// <summary>Deposits of 1 until the client's ledger has <paramref name="lines"/> lines.</summary>
+    private async Task DepositsUpToLineAsync(int lines)
+    {
+        var count = Ok(await Grains.Account(Client.UserId).GetTransfersAsync(Client, 0, 500)).Entries.Count;
+        for (var i = count; i < lines; i++)
+        {
+            await DepositAsync(Client, 1);
+        }
     }
 
     private async Task<string> SnapshotAsync()

@@ -11,7 +11,7 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : 
         inner.ReadStateAsync(stateName, grainId, grainState);
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        probe.TryTripWrite(grainId)
+        probe.TryTripWrite(grainId, stateName)
             ? Task.FromException(new InjectedFaultException($"Injected failure of the write of '{stateName}' of {grainId}."))
             : inner.WriteStateAsync(stateName, grainId, grainState);
 

@@ -12,7 +12,7 @@ public sealed class GrainProbe
 {
     private readonly ConcurrentDictionary<string, (TransferKind Kind, bool AfterApplying)> faults = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> wakes = new();
-    private readonly ConcurrentDictionary<GrainId, bool> failingWrites = new();
+    private readonly ConcurrentDictionary<GrainId, string?> failingWrites = new();
     private readonly ConcurrentDictionary<string, bool> failingWakes = new();
     private readonly ConcurrentDictionary<string, bool> refusals = new();
     private readonly ConcurrentDictionary<string, bool> failingUpserts = new();
@@ -24,10 +24,14 @@ public sealed class GrainProbe
         order.ContractId is { } id && faults.TryGetValue(id, out var f) && f.Kind == order.Kind && f.AfterApplying == afterApplying
         && faults.TryRemove(id, out _);
 
-    /// <summary>The next state write of this grain fails once, before it reaches the store (as a database outage would).</summary>
-    public void FailNextWrite(GrainId grain) => failingWrites[grain] = true;
+    /// <summary>
+    /// The next state write of this grain (of the row <paramref name="stateName"/> if given) fails once, before it
+    /// reaches the store (as a database outage would).
+    /// </summary>
+    public void FailNextWrite(GrainId grain, string? stateName = null) => failingWrites[grain] = stateName;
 
-    public bool TryTripWrite(GrainId grain) => failingWrites.TryRemove(grain, out _);
+    public bool TryTripWrite(GrainId grain, string stateName) =>
+        failingWrites.TryGetValue(grain, out var only) && (only is null || only == stateName) && failingWrites.TryRemove(grain, out _);
 
     /// <summary>The next wake-up of this grain fails once, before the grain sees it (as a lost message would).</summary>
     public void FailNextWake(string grainKey) => failingWakes[grainKey] = true;
