@@ -33,6 +33,9 @@ internal sealed class AccountGrain(
 
     /// <summary>The holds open after the last sealed line: what the next seal's snapshot starts from.</summary>
     private Dictionary<string, Hold> sealedHolds = null!;
+
+    /// <summary>The two holds snapshot rows as last read or written (their versions), so a seal writes over its slot at once.</summary>
+    private readonly GrainState<HoldsSnapshot>?[] holdsRows = new GrainState<HoldsSnapshot>?[2];
     private Account account = null!;
     private CommitQueue commits = null!;
     private Task? registering;
@@ -61,7 +64,8 @@ internal sealed class AccountGrain(
 
     private async Task<Dictionary<string, Hold>> ReadSealedHoldsAsync(int slot, long sealedLines)
     {
-        var snapshot = (await pages.ReadRowAsync<HoldsSnapshot>(StorageLayout.AccountHolds(slot), this.GetGrainId())).State!;
+        var row = holdsRows[slot] = await pages.ReadRowAsync<HoldsSnapshot>(StorageLayout.AccountHolds(slot), this.GetGrainId());
+        var snapshot = row.State!;
         return snapshot.AsOfLine == sealedLines ? snapshot.Holds
             : throw new InvalidOperationException($"The holds snapshot in slot {slot} is as of line {snapshot.AsOfLine}; the account's row counts {sealedLines} sealed lines.");
     }
@@ -272,8 +276,9 @@ internal sealed class AccountGrain(
             }
 
             var slot = 1 - record.HoldsSlot;
-            var snapshot = new HoldsSnapshot { AsOfLine = (long)(record.SealedPages + full) * StorageLayout.LedgerPageSize, Holds = sealedHolds };
-            rows.Add(pages.WriteUncountedRowAsync(StorageLayout.AccountHolds(slot), grain, new GrainState<HoldsSnapshot>(snapshot)));
+            var holds = holdsRows[slot] ??= new GrainState<HoldsSnapshot>(new HoldsSnapshot());
+            holds.State = new HoldsSnapshot { AsOfLine = (long)(record.SealedPages + full) * StorageLayout.LedgerPageSize, Holds = sealedHolds };
+            rows.Add(pages.WriteUncountedRowAsync(StorageLayout.AccountHolds(slot), grain, holds));
             await Task.WhenAll(rows);
             record.SealedPages += full;
             record.HoldsSlot = slot;

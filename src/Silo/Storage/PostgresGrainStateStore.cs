@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -5,13 +6,21 @@ namespace Milestones.Silo.Storage;
 
 /// <summary>
 /// Grain state on PostgreSQL. A batch is one statement — a multi-row compare-and-set over arrays, updates for
-/// known versions and inserts for new rows — so it commits as one transaction in one round trip.
+/// known versions and inserts for new rows — so it commits as one transaction in one round trip. Reads are
+/// gathered the same way: the reads waiting when a reader is free are answered by one statement (many grains
+/// activating at once — a silo that has just started — cost a round trip per batch, not per grain).
 /// </summary>
 internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, string serviceId) : GrainStateStore
 {
+    private const int MaxReadBatch = 256;
+
+    /// <summary>Read batches in flight at once.</summary>
+    private const int Readers = 4;
+
     private const string ReadSql = """
-        SELECT payload, version FROM grainstate
-        WHERE serviceid = @serviceid AND statename = @statename AND grainid = @grainid;
+        SELECT k.i, g.payload, g.version
+        FROM unnest(@statenames, @grainids) WITH ORDINALITY AS k (statename, grainid, i)
+        JOIN grainstate g ON g.serviceid = @serviceid AND g.statename = k.statename AND g.grainid = k.grainid;
         """;
 
     private const string WriteSql = """
@@ -48,6 +57,9 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         ORDER BY wakeat LIMIT @limit;
         """;
 
+    private readonly Channel<PendingRead> reads = Channel.CreateUnbounded<PendingRead>();
+    private Task[] readers = [];
+
     /// <summary>Two batches in flight: one commits while the next gathers.</summary>
     public override int Writers => 2;
 
@@ -63,19 +75,66 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         // statement per command).
         builder.ConnectionStringBuilder.NoResetOnClose = true;
 
-        return new PostgresGrainStateStore(builder.Build(), serviceId);
+        var store = new PostgresGrainStateStore(builder.Build(), serviceId);
+        store.readers = Enumerable.Range(0, Readers).Select(_ => Task.Run(store.ReadBatchesAsync)).ToArray();
+        return store;
     }
 
-    public override async Task<StoredGrainState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken)
+    public override Task<StoredGrainState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken)
     {
-        await using var command = Command(ReadSql, stateName, grainId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var read = new PendingRead(stateName, grainId);
+        return reads.Writer.TryWrite(read)
+            ? read.Answer.Task.WaitAsync(cancellationToken)
+            : Task.FromException<StoredGrainState?>(new ObjectDisposedException(nameof(PostgresGrainStateStore)));
+    }
+
+    /// <summary>Takes whatever reads are waiting (up to <see cref="MaxReadBatch"/>) and answers them with one statement.</summary>
+    private async Task ReadBatchesAsync()
+    {
+        var batch = new List<PendingRead>(MaxReadBatch);
+        while (await reads.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            return null;
+            while (batch.Count < MaxReadBatch && reads.Reader.TryRead(out var read))
+            {
+                batch.Add(read);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue; // another reader took them
+            }
+
+            try
+            {
+                var found = await ReadManyAsync(batch).ConfigureAwait(false);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Answer.TrySetResult(found[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                batch.ForEach(read => read.Answer.TrySetException(ex));
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task<StoredGrainState?[]> ReadManyAsync(List<PendingRead> batch)
+    {
+        await using var command = dataSource.CreateCommand(ReadSql);
+        command.Parameters.AddWithValue("serviceid", serviceId);
+        command.Parameters.AddWithValue("statenames", NpgsqlDbType.Array | NpgsqlDbType.Text, batch.Select(r => r.StateName).ToArray());
+        command.Parameters.AddWithValue("grainids", NpgsqlDbType.Array | NpgsqlDbType.Text, batch.Select(r => r.GrainId).ToArray());
+        var found = new StoredGrainState?[batch.Count];
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            found[reader.GetInt64(0) - 1] = new StoredGrainState(reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.GetInt64(2));
         }
 
-        return new StoredGrainState(reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.GetInt64(1));
+        return found;
     }
 
     public override async Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken)
@@ -123,7 +182,13 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
     }
 
-    public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    /// <summary>Answers the reads already asked for, then closes the connections.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        reads.Writer.TryComplete();
+        await Task.WhenAll(readers).ConfigureAwait(false);
+        await dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
     private NpgsqlCommand Command(string sql, string stateName, string grainId)
     {
@@ -133,4 +198,10 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         command.Parameters.AddWithValue("grainid", grainId);
         return command;
     }
+}
+
+/// <summary>A read waiting for the next batch.</summary>
+internal sealed record PendingRead(string StateName, string GrainId)
+{
+    public TaskCompletionSource<StoredGrainState?> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

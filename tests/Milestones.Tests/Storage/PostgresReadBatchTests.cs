@@ -1,0 +1,47 @@
+using Milestones.Silo;
+using Milestones.Silo.Storage;
+
+namespace Milestones.Tests.Storage;
+
+/// <summary>
+/// Reads on PostgreSQL are answered in batches (one statement for the reads waiting): many reads at once — rows that
+/// exist, rows that do not, a cleared row and the same row asked for twice — each get exactly their own row.
+/// </summary>
+[Collection(SerialStorageCollection.Name)]
+public sealed class PostgresReadBatchTests
+{
+    [Fact]
+    public async Task ManyReadsAtOnce_EachGetTheirOwnRow_OrNothing()
+    {
+        await using var database = await TestStore.CreateAsync(StorageProvider.Postgres);
+        await database.MigrateAsync();
+        await using var store = PostgresGrainStateStore.Create(database.ConnectionString, "read-batch");
+        var writes = Enumerable.Range(0, 300)
+            .Select(i => new GrainStateWrite(i % 2 == 0 ? "contract" : "account", $"grain/{i}", [(byte)(i & 0xFF), (byte)(i >> 8)], null))
+            .ToList();
+        await store.WriteAsync(writes, CancellationToken.None);
+        var cleared = await store.ClearAsync("contract", "grain/0", 1, CancellationToken.None);
+
+        var asked = Enumerable.Range(0, 600).Select(i => (Row: i % 400, StateName: i % 2 == 0 ? "contract" : "account")).ToList();
+        var answers = await Task.WhenAll(asked.Select(a => store.ReadAsync(a.StateName, $"grain/{a.Row}", CancellationToken.None)));
+
+        for (var i = 0; i < asked.Count; i++)
+        {
+            var (row, stateName) = asked[i];
+            var written = row < 300 && (row % 2 == 0) == (stateName == "contract");
+            if (!written)
+            {
+                Assert.Null(answers[i]);
+            }
+            else if (row == 0)
+            {
+                Assert.Equal((null, cleared!.Value), (answers[i]!.Payload, answers[i]!.Version));
+            }
+            else
+            {
+                Assert.Equal(new[] { (byte)(row & 0xFF), (byte)(row >> 8) }, answers[i]!.Payload);
+                Assert.Equal(1, answers[i]!.Version);
+            }
+        }
+    }
+}
