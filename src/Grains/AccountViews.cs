@@ -19,17 +19,8 @@ internal static class AccountViews
         var holds = new Dictionary<string, Hold>(StringComparer.Ordinal);
         foreach (var entry in upToIt)
         {
-            var order = entry.Order;
-            balances[order.Amount.Currency] = (entry.AvailableAfter, entry.HeldAfter);
-            switch (order.Kind)
-            {
-                case TransferKind.Hold:
-                    holds[order.HoldKey] = new Hold { ContractId = order.ContractId!, MilestoneId = order.MilestoneId!, Amount = order.Amount, At = entry.At };
-                    break;
-                case TransferKind.Capture or TransferKind.Refund:
-                    holds.Remove(order.HoldKey);
-                    break;
-            }
+            balances[entry.Order.Amount.Currency] = (entry.AvailableAfter, entry.HeldAfter);
+            Account.ApplyToHolds(holds, entry);
         }
 
         return Project(userId, balances.Select(b => (b.Key, b.Value.Available, b.Value.Held)), holds.Values);
