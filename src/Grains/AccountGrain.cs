@@ -46,7 +46,7 @@ internal sealed class AccountGrain(
     {
         var record = store.State;
         var sealedLines = (long)record.SealedPages * StorageLayout.LedgerPageSize;
-        sealedHolds = sealedLines == 0 ? [] : await ReadSealedHoldsAsync(record.HoldsSlot, sealedLines);
+        sealedHolds = await ReadSealedHoldsAsync(record.HoldsSlot, record.SealedPages);
         state = new AccountState
         {
             Balances = record.Balances,
@@ -62,12 +62,29 @@ internal sealed class AccountGrain(
         commits = new CommitQueue(WriteAsync, DeactivateOnIdle);
     }
 
-    private async Task<Dictionary<string, Hold>> ReadSealedHoldsAsync(int slot, long sealedLines)
+    /// <summary>
+    /// The holds open after the last of <paramref name="sealedPages"/>: the counted snapshot (written at the last
+    /// multiple of <see cref="StorageLayout.HoldsSnapshotPages"/> pages) with the few pages sealed since applied.
+    /// </summary>
+    private async Task<Dictionary<string, Hold>> ReadSealedHoldsAsync(int slot, int sealedPages)
     {
-        var row = holdsRows[slot] = await pages.ReadRowAsync<HoldsSnapshot>(StorageLayout.AccountHolds(slot), this.GetGrainId());
-        var snapshot = row.State!;
-        return snapshot.AsOfLine == sealedLines ? snapshot.Holds
-            : throw new InvalidOperationException($"The holds snapshot in slot {slot} is as of line {snapshot.AsOfLine}; the account's row counts {sealedLines} sealed lines.");
+        var snapshotPages = sealedPages - (sealedPages % StorageLayout.HoldsSnapshotPages);
+        var since = Task.WhenAll(Enumerable.Range(snapshotPages, sealedPages - snapshotPages).Select(ReadPageAsync));
+        Dictionary<string, Hold> holds = [];
+        if (snapshotPages > 0)
+        {
+            var row = holdsRows[slot] = await pages.ReadRowAsync<HoldsSnapshot>(StorageLayout.AccountHolds(slot), this.GetGrainId());
+            var asOf = (long)snapshotPages * StorageLayout.LedgerPageSize;
+            holds = row.State!.AsOfLine == asOf ? row.State.Holds
+                : throw new InvalidOperationException($"The holds snapshot in slot {slot} is as of line {row.State.AsOfLine}; the account's row counts one as of line {asOf}.");
+        }
+
+        foreach (var line in (await since).SelectMany(page => page.State!.Entries))
+        {
+            Account.ApplyToHolds(holds, line);
+        }
+
+        return holds;
     }
 
     public async Task<Outcome<AccountView>> DepositAsync(Caller caller, Deposit deposit, string? idempotencyKey = null)
@@ -252,9 +269,10 @@ internal sealed class AccountGrain(
     }
 
     /// <summary>
-    /// Seals every full page, with the rows that find its lines by transfer id and the holds after it in the slot the
-    /// row does not count (all written together before the row that counts them, over anything an interrupted seal
-    /// left: <see cref="GrainRows"/>), then writes the account's row with the lines since the last page.
+    /// Seals every full page with the rows that find its lines by transfer id and, where a page ends a run of
+    /// <see cref="StorageLayout.HoldsSnapshotPages"/>, the holds open after it in the slot the row does not count
+    /// (all written together before the row that counts them, over anything an interrupted seal left:
+    /// <see cref="GrainRows"/>); then writes the account's row with the lines since the last page.
     /// </summary>
     private async Task WriteAsync()
     {
@@ -264,6 +282,7 @@ internal sealed class AccountGrain(
         {
             var grain = this.GetGrainId();
             var rows = new List<Task>();
+            HoldsSnapshot? snapshot = null;
             for (var number = record.SealedPages; number < record.SealedPages + full; number++)
             {
                 var lines = state.Entries.GetRange(InMemory((long)number * StorageLayout.LedgerPageSize), StorageLayout.LedgerPageSize);
@@ -273,12 +292,22 @@ internal sealed class AccountGrain(
                     rows.Add(pages.WriteUncountedRowAsync(StorageLayout.LedgerLine(line.Order.TransferId), grain, new GrainState<LedgerLineRef>(new LedgerLineRef(line.Seq))));
                     Account.ApplyToHolds(sealedHolds, line);
                 }
+
+                if ((number + 1) % StorageLayout.HoldsSnapshotPages == 0)
+                {
+                    snapshot = new HoldsSnapshot { AsOfLine = lines[^1].Seq, Holds = new(sealedHolds) };
+                }
             }
 
-            var slot = 1 - record.HoldsSlot;
-            var holds = holdsRows[slot] ??= new GrainState<HoldsSnapshot>(new HoldsSnapshot());
-            holds.State = new HoldsSnapshot { AsOfLine = (long)(record.SealedPages + full) * StorageLayout.LedgerPageSize, Holds = sealedHolds };
-            rows.Add(pages.WriteUncountedRowAsync(StorageLayout.AccountHolds(slot), grain, holds));
+            var slot = record.HoldsSlot;
+            if (snapshot is not null)
+            {
+                slot = 1 - slot;
+                var holds = holdsRows[slot] ??= new GrainState<HoldsSnapshot>(new HoldsSnapshot());
+                holds.State = snapshot;
+                rows.Add(pages.WriteUncountedRowAsync(StorageLayout.AccountHolds(slot), grain, holds));
+            }
+
             await Task.WhenAll(rows);
             record.SealedPages += full;
             record.HoldsSlot = slot;

@@ -6,10 +6,10 @@ namespace Milestones;
 /// What an account keeps in its own row: balances and captures in transit as they stand, deposit keys (with the
 /// refusals they answered) and the ledger lines not yet sealed into a page. Every
 /// <see cref="StorageLayout.LedgerPageSize"/> lines are sealed into a <see cref="LedgerPage"/> row of their own, with a
-/// <see cref="LedgerLineRef"/> row per line that finds it by transfer id and the <see cref="HoldsSnapshot"/> after the
-/// last of them, all written before the row that counts them. So a transfer's write costs the same however long the
-/// ledger and however many holds are open (a seal, every 16 lines, writes the holds once), and an activation reads
-/// two rows.
+/// <see cref="LedgerLineRef"/> row per line that finds it by transfer id and, every
+/// <see cref="StorageLayout.HoldsSnapshotPages"/> pages, the <see cref="HoldsSnapshot"/> after the last of them, all
+/// written before the row that counts them. So a transfer's write costs the same however long the ledger (the open
+/// holds are written once per 256 lines), and an activation reads its row, the counted snapshot and at most 15 pages.
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.AccountRecord")]
@@ -23,13 +23,14 @@ public sealed class AccountRecord
     [Id(5)] public List<LedgerEntry> Tail { get; set; } = [];
     [Id(6)] public Dictionary<string, Error> RefusedDeposits { get; set; } = [];
 
-    /// <summary>Which of the two <see cref="HoldsSnapshot"/> rows holds the holds after the last sealed line (the next seal writes the other).</summary>
+    /// <summary>Which of the two <see cref="HoldsSnapshot"/> rows the row counts (the next snapshot is written to the other).</summary>
     [Id(8)] public int HoldsSlot { get; set; }
 }
 
 /// <summary>
-/// The holds open after ledger line <see cref="AsOfLine"/>, the last line of a sealed page. Two rows take turns, so
-/// the one the account's row counts is never written over by a seal that might not be counted.
+/// The holds open after ledger line <see cref="AsOfLine"/>, the last line of every
+/// <see cref="StorageLayout.HoldsSnapshotPages"/>th sealed page. Two rows take turns, so the one the account's row
+/// counts is never written over by a seal that might not be counted.
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.HoldsSnapshot")]

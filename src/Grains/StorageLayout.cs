@@ -26,6 +26,12 @@ public static class StorageLayout
     /// <summary>Ledger lines per sealed page of an account.</summary>
     public const int LedgerPageSize = 16;
 
+    /// <summary>
+    /// Sealed pages between two snapshots of an account's open holds: a snapshot costs the whole set of open holds,
+    /// so it is written once per 256 lines, and an activation applies at most 15 pages read since.
+    /// </summary>
+    public const int HoldsSnapshotPages = 16;
+
     /// <summary>Rows a user's "My Jobs" list is spread over: a change rewrites about 1/64 of a long list.</summary>
     public const int UserContractsShards = 64;
 

@@ -143,24 +143,26 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     }
 
     [Theory]
-    [InlineData("accountLedger/1")]
+    [InlineData("accountLedger/31")]
+    [InlineData("accountHolds/0")]
     [InlineData(StorageLayout.Account)]
     public async Task ASealThatFails_LeavesTheCountedHoldsSnapshot_AndTheAccountReactivatesExactly(string failingRow)
     {
-        // Page 0: a deposit, holds of A and B, deposits up to line 16 (sealed; its holds snapshot names A and B).
+        // Holds of A and B early; A released and C funded later; then deposits up to the line before the page that
+        // completes the second run of snapshot pages (whose seal writes the second holds snapshot, in the other slot
+        // than the first, which the row counts until then).
+        const int snapshotLine = 2 * StorageLayout.HoldsSnapshotPages * StorageLayout.LedgerPageSize;
         await DepositAsync(Client, 10_000, first);
         var early = await FundedContractsAsync(2);
-        await DepositsUpToLineAsync(StorageLayout.LedgerPageSize);
-
-        // Then A released and C funded, up to the line before page 1 is full.
+        await DepositsUpToLineAsync(snapshotLine / 2);
         Ok(await early[0].SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         Ok(await early[0].ApproveMilestoneAsync(Client, "m1", CommandOptions.None));
         var late = await FundedContractsAsync(1);
-        await DepositsUpToLineAsync((2 * StorageLayout.LedgerPageSize) - 1);
+        await DepositsUpToLineAsync(snapshotLine - 1);
         var before = await SnapshotAsync();
 
-        // The write that seals page 1 fails: its page, or the row that would count it after the page, its line rows and
-        // the holds snapshot in the other slot were written.
+        // The write that seals that page fails: at its page, at the snapshot, or at the row that would count them
+        // after the page, its line rows and the snapshot in the other slot were written.
         var account = Grains.Account(Client.UserId);
         Fixture.Probe.FailNextWrite(account.GetGrainId(), failingRow);
         await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, new Deposit(1, Usd, sealingReference)));
@@ -170,11 +172,17 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         var holds = (await BalanceAsync(Client)).Holds.Select(h => h.ContractId).Order().ToList();
         Assert.Equal(new[] { early[1], late[0] }.Select(g => g.GetPrimaryKeyString()).Order().ToList(), holds);
 
-        // Retried, the deposit seals page 1 and writes that slot again; a new activation reads it.
+        // Retried, the deposit seals the page and writes the snapshot; a new activation reads it, and later one reads
+        // it with the pages sealed since.
         Assert.False((await account.DepositAsync(Platform, new Deposit(1, Usd, sealingReference))).Replayed);
-        var sealedNow = await SnapshotAsync();
-        await Fixture.Cluster.DeactivateAsync(account);
-        Assert.Equal(sealedNow, await SnapshotAsync());
+        foreach (var lines in new[] { snapshotLine, snapshotLine + (2 * StorageLayout.LedgerPageSize) + 3 })
+        {
+            await DepositsUpToLineAsync(lines);
+            var sealedNow = await SnapshotAsync();
+            await Fixture.Cluster.DeactivateAsync(account);
+            Assert.Equal(sealedNow, await SnapshotAsync());
+        }
+
         Ok(await early[1].EndAsync(Client, new EndContract(HeldFunds.Refund, "Done here"), CommandOptions.None));
         Ok(await late[0].EndAsync(Client, new EndContract(HeldFunds.Refund, "Done here"), CommandOptions.None));
         Assert.Equal(0, (await BalanceAsync(Client)).Held);
@@ -262,7 +270,14 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     /// <summary>Deposits of 1 until the client's ledger has <paramref name="lines"/> lines.</summary>
     private async Task DepositsUpToLineAsync(int lines)
     {
-        var count = Ok(await Grains.Account(Client.UserId).GetTransfersAsync(Client, 0, 500)).Entries.Count;
+        var count = 0L;
+        for (long? after = 0; after is { } from;)
+        {
+            var page = Ok(await Grains.Account(Client.UserId).GetTransfersAsync(Client, from, 500));
+            count += page.Entries.Count;
+            after = page.NextAfter;
+        }
+
         for (var i = count; i < lines; i++)
         {
             await DepositAsync(Client, 1);
