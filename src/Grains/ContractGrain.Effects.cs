@@ -196,8 +196,8 @@ internal sealed partial class ContractGrain : IEffectPorts
     [LoggerMessage(Level = LogLevel.Warning, Message = "Transfer {TransferId} on {ContractId} could not complete; it stays open")]
     private partial void LogTransferStaysOpen(Exception exception, string transferId, string contractId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The funding outcome of {ContractId} was not saved on deactivation; its next activation finishes the saved intent again")]
-    private partial void LogOutcomeLeftToRecovery(Exception exception, string contractId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "What {ContractId} had not written yet (a transfer's outcome, a follow-up done) was not saved on deactivation; its next activation does it again")]
+    private partial void LogUnsavedLeftToRecovery(Exception exception, string contractId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The books disagree: an account refused transfer {TransferId} of contract {ContractId} ({Code}: {Detail}); the contract is halted")]
     private partial void LogBooksDisagree(string contractId, string transferId, string code, string detail);

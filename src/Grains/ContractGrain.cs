@@ -46,7 +46,7 @@ internal sealed partial class ContractGrain(
             }
             catch (Exception ex)
             {
-                LogOutcomeLeftToRecovery(ex, State.Id);
+                LogUnsavedLeftToRecovery(ex, State.Id);
             }
         }
     }
