@@ -36,7 +36,8 @@ internal sealed partial class ContractGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (unsaved)
+        // Never from memory ahead of the store: that holds a change whose write failed (answered with an error).
+        if (unsaved && !protocol.Ahead)
         {
             // Not needed for safety (finishing the saved intent again gives this state, and a follow-up done again
             // changes nothing), only to spare the next activation that work on the path of its first answer.

@@ -54,11 +54,16 @@ internal sealed partial class EffectProtocol(IEffectPorts ports, ILogger logger)
         }
     }
 
-    /// <summary>The effects that may follow the durable point. Never throws; a failure is retried later.</summary>
+    /// <summary>
+    /// The effects that may follow the durable point, read from the stored state: memory ahead of the store (a write
+    /// that failed and could not be undone) is reloaded first, so a timer never publishes, or marks as done, a change
+    /// that was answered with an error. Never throws; a failure is retried later.
+    /// </summary>
     public async Task FollowUpAsync()
     {
         try
         {
+            await EnsureStoredAsync();
             if (ports.PublishDue)
             {
                 await ports.PublishAsync();

@@ -69,6 +69,25 @@ public sealed class EffectProtocolTests
     }
 
     [Fact]
+    public async Task AFollowUpOnMemoryAheadOfTheStore_PublishesNothingUntilTheStoredStateIsBack()
+    {
+        ports.Failing.UnionWith([nameof(IEffectPorts.WriteAsync), nameof(IEffectPorts.ReloadAsync)]);
+        Decide();
+        await Assert.ThrowsAsync<InvalidOperationException>(protocol.MakeDurableAsync);
+
+        // A timer's follow-up while the store is still down: the unstored change is not published; it is retried.
+        await protocol.FollowUpAsync();
+        Assert.False(ports.Memory.Indexed);
+        Assert.Equal([EffectProtocol.FirstRetryDelay], ports.Scheduled);
+
+        // Back up: the follow-up starts from the stored state, which needs nothing published.
+        ports.Failing.Clear();
+        await protocol.FollowUpAsync();
+        Assert.Equal((0, null, true), ports.Memory);
+        Assert.False(protocol.Ahead);
+    }
+
+    [Fact]
     public async Task AWriteThatCommitsButAnswersAnError_IsReloadedAsStored()
     {
         ports.WriteCommitsThenFails = true;

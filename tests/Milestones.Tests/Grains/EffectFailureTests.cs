@@ -42,6 +42,28 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
     }
 
     [Fact]
+    public async Task ACommandWhoseWriteAndReloadBothFail_IsNotWrittenWhenTheContractDeactivates()
+    {
+        // The funding's outcome is acknowledged before it is written, so the contract has something to write on
+        // deactivation; then a submission fails to be written, and so does the reload after it (memory is ahead).
+        var grain = await FundedAsync();
+        Fixture.Probe.FailNextWrite(grain.GetGrainId());
+        Fixture.Probe.FailNextRead(grain.GetGrainId());
+        var key = new CommandOptions("submit-ahead");
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), key));
+
+        await Fixture.Cluster.DeactivateAsync(grain);
+
+        // The answer was an outage: nothing of the submission may be stored, and its retry runs anew.
+        var stored = await StoredStateAsync(grain);
+        Assert.Equal(((DateTimeOffset?)null, null), (stored.WakeAt, stored.FindKey("submit-ahead")));
+        Assert.NotEqual(MilestoneStatus.Submitted, stored.Contract.Milestones[0].Status);
+        var retry = await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), key);
+        Assert.True(retry.Succeeded && !retry.Replayed);
+        Assert.Equal(1_000, (await BalanceAsync(Client)).Held);
+    }
+
+    [Fact]
     public async Task AFailedSubmit_LeavesNoWakeUp_AndAWakeUpThatFails_StaysDueUntilTheNextScanReleases()
     {
         var grain = await FundedAsync();

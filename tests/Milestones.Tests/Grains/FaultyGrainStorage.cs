@@ -2,13 +2,15 @@ using Orleans.Storage;
 
 namespace Milestones.Tests.Grains;
 
-/// <summary>Memory grain storage whose writes fail when <see cref="GrainProbe.FailNextWrite"/> says so.</summary>
+/// <summary>Memory grain storage whose writes and reads fail when <see cref="GrainProbe.FailNextWrite"/> or <see cref="GrainProbe.FailNextRead"/> says so.</summary>
 public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : IGrainStorage
 {
     public const string Inner = "memory";
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        inner.ReadStateAsync(stateName, grainId, grainState);
+        probe.TryTripRead(grainId)
+            ? Task.FromException(new InjectedFaultException($"Injected failure of the read of '{stateName}' of {grainId}."))
+            : inner.ReadStateAsync(stateName, grainId, grainState);
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         probe.TryTripWrite(grainId, stateName)

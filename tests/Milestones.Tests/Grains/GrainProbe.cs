@@ -13,6 +13,7 @@ public sealed class GrainProbe
     private readonly ConcurrentDictionary<string, (TransferKind Kind, bool AfterApplying)> faults = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> wakes = new();
     private readonly ConcurrentDictionary<GrainId, string?> failingWrites = new();
+    private readonly ConcurrentDictionary<GrainId, bool> failingReads = new();
     private readonly ConcurrentDictionary<string, bool> failingWakes = new();
     private readonly ConcurrentDictionary<string, bool> refusals = new();
     private readonly ConcurrentDictionary<string, bool> failingUpserts = new();
@@ -32,6 +33,11 @@ public sealed class GrainProbe
 
     public bool TryTripWrite(GrainId grain, string stateName) =>
         failingWrites.TryGetValue(grain, out var only) && (only is null || only == stateName) && failingWrites.TryRemove(grain, out _);
+
+    /// <summary>The next state read of this grain fails once (as a database outage would).</summary>
+    public void FailNextRead(GrainId grain) => failingReads[grain] = true;
+
+    public bool TryTripRead(GrainId grain) => failingReads.TryRemove(grain, out _);
 
     /// <summary>The next wake-up of this grain fails once, before the grain sees it (as a lost message would).</summary>
     public void FailNextWake(string grainKey) => failingWakes[grainKey] = true;
@@ -53,6 +59,7 @@ public sealed class GrainProbe
     {
         faults.Clear();
         failingWrites.Clear();
+        failingReads.Clear();
         failingWakes.Clear();
         refusals.Clear();
         failingUpserts.Clear();
