@@ -12,10 +12,10 @@ namespace Milestones;
 /// per write: every decision is made synchronously on the state (no await between reading and changing it), and
 /// every answer waits until the state it was computed from is durable (<see cref="CommitQueue"/>). Transfers are
 /// idempotent by id, so a transfer whose write failed is retried by its contract and applied once.
-/// An activation reads two rows however long the ledger: its own (balances and money in transit as they stand, the
-/// lines since the last sealed page) and the holds open after that page, which those lines complete. Older lines are read from their pages only when asked for: a statement
-/// page, the replay of an old deposit, or a transfer that may have been applied before (found through its
-/// <see cref="LedgerLineRef"/>).
+/// An activation reads a bounded number of rows however long the ledger: its own (balances and money in transit as
+/// they stand, the lines since the last sealed page), the counted holds snapshot and at most 15 pages sealed since.
+/// Older lines are read from their pages only when asked for: a statement page, the replay of an old deposit, or a
+/// transfer that may have been applied before (found through its <see cref="LedgerLineRef"/>).
 /// </summary>
 [Reentrant]
 internal sealed class AccountGrain(

@@ -201,7 +201,11 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
 }
 
 /// <summary>A read waiting for the next batch.</summary>
-internal sealed record PendingRead(string StateName, string GrainId)
+internal sealed class PendingRead(string stateName, string grainId)
 {
+    public string StateName => stateName;
+
+    public string GrainId => grainId;
+
     public TaskCompletionSource<StoredGrainState?> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

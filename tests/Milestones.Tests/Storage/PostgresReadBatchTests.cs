@@ -5,7 +5,8 @@ namespace Milestones.Tests.Storage;
 
 /// <summary>
 /// Reads on PostgreSQL are answered in batches (one statement for the reads waiting): many reads at once — rows that
-/// exist, rows that do not, a cleared row and the same row asked for twice — each get exactly their own row.
+/// exist, rows that do not, a cleared row and the same row asked for twice — each get exactly their own row; and a
+/// database that does not answer fails every read of the batch (an outage, never an empty row).
 /// </summary>
 [Collection(SerialStorageCollection.Name)]
 public sealed class PostgresReadBatchTests
@@ -42,6 +43,19 @@ public sealed class PostgresReadBatchTests
                 Assert.Equal(new[] { (byte)(row & 0xFF), (byte)(row >> 8) }, answers[i]!.Payload);
                 Assert.Equal(1, answers[i]!.Version);
             }
+        }
+    }
+
+    [Fact]
+    public async Task ReadsFromADatabaseThatDoesNotAnswer_AllFail_NoneAnswersNothing()
+    {
+        await using var store = PostgresGrainStateStore.Create($"Host=127.0.0.1;Port={FreePorts.Take(1)[0]};Timeout=2", "read-batch");
+
+        var reads = Enumerable.Range(0, 50).Select(i => store.ReadAsync("contract", $"grain/{i}", CancellationToken.None)).ToList();
+
+        foreach (var read in reads)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => read);
         }
     }
 }
