@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
 using Orleans.Concurrency;
+using Milestones.Wakeups;
 using Orleans.Storage;
 
 namespace Milestones;
@@ -21,7 +22,7 @@ namespace Milestones;
 internal sealed class AccountGrain(
     [PersistentState(StorageLayout.Account, StorageLayout.Storage)] IPersistentState<AccountRecord> store,
     [FromKeyedServices(StorageLayout.Storage)] IGrainStorage pages,
-    TimeProvider clock) : Grain, IAccountGrain
+    TimeProvider clock) : Grain, IAccountGrain, IWakeable
 {
     /// <summary>How many deposit idempotency keys an account remembers (the provider's reference is the lasting guard).</summary>
     private const int MaxDepositKeys = 64;
@@ -40,7 +41,9 @@ internal sealed class AccountGrain(
     private CommitQueue commits = null!;
     private Task? registering;
 
-    private string UserId => GrainKeys.UserIdOf(this.GetPrimaryKeyString());
+    private string Key => this.GetPrimaryKeyString();
+
+    private string UserId => GrainKeys.UserIdOf(Key);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -51,6 +54,7 @@ internal sealed class AccountGrain(
         {
             Balances = record.Balances,
             InTransit = record.InTransit,
+            Pending = record.Pending,
             Registered = record.Registered,
             DepositKeys = record.DepositKeys,
             RefusedDeposits = record.RefusedDeposits,
@@ -199,6 +203,7 @@ internal sealed class AccountGrain(
             return error;
         }
 
+        CatchUp();
         var view = View();
         await commits.Durable();
         return Outcome<AccountView>.Ok(view);
@@ -212,6 +217,7 @@ internal sealed class AccountGrain(
         }
 
         limit = Math.Clamp(limit, 1, 500);
+        CatchUp();
         var durable = commits.Durable();
         var page = await LinesAsync(Math.Max(after, 0), limit + 1);
         var next = page.Count > limit ? page[limit - 1].Seq : (long?)null;
@@ -222,6 +228,7 @@ internal sealed class AccountGrain(
     public async Task<TransferResult> ApplyAsync(TransferOrder order, bool resent)
     {
         await EnsureRegisteredAsync();
+        CatchUp();
         var sealedLine = resent && !account.HasApplied(order.TransferId) ? await FindSealedLineAsync(order.TransferId) : null;
         var result = account.Apply(order, clock.GetUtcNow(), sealedLine);
         await (result.Succeeded && !result.Replayed ? commits.Changed() : commits.Durable());
@@ -241,11 +248,12 @@ internal sealed class AccountGrain(
 
     public async Task<AccountReport> ReportAsync()
     {
+        CatchUp();
         var totals = state.Balances
-            .Select(b => new AccountTotals(b.Key, b.Value.Available, b.Value.Held, b.Value.Deposited, b.Value.PaidOut))
+            .Select(b => new AccountTotals(b.Key, b.Value.Available, b.Value.Held, b.Value.Deposited, b.Value.PaidOut, b.Value.Pending))
             .ToList();
-        var inTransit = state.InTransit.Values
-            .Select(o => new InTransitTransfer(o.TransferId, o.Counterparty!, o.Amount.Currency, o.Amount.Amount))
+        var inTransit = state.InTransit
+            .Select(l => new InTransitTransfer(l.Key, l.Value.Account, l.Value.Amount.Currency, l.Value.Amount.Amount))
             .ToList();
         await commits.Durable();
         return new AccountReport(totals, inTransit);
@@ -258,7 +266,7 @@ internal sealed class AccountGrain(
     {
         try
         {
-            await GrainFactory.GetGrain<IAccountRegistryGrain>(AccountRegistryGrain.ShardOf(UserId)).RegisterAsync(UserId);
+            await GrainFactory.GetGrain<IAccountRegistryGrain>(AccountRegistryGrain.ShardOf(Key)).RegisterAsync(Key);
             state.Registered = true;
         }
         catch
@@ -316,6 +324,8 @@ internal sealed class AccountGrain(
         var unsealed = InMemory((long)record.SealedPages * StorageLayout.LedgerPageSize);
         record.Balances = state.Balances;
         record.InTransit = state.InTransit;
+        record.Pending = state.Pending;
+        record.WakeAt = account.NextDue;
         record.Registered = state.Registered;
         record.DepositKeys = state.DepositKeys;
         record.RefusedDeposits = state.RefusedDeposits;
@@ -374,7 +384,25 @@ internal sealed class AccountGrain(
 
     private Task<GrainState<LedgerPage>> ReadPageAsync(int number) => pages.ReadRowAsync<LedgerPage>(StorageLayout.LedgerPage(number), this.GetGrainId());
 
-    private Error? CanRead(Caller caller) => caller.IsPlatform || caller.UserId == UserId ? null : Errors.AccountNotFound();
+    /// <summary>Woken because a pending credit's security period has ended: it becomes available, durably.</summary>
+    public Task WakeAsync()
+    {
+        CatchUp();
+        return commits.Durable();
+    }
+
+    /// <summary>Time first: pending credits due by now become available before anything reads or changes the account.</summary>
+    private void CatchUp()
+    {
+        if (account.CatchUp(clock.GetUtcNow()))
+        {
+            commits.Changed().Ignore();
+        }
+    }
+
+    /// <summary>A user reads its own account; a fee account is the platform's only.</summary>
+    private Error? CanRead(Caller caller) =>
+        caller.IsPlatform || (caller.UserId == UserId && !GrainKeys.IsFeeAccount(Key)) ? null : Errors.AccountNotFound();
 
     private AccountView View() => AccountViews.Current(UserId, state);
 }

@@ -1,4 +1,5 @@
 using Milestones.Domain;
+using Milestones.Wakeups;
 
 namespace Milestones;
 
@@ -13,15 +14,20 @@ namespace Milestones;
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.AccountRecord")]
-public sealed class AccountRecord
+public sealed class AccountRecord : IScheduledState
 {
     [Id(0)] public Dictionary<string, CurrencyBalance> Balances { get; set; } = [];
-    [Id(1)] public Dictionary<string, TransferOrder> InTransit { get; set; } = [];
+    [Id(1)] public Dictionary<string, InTransitLeg> InTransit { get; set; } = [];
     [Id(2)] public bool Registered { get; set; }
     [Id(3)] public List<KeyValuePair<string, string>> DepositKeys { get; set; } = [];
     [Id(4)] public int SealedPages { get; set; }
     [Id(5)] public List<LedgerEntry> Tail { get; set; } = [];
     [Id(6)] public Dictionary<string, Error> RefusedDeposits { get; set; } = [];
+
+    [Id(9)] public List<PendingCredit> Pending { get; set; } = [];
+
+    /// <summary>When the account must be woken: its earliest pending credit's due time (stored with the row).</summary>
+    [Id(10)] public DateTimeOffset? WakeAt { get; set; }
 
     /// <summary>Which of the two <see cref="HoldsSnapshot"/> rows the row counts (the next snapshot is written to the other).</summary>
     [Id(8)] public int HoldsSlot { get; set; }

@@ -5,15 +5,15 @@ namespace Milestones;
 internal sealed class AccountRegistryGrain(
     [PersistentState(StorageLayout.AccountRegistry, StorageLayout.Storage)] IPersistentState<HashSet<string>> store) : Grain, IAccountRegistryGrain
 {
-    public static long ShardOf(string userId) => StorageLayout.ShardOf(userId, StorageLayout.AccountRegistryShards);
+    public static long ShardOf(string accountKey) => StorageLayout.ShardOf(accountKey, StorageLayout.AccountRegistryShards);
 
     /// <summary>
     /// Durable when it returns. A failed write takes the user back out (a retry writes again, instead of finding it
     /// in memory and answering as if it were stored) and reloads the shard from the store.
     /// </summary>
-    public async Task RegisterAsync(string userId)
+    public async Task RegisterAsync(string accountKey)
     {
-        if (store.State.Add(userId))
+        if (store.State.Add(accountKey))
         {
             try
             {
@@ -21,7 +21,7 @@ internal sealed class AccountRegistryGrain(
             }
             catch
             {
-                store.State.Remove(userId);
+                store.State.Remove(accountKey);
                 DeactivateOnIdle();
                 throw;
             }

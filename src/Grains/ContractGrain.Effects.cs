@@ -99,34 +99,32 @@ internal sealed partial class ContractGrain : IEffectPorts
         return Errors.ContractHalted();
     }
 
-    /// <summary>Only a hold may be refused; a refused capture, credit or refund means the books disagree.</summary>
+    /// <summary>
+    /// Applies the intent's orders (<see cref="Contract.Orders"/>): the client's first, then the credits its capture
+    /// sends, together, then settles the capture. Only a hold may be refused; any other refusal means the books disagree.
+    /// </summary>
     private async Task<(Error? Refused, Error? Broken)> ApplyOnAccountsAsync(TransferIntent intent, bool resent)
     {
-        var client = GrainFactory.Account(State.ClientId);
-        var money = new Money(intent.Amount, State.Currency);
-        TransferOrder Order(TransferKind kind, string? counterparty) =>
-            new(intent.TransferId, kind, money, State.Id, intent.MilestoneId, counterparty);
-
-        switch (intent.Purpose)
+        var orders = contract.Orders(intent);
+        var (clientKey, first) = orders[0];
+        var client = GrainFactory.AccountByKey(clientKey);
+        if ((await client.ApplyAsync(first, resent)).Error is { } refused)
         {
-            case TransferPurpose.Fund:
-                return ((await client.ApplyAsync(Order(TransferKind.Hold, null), resent)).Error, null);
-            case TransferPurpose.EndRefund:
-                return (null, (await client.ApplyAsync(Order(TransferKind.Refund, null), resent)).Error);
-            default:
-                if ((await client.ApplyAsync(Order(TransferKind.Capture, State.FreelancerId), resent)).Error is { } notCaptured)
-                {
-                    return (null, notCaptured);
-                }
-
-                if ((await GrainFactory.Account(State.FreelancerId).ApplyAsync(Order(TransferKind.Credit, State.ClientId), resent)).Error is { } notCredited)
-                {
-                    return (null, notCredited);
-                }
-
-                await client.SettleAsync(intent.TransferId);
-                return (null, null);
+            return first.Kind == TransferKind.Hold ? (refused, null) : (null, refused);
         }
+
+        var credits = await Task.WhenAll(orders.Skip(1).Select(o => GrainFactory.AccountByKey(o.Account).ApplyAsync(o.Order, resent)));
+        if (credits.FirstOrDefault(c => c.Error is not null)?.Error is { } notCredited)
+        {
+            return (null, notCredited);
+        }
+
+        if (first.Legs is { Count: > 0 })
+        {
+            await client.SettleAsync(intent.TransferId);
+        }
+
+        return (null, null);
     }
 
     /// <summary>

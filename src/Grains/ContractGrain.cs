@@ -151,8 +151,8 @@ internal sealed partial class ContractGrain(
     public Task<Outcome<ContractResult>> SubmitWorkAsync(Caller caller, SubmitWork command, CommandOptions options) =>
         Execute(nameof(SubmitWorkAsync), command, caller, options, () => contract.Submit(caller, command, Now));
 
-    public Task<Outcome<ContractResult>> ApproveMilestoneAsync(Caller caller, string milestoneId, CommandOptions options) =>
-        Execute(nameof(ApproveMilestoneAsync), milestoneId, caller, options, () => contract.Approve(caller, milestoneId));
+    public Task<Outcome<ContractResult>> ApproveMilestoneAsync(Caller caller, ApproveWork command, CommandOptions options) =>
+        Execute(nameof(ApproveMilestoneAsync), command, caller, options, () => contract.Approve(caller, command, Now));
 
     public Task<Outcome<ContractResult>> RequestChangesAsync(Caller caller, RequestChanges command, CommandOptions options) =>
         Execute(nameof(RequestChangesAsync), command, caller, options, () => contract.RequestChanges(caller, command, Now));

@@ -23,10 +23,11 @@ internal static class ContractViews
             s.Id, s.Title, s.ClientId, s.FreelancerId, s.Currency, s.Status, s.TermsVersion, acceptedBy, contract.Price,
             s.Milestones.Select((m, i) => new MilestoneView(
                 m.Id, i + 1, m.Description, m.DueDate, m.Amount, m.Status, m.FundedAt, m.SubmittedAt, m.AutoReleaseAt,
-                m.ReleasedAt, m.RefundedAt, m.SubmissionMessage, m.SubmissionLinks.ToArray())).ToList(),
+                m.ReleasedAt, m.RefundedAt, m.SubmissionMessage, m.SubmissionLinks.ToArray(), m.ReleasedAmount)).ToList(),
             s.Funded, s.Released, s.Refunded, s.Version, s.CreatedAt, s.UpdatedAt,
             s.ChangeRequests.Select(r => new ChangeRequestView(
-                r.Id, r.Status, r.Message, r.Operations.ToArray(), r.CreatedAt, r.DecidedAt, r.DecisionMessage)).ToList());
+                r.Id, r.Status, r.Message, r.Operations.ToArray(), r.CreatedAt, r.DecidedAt, r.DecisionMessage)).ToList(),
+            contract.Fees);
     }
 
     public static ContractSummary ToSummary(this ContractState s, PartyRole role) =>

@@ -4,7 +4,8 @@ using Milestones.Domain;
 namespace Milestones;
 
 /// <summary>
-/// The ledger check: reads every registered account (in bounded parallel batches) and sums per currency.
+/// The ledger check: reads every registered account, the platform's fee accounts included (in bounded parallel
+/// batches), and sums per currency.
 /// Money captured but not yet confirmed as credited is counted once: as in transit when the destination
 /// has not applied it yet, otherwise in the destination's balance.
 /// </summary>
@@ -21,15 +22,15 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
 
         var shards = await Task.WhenAll(Enumerable.Range(0, StorageLayout.AccountRegistryShards)
             .Select(i => GrainFactory.GetGrain<IAccountRegistryGrain>(i).ListAsync()));
-        var users = shards.SelectMany(s => s).ToList();
-        var listed = users.ToHashSet(StringComparer.Ordinal);
+        var accounts = shards.SelectMany(s => s).ToList();
+        var listed = accounts.ToHashSet(StringComparer.Ordinal);
 
         var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        long[] Sum(string currency) => sums.TryGetValue(currency, out var s) ? s : sums[currency] = new long[5];
+        long[] Sum(string currency) => sums.TryGetValue(currency, out var s) ? s : sums[currency] = new long[6];
 
-        foreach (var batch in users.Chunk(Parallelism))
+        foreach (var batch in accounts.Chunk(Parallelism))
         {
-            var reports = await Task.WhenAll(batch.Select(u => GrainFactory.Account(u).ReportAsync()));
+            var reports = await Task.WhenAll(batch.Select(a => GrainFactory.AccountByKey(a).ReportAsync()));
             foreach (var report in reports)
             {
                 foreach (var t in report.Totals)
@@ -39,6 +40,7 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
                     s[1] += t.PaidOut;
                     s[2] += t.Available;
                     s[3] += t.Held;
+                    s[5] += t.Pending;
                 }
 
                 foreach (var transfer in report.InTransit)
@@ -46,7 +48,7 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
                     // Credited money counts on the destination only if the check visits it: a first credit can
                     // register its account after the registry was listed.
                     if (!listed.Contains(transfer.Destination)
-                        || !await GrainFactory.Account(transfer.Destination).HasAppliedAsync(transfer.TransferId))
+                        || !await GrainFactory.AccountByKey(transfer.Destination).HasAppliedAsync(transfer.TransferId))
                     {
                         Sum(transfer.Currency)[4] += transfer.Amount;
                     }
@@ -55,9 +57,9 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
         }
 
         var currencies = sums.OrderBy(s => s.Key, StringComparer.Ordinal)
-            .Select(s => new LedgerCurrencyReport(s.Key, s.Value[0], s.Value[1], s.Value[2], s.Value[3], s.Value[4]))
+            .Select(s => new LedgerCurrencyReport(s.Key, s.Value[0], s.Value[1], s.Value[2], s.Value[3], s.Value[4], s.Value[5]))
             .ToList();
         var halted = await GrainFactory.HaltedContracts().ListAsync();
-        return Outcome<LedgerReport>.Ok(new LedgerReport(users.Count, currencies, halted));
+        return Outcome<LedgerReport>.Ok(new LedgerReport(accounts.Count, currencies, halted));
     }
 }

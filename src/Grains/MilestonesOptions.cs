@@ -23,5 +23,29 @@ public sealed class MilestonesOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan WakeInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    public ContractRules Rules => new(ReviewPeriod, MaxAmount, MaxMilestones);
+    /// <summary>How long money released to a freelancer (or a bonus) stays pending before it becomes available.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan SecurityPeriod { get; set; } = ContractRules.Default.SecurityPeriod;
+
+    /// <summary>The rules, with the fee schedule of the <c>Fees</c> section.</summary>
+    public ContractRules RulesWith(FeesOptions fees) =>
+        new(ReviewPeriod, MaxAmount, MaxMilestones) { SecurityPeriod = SecurityPeriod, Fees = fees.Schedule };
+
+    public ContractRules Rules => RulesWith(new FeesOptions());
+}
+
+/// <summary>The <c>Fees</c> configuration section: the fee schedule, in basis points, that contracts pin when they become active.</summary>
+public sealed class FeesOptions
+{
+    public const string Section = "Fees";
+
+    /// <summary>Deducted from every release and bonus the freelancer is paid (default 1000 = 10%).</summary>
+    [Range(0, FeeSchedule.MaxBps)]
+    public int FreelancerServiceFeeBps { get; set; } = FeeSchedule.Default.FreelancerServiceFeeBps;
+
+    /// <summary>Paid by the client on top of every amount released (held with the milestone; default 300 = 3%).</summary>
+    [Range(0, FeeSchedule.MaxBps)]
+    public int ClientFeeBps { get; set; } = FeeSchedule.Default.ClientFeeBps;
+
+    public FeeSchedule Schedule => new(FreelancerServiceFeeBps, ClientFeeBps);
 }

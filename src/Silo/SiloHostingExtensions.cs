@@ -92,8 +92,13 @@ public static partial class SiloHostingExtensions
             .BindConfiguration(MilestonesOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<FeesOptions>()
+            .BindConfiguration(FeesOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         // One instance for every contract grain, rather than one per activation.
-        services.AddSingleton(s => s.GetRequiredService<IOptions<MilestonesOptions>>().Value.Rules);
+        services.AddSingleton(s => s.GetRequiredService<IOptions<MilestonesOptions>>().Value
+            .RulesWith(s.GetRequiredService<IOptions<FeesOptions>>().Value));
         services.AddSingleton(TimeProvider.System);
         return services;
     }

@@ -17,6 +17,8 @@ public static class AccountsEndpoints
         group.MapGet("/accounts/{userId}", Get).WithName("GetAccount").WithSummary("Available and held per currency, holds per contract and milestone (own account, or platform).");
         group.MapGet("/accounts/{userId}/transfers", Transfers).WithName("GetTransfers").WithSummary("The account's ledger lines, paged.");
         group.MapPost("/accounts/{userId}/deposits", Deposit).WithName("RecordDeposit").WithSummary("Platform only: money captured by the payment provider; idempotent by reference, which credits one account only.");
+        group.MapGet("/platform/fees", Fees).WithName("GetFees").WithSummary("Platform only: the fee account's balance in each currency that has one.");
+        group.MapGet("/platform/fees/{currency}/transfers", FeeTransfers).WithName("GetFeeTransfers").WithSummary("Platform only: the fee account's ledger lines in one currency, each linked to the transfer that charged it, paged.");
         group.MapGet("/ledger/verify", Verify).WithName("VerifyLedger").WithSummary("Platform only: checks that all accounts hold exactly the money deposited.");
         return group;
     }
@@ -27,10 +29,13 @@ public static class AccountsEndpoints
         return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
     }
 
-    public static async Task<Results<Ok<TransferLinePage>, ProblemHttpResult>> Transfers(
-        string userId, [AsParameters] ApiServices api, long? after, int? limit)
+    public static Task<Results<Ok<TransferLinePage>, ProblemHttpResult>> Transfers(
+        string userId, [AsParameters] ApiServices api, long? after, int? limit) =>
+        Statement(api.Grains.Account(userId), api, after, limit);
+
+    private static async Task<Results<Ok<TransferLinePage>, ProblemHttpResult>> Statement(IAccountGrain account, ApiServices api, long? after, int? limit)
     {
-        var outcome = await api.Grains.Account(userId).GetTransfersAsync(api.Caller, after ?? 0, limit ?? 100);
+        var outcome = await account.GetTransfersAsync(api.Caller, after ?? 0, limit ?? 100);
         return outcome.Error is { } error
             ? Problems.From(error)
             : TypedResults.Ok(new TransferLinePage(outcome.Value!.Entries.Select(TransferLine.From).ToList(), outcome.Value.NextAfter));
@@ -68,6 +73,25 @@ public static class AccountsEndpoints
         }
 
         return TypedResults.Created($"/v1/accounts/{userId}", outcome.Value!);
+    }
+
+    public static async Task<Results<Ok<FeeBalances>, ProblemHttpResult>> Fees([AsParameters] ApiServices api)
+    {
+        var views = await Task.WhenAll(Currency.Codes.Select(c => api.Grains.AccountByKey(GrainKeys.FeeAccount(c)).GetAsync(api.Caller)));
+        return views.FirstOrDefault(v => v.Error is not null)?.Error is { } error
+            ? Problems.From(error)
+            : TypedResults.Ok(new FeeBalances(views.SelectMany(v => v.Value!.Balances).ToList()));
+    }
+
+    public static async Task<Results<Ok<TransferLinePage>, ProblemHttpResult>> FeeTransfers(
+        string currency, [AsParameters] ApiServices api, long? after, int? limit)
+    {
+        if (Validate.Currency(currency) is { } unknown)
+        {
+            return Problems.From(unknown);
+        }
+
+        return await Statement(api.Grains.AccountByKey(GrainKeys.FeeAccount(currency)), api, after, limit);
     }
 
     public static async Task<Results<Ok<LedgerReport>, ProblemHttpResult>> Verify([AsParameters] ApiServices api)

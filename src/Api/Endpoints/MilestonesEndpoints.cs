@@ -16,7 +16,7 @@ public static class MilestonesEndpoints
         group.MapDelete("/{milestoneId}", Delete).WithName("DeleteMilestone").WithSummary("Delete a Pending milestone.");
         group.MapPost("/{milestoneId}/fund", Fund).WithName("FundMilestone").WithSummary("The client funds the milestone: its amount is held in escrow.");
         group.MapPost("/{milestoneId}/submit", Submit).WithName("SubmitWork").WithSummary("The freelancer submits the work; the review clock starts.");
-        group.MapPost("/{milestoneId}/approve", Approve).WithName("ApproveMilestone").WithSummary("The client approves: the funds are released to the freelancer.");
+        group.MapPost("/{milestoneId}/approve", Approve).WithName("ApproveMilestone").WithSummary("The client approves: all of the milestone, or `amount` of it, is released to the freelancer (less the service fee, pending for the security period); the rest returns to the client.");
         group.MapPost("/{milestoneId}/request-changes", RequestChanges).WithName("RequestChanges").WithSummary("The client asks for changes: back to funded, the clock stops.");
         return group;
     }
@@ -42,8 +42,8 @@ public static class MilestonesEndpoints
     public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Submit(string id, string milestoneId, SubmitWorkRequest body, [AsParameters] ApiServices api) =>
         ContractsEndpoints.Run(id, api, (grain, caller, o) => grain.SubmitWorkAsync(caller, new SubmitWork(milestoneId, body.Message!, body.Links), o));
 
-    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Approve(string id, string milestoneId, [AsParameters] ApiServices api) =>
-        ContractsEndpoints.Run(id, api, (grain, caller, o) => grain.ApproveMilestoneAsync(caller, milestoneId, o));
+    public static Task<Results<Ok<ContractView>, ProblemHttpResult>> Approve(string id, string milestoneId, ApproveRequest? body, [AsParameters] ApiServices api) =>
+        ContractsEndpoints.Run(id, api, (grain, caller, o) => grain.ApproveMilestoneAsync(caller, new ApproveWork(milestoneId, body?.Amount, body?.Message), o));
 
     public static Task<Results<Ok<ContractView>, ProblemHttpResult>> RequestChanges(
         string id, string milestoneId, RequestChangesRequest body, [AsParameters] ApiServices api) =>

@@ -28,6 +28,9 @@ public sealed record AcceptTermsRequest([property: Required] int? TermsVersion);
 /// <summary>An optional note (decline, withdraw, change request decisions).</summary>
 public sealed record MessageRequest(string? Message);
 
+/// <summary>Approve's optional body: release <c>amount</c> (at most the milestone's; default all of it).</summary>
+public sealed record ApproveRequest(long? Amount, string? Message);
+
 public sealed record RequestChangesRequest([property: Required(AllowEmptyStrings = true)] string? Message);
 
 public sealed record EndContractRequest([property: Required] HeldFunds? HeldFunds, string? Message);
@@ -53,11 +56,14 @@ public sealed record TokenResponse(string Token);
 /// <summary>One line of an account statement.</summary>
 public sealed record TransferLine(
     long Seq, string TransferId, TransferKind Kind, long Amount, string Currency, string? ContractId, string? MilestoneId,
-    string? Counterparty, DateTimeOffset At, long AvailableAfter, long HeldAfter)
+    string? Counterparty, DateTimeOffset At, long AvailableAfter, long HeldAfter, long PendingAfter, DateTimeOffset? AvailableAt)
 {
     public static TransferLine From(LedgerEntry e) => new(
         e.Seq, e.Order.TransferId, e.Order.Kind, e.Order.Amount.Amount, e.Order.Amount.Currency, e.Order.ContractId,
-        e.Order.MilestoneId, e.Order.Counterparty, e.At, e.AvailableAfter, e.HeldAfter);
+        e.Order.MilestoneId, e.Order.Counterparty, e.At, e.AvailableAfter, e.HeldAfter, e.PendingAfter, e.Order.AvailableAt);
 }
+
+/// <summary>The platform's fee balances, one per currency that has a fee account.</summary>
+public sealed record FeeBalances(IReadOnlyList<BalanceView> Balances);
 
 public sealed record TransferLinePage(IReadOnlyList<TransferLine> Transfers, long? NextAfter);

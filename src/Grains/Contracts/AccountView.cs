@@ -10,13 +10,22 @@ public sealed record HoldView(
     [property: Id(2)] long Amount,
     [property: Id(3)] DateTimeOffset At);
 
+/// <summary>Money in its security period: <see cref="Amount"/> becomes available at <see cref="AvailableAt"/>.</summary>
+[GenerateSerializer, Immutable, Alias("ms.PendingReleaseView")]
+public sealed record PendingReleaseView(
+    [property: Id(0)] string TransferId,
+    [property: Id(1)] long Amount,
+    [property: Id(2)] DateTimeOffset AvailableAt);
+
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.BalanceView")]
 public sealed record BalanceView(
     [property: Id(0)] string Currency,
     [property: Id(1)] long Available,
     [property: Id(2)] long Held,
-    [property: Id(3)] IReadOnlyList<HoldView> Holds);
+    [property: Id(3)] IReadOnlyList<HoldView> Holds,
+    [property: Id(4)] long Pending,
+    [property: Id(5)] IReadOnlyList<PendingReleaseView> PendingReleases);
 
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.AccountView")]

@@ -79,3 +79,10 @@ public sealed record CommandOptions(
 {
     public static readonly CommandOptions None = new();
 }
+
+[SuppressReferenceTracking]
+[GenerateSerializer, Immutable, Alias("ms.ApproveWork")]
+public sealed record ApproveWork(
+    [property: Id(0)] string MilestoneId,
+    [property: Id(1)] long? Amount = null,
+    [property: Id(2)] string? Message = null);

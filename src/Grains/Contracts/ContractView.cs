@@ -17,7 +17,8 @@ public sealed record MilestoneView(
     [property: Id(9)] DateTimeOffset? ReleasedAt,
     [property: Id(10)] DateTimeOffset? RefundedAt,
     [property: Id(11)] string? SubmissionMessage,
-    [property: Id(12)] IReadOnlyList<string> SubmissionLinks);
+    [property: Id(12)] IReadOnlyList<string> SubmissionLinks,
+    [property: Id(13)] long? ReleasedAmount);
 
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.ChangeRequestView")]
@@ -30,7 +31,10 @@ public sealed record ChangeRequestView(
     [property: Id(5)] DateTimeOffset? DecidedAt,
     [property: Id(6)] string? DecisionMessage);
 
-/// <summary>What a party sees of a contract: terms, milestones, totals and the version used as ETag.</summary>
+/// <summary>
+/// What a party sees of a contract: terms, milestones, totals, the fee schedule (pinned when it became active; before,
+/// the one it would pin now) and the version used as ETag.
+/// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.ContractView")]
 public sealed record ContractView(
@@ -50,7 +54,8 @@ public sealed record ContractView(
     [property: Id(13)] long Version,
     [property: Id(14)] DateTimeOffset CreatedAt,
     [property: Id(15)] DateTimeOffset UpdatedAt,
-    [property: Id(16)] IReadOnlyList<ChangeRequestView> ChangeRequests);
+    [property: Id(16)] IReadOnlyList<ChangeRequestView> ChangeRequests,
+    [property: Id(17)] FeeSchedule Fees);
 
 /// <summary>A command's result: the contract after it, and the id of anything it created (milestone, change request).</summary>
 [SuppressReferenceTracking]

@@ -10,8 +10,14 @@ public static class GrainKeys
     public const string UserPrefix = "usr_";
     public const string ContractPrefix = "ctr_";
     public const string DepositReferencePrefix = "dep_";
+    public const string FeeAccountPrefix = "fee_";
 
     public static string User(string userId) => UserPrefix + userId;
+
+    /// <summary>The key of the platform's fee account for <paramref name="currency"/>: an account grain no user id can name.</summary>
+    public static string FeeAccount(string currency) => FeeAccountPrefix + currency;
+
+    public static bool IsFeeAccount(string accountKey) => accountKey.StartsWith(FeeAccountPrefix, StringComparison.Ordinal);
 
     public static string UserIdOf(string userKey) =>
         userKey.StartsWith(UserPrefix, StringComparison.Ordinal) ? userKey[UserPrefix.Length..] : userKey;
@@ -24,6 +30,9 @@ public static class GrainKeys
     public static IContractGrain Contract(this IGrainFactory grains, string contractId) => Reference<IContractGrain>.Get(grains, contractId);
 
     public static IAccountGrain Account(this IGrainFactory grains, string userId) => Reference<IAccountGrain>.Get(grains, User(userId));
+
+    /// <summary>The account grain keyed <paramref name="accountKey"/> (a user's <see cref="User"/> key or a <see cref="FeeAccount"/>).</summary>
+    public static IAccountGrain AccountByKey(this IGrainFactory grains, string accountKey) => Reference<IAccountGrain>.Get(grains, accountKey);
 
     public static IUserContractsGrain UserContracts(this IGrainFactory grains, string userId) => Reference<IUserContractsGrain>.Get(grains, User(userId));
 

@@ -21,7 +21,7 @@ public interface IContractGrain : IGrainWithStringKey, IWakeable
 
     [Alias("Fund")] Task<Outcome<ContractResult>> FundMilestoneAsync(Caller caller, string milestoneId, CommandOptions options);
     [Alias("Submit")] Task<Outcome<ContractResult>> SubmitWorkAsync(Caller caller, SubmitWork command, CommandOptions options);
-    [Alias("Approve")] Task<Outcome<ContractResult>> ApproveMilestoneAsync(Caller caller, string milestoneId, CommandOptions options);
+    [Alias("Approve")] Task<Outcome<ContractResult>> ApproveMilestoneAsync(Caller caller, ApproveWork command, CommandOptions options);
     [Alias("RequestChanges")] Task<Outcome<ContractResult>> RequestChangesAsync(Caller caller, RequestChanges command, CommandOptions options);
 
     [Alias("ProposeChange")] Task<Outcome<ContractResult>> ProposeChangeAsync(Caller caller, ProposeChange command, CommandOptions options);

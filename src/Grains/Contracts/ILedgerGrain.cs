@@ -10,12 +10,12 @@ public interface ILedgerGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// One of a fixed number of registries of account ids. An account registers once, before it first holds
+/// One of a fixed number of registries of account grain keys (users' and fee accounts). An account registers once, before it first holds
 /// money, so the ledger check can visit every account without any per-transfer call to a shared grain.
 /// </summary>
 [Alias("ms.IAccountRegistryGrain")]
 public interface IAccountRegistryGrain : IGrainWithIntegerKey
 {
-    [Alias("Register")] Task RegisterAsync(string userId);
+    [Alias("Register")] Task RegisterAsync(string accountKey);
     [Alias("List")] Task<IReadOnlyList<string>> ListAsync();
 }

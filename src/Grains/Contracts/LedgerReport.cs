@@ -8,9 +8,10 @@ public sealed record AccountTotals(
     [property: Id(1)] long Available,
     [property: Id(2)] long Held,
     [property: Id(3)] long Deposited,
-    [property: Id(4)] long PaidOut);
+    [property: Id(4)] long PaidOut,
+    [property: Id(5)] long Pending);
 
-/// <summary>Money captured from a hold on its way to <see cref="Destination"/>.</summary>
+/// <summary>Money captured from a hold on its way to <see cref="Destination"/> (an account grain's key), credited there as <see cref="TransferId"/>.</summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.InTransitTransfer")]
 public sealed record InTransitTransfer(
@@ -25,7 +26,7 @@ public sealed record AccountReport(
     [property: Id(0)] IReadOnlyList<AccountTotals> Totals,
     [property: Id(1)] IReadOnlyList<InTransitTransfer> InTransit);
 
-/// <summary>Per currency: the money in all accounts (available + held + in transit) against deposits minus payouts.</summary>
+/// <summary>Per currency: the money in all accounts (available + pending + held + in transit) against deposits minus payouts.</summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.LedgerCurrencyReport")]
 public sealed record LedgerCurrencyReport(
@@ -34,9 +35,10 @@ public sealed record LedgerCurrencyReport(
     [property: Id(2)] long PaidOut,
     [property: Id(3)] long Available,
     [property: Id(4)] long Held,
-    [property: Id(5)] long InTransit)
+    [property: Id(5)] long InTransit,
+    [property: Id(6)] long Pending)
 {
-    public bool Balanced => checked(Available + Held + InTransit) == checked(Deposited - PaidOut);
+    public bool Balanced => checked(Available + Pending + Held + InTransit) == checked(Deposited - PaidOut);
 }
 
 [SuppressReferenceTracking]

@@ -50,13 +50,38 @@ public sealed class Account(AccountState state)
             return new TransferResult(null, false, error);
         }
 
+        return new TransferResult(Record(order, now), Replayed: false, null);
+    }
+
+    /// <summary>
+    /// Time first: every pending credit whose security period has ended by <paramref name="now"/> becomes available,
+    /// each by a line of its own (<c>{credit id}/available</c>), earliest first. True if any did.
+    /// </summary>
+    public bool CatchUp(DateTimeOffset now)
+    {
+        var due = state.Pending.Where(p => p.AvailableAt <= now)
+            .OrderBy(p => p.AvailableAt).ThenBy(p => p.TransferId, StringComparer.Ordinal)
+            .ToList();
+        foreach (var credit in due)
+        {
+            Record(new TransferOrder(credit.TransferId + "/available", TransferKind.Available, credit.Amount), now);
+        }
+
+        return due.Count > 0;
+    }
+
+    /// <summary>When the earliest pending credit becomes available: the time the account must be woken.</summary>
+    public DateTimeOffset? NextDue => state.Pending.Count == 0 ? null : state.Pending.Min(p => p.AvailableAt);
+
+    private LedgerEntry Record(TransferOrder order, DateTimeOffset now)
+    {
         var balance = Balance(order.Amount.Currency);
-        Move(order, balance);
-        var entry = new LedgerEntry(LineCount + 1, order, now, balance.Available, balance.Held);
+        Move(order, balance, now);
+        var entry = new LedgerEntry(LineCount + 1, order, now, balance.Available, balance.Held, balance.Pending);
         ApplyToHolds(state.Holds, entry);
         state.Entries.Add(entry);
         byId.Add(order.TransferId, entry);
-        return new TransferResult(entry, Replayed: false, null);
+        return entry;
     }
 
     /// <summary>
@@ -80,9 +105,11 @@ public sealed class Account(AccountState state)
         foreach (var (currency, balance) in state.Balances)
         {
             var held = state.Holds.Values.Where(h => h.Amount.Currency == currency).Sum(h => h.Amount.Amount);
-            if (held != balance.Held)
+            var pending = state.Pending.Where(p => p.Amount.Currency == currency).Sum(p => p.Amount.Amount);
+            if (held != balance.Held || pending != balance.Pending)
             {
-                throw new InvalidOperationException($"The holds in {currency} add up to {held}, the balance says {balance.Held}.");
+                throw new InvalidOperationException(
+                    $"The holds in {currency} add up to {held} and the pending credits to {pending}; the balance says {balance.Held} and {balance.Pending}.");
             }
         }
     }
@@ -102,12 +129,41 @@ public sealed class Account(AccountState state)
         }
     }
 
-    /// <summary>The other account has credited a capture: it is no longer in transit. Idempotent.</summary>
-    public bool Settle(string transferId) => state.InTransit.Remove(transferId);
+    /// <summary>What one ledger line does to the pending credits: a credit with a later due time adds one, its <see cref="TransferKind.Available"/> line removes it.</summary>
+    public static void ApplyToPending(IList<PendingCredit> pending, LedgerEntry line)
+    {
+        var order = line.Order;
+        switch (order.Kind)
+        {
+            case TransferKind.Credit when order.AvailableAt > line.At:
+                pending.Add(new PendingCredit(order.TransferId, order.Amount, order.AvailableAt.Value));
+                break;
+            case TransferKind.Available:
+                var credit = order.TransferId[..^"/available".Length];
+                for (var i = 0; i < pending.Count; i++)
+                {
+                    if (pending[i].TransferId == credit)
+                    {
+                        pending.RemoveAt(i);
+                        break;
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Every account the capture <paramref name="transferId"/> paid has credited it: it is no longer in transit. Idempotent.</summary>
+    public bool Settle(string transferId)
+    {
+        var legs = state.InTransit.Where(l => l.Value.Source == transferId).Select(l => l.Key).ToList();
+        legs.ForEach(leg => state.InTransit.Remove(leg));
+        return legs.Count > 0;
+    }
 
     /// <summary>Money captured from this account's holds and not yet confirmed as credited elsewhere.</summary>
     public long InTransit(string currency) =>
-        state.InTransit.Values.Where(o => o.Amount.Currency == currency).Sum(o => o.Amount.Amount);
+        state.InTransit.Values.Where(l => l.Amount.Currency == currency).Sum(l => l.Amount.Amount);
 
     private Error? Check(TransferOrder order, CurrencyBalance balance) => order.Kind switch
     {
@@ -116,13 +172,16 @@ public sealed class Account(AccountState state)
         TransferKind.Hold when state.Holds.ContainsKey(order.HoldKey) => Errors.TransferIdConflict(order.TransferId),
         TransferKind.Hold when balance.Available < order.Amount.Amount => Errors.InsufficientFunds(balance.Available, order.Amount.Amount),
         TransferKind.Capture or TransferKind.Refund when !HoldMatches(order) => Errors.HoldNotFound(order.HoldKey),
+        TransferKind.Capture when order.Legs?.Any(l => l.Amount <= 0) == true || order.Leaving > order.Amount.Amount =>
+            Errors.Invalid("invalid_legs", "legs", "A capture sends positive amounts that add up to at most the hold."),
+        TransferKind.Available => Errors.Invalid("invalid_kind", "kind", "Pending money becomes available by the account's own clock, never by a transfer."),
         _ => null,
     };
 
     private bool HoldMatches(TransferOrder order) =>
         state.Holds.TryGetValue(order.HoldKey, out var hold) && hold.Amount == order.Amount;
 
-    private void Move(TransferOrder order, CurrencyBalance balance)
+    private void Move(TransferOrder order, CurrencyBalance balance, DateTimeOffset now)
     {
         var amount = order.Amount.Amount;
         switch (order.Kind)
@@ -137,7 +196,16 @@ public sealed class Account(AccountState state)
                 break;
             case TransferKind.Capture:
                 balance.Held -= amount;
-                state.InTransit.Add(order.TransferId, order);
+                balance.Available += amount - order.Leaving;
+                foreach (var leg in order.Legs ?? [])
+                {
+                    state.InTransit.Add(leg.TransferId, new InTransitLeg(order.TransferId, leg.Account, new Money(leg.Amount, order.Amount.Currency)));
+                }
+
+                break;
+            case TransferKind.Credit when order.AvailableAt > now:
+                balance.Pending += amount;
+                state.Pending.Add(new PendingCredit(order.TransferId, order.Amount, order.AvailableAt.Value));
                 break;
             case TransferKind.Credit:
                 balance.Available += amount;
@@ -145,6 +213,11 @@ public sealed class Account(AccountState state)
             case TransferKind.Refund:
                 balance.Held -= amount;
                 balance.Available += amount;
+                break;
+            case TransferKind.Available:
+                balance.Pending -= amount;
+                balance.Available += amount;
+                state.Pending.RemoveAll(p => p.TransferId + "/available" == order.TransferId);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown transfer kind {order.Kind}.");

@@ -8,6 +8,9 @@ public sealed class CurrencyBalance
     [Id(1)] public long Held { get; set; }
     [Id(2)] public long Deposited { get; set; }
     [Id(3)] public long PaidOut { get; set; }
+
+    /// <summary>Credited and in the security period (<see cref="AccountState.Pending"/> itemises it).</summary>
+    [Id(4)] public long Pending { get; set; }
 }
 
 [SuppressReferenceTracking]
@@ -43,8 +46,11 @@ public sealed class AccountState
     /// <summary>How many lines precede <see cref="Entries"/> (all in sealed pages).</summary>
     public long EarlierLines { get; set; }
 
-    /// <summary>Captures not yet settled, by transfer id: money on its way to another account.</summary>
-    public Dictionary<string, TransferOrder> InTransit { get; set; } = [];
+    /// <summary>Legs of captures not yet settled, by the transfer id they are credited under: money on its way to another account.</summary>
+    public Dictionary<string, InTransitLeg> InTransit { get; set; } = [];
+
+    /// <summary>Credits in their security period, in the order they were applied.</summary>
+    public List<PendingCredit> Pending { get; set; } = [];
 
     /// <summary>Whether the ledger check knows this account exists.</summary>
     public bool Registered { get; set; }

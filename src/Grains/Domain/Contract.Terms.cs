@@ -84,7 +84,9 @@ public sealed partial class Contract
         if (state.ClientAccepted && state.FreelancerAccepted)
         {
             state.Status = ContractStatus.Active;
-            Record(now, caller.Actor, "contract.activated", null, ("termsVersion", Str(termsVersion)));
+            state.Fees = rules.Fees;
+            Record(now, caller.Actor, "contract.activated", null, ("termsVersion", Str(termsVersion)),
+                ("freelancerServiceFeeBps", Str(rules.Fees.FreelancerServiceFeeBps)), ("clientFeeBps", Str(rules.Fees.ClientFeeBps)));
         }
 
         return null;

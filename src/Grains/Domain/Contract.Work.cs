@@ -23,7 +23,7 @@ public sealed partial class Contract
             return Errors.OutOfOrder(milestone.Id, blocking.Id);
         }
 
-        return Intend(TransferPurpose.Fund, milestone, caller.Actor, null);
+        return Intend(TransferPurpose.Fund, milestone, caller.Actor, null, null);
     }
 
     public Error? Submit(Caller caller, SubmitWork command, DateTimeOffset now)
@@ -49,13 +49,25 @@ public sealed partial class Contract
         return null;
     }
 
-    public Error? Approve(Caller caller, string milestoneId)
+    /// <summary>Approves submitted work: releases all of the milestone, or <see cref="ApproveWork.Amount"/> of it (the rest returns to the client).</summary>
+    public Error? Approve(Caller caller, ApproveWork command, DateTimeOffset now)
     {
         MilestoneState milestone = null!;
         var error = Authorize(caller, "approve work", PartyRole.Client)
             ?? RequireStatus(ContractCommand.Approve)
-            ?? Milestone(milestoneId, MilestoneCommand.Approve, out milestone);
-        return error ?? Intend(TransferPurpose.Approve, milestone, caller.Actor, null);
+            ?? Validate.Text(command.Message, "message", Validate.MaxMessageLength, required: false)
+            ?? Milestone(command.MilestoneId, MilestoneCommand.Approve, out milestone);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (command.Amount is { } amount && (amount < 1 || amount > milestone.Amount))
+        {
+            return Errors.Invalid("invalid_amount", "amount", $"amount must be between 1 and the milestone's {milestone.Amount}.");
+        }
+
+        return Intend(TransferPurpose.Approve, milestone, caller.Actor, command.Message, now, command.Amount);
     }
 
     public Error? RequestChanges(Caller caller, RequestChanges command, DateTimeOffset now)
@@ -98,7 +110,7 @@ public sealed partial class Contract
         var milestone = DueForAutoRelease(now);
         return milestone is null
             ? Errors.Invalid("nothing_due", "milestoneId", "No submitted milestone has reached its auto-release time.")
-            : Intend(TransferPurpose.AutoRelease, milestone, "system", null);
+            : Intend(TransferPurpose.AutoRelease, milestone, "system", null, now);
     }
 
     /// <summary>Ends an active contract early: the held milestone is refunded (or released, if the client or platform chooses), Pending ones cancelled.</summary>
@@ -120,7 +132,7 @@ public sealed partial class Contract
         if (held is not null)
         {
             var purpose = command.HeldFunds == HeldFunds.Release ? TransferPurpose.EndRelease : TransferPurpose.EndRefund;
-            return Intend(purpose, held, caller.Actor, command.Message);
+            return Intend(purpose, held, caller.Actor, command.Message, now);
         }
 
         Close(now, caller.Actor, command.Message);
@@ -139,7 +151,8 @@ public sealed partial class Contract
                 milestone.Status = MilestoneStatus.Funded;
                 milestone.FundedAt = now;
                 state.Funded += intent.Amount;
-                Record(now, intent.Actor, "milestone.funded", null, ("milestoneId", milestone.Id), ("amount", Str(intent.Amount)));
+                Record(now, intent.Actor, "milestone.funded", null, ("milestoneId", milestone.Id), ("amount", Str(intent.Amount)),
+                    ("clientFee", Str(Fees.ClientFee(intent.Amount))));
                 break;
             case TransferPurpose.EndRefund:
                 milestone.Status = MilestoneStatus.Refunded;
@@ -150,12 +163,19 @@ public sealed partial class Contract
                 Close(now, intent.Actor, intent.Message);
                 break;
             default:
+                var split = Split(milestone, intent.Amount);
                 milestone.Status = MilestoneStatus.Released;
                 milestone.ReleasedAt = now;
                 milestone.AutoReleaseAt = null;
+                milestone.ReleasedAmount = intent.Amount;
                 state.Released += intent.Amount;
+                state.Refunded += milestone.Amount - intent.Amount;
                 Record(now, intent.Actor, "milestone.released", intent.Message, ("milestoneId", milestone.Id),
-                    ("amount", Str(intent.Amount)), ("reason", intent.Purpose.ToString().ToLowerInvariant()));
+                    ("amount", Str(intent.Amount)), ("reason", intent.Purpose.ToString().ToLowerInvariant()),
+                    ("freelancerNet", Str(split.Net)), ("serviceFee", Str(split.ServiceFee)), ("clientFee", Str(split.ClientFee)),
+                    ("returned", Str(split.Returned)), ("availableAt", intent.AvailableAt!.Value.ToString("O")));
+                Record(now, "system", "fee.charged", null, ("milestoneId", milestone.Id), ("transferId", intent.TransferId),
+                    ("serviceFee", Str(split.ServiceFee)), ("clientFee", Str(split.ClientFee)));
                 if (intent.Purpose == TransferPurpose.EndRelease)
                 {
                     Close(now, intent.Actor, intent.Message);
@@ -174,15 +194,17 @@ public sealed partial class Contract
     /// <summary>The account refused the transfer (only a hold can be refused: insufficient funds); nothing changed.</summary>
     public void TransferRejected() => state.OpenTransfer = null;
 
-    private Error? Intend(TransferPurpose purpose, MilestoneState milestone, string actor, string? message)
+    /// <summary>Stores the decision to move money; a release (decided at <paramref name="now"/>) pays <paramref name="amount"/> or all of the milestone.</summary>
+    private Error? Intend(TransferPurpose purpose, MilestoneState milestone, string actor, string? message, DateTimeOffset? now, long? amount = null)
     {
         if (state.OpenTransfer is not null)
         {
             return Errors.TransferInProgress();
         }
 
-        state.OpenTransfer = new TransferIntent(
-            TransferIntent.IdFor(state.Id, milestone.Id, purpose), purpose, milestone.Id, milestone.Amount, actor, message);
+        var intent = new TransferIntent(
+            TransferIntent.IdFor(state.Id, milestone.Id, purpose), purpose, milestone.Id, amount ?? milestone.Amount, actor, message);
+        state.OpenTransfer = intent.PaysFreelancer ? intent with { AvailableAt = now + rules.SecurityPeriod } : intent;
         return null;
     }
 

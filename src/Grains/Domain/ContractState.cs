@@ -27,5 +27,9 @@ public sealed class ContractState
     [Id(17)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(18)] public long Funded { get; set; }
     [Id(19)] public long Released { get; set; }
+    /// <summary>Returned to the client: refunded holds and what a partial release did not release.</summary>
     [Id(20)] public long Refunded { get; set; }
+
+    /// <summary>The fee schedule pinned when the contract became active (null before).</summary>
+    [Id(21)] public FeeSchedule? Fees { get; set; }
 }

@@ -12,6 +12,9 @@ public static class Currency
         "PKR", "PLN", "RON", "SAR", "SEK", "SGD", "THB", "TRY", "TWD", "UAH", "USD", "VND", "ZAR",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>Every code, in order.</summary>
+    public static IReadOnlyList<string> Codes { get; } = [.. Known.Order(StringComparer.Ordinal)];
+
     public static bool IsKnown(string? code) => code is not null && Known.Contains(code);
 
     /// <summary>The list's own instance of a known code: every contract in that currency holds the same string.</summary>

@@ -8,4 +8,5 @@ public sealed record LedgerEntry(
     [property: Id(1)] TransferOrder Order,
     [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] long AvailableAfter,
-    [property: Id(4)] long HeldAfter);
+    [property: Id(4)] long HeldAfter,
+    [property: Id(5)] long PendingAfter = 0);

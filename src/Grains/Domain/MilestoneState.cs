@@ -17,5 +17,8 @@ public sealed class MilestoneState
     [Id(10)] public string? SubmissionMessage { get; set; }
     [Id(11)] public List<string> SubmissionLinks { get; set; } = [];
 
+    /// <summary>What its release paid (at most <see cref="Amount"/>; the rest returned to the client).</summary>
+    [Id(12)] public long? ReleasedAmount { get; set; }
+
     public MilestoneState Copy() => (MilestoneState)MemberwiseClone();
 }

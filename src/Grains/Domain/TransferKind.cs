@@ -1,8 +1,9 @@
 namespace Milestones.Domain;
 
 /// <summary>
-/// How a transfer touches one account. A release touches two: <see cref="Capture"/> on the client's account
-/// (the hold leaves, and stays "in transit" until settled) and <see cref="Credit"/> on the freelancer's.
+/// How a transfer touches one account. A release touches several: <see cref="Capture"/> on the client's account (the
+/// hold leaves; what goes elsewhere stays "in transit" until settled) and a <see cref="Credit"/> on each account
+/// it pays (the freelancer's, pending for the security period, and the platform's fee account).
 /// </summary>
 [GenerateSerializer, Alias("ms.TransferKind")]
 public enum TransferKind
@@ -12,4 +13,7 @@ public enum TransferKind
     Capture,
     Credit,
     Refund,
+
+    /// <summary>A pending credit whose security period has ended: pending → available.</summary>
+    Available,
 }

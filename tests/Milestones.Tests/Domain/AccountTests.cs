@@ -17,8 +17,12 @@ public sealed class AccountTests
     private static TransferOrder Hold(long amount, string milestone = "m1", string? id = null) =>
         new(id ?? $"c1/{milestone}/fund", TransferKind.Hold, Usd(amount), "c1", milestone);
 
-    private static TransferOrder Capture(long amount, string milestone = "m1", string? id = null) =>
-        new(id ?? $"c1/{milestone}/release", TransferKind.Capture, Usd(amount), "c1", milestone, "freelancer-1");
+    /// <summary>A capture that sends the whole hold to the freelancer (credited under the same id).</summary>
+    private static TransferOrder Capture(long amount, string milestone = "m1", string? id = null)
+    {
+        var transferId = id ?? $"c1/{milestone}/release";
+        return new(transferId, TransferKind.Capture, Usd(amount), "c1", milestone, "freelancer-1", [new TransferLeg(transferId, "usr_freelancer-1", amount)]);
+    }
 
     private static TransferOrder Credit(long amount, string milestone = "m1") =>
         new($"c1/{milestone}/release", TransferKind.Credit, Usd(amount), "c1", milestone, "client-1");
@@ -327,9 +331,9 @@ public sealed class AccountTests
                 var accounts = new[] { client, freelancer };
                 var inAccounts = accounts.Sum(a => a.State.Balances.GetValueOrDefault(currency) is { } b ? b.Available + b.Held : 0);
                 // A capture is in transit until the destination applies the credit; then it is in that balance.
-                var inTransit = client.State.InTransit.Values
-                    .Where(o => o.Amount.Currency == currency && !freelancer.HasApplied(o.TransferId))
-                    .Sum(o => o.Amount.Amount);
+                var inTransit = client.State.InTransit
+                    .Where(l => l.Value.Amount.Currency == currency && !freelancer.HasApplied(l.Key))
+                    .Sum(l => l.Value.Amount.Amount);
                 var deposited = accounts.Sum(a => a.State.Balances.GetValueOrDefault(currency) is { } b ? b.Deposited - b.PaidOut : 0);
                 Assert.Equal(deposited, inAccounts + inTransit);
             }

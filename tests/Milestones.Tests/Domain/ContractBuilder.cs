@@ -153,7 +153,7 @@ internal static class ContractSteps
 
     public static void ApproveApplied(this Contract contract, int k, DateTimeOffset? at = null)
     {
-        Ok(contract.Approve(Client, Id(k)));
+        Ok(contract.Approve(Client, new ApproveWork(Id(k)), Now));
         contract.TransferApplied(at ?? Now);
     }
 

@@ -60,7 +60,7 @@ public sealed class EndingTests
 
         Ok(contract.End(Caller(role), new EndContract(HeldFunds.Release), Now));
 
-        Assert.Equal(new TransferIntent("c1/m1/release", TransferPurpose.EndRelease, "m1", 10_000, Caller(role).Actor, null), contract.State.OpenTransfer);
+        Assert.Equal(new TransferIntent("c1/m1/release", TransferPurpose.EndRelease, "m1", 10_000, Caller(role).Actor, null, Now + TimeSpan.FromDays(5)), contract.State.OpenTransfer);
         Assert.True(contract.State.OpenTransfer!.PaysFreelancer);
 
         contract.TransferApplied(Now);

@@ -42,11 +42,13 @@ public sealed class EventLogTests
             ("milestone.changes_requested", "client-1", "Bigger logo"),
             ("milestone.submitted", "freelancer-1", "Part 1 is done"),
             ("milestone.released", "client-1", null),
+            ("fee.charged", "system", null),
             ("change_request.opened", "freelancer-1", "Drop support"),
             ("change_request.declined", "client-1", "Keep it"),
             ("milestone.funded", "client-1", null),
             ("milestone.submitted", "freelancer-1", "Part 2 is done"),
             ("milestone.released", "system", null),
+            ("fee.charged", "system", null),
             ("milestone.cancelled", "platform:ops-1", null),
             ("contract.ended", "platform:ops-1", "Closing"),
         };
@@ -72,13 +74,23 @@ public sealed class EventLogTests
 
         Ok(contract.AcceptTerms(Freelancer, 2, Now));
         contract.FundApplied(1);
-        Assert.Equal(new Dictionary<string, string> { ["milestoneId"] = "m1", ["amount"] = "10000" }, contract.LastEvent().Data);
+        Assert.Equal(new Dictionary<string, string> { ["milestoneId"] = "m1", ["amount"] = "10000", ["clientFee"] = "300" }, contract.LastEvent().Data);
 
         contract.SubmitOk(1);
         Assert.Equal(new Dictionary<string, string> { ["milestoneId"] = "m1", ["autoReleaseAt"] = "2030-01-15T09:00:00.0000000+00:00" }, contract.LastEvent().Data);
 
         contract.ApproveApplied(1);
-        Assert.Equal(new Dictionary<string, string> { ["milestoneId"] = "m1", ["amount"] = "10000", ["reason"] = "approve" }, contract.LastEvent().Data);
+        var released = contract.State.Events[^2];
+        Assert.Equal("milestone.released", released.Type);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["milestoneId"] = "m1", ["amount"] = "10000", ["reason"] = "approve", ["freelancerNet"] = "9000", ["serviceFee"] = "1000",
+            ["clientFee"] = "300", ["returned"] = "0", ["availableAt"] = "2030-01-06T09:00:00.0000000+00:00",
+        }, released.Data);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["milestoneId"] = "m1", ["transferId"] = "c1/m1/release", ["serviceFee"] = "1000", ["clientFee"] = "300",
+        }, contract.LastEvent().Data);
     }
 
     [Fact]
@@ -87,7 +99,7 @@ public sealed class EventLogTests
         var contract = ContractBuilder.New().Funded(1);
         var count = contract.State.Events.Count;
 
-        Assert.NotNull(contract.Approve(Client, "m1"));
+        Assert.NotNull(contract.Approve(Client, new ApproveWork("m1"), Now));
         Assert.NotNull(contract.Fund(Freelancer, "m2"));
         Assert.NotNull(contract.AcceptTerms(Client, 1, Now));
 

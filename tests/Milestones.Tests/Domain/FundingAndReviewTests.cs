@@ -91,7 +91,7 @@ public sealed class FundingAndReviewTests
     public void RequestChangesAndAutoRelease_WhileAnApprovalIsOpen_AreRejected()
     {
         var contract = ContractBuilder.New().Submitted(1);
-        Ok(contract.Approve(Client, "m1"));
+        Ok(contract.Approve(Client, new ApproveWork("m1"), Now));
 
         contract.Rejects(c => c.RequestChanges(Client, new RequestChanges("m1", "Wait"), Now), "transfer_in_progress");
         contract.Rejects(c => c.AutoRelease(Now.AddDays(30)), "transfer_in_progress");
@@ -211,7 +211,7 @@ public sealed class FundingAndReviewTests
     public void Approve_WhenNotSubmitted_IsRejected()
     {
         var contract = ContractBuilder.New().Funded(1);
-        contract.Rejects(c => c.Approve(Client, "m1"), "milestone_state_conflict");
+        contract.Rejects(c => c.Approve(Client, new ApproveWork("m1"), Now), "milestone_state_conflict");
     }
 
     [Fact]
@@ -219,8 +219,8 @@ public sealed class FundingAndReviewTests
     {
         var contract = ContractBuilder.New().Submitted(1);
 
-        Ok(contract.Approve(Client, "m1"));
-        Assert.Equal(new TransferIntent("c1/m1/release", TransferPurpose.Approve, "m1", 10_000, Client.UserId, null), contract.State.OpenTransfer);
+        Ok(contract.Approve(Client, new ApproveWork("m1"), Now));
+        Assert.Equal(new TransferIntent("c1/m1/release", TransferPurpose.Approve, "m1", 10_000, Client.UserId, null, Now + TimeSpan.FromDays(5)), contract.State.OpenTransfer);
         Assert.Equal(MilestoneStatus.Submitted, contract.Milestone("m1").Status);
 
         contract.TransferApplied(Now.AddDays(1));
@@ -298,12 +298,12 @@ public sealed class FundingAndReviewTests
 
         Assert.Same(contract.Milestone("m1"), contract.DueForAutoRelease(due));
         Ok(contract.AutoRelease(due));
-        Assert.Equal(new TransferIntent("c1/m1/release", TransferPurpose.AutoRelease, "m1", 10_000, "system", null), contract.State.OpenTransfer);
+        Assert.Equal(new TransferIntent("c1/m1/release", TransferPurpose.AutoRelease, "m1", 10_000, "system", null, due + TimeSpan.FromDays(5)), contract.State.OpenTransfer);
 
         contract.TransferApplied(due);
 
         Assert.Equal(MilestoneStatus.Released, contract.Milestone("m1").Status);
-        var released = contract.LastEvent();
+        var released = contract.State.Events.Last(e => e.Type == "milestone.released");
         Assert.Equal(("milestone.released", "system", "autorelease"), (released.Type, released.Actor, released.Data["reason"]));
     }
 
@@ -320,7 +320,7 @@ public sealed class FundingAndReviewTests
         var approved = ContractBuilder.New().Submitted(1);
         var autoReleased = ContractBuilder.New().Submitted(1);
 
-        Ok(approved.Approve(Client, "m1"));
+        Ok(approved.Approve(Client, new ApproveWork("m1"), Now));
         Ok(autoReleased.AutoRelease(Now + FourteenDays));
 
         Assert.Equal(approved.State.OpenTransfer!.TransferId, autoReleased.State.OpenTransfer!.TransferId);

@@ -57,7 +57,7 @@ public sealed class RolesTests
         ["End choosing release"] = (() => ContractBuilder.New().Submitted(1), (c, who) => c.End(who, new EndContract(HeldFunds.Release), Now)),
         ["Fund"] = (() => ContractBuilder.New().Active(), (c, who) => c.Fund(who, "m1")),
         ["Submit"] = (() => ContractBuilder.New().Funded(1), (c, who) => c.Submit(who, new SubmitWork("m1", "Done"), Now)),
-        ["Approve"] = (() => ContractBuilder.New().Submitted(1), (c, who) => c.Approve(who, "m1")),
+        ["Approve"] = (() => ContractBuilder.New().Submitted(1), (c, who) => c.Approve(who, new ApproveWork("m1"), Now)),
         ["RequestChanges"] = (() => ContractBuilder.New().Submitted(1), (c, who) => c.RequestChanges(who, new RequestChanges("m1", "Fix it"), Now)),
         ["ProposeChange"] = (() => ContractBuilder.New().Active(), (c, who) => c.ProposeChange(who, ContractBuilder.ProposeLowerM3, Now)),
         ["AcceptChange"] = (() => ContractBuilder.New().WithOpenChangeRequest(), (c, who) => c.AcceptChange(who, "cr1", null, Now)),

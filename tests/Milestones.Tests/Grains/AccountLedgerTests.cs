@@ -44,7 +44,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         // The holds rebuilt from sealed pages are real: the early contracts can still release and refund.
         Ok(await early[0].EndAsync(Client, new EndContract(HeldFunds.Refund, "Done here"), CommandOptions.None));
         Ok(await early[2].SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
-        Ok(await early[2].ApproveMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await early[2].ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
         Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) + 10 - 200, 100L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
     }
 
@@ -64,7 +64,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         Fixture.Probe.FailNextTransfer(grain.GetPrimaryKeyString(), lost, afterApplying: true);
         Func<Task<Outcome<ContractResult>>> command = lost == TransferKind.Hold
             ? () => grain.FundMilestoneAsync(Client, "m1", new CommandOptions("lost-answer"))
-            : () => grain.ApproveMilestoneAsync(Client, "m1", new CommandOptions("lost-answer"));
+            : () => grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), new CommandOptions("lost-answer"));
         Rejected(await command(), "transfer_in_progress");
 
         // Two pages of other lines seal the applied transfer's line away from memory, and a new activation starts
@@ -156,7 +156,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         var early = await FundedContractsAsync(2);
         await DepositsUpToLineAsync(snapshotLine / 2);
         Ok(await early[0].SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
-        Ok(await early[0].ApproveMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await early[0].ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
         var late = await FundedContractsAsync(1);
         await DepositsUpToLineAsync(snapshotLine - 1);
         var before = await SnapshotAsync();

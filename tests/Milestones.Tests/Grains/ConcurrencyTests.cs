@@ -46,7 +46,7 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : GrainTest(fixture
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
 
         var outcomes = await Task.WhenAll(
-            grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None),
+            grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None),
             grain.RequestChangesAsync(Client, new RequestChanges("m1", "Please fix the footer"), CommandOptions.None));
 
         Assert.Single(outcomes, o => o.Succeeded);
@@ -68,7 +68,7 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : GrainTest(fixture
         Fixture.Clock.Advance(ReviewPeriod);
 
         // The approval races a wake-up delivered now, and a scan of the due grains.
-        var approve = grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None);
+        var approve = grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None);
         await Task.WhenAll(grain.WakeAsync(), ScanAsync());
         var approved = await approve;
 

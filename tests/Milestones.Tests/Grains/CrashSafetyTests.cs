@@ -44,7 +44,7 @@ public sealed class CrashSafetyTests(ClusterFixture fixture) : GrainTest(fixture
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         Fixture.Probe.FailNextTransfer(grain.GetPrimaryKeyString(), interrupted, afterApplying: true);
 
-        Rejected(await grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None), "transfer_in_progress");
+        Rejected(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None), "transfer_in_progress");
 
         var midway = Ok(await Grains.Ledger().VerifyAsync(Platform));
         Assert.True(midway.Balanced, string.Join("; ", midway.Currencies));

@@ -150,8 +150,8 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         Fixture.Probe.RefuseNextTransfer(grain.GetPrimaryKeyString(), TransferKind.Capture);
 
-        Rejected(await grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None), "contract_halted");
-        Rejected(await grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None), "contract_halted");
+        Rejected(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None), "contract_halted");
+        Rejected(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None), "contract_halted");
         await Fixture.Cluster.DeactivateAsync(grain);
         Rejected(await grain.EndAsync(Client, new EndContract(HeldFunds.Refund), CommandOptions.None), "contract_halted");
 
@@ -168,7 +168,7 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
     {
         var grain = await FundedAsync();
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
-        Ok(await grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
         Assert.NotNull((await StoredStateAsync(grain)).WakeAt);
 
         await AdvanceAndWakeAsync(grain, ReviewPeriod);

@@ -51,9 +51,9 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
 
         // A rejection the state decided (not a validation error) is kept too, and survives reactivation.
         var approve = new CommandOptions("approve-early");
-        Rejected(await grain.ApproveMilestoneAsync(Client, "m1", approve), "milestone_state_conflict");
+        Rejected(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), approve), "milestone_state_conflict");
         await Fixture.Cluster.DeactivateAsync(grain);
-        var replayed = await grain.ApproveMilestoneAsync(Client, "m1", approve);
+        var replayed = await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), approve);
         Assert.True(replayed.Replayed && replayed.Error?.Code == "milestone_state_conflict");
     }
 

@@ -18,14 +18,14 @@ public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
         {
             Ok(await grain.FundMilestoneAsync(Client, id, CommandOptions.None));
             Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork(id, "Done", ["https://example.com/pr/1"]), CommandOptions.None));
-            Ok(await grain.ApproveMilestoneAsync(Client, id, CommandOptions.None));
+            Ok(await grain.ApproveMilestoneAsync(Client, new ApproveWork(id), CommandOptions.None));
         }
 
         var view = await ViewAsync(grain);
         Assert.Equal(ContractStatus.Completed, view.Status);
         Assert.All(view.Milestones, m => Assert.Equal(MilestoneStatus.Released, m.Status));
         Assert.Equal((10_000, 10_000, 0), (view.Funded, view.Released, view.Refunded));
-        Assert.Equal(new BalanceView(Usd, 0, 0, []), await BalanceAsync(Client) with { Holds = [] });
+        Assert.Equal(new BalanceView(Usd, 0, 0, [], 0, []), await BalanceAsync(Client) with { Holds = [] });
         Assert.Equal(10_000, (await BalanceAsync(Freelancer)).Available);
 
         var events = Ok(await grain.GetEventsAsync(Freelancer, 0, 100)).Events.Select(e => e.Type).ToList();

@@ -197,7 +197,7 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
         {
             ModelOp.Fund => grain.FundMilestoneAsync(client, m, options),
             ModelOp.Submit => grain.SubmitWorkAsync(freelancer, new SubmitWork(m, "Done"), options),
-            ModelOp.Approve => grain.ApproveMilestoneAsync(client, m, options),
+            ModelOp.Approve => grain.ApproveMilestoneAsync(client, new ApproveWork(m), options),
             ModelOp.RequestChanges => grain.RequestChangesAsync(client, new RequestChanges(m, "Again"), options),
             ModelOp.EndRefund => grain.EndAsync(client, new EndContract(HeldFunds.Refund), options),
             ModelOp.EndRelease => grain.EndAsync(client, new EndContract(HeldFunds.Release), options),

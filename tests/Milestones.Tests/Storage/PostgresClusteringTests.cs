@@ -146,7 +146,7 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
         Assert.Null((await contract.AcceptTermsAsync(freelancer, 1, CommandOptions.None)).Error);
         Assert.Null((await contract.FundMilestoneAsync(client, "m1", CommandOptions.None)).Error);
         Assert.Null((await contract.SubmitWorkAsync(freelancer, new SubmitWork("m1", "Done"), CommandOptions.None)).Error);
-        Assert.Null((await contract.ApproveMilestoneAsync(client, "m1", CommandOptions.None)).Error);
+        Assert.Null((await contract.ApproveMilestoneAsync(client, new ApproveWork("m1"), CommandOptions.None)).Error);
         Assert.Null((await contract.FundMilestoneAsync(client, "m2", CommandOptions.None)).Error);
         return (contract, client, freelancer);
     }

@@ -27,7 +27,7 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
 
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done", ["https://example.com/pr/1"]), CommandOptions.None));
-        var view = Ok(await grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None)).Contract;
+        var view = Ok(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None)).Contract;
 
         Assert.Equal((ContractStatus.Active, MilestoneStatus.Released, MilestoneStatus.Pending),
             (view.Status, view.Milestones[0].Status, view.Milestones[1].Status));
@@ -45,7 +45,7 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         var grain = await CreateActiveAsync(1_000, 2_000, 1_500);
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
-        Ok(await grain.ApproveMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
         Ok(await grain.FundMilestoneAsync(Client, "m2", CommandOptions.None));
         var before = await SnapshotAsync(grain);
 
@@ -96,7 +96,7 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         var options = new CommandOptions("approve-m1");
-        var acknowledged = Ok(await grain.ApproveMilestoneAsync(Client, "m1", options));
+        var acknowledged = Ok(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), options));
         Assert.NotNull((await StoredContractAsync(grain)).Contract.OpenTransfer);
 
         // Killed before the outcome was written: the next activation finishes the stored intent once, to the same state.
@@ -105,7 +105,7 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         Assert.NotNull((await StoredContractAsync(grain)).Contract.OpenTransfer);
 
         Assert.Equal(JsonSerializer.Serialize(acknowledged.Contract), JsonSerializer.Serialize(await ViewAsync(grain)));
-        var replay = await grain.ApproveMilestoneAsync(Client, "m1", options);
+        var replay = await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), options);
         Assert.True(replay.Replayed);
         Assert.Equal(JsonSerializer.Serialize(acknowledged), JsonSerializer.Serialize(replay.Value));
         Assert.Null((await StoredContractAsync(grain)).Contract.OpenTransfer);
