@@ -402,7 +402,10 @@ internal sealed class AccountGrain(
 
     /// <summary>A user reads its own account; a fee account is the platform's only.</summary>
     private Error? CanRead(Caller caller) =>
-        caller.IsPlatform || (caller.UserId == UserId && !GrainKeys.IsFeeAccount(Key)) ? null : Errors.AccountNotFound();
+        caller.IsPlatform ? null
+        : GrainKeys.IsFeeAccount(Key) ? Errors.RoleNotAllowed(PartyRole.Stranger, "read the platform's fees")
+        : caller.UserId == UserId ? null
+        : Errors.AccountNotFound();
 
     private AccountView View() => AccountViews.Current(UserId, state);
 }

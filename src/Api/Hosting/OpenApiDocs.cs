@@ -33,7 +33,7 @@ public static class OpenApiDocs
 
     /// <summary>Integer properties that are money: minor units of the contract's or balance's currency.</summary>
     private static readonly HashSet<string> MoneyProperties =
-        ["amount", "price", "funded", "released", "refunded", "available", "held", "inTransit", "deposited", "paidOut", "availableAfter", "heldAfter"];
+        ["amount", "price", "funded", "released", "refunded", "available", "held", "inTransit", "deposited", "paidOut", "availableAfter", "heldAfter", "pending", "pendingAfter", "releasedAmount"];
 
     private static readonly Dictionary<Type, string> Examples = new()
     {

@@ -56,11 +56,17 @@ public sealed class ApiClientTests(KestrelApiFactory factory)
             new SubmitWorkRequest { Message = "Designs attached", Links = ["https://example.com/designs"] });
         Assert.NotNull(submitted!.Milestones![0].AutoReleaseAt);
 
-        var approved = await client.V1.Contracts[id].Milestones["m1"].Approve.PostAsync();
+        var approved = await client.V1.Contracts[id].Milestones["m1"].Approve.PostAsync(new ApproveRequest { Message = "Looks great" });
         Assert.Equal(MilestoneStatus.Released, approved!.Milestones![0].Status);
+        Assert.Equal((1_000, 300), (approved.Fees!.FreelancerServiceFeeBps, approved.Fees.ClientFeeBps));
 
-        Assert.Equal(75_000, Assert.Single((await client.V1.Accounts[alice].GetAsync())!.Balances!).Available);
-        Assert.Equal(25_000, Assert.Single((await freelancer.V1.Accounts[bob].GetAsync())!.Balances!).Available);
+        // Alice paid 25,000 and the 3% client fee; Bob's 25,000 less the 10% service fee is pending for the security period.
+        Assert.Equal(74_250, Assert.Single((await client.V1.Accounts[alice].GetAsync())!.Balances!).Available);
+        var bobs = Assert.Single((await freelancer.V1.Accounts[bob].GetAsync())!.Balances!);
+        Assert.Equal((0L, 22_500L), (bobs.Available, bobs.Pending));
+        Assert.Equal(22_500, Assert.Single(bobs.PendingReleases!).Amount);
+        var fees = Assert.Single((await platform.V1.Platform.Fees.GetAsync())!.Balances!, b => b.Currency == "USD");
+        Assert.True(fees.Available >= 3_250);
         Assert.True((await platform.V1.Ledger.Verify.GetAsync())!.Ok);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 
 namespace Milestones.Tests.Api;
 
@@ -8,7 +9,8 @@ public sealed class LifecycleApiTests(ApiFactory factory) : ApiTest(factory)
     [Fact]
     public async Task WholeContract_OverHttp_FromOfferToCompletion()
     {
-        await DepositAsync(ClientId, 10_000);
+        // 10,000 of milestones and the client's 3% fee on them.
+        await DepositAsync(ClientId, 10_300);
         var id = await CreateActiveAsync(4_000, 6_000);
 
         foreach (var m in new[] { "m1", "m2" })
@@ -22,8 +24,22 @@ public sealed class LifecycleApiTests(ApiFactory factory) : ApiTest(factory)
 
         var contract = await Json(await Freelancer.GetAsync($"/v1/contracts/{id}"), HttpStatusCode.OK);
         Assert.Equal(("completed", 10_000L, 10_000L), (contract["status"]!.GetValue<string>(), contract["price"]!.GetValue<long>(), contract["released"]!.GetValue<long>()));
+        Assert.Equal((1_000L, 300L), (contract["fees"]!["freelancerServiceFeeBps"]!.GetValue<long>(), contract["fees"]!["clientFeeBps"]!.GetValue<long>()));
+        Assert.Equal([4_000L, 6_000L], contract["milestones"]!.AsArray().Select(m => m!["releasedAmount"]!.GetValue<long>()));
+
+        // Released less the 10% service fee, pending for the security period.
         var account = await Json(await Freelancer.GetAsync($"/v1/accounts/{FreelancerId}"), HttpStatusCode.OK);
-        Assert.Equal(10_000, account["balances"]![0]!["available"]!.GetValue<long>());
+        var balance = account["balances"]![0]!;
+        Assert.Equal((0L, 9_000L), (balance["available"]!.GetValue<long>(), balance["pending"]!.GetValue<long>()));
+        Assert.Equal([3_600L, 5_400L], balance["pendingReleases"]!.AsArray().Select(p => p!["amount"]!.GetValue<long>()));
+        var ours = (await FeeLinesAsync("USD")).Where(t => t["contractId"]!.GetValue<string>() == id).ToList();
+        Assert.Equal([400L, 120L, 600L, 180L], ours.Select(t => t!["amount"]!.GetValue<long>()));
+        Assert.All(ours, t => Assert.Equal("credit", t!["kind"]!.GetValue<string>()));
+        Assert.Equal(["c/m1/release/service-fee", "c/m1/release/client-fee", "c/m2/release/service-fee", "c/m2/release/client-fee"],
+            ours.Select(t => t["transferId"]!.GetValue<string>().Replace(id, "c", StringComparison.Ordinal)));
+        Assert.Equal([FreelancerId, ClientId, FreelancerId, ClientId], ours.Select(t => t["counterparty"]!.GetValue<string>()));
+        await Problem(await Client.GetAsync("/v1/platform/fees"), HttpStatusCode.Forbidden, "role_not_allowed");
+        await Problem(await Client.GetAsync("/v1/platform/fees/USD/transfers"), HttpStatusCode.Forbidden, "role_not_allowed");
         var transfers = await Json(await Client.GetAsync($"/v1/accounts/{ClientId}/transfers"), HttpStatusCode.OK);
         Assert.Equal(["deposit", "hold", "capture", "hold", "capture"], transfers["transfers"]!.AsArray().Select(t => t!["kind"]!.GetValue<string>()));
         var events = await Json(await Client.GetAsync($"/v1/contracts/{id}/events?after=0&limit=3"), HttpStatusCode.OK);
@@ -31,6 +47,21 @@ public sealed class LifecycleApiTests(ApiFactory factory) : ApiTest(factory)
         Assert.Equal(3, events["nextAfter"]!.GetValue<long>());
         var mine = await Json(await Freelancer.GetAsync("/v1/contracts?role=freelancer&status=completed"), HttpStatusCode.OK);
         Assert.Equal(id, mine["items"]![0]!["contractId"]!.GetValue<string>());
+    }
+
+    /// <summary>Every line of the platform's fee account in <paramref name="currency"/>, following nextAfter.</summary>
+    private async Task<List<JsonNode>> FeeLinesAsync(string currency)
+    {
+        var lines = new List<JsonNode>();
+        long? after = 0;
+        while (after is { } from)
+        {
+            var page = await Json(await Platform.GetAsync($"/v1/platform/fees/{currency}/transfers?after={from}&limit=500"), HttpStatusCode.OK);
+            lines.AddRange(page["transfers"]!.AsArray().Select(t => t!));
+            after = page["nextAfter"]?.GetValue<long>();
+        }
+
+        return lines;
     }
 
     [Fact]
@@ -111,6 +142,6 @@ public sealed class LifecycleApiTests(ApiFactory factory) : ApiTest(factory)
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
         Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
         var account = await Json(await Client.GetAsync($"/v1/accounts/{ClientId}"), HttpStatusCode.OK);
-        Assert.Equal((99_000L, 1_000L), (account["balances"]![0]!["available"]!.GetValue<long>(), account["balances"]![0]!["held"]!.GetValue<long>()));
+        Assert.Equal((98_970L, 1_030L), (account["balances"]![0]!["available"]!.GetValue<long>(), account["balances"]![0]!["held"]!.GetValue<long>()));
     }
 }

@@ -63,7 +63,7 @@ public sealed class OperationsApiTests(ApiFactory factory) : ApiTest(factory)
     [Fact]
     public async Task Metrics_CountBusinessEventsAsCounters_WithoutStutterOrInternalNoise_AndOrleansGauges()
     {
-        await DepositAsync(ClientId, 1_000);
+        await DepositAsync(ClientId, 1_030);
         var id = await CreateActiveAsync(1_000);
         await Json(await Client.PostAsync($"/v1/contracts/{id}/milestones/m1/fund", null), HttpStatusCode.OK);
 

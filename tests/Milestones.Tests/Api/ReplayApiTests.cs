@@ -56,7 +56,7 @@ public sealed class ReplayApiTests(ApiFactory factory) : ApiTest(factory)
     [Fact]
     public async Task ASuccess_IsReplayedByteForByte_AfterLaterChanges()
     {
-        await DepositAsync(ClientId, 1_000);
+        await DepositAsync(ClientId, 1_030);
         var id = await CreateActiveAsync(1_000);
         var first = await SendAsync(Client, $"/v1/contracts/{id}/milestones/m1/fund", null, "fund-1");
         Assert.Equal(HttpStatusCode.OK, first.Status);

@@ -32,6 +32,16 @@ namespace Milestones.Tests.Api.Client.Generated.Models
 #else
         public List<global::Milestones.Tests.Api.Client.Generated.Models.HoldView> Holds { get; set; }
 #endif
+        /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
+        public long? Pending { get; set; }
+        /// <summary>The pendingReleases property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Milestones.Tests.Api.Client.Generated.Models.PendingReleaseView>? PendingReleases { get; set; }
+#nullable restore
+#else
+        public List<global::Milestones.Tests.Api.Client.Generated.Models.PendingReleaseView> PendingReleases { get; set; }
+#endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -54,6 +64,8 @@ namespace Milestones.Tests.Api.Client.Generated.Models
                 { "currency", n => { Currency = n.GetStringValue(); } },
                 { "held", n => { Held = n.GetLongValue(); } },
                 { "holds", n => { Holds = n.GetCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.HoldView>(global::Milestones.Tests.Api.Client.Generated.Models.HoldView.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "pending", n => { Pending = n.GetLongValue(); } },
+                { "pendingReleases", n => { PendingReleases = n.GetCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.PendingReleaseView>(global::Milestones.Tests.Api.Client.Generated.Models.PendingReleaseView.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -67,6 +79,8 @@ namespace Milestones.Tests.Api.Client.Generated.Models
             writer.WriteStringValue("currency", Currency);
             writer.WriteLongValue("held", Held);
             writer.WriteCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.HoldView>("holds", Holds);
+            writer.WriteLongValue("pending", Pending);
+            writer.WriteCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.PendingReleaseView>("pendingReleases", PendingReleases);
         }
     }
 }

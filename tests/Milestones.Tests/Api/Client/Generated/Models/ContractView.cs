@@ -46,6 +46,14 @@ namespace Milestones.Tests.Api.Client.Generated.Models
 #else
         public string Currency { get; set; }
 #endif
+        /// <summary>The fees property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Milestones.Tests.Api.Client.Generated.Models.FeeSchedule? Fees { get; set; }
+#nullable restore
+#else
+        public global::Milestones.Tests.Api.Client.Generated.Models.FeeSchedule Fees { get; set; }
+#endif
         /// <summary>The freelancerId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -117,6 +125,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
                 { "clientId", n => { ClientId = n.GetStringValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
+                { "fees", n => { Fees = n.GetObjectValue<global::Milestones.Tests.Api.Client.Generated.Models.FeeSchedule>(global::Milestones.Tests.Api.Client.Generated.Models.FeeSchedule.CreateFromDiscriminatorValue); } },
                 { "freelancerId", n => { FreelancerId = n.GetStringValue(); } },
                 { "funded", n => { Funded = n.GetLongValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
@@ -143,6 +152,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
             writer.WriteStringValue("clientId", ClientId);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("currency", Currency);
+            writer.WriteObjectValue<global::Milestones.Tests.Api.Client.Generated.Models.FeeSchedule>("fees", Fees);
             writer.WriteStringValue("freelancerId", FreelancerId);
             writer.WriteLongValue("funded", Funded);
             writer.WriteStringValue("id", Id);

@@ -32,6 +32,8 @@ namespace Milestones.Tests.Api.Client.Generated.Models
         public long? InTransit { get; set; }
         /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
         public long? PaidOut { get; set; }
+        /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
+        public long? Pending { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -57,6 +59,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
                 { "held", n => { Held = n.GetLongValue(); } },
                 { "inTransit", n => { InTransit = n.GetLongValue(); } },
                 { "paidOut", n => { PaidOut = n.GetLongValue(); } },
+                { "pending", n => { Pending = n.GetLongValue(); } },
             };
         }
         /// <summary>
@@ -73,6 +76,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
             writer.WriteLongValue("held", Held);
             writer.WriteLongValue("inTransit", InTransit);
             writer.WriteLongValue("paidOut", PaidOut);
+            writer.WriteLongValue("pending", Pending);
         }
     }
 }

@@ -39,6 +39,8 @@ namespace Milestones.Tests.Api.Client.Generated.Models
 #endif
         /// <summary>The refundedAt property</summary>
         public DateTimeOffset? RefundedAt { get; set; }
+        /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
+        public long? ReleasedAmount { get; set; }
         /// <summary>The releasedAt property</summary>
         public DateTimeOffset? ReleasedAt { get; set; }
         /// <summary>The sequence property</summary>
@@ -88,6 +90,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
                 { "fundedAt", n => { FundedAt = n.GetDateTimeOffsetValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "refundedAt", n => { RefundedAt = n.GetDateTimeOffsetValue(); } },
+                { "releasedAmount", n => { ReleasedAmount = n.GetLongValue(); } },
                 { "releasedAt", n => { ReleasedAt = n.GetDateTimeOffsetValue(); } },
                 { "sequence", n => { Sequence = n.GetIntValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Milestones.Tests.Api.Client.Generated.Models.MilestoneStatus>(); } },
@@ -110,6 +113,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
             writer.WriteDateTimeOffsetValue("fundedAt", FundedAt);
             writer.WriteStringValue("id", Id);
             writer.WriteDateTimeOffsetValue("refundedAt", RefundedAt);
+            writer.WriteLongValue("releasedAmount", ReleasedAmount);
             writer.WriteDateTimeOffsetValue("releasedAt", ReleasedAt);
             writer.WriteIntValue("sequence", Sequence);
             writer.WriteEnumValue<global::Milestones.Tests.Api.Client.Generated.Models.MilestoneStatus>("status", Status);

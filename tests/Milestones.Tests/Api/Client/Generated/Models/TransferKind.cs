@@ -28,5 +28,9 @@ namespace Milestones.Tests.Api.Client.Generated.Models
         #pragma warning disable CS1591
         Refund,
         #pragma warning restore CS1591
+        [EnumMember(Value = "available")]
+        #pragma warning disable CS1591
+        Available,
+        #pragma warning restore CS1591
     }
 }

@@ -18,6 +18,8 @@ namespace Milestones.Tests.Api.Client.Generated.Models
         public DateTimeOffset? At { get; set; }
         /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
         public long? AvailableAfter { get; set; }
+        /// <summary>The availableAt property</summary>
+        public DateTimeOffset? AvailableAt { get; set; }
         /// <summary>The contractId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -54,6 +56,8 @@ namespace Milestones.Tests.Api.Client.Generated.Models
 #else
         public string MilestoneId { get; set; }
 #endif
+        /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
+        public long? PendingAfter { get; set; }
         /// <summary>The seq property</summary>
         public long? Seq { get; set; }
         /// <summary>The transferId property</summary>
@@ -85,12 +89,14 @@ namespace Milestones.Tests.Api.Client.Generated.Models
                 { "amount", n => { Amount = n.GetLongValue(); } },
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
                 { "availableAfter", n => { AvailableAfter = n.GetLongValue(); } },
+                { "availableAt", n => { AvailableAt = n.GetDateTimeOffsetValue(); } },
                 { "contractId", n => { ContractId = n.GetStringValue(); } },
                 { "counterparty", n => { Counterparty = n.GetStringValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
                 { "heldAfter", n => { HeldAfter = n.GetLongValue(); } },
                 { "kind", n => { Kind = n.GetEnumValue<global::Milestones.Tests.Api.Client.Generated.Models.TransferKind>(); } },
                 { "milestoneId", n => { MilestoneId = n.GetStringValue(); } },
+                { "pendingAfter", n => { PendingAfter = n.GetLongValue(); } },
                 { "seq", n => { Seq = n.GetLongValue(); } },
                 { "transferId", n => { TransferId = n.GetStringValue(); } },
             };
@@ -105,12 +111,14 @@ namespace Milestones.Tests.Api.Client.Generated.Models
             writer.WriteLongValue("amount", Amount);
             writer.WriteDateTimeOffsetValue("at", At);
             writer.WriteLongValue("availableAfter", AvailableAfter);
+            writer.WriteDateTimeOffsetValue("availableAt", AvailableAt);
             writer.WriteStringValue("contractId", ContractId);
             writer.WriteStringValue("counterparty", Counterparty);
             writer.WriteStringValue("currency", Currency);
             writer.WriteLongValue("heldAfter", HeldAfter);
             writer.WriteEnumValue<global::Milestones.Tests.Api.Client.Generated.Models.TransferKind>("kind", Kind);
             writer.WriteStringValue("milestoneId", MilestoneId);
+            writer.WriteLongValue("pendingAfter", PendingAfter);
             writer.WriteLongValue("seq", Seq);
             writer.WriteStringValue("transferId", TransferId);
         }

@@ -6,6 +6,7 @@ using Milestones.Tests.Api.Client.Generated.V1.Accounts;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts;
 using Milestones.Tests.Api.Client.Generated.V1.Dev;
 using Milestones.Tests.Api.Client.Generated.V1.Ledger;
+using Milestones.Tests.Api.Client.Generated.V1.Platform;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -37,6 +38,11 @@ namespace Milestones.Tests.Api.Client.Generated.V1
         public global::Milestones.Tests.Api.Client.Generated.V1.Ledger.LedgerRequestBuilder Ledger
         {
             get => new global::Milestones.Tests.Api.Client.Generated.V1.Ledger.LedgerRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The platform property</summary>
+        public global::Milestones.Tests.Api.Client.Generated.V1.Platform.PlatformRequestBuilder Platform
+        {
+            get => new global::Milestones.Tests.Api.Client.Generated.V1.Platform.PlatformRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Milestones.Tests.Api.Client.Generated.V1.V1RequestBuilder"/> and sets the default values.

@@ -34,9 +34,10 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Milestones.Ite
         {
         }
         /// <summary>
-        /// The client approves: the funds are released to the freelancer.
+        /// The client approves: all of the milestone, or `amount` of it, is released to the freelancer (less the service fee, pending for the security period); the rest returns to the client.
         /// </summary>
         /// <returns>A <see cref="global::Milestones.Tests.Api.Client.Generated.Models.ContractView"/></returns>
+        /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Milestones.Tests.Api.Client.Generated.Models.Problem">When receiving a 400 status code</exception>
@@ -45,19 +46,22 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Milestones.Ite
         /// <exception cref="global::Milestones.Tests.Api.Client.Generated.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::Milestones.Tests.Api.Client.Generated.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::Milestones.Tests.Api.Client.Generated.Models.Problem">When receiving a 412 status code</exception>
+        /// <exception cref="global::Milestones.Tests.Api.Client.Generated.Models.Problem">When receiving a 413 status code</exception>
+        /// <exception cref="global::Milestones.Tests.Api.Client.Generated.Models.Problem">When receiving a 415 status code</exception>
         /// <exception cref="global::Milestones.Tests.Api.Client.Generated.Models.Problem">When receiving a 422 status code</exception>
         /// <exception cref="global::Milestones.Tests.Api.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::Milestones.Tests.Api.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Milestones.Tests.Api.Client.Generated.Models.ContractView?> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Milestones.Tests.Api.Client.Generated.Models.ContractView?> PostAsync(global::Milestones.Tests.Api.Client.Generated.Models.ApproveRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Milestones.Tests.Api.Client.Generated.Models.ContractView> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Milestones.Tests.Api.Client.Generated.Models.ContractView> PostAsync(global::Milestones.Tests.Api.Client.Generated.Models.ApproveRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
-            var requestInfo = ToPostRequestInformation(requestConfiguration);
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = ToPostRequestInformation(body, requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::Milestones.Tests.Api.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
@@ -66,6 +70,8 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Milestones.Ite
                 { "404", global::Milestones.Tests.Api.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::Milestones.Tests.Api.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "412", global::Milestones.Tests.Api.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "413", global::Milestones.Tests.Api.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "415", global::Milestones.Tests.Api.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "422", global::Milestones.Tests.Api.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Milestones.Tests.Api.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Milestones.Tests.Api.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
@@ -73,22 +79,25 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Milestones.Ite
             return await RequestAdapter.SendAsync<global::Milestones.Tests.Api.Client.Generated.Models.ContractView>(requestInfo, global::Milestones.Tests.Api.Client.Generated.Models.ContractView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The client approves: the funds are released to the freelancer.
+        /// The client approves: all of the milestone, or `amount` of it, is released to the freelancer (less the service fee, pending for the security period); the rest returns to the client.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Milestones.Tests.Api.Client.Generated.Models.ApproveRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Milestones.Tests.Api.Client.Generated.Models.ApproveRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
             var requestInfo = new RequestInformation(Method.POST, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
             requestInfo.Headers.TryAdd("Accept", "application/json");
+            requestInfo.SetContentFromParsable(RequestAdapter, "application/json", body);
             return requestInfo;
         }
         /// <summary>
