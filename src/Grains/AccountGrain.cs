@@ -22,10 +22,11 @@ namespace Milestones;
 internal sealed class AccountGrain(
     [PersistentState(StorageLayout.Account, StorageLayout.Storage)] IPersistentState<AccountRecord> store,
     [FromKeyedServices(StorageLayout.Storage)] IGrainStorage pages,
-    TimeProvider clock) : Grain, IAccountGrain, IWakeable
+    TimeProvider clock,
+    ContractRules rules) : Grain, IAccountGrain, IWakeable
 {
-    /// <summary>How many deposit idempotency keys an account remembers (the provider's reference is the lasting guard).</summary>
-    private const int MaxDepositKeys = 64;
+    /// <summary>How many idempotency keys an account remembers (a deposit's reference is its lasting guard).</summary>
+    private const int MaxKeys = 64;
 
     /// <summary>Sealed pages read in parallel when a statement or an old deposit's replay needs them.</summary>
     private const int PagesReadAtOnce = 32;
@@ -56,8 +57,8 @@ internal sealed class AccountGrain(
             InTransit = record.InTransit,
             Pending = record.Pending,
             Registered = record.Registered,
-            DepositKeys = record.DepositKeys,
-            RefusedDeposits = record.RefusedDeposits,
+            Keys = record.Keys,
+            Payouts = record.Payouts,
             Entries = [.. record.Tail],
             EarlierLines = sealedLines,
         };
@@ -110,11 +111,11 @@ internal sealed class AccountGrain(
 
         await EnsureRegisteredAsync();
         var order = new TransferOrder($"deposit/{deposit.Reference}", TransferKind.Deposit, new Money(deposit.Amount, deposit.Currency));
-        var asked = $"{deposit.Amount} {deposit.Currency} {deposit.Reference}";
-        if (KeyReused(idempotencyKey, asked))
+        var asked = $"deposit {deposit.Amount} {deposit.Currency} {deposit.Reference}";
+        if (Lookup(idempotencyKey, asked).Reused is { } reusedKey)
         {
             await commits.Durable();
-            return Errors.IdempotencyKeyReused();
+            return reusedKey;
         }
 
         // The reference is claimed for this account (durably) before any credit: another account's claim refuses it.
@@ -130,40 +131,22 @@ internal sealed class AccountGrain(
         var sealedLine = account.HasApplied(order.TransferId) ? null : await FindSealedLineAsync(order.TransferId);
 
         // From here on one synchronous step: the awaits above may have let other calls change the state.
-        if (KeyReused(idempotencyKey, asked))
+        var (known, reused) = Lookup(idempotencyKey, asked);
+        if ((reused ?? known?.Refusal) is { } answered)
         {
             await commits.Durable();
-            return Errors.IdempotencyKeyReused();
+            return new Outcome<AccountView>(default, answered, Replayed: reused is null);
         }
 
-        if (idempotencyKey is not null && state.RefusedDeposits.TryGetValue(idempotencyKey, out var refusedBefore))
-        {
-            await commits.Durable();
-            return new Outcome<AccountView>(default, refusedBefore, Replayed: true);
-        }
-
+        CatchUp();
         var result = account.Apply(order, clock.GetUtcNow(), sealedLine);
         if (result.Error is { } refused)
         {
-            // A refusal under a key is remembered, so its retry answers the same even if the balance changed since.
-            if (idempotencyKey is not null && RememberKey(idempotencyKey, asked))
-            {
-                state.RefusedDeposits[idempotencyKey] = refused;
-                await commits.Changed();
-            }
-            else
-            {
-                await commits.Durable();
-            }
-
+            await (Remember(idempotencyKey, asked, null, refused) ? commits.Changed() : commits.Durable());
             return refused;
         }
 
-        var changed = !result.Replayed;
-        if (idempotencyKey is not null && RememberKey(idempotencyKey, asked))
-        {
-            changed = true;
-        }
+        var changed = Remember(idempotencyKey, asked, order.TransferId, null) | !result.Replayed;
 
         var current = result.Replayed ? null : AccountViews.Current(UserId, state);
         var durable = changed ? commits.Changed() : commits.Durable();
@@ -175,25 +158,104 @@ internal sealed class AccountGrain(
         return new Outcome<AccountView>(view, null, result.Replayed);
     }
 
-    private bool KeyReused(string? idempotencyKey, string asked) =>
-        idempotencyKey is not null && state.DepositKeys.Find(k => k.Key == idempotencyKey) is { Key: not null } known && known.Value != asked;
+    /// <summary>The one idempotency rule of every account command: a key sent before with this request, or refused with another.</summary>
+    private (AccountKey? Known, Error? Reused) Lookup(string? idempotencyKey, string asked) =>
+        idempotencyKey is null || state.Keys.Find(k => k.Key == idempotencyKey) is not { } known ? (null, null)
+        : known.Asked == asked ? (known, null)
+        : (null, Errors.IdempotencyKeyReused());
 
-    /// <summary>Adds a deposit key (oldest forgotten beyond <see cref="MaxDepositKeys"/>); false if it was known.</summary>
-    private bool RememberKey(string idempotencyKey, string asked)
+    /// <summary>
+    /// Remembers what a command under a key made, or the refusal it answered (so its retry answers the same even if
+    /// the balance changed since); the oldest key is forgotten beyond <see cref="MaxKeys"/>. False if there was
+    /// nothing new to remember.
+    /// </summary>
+    private bool Remember(string? idempotencyKey, string asked, string? made, Error? refusal)
     {
-        if (state.DepositKeys.Exists(k => k.Key == idempotencyKey))
+        if (idempotencyKey is null || state.Keys.Exists(k => k.Key == idempotencyKey))
         {
             return false;
         }
 
-        state.DepositKeys.Add(new KeyValuePair<string, string>(idempotencyKey, asked));
-        if (state.DepositKeys.Count > MaxDepositKeys)
+        state.Keys.Add(new AccountKey(idempotencyKey, asked, made, refusal));
+        if (state.Keys.Count > MaxKeys)
         {
-            state.RefusedDeposits.Remove(state.DepositKeys[0].Key);
-            state.DepositKeys.RemoveAt(0);
+            state.Keys.RemoveAt(0);
         }
 
         return true;
+    }
+
+    public async Task<Outcome<Payout>> RequestPayoutAsync(Caller caller, PayoutRequest request, string? idempotencyKey = null)
+    {
+        var error = CanRead(caller)
+            ?? Validate.Currency(request.Currency)
+            ?? (request.Amount <= 0 ? Errors.Invalid("invalid_amount", "amount", "A payout must be a positive integer in minor units.") : null);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        CatchUp();
+        var asked = $"payout {request.Amount} {request.Currency}";
+        var (known, reused) = Lookup(idempotencyKey, asked);
+        if ((reused ?? known?.Refusal) is { } answered)
+        {
+            await commits.Durable();
+            return new Outcome<Payout>(default, answered, Replayed: reused is null);
+        }
+
+        if (known is not null)
+        {
+            // The payout as its first answer showed it: just asked.
+            var asFirst = state.Payouts.Find(p => p.Id == known.Made)! with { Status = PayoutStatus.Pending, ClosedAt = null, Reference = null, Reason = null };
+            await commits.Durable();
+            return new Outcome<Payout>(asFirst, null, Replayed: true);
+        }
+
+        var (payout, refused) = account.RequestPayout("po_" + Guid.NewGuid().ToString("N"), new Money(request.Amount, request.Currency), clock.GetUtcNow(), rules.PayoutTimeout);
+        var remembered = Remember(idempotencyKey, asked, payout?.Id, refused);
+        await (remembered || refused is null ? commits.Changed() : commits.Durable());
+        return refused ?? Outcome<Payout>.Ok(payout!);
+    }
+
+    public async Task<Outcome<Payout>> ClosePayoutAsync(Caller caller, string payoutId, PayoutStatus outcome, string detail)
+    {
+        if (!caller.IsPlatform)
+        {
+            return caller.UserId == UserId && !GrainKeys.IsFeeAccount(Key)
+                ? Errors.RoleNotAllowed(PartyRole.Freelancer, "report a payout's outcome; the platform does")
+                : Errors.AccountNotFound();
+        }
+
+        var error = outcome switch
+        {
+            PayoutStatus.Completed => Validate.Id(detail, "reference"),
+            PayoutStatus.Failed => Validate.Text(detail, "reason", Validate.MaxMessageLength),
+            _ => Errors.Invalid("invalid_outcome", "outcome", "A payout is completed or failed by the platform; only its timeout voids it."),
+        };
+        if (error is not null)
+        {
+            return error;
+        }
+
+        CatchUp();
+        var (payout, refused, replayed) = account.ClosePayout(payoutId, outcome, detail, clock.GetUtcNow());
+        await (refused is null && !replayed ? commits.Changed() : commits.Durable());
+        return refused ?? new Outcome<Payout>(payout, null, replayed);
+    }
+
+    public async Task<Outcome<PayoutPage>> GetPayoutsAsync(Caller caller, PayoutStatus? status, long after, int limit)
+    {
+        if (CanRead(caller) is { } error)
+        {
+            return error;
+        }
+
+        limit = Math.Clamp(limit, 1, 500);
+        CatchUp();
+        var page = state.Payouts.Where(p => p.Number > after && (status is null || p.Status == status)).Take(limit + 1).ToList();
+        await commits.Durable();
+        return Outcome<PayoutPage>.Ok(new PayoutPage(page.Take(limit).ToList(), page.Count > limit ? page[limit - 1].Number : null));
     }
 
     public async Task<Outcome<AccountView>> GetAsync(Caller caller)
@@ -250,7 +312,7 @@ internal sealed class AccountGrain(
     {
         CatchUp();
         var totals = state.Balances
-            .Select(b => new AccountTotals(b.Key, b.Value.Available, b.Value.Held, b.Value.Deposited, b.Value.PaidOut, b.Value.Pending))
+            .Select(b => new AccountTotals(b.Key, b.Value.Available, b.Value.Held, b.Value.Deposited, b.Value.PaidOut, b.Value.Pending, b.Value.PayingOut))
             .ToList();
         var inTransit = state.InTransit
             .Select(l => new InTransitTransfer(l.Key, l.Value.Account, l.Value.Amount.Currency, l.Value.Amount.Amount))
@@ -327,8 +389,8 @@ internal sealed class AccountGrain(
         record.Pending = state.Pending;
         record.WakeAt = account.NextDue;
         record.Registered = state.Registered;
-        record.DepositKeys = state.DepositKeys;
-        record.RefusedDeposits = state.RefusedDeposits;
+        record.Keys = state.Keys;
+        record.Payouts = state.Payouts;
         record.Tail = state.Entries.GetRange(unsealed, state.Entries.Count - unsealed);
         await store.WriteStateAsync();
     }

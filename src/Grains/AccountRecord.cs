@@ -19,14 +19,14 @@ public sealed class AccountRecord : IScheduledState
     [Id(0)] public Dictionary<string, CurrencyBalance> Balances { get; set; } = [];
     [Id(1)] public Dictionary<string, InTransitLeg> InTransit { get; set; } = [];
     [Id(2)] public bool Registered { get; set; }
-    [Id(3)] public List<KeyValuePair<string, string>> DepositKeys { get; set; } = [];
+    [Id(3)] public List<AccountKey> Keys { get; set; } = [];
     [Id(4)] public int SealedPages { get; set; }
     [Id(5)] public List<LedgerEntry> Tail { get; set; } = [];
-    [Id(6)] public Dictionary<string, Error> RefusedDeposits { get; set; } = [];
+    [Id(6)] public List<Payout> Payouts { get; set; } = [];
 
     [Id(9)] public List<PendingCredit> Pending { get; set; } = [];
 
-    /// <summary>When the account must be woken: its earliest pending credit's due time (stored with the row).</summary>
+    /// <summary>When the account must be woken: its earliest pending credit's due time or payout's expiry (stored with the row).</summary>
     [Id(10)] public DateTimeOffset? WakeAt { get; set; }
 
     /// <summary>Which of the two <see cref="HoldsSnapshot"/> rows the row counts (the next snapshot is written to the other).</summary>

@@ -11,26 +11,26 @@ namespace Milestones;
 internal static class AccountViews
 {
     public static AccountView Current(string userId, AccountState state) =>
-        Project(userId, state.Balances.Select(b => (b.Key, b.Value.Available, b.Value.Held, b.Value.Pending)), state.Holds.Values, state.Pending);
+        Project(userId, state.Balances.Select(b => (b.Key, b.Value.Available, b.Value.Held, b.Value.Pending, b.Value.PayingOut)), state.Holds.Values, state.Pending);
 
     /// <summary>The view as it was right after the last of <paramref name="upToIt"/>, every line from the first (each carries the balances it left).</summary>
     public static AccountView AsOf(string userId, IEnumerable<LedgerEntry> upToIt)
     {
-        var balances = new Dictionary<string, (long Available, long Held, long Pending)>(StringComparer.Ordinal);
+        var balances = new Dictionary<string, (long Available, long Held, long Pending, long PayingOut)>(StringComparer.Ordinal);
         var holds = new Dictionary<string, Hold>(StringComparer.Ordinal);
         var pending = new List<PendingCredit>();
         foreach (var entry in upToIt)
         {
-            balances[entry.Order.Amount.Currency] = (entry.AvailableAfter, entry.HeldAfter, entry.PendingAfter);
+            balances[entry.Order.Amount.Currency] = (entry.AvailableAfter, entry.HeldAfter, entry.PendingAfter, entry.PayingOutAfter);
             Account.ApplyToHolds(holds, entry);
             Account.ApplyToPending(pending, entry);
         }
 
-        return Project(userId, balances.Select(b => (b.Key, b.Value.Available, b.Value.Held, b.Value.Pending)), holds.Values, pending);
+        return Project(userId, balances.Select(b => (b.Key, b.Value.Available, b.Value.Held, b.Value.Pending, b.Value.PayingOut)), holds.Values, pending);
     }
 
     private static AccountView Project(
-        string userId, IEnumerable<(string Currency, long Available, long Held, long Pending)> balances, IEnumerable<Hold> holds, IEnumerable<PendingCredit> pending)
+        string userId, IEnumerable<(string Currency, long Available, long Held, long Pending, long PayingOut)> balances, IEnumerable<Hold> holds, IEnumerable<PendingCredit> pending)
     {
         var orderedHolds = holds
             .OrderBy(h => h.At).ThenBy(h => h.ContractId, StringComparer.Ordinal).ThenBy(h => h.MilestoneId, StringComparer.Ordinal)
@@ -46,7 +46,8 @@ internal static class AccountViews
                 orderedPending
                 .Where(p => p.Amount.Currency == b.Currency)
                 .Select(p => new PendingReleaseView(p.TransferId, p.Amount.Amount, p.AvailableAt))
-                .ToList()))
+                .ToList(),
+                b.PayingOut))
             .ToList());
     }
 }

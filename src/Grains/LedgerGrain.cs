@@ -26,7 +26,7 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
         var listed = accounts.ToHashSet(StringComparer.Ordinal);
 
         var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        long[] Sum(string currency) => sums.TryGetValue(currency, out var s) ? s : sums[currency] = new long[6];
+        long[] Sum(string currency) => sums.TryGetValue(currency, out var s) ? s : sums[currency] = new long[7];
 
         foreach (var batch in accounts.Chunk(Parallelism))
         {
@@ -41,6 +41,7 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
                     s[2] += t.Available;
                     s[3] += t.Held;
                     s[5] += t.Pending;
+                    s[6] += t.PayingOut;
                 }
 
                 foreach (var transfer in report.InTransit)
@@ -57,7 +58,7 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
         }
 
         var currencies = sums.OrderBy(s => s.Key, StringComparer.Ordinal)
-            .Select(s => new LedgerCurrencyReport(s.Key, s.Value[0], s.Value[1], s.Value[2], s.Value[3], s.Value[4], s.Value[5]))
+            .Select(s => new LedgerCurrencyReport(s.Key, s.Value[0], s.Value[1], s.Value[2], s.Value[3], s.Value[4], s.Value[5], s.Value[6]))
             .ToList();
         var halted = await GrainFactory.HaltedContracts().ListAsync();
         return Outcome<LedgerReport>.Ok(new LedgerReport(accounts.Count, currencies, halted));

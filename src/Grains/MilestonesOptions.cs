@@ -27,9 +27,13 @@ public sealed class MilestonesOptions
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan SecurityPeriod { get; set; } = ContractRules.Default.SecurityPeriod;
 
+    /// <summary>How long a payout may wait for the provider's outcome before it is voided and its money returned.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan PayoutTimeout { get; set; } = ContractRules.Default.PayoutTimeout;
+
     /// <summary>The rules, with the fee schedule of the <c>Fees</c> section.</summary>
     public ContractRules RulesWith(FeesOptions fees) =>
-        new(ReviewPeriod, MaxAmount, MaxMilestones) { SecurityPeriod = SecurityPeriod, Fees = fees.Schedule };
+        new(ReviewPeriod, MaxAmount, MaxMilestones) { SecurityPeriod = SecurityPeriod, PayoutTimeout = PayoutTimeout, Fees = fees.Schedule };
 
     public ContractRules Rules => RulesWith(new FeesOptions());
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using Milestones.Api.Auth;
 using Milestones.Api.Hosting;
 using Milestones.Api.Http;
@@ -17,6 +18,17 @@ public static class AccountsEndpoints
         group.MapGet("/accounts/{userId}", Get).WithName("GetAccount").WithSummary("Available and held per currency, holds per contract and milestone (own account, or platform).");
         group.MapGet("/accounts/{userId}/transfers", Transfers).WithName("GetTransfers").WithSummary("The account's ledger lines, paged.");
         group.MapPost("/accounts/{userId}/deposits", Deposit).WithName("RecordDeposit").WithSummary("Platform only: money captured by the payment provider; idempotent by reference, which credits one account only.");
+        group.MapPost("/accounts/{userId}/payouts", RequestPayout).WithName("RequestPayout").WithSummary("The owner or the platform asks to pay out part of the available balance: it is paying out until the platform reports the provider's outcome, and voided (returned) if none comes within the payout timeout.");
+        group.MapGet("/accounts/{userId}/payouts", Payouts).WithName("GetPayouts").WithSummary("The account's payouts in the order asked, optionally of one status, paged.")
+            .AddOpenApiOperationTransformer((operation, context, _) =>
+            {
+                var status = operation.Parameters!.OfType<OpenApiParameter>().Single(p => p.Name == "status");
+                status.Schema = new OpenApiSchemaReference(nameof(PayoutStatus), context.Document);
+                status.Description = "Only payouts of this status (any when absent).";
+                return Task.CompletedTask;
+            });
+        group.MapPost("/accounts/{userId}/payouts/{payoutId}/complete", CompletePayout).WithName("CompletePayout").WithSummary("Platform only: the provider paid it; the money leaves the system.");
+        group.MapPost("/accounts/{userId}/payouts/{payoutId}/fail", FailPayout).WithName("FailPayout").WithSummary("Platform only: the provider could not pay it; the money is available again.");
         group.MapGet("/platform/fees", Fees).WithName("GetFees").WithSummary("Platform only: the fee account's balance in each currency that has one.");
         group.MapGet("/platform/fees/{currency}/transfers", FeeTransfers).WithName("GetFeeTransfers").WithSummary("Platform only: the fee account's ledger lines in one currency, each linked to the transfer that charged it, paged.");
         group.MapGet("/ledger/verify", Verify).WithName("VerifyLedger").WithSummary("Platform only: checks that all accounts hold exactly the money deposited.");
@@ -73,6 +85,53 @@ public static class AccountsEndpoints
         }
 
         return TypedResults.Created($"/v1/accounts/{userId}", outcome.Value!);
+    }
+
+    public static async Task<Results<Created<Payout>, ProblemHttpResult>> RequestPayout(string userId, PayoutRequestBody body, [AsParameters] ApiServices api)
+    {
+        if (RequestHeaders.TryReadOptions(api.Http.Request, out var command) is { } invalid)
+        {
+            return Problems.From(invalid);
+        }
+
+        var outcome = await api.Grains.Account(userId).RequestPayoutAsync(api.Caller, new PayoutRequest(body.Amount!.Value, body.Currency!), command.IdempotencyKey);
+        if (outcome.Replayed)
+        {
+            api.Http.Response.Headers[RequestHeaders.Replayed] = "true";
+        }
+
+        return outcome.Error is { } error
+            ? Problems.From(error)
+            : TypedResults.Created($"/v1/accounts/{userId}/payouts?after={outcome.Value!.Number - 1}&limit=1", outcome.Value);
+    }
+
+    public static async Task<Results<Ok<PayoutPage>, ProblemHttpResult>> Payouts(
+        string userId, [AsParameters] ApiServices api, string? status, long? after, int? limit)
+    {
+        if (!QueryValues.TryParseOne(status, out PayoutStatus? only))
+        {
+            return Problems.Invalid("invalid_status", "status", "status must be pending, completed, failed or voided.");
+        }
+
+        var outcome = await api.Grains.Account(userId).GetPayoutsAsync(api.Caller, only, after ?? 0, limit ?? 100);
+        return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
+    }
+
+    public static Task<Results<Ok<Payout>, ProblemHttpResult>> CompletePayout(string userId, string payoutId, CompletePayoutRequest body, [AsParameters] ApiServices api) =>
+        ClosePayout(userId, payoutId, PayoutStatus.Completed, body.Reference!, api);
+
+    public static Task<Results<Ok<Payout>, ProblemHttpResult>> FailPayout(string userId, string payoutId, FailPayoutRequest body, [AsParameters] ApiServices api) =>
+        ClosePayout(userId, payoutId, PayoutStatus.Failed, body.Reason!, api);
+
+    private static async Task<Results<Ok<Payout>, ProblemHttpResult>> ClosePayout(string userId, string payoutId, PayoutStatus outcome, string detail, ApiServices api)
+    {
+        var closed = await api.Grains.Account(userId).ClosePayoutAsync(api.Caller, payoutId, outcome, detail);
+        if (closed.Replayed)
+        {
+            api.Http.Response.Headers[RequestHeaders.Replayed] = "true";
+        }
+
+        return closed.Error is { } error ? Problems.From(error) : TypedResults.Ok(closed.Value!);
     }
 
     public static async Task<Results<Ok<FeeBalances>, ProblemHttpResult>> Fees([AsParameters] ApiServices api)

@@ -10,7 +10,7 @@ namespace Milestones.Api.Http;
 public sealed class PathIds : IEndpointFilter
 {
     private const string ContractId = "id";
-    private static readonly string[] Names = [ContractId, "milestoneId", "changeRequestId", "userId"];
+    private static readonly string[] Names = [ContractId, "milestoneId", "changeRequestId", "userId", "payoutId"];
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

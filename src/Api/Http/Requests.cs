@@ -63,6 +63,12 @@ public sealed record TransferLine(
         e.Order.MilestoneId, e.Order.Counterparty, e.At, e.AvailableAfter, e.HeldAfter, e.PendingAfter, e.Order.AvailableAt);
 }
 
+public sealed record PayoutRequestBody([property: Required] long? Amount, [property: Required(AllowEmptyStrings = true)] string? Currency);
+
+public sealed record CompletePayoutRequest([property: Required(AllowEmptyStrings = true)] string? Reference);
+
+public sealed record FailPayoutRequest([property: Required(AllowEmptyStrings = true)] string? Reason);
+
 /// <summary>The platform's fee balances, one per currency that has a fee account.</summary>
 public sealed record FeeBalances(IReadOnlyList<BalanceView> Balances);
 

@@ -25,7 +25,8 @@ public sealed record BalanceView(
     [property: Id(2)] long Held,
     [property: Id(3)] IReadOnlyList<HoldView> Holds,
     [property: Id(4)] long Pending,
-    [property: Id(5)] IReadOnlyList<PendingReleaseView> PendingReleases);
+    [property: Id(5)] IReadOnlyList<PendingReleaseView> PendingReleases,
+    [property: Id(6)] long PayingOut);
 
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.AccountView")]
@@ -41,3 +42,11 @@ public sealed record Deposit(
     [property: Id(0)] long Amount,
     [property: Id(1)] string Currency,
     [property: Id(2)] string Reference);
+
+[SuppressReferenceTracking]
+[GenerateSerializer, Immutable, Alias("ms.PayoutRequest")]
+public sealed record PayoutRequest([property: Id(0)] long Amount, [property: Id(1)] string Currency);
+
+[SuppressReferenceTracking]
+[GenerateSerializer, Immutable, Alias("ms.PayoutPage")]
+public sealed record PayoutPage([property: Id(0)] IReadOnlyList<Payout> Items, [property: Id(1)] long? NextAfter);

@@ -14,6 +14,14 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("Get")] Task<Outcome<AccountView>> GetAsync(Caller caller);
     [Alias("GetTransfers")] Task<Outcome<TransferPage>> GetTransfersAsync(Caller caller, long after, int limit);
 
+    /// <summary>The owner or the platform asks to pay out part of the available balance; voided if not completed in time.</summary>
+    [Alias("RequestPayout")] Task<Outcome<Payout>> RequestPayoutAsync(Caller caller, PayoutRequest request, string? idempotencyKey = null);
+
+    /// <summary>The platform reports the provider's outcome: <see cref="PayoutStatus.Completed"/> with its reference, or <see cref="PayoutStatus.Failed"/> with a reason.</summary>
+    [Alias("ClosePayout")] Task<Outcome<Payout>> ClosePayoutAsync(Caller caller, string payoutId, PayoutStatus outcome, string detail);
+
+    [Alias("GetPayouts")] Task<Outcome<PayoutPage>> GetPayoutsAsync(Caller caller, PayoutStatus? status, long after, int limit);
+
     /// <summary>
     /// Applies a transfer once by its id. <paramref name="resent"/>: the sender may have sent this id before (it is
     /// finishing a transfer it found open), so the account looks for it in its sealed pages too. A first sending

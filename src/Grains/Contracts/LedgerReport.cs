@@ -9,7 +9,8 @@ public sealed record AccountTotals(
     [property: Id(2)] long Held,
     [property: Id(3)] long Deposited,
     [property: Id(4)] long PaidOut,
-    [property: Id(5)] long Pending);
+    [property: Id(5)] long Pending,
+    [property: Id(6)] long PayingOut);
 
 /// <summary>Money captured from a hold on its way to <see cref="Destination"/> (an account grain's key), credited there as <see cref="TransferId"/>.</summary>
 [SuppressReferenceTracking]
@@ -26,7 +27,7 @@ public sealed record AccountReport(
     [property: Id(0)] IReadOnlyList<AccountTotals> Totals,
     [property: Id(1)] IReadOnlyList<InTransitTransfer> InTransit);
 
-/// <summary>Per currency: the money in all accounts (available + pending + held + in transit) against deposits minus payouts.</summary>
+/// <summary>Per currency: the money in all accounts (available + pending + held + paying out + in transit) against deposits minus completed payouts.</summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.LedgerCurrencyReport")]
 public sealed record LedgerCurrencyReport(
@@ -36,9 +37,10 @@ public sealed record LedgerCurrencyReport(
     [property: Id(3)] long Available,
     [property: Id(4)] long Held,
     [property: Id(5)] long InTransit,
-    [property: Id(6)] long Pending)
+    [property: Id(6)] long Pending,
+    [property: Id(7)] long PayingOut)
 {
-    public bool Balanced => checked(Available + Pending + Held + InTransit) == checked(Deposited - PaidOut);
+    public bool Balanced => checked(Available + Pending + Held + PayingOut + InTransit) == checked(Deposited - PaidOut);
 }
 
 [SuppressReferenceTracking]

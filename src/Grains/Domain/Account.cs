@@ -6,7 +6,7 @@ namespace Milestones.Domain;
 /// Only the ledger lines in memory (<see cref="AccountState.Entries"/>) are known here; the grain looks up a line
 /// in a sealed page when it must and passes it in, so no decision needs the whole history.
 /// </summary>
-public sealed class Account(AccountState state)
+public sealed partial class Account(AccountState state)
 {
     private readonly Dictionary<string, LedgerEntry> byId = state.Entries.ToDictionary(e => e.Order.TransferId);
 
@@ -55,7 +55,8 @@ public sealed class Account(AccountState state)
 
     /// <summary>
     /// Time first: every pending credit whose security period has ended by <paramref name="now"/> becomes available,
-    /// each by a line of its own (<c>{credit id}/available</c>), earliest first. True if any did.
+    /// each by a line of its own (<c>{credit id}/available</c>), earliest first; then every payout past its expiry is
+    /// voided. True if anything changed.
     /// </summary>
     public bool CatchUp(DateTimeOffset now)
     {
@@ -67,17 +68,20 @@ public sealed class Account(AccountState state)
             Record(new TransferOrder(credit.TransferId + "/available", TransferKind.Available, credit.Amount), now);
         }
 
-        return due.Count > 0;
+        return VoidExpiredPayouts(now) | due.Count > 0;
     }
 
-    /// <summary>When the earliest pending credit becomes available: the time the account must be woken.</summary>
-    public DateTimeOffset? NextDue => state.Pending.Count == 0 ? null : state.Pending.Min(p => p.AvailableAt);
+    /// <summary>When the account must be woken: its earliest pending credit's due time or pending payout's expiry.</summary>
+    public DateTimeOffset? NextDue =>
+        state.Pending.Select(p => (DateTimeOffset?)p.AvailableAt)
+            .Concat(state.Payouts.Where(p => p.Status == PayoutStatus.Pending).Select(p => (DateTimeOffset?)p.ExpiresAt))
+            .Min();
 
     private LedgerEntry Record(TransferOrder order, DateTimeOffset now)
     {
         var balance = Balance(order.Amount.Currency);
         Move(order, balance, now);
-        var entry = new LedgerEntry(LineCount + 1, order, now, balance.Available, balance.Held, balance.Pending);
+        var entry = new LedgerEntry(LineCount + 1, order, now, balance.Available, balance.Held, balance.Pending, balance.PayingOut);
         ApplyToHolds(state.Holds, entry);
         state.Entries.Add(entry);
         byId.Add(order.TransferId, entry);
@@ -106,10 +110,12 @@ public sealed class Account(AccountState state)
         {
             var held = state.Holds.Values.Where(h => h.Amount.Currency == currency).Sum(h => h.Amount.Amount);
             var pending = state.Pending.Where(p => p.Amount.Currency == currency).Sum(p => p.Amount.Amount);
-            if (held != balance.Held || pending != balance.Pending)
+            var payingOut = state.Payouts.Where(p => p.Status == PayoutStatus.Pending && p.Currency == currency).Sum(p => p.Amount);
+            if (held != balance.Held || pending != balance.Pending || payingOut != balance.PayingOut)
             {
                 throw new InvalidOperationException(
-                    $"The holds in {currency} add up to {held} and the pending credits to {pending}; the balance says {balance.Held} and {balance.Pending}.");
+                    $"In {currency} the holds add up to {held}, the pending credits to {pending} and the open payouts to {payingOut}; " +
+                    $"the balance says {balance.Held}, {balance.Pending} and {balance.PayingOut}.");
             }
         }
     }
@@ -174,7 +180,8 @@ public sealed class Account(AccountState state)
         TransferKind.Capture or TransferKind.Refund when !HoldMatches(order) => Errors.HoldNotFound(order.HoldKey),
         TransferKind.Capture when order.Legs?.Any(l => l.Amount <= 0) == true || order.Leaving > order.Amount.Amount =>
             Errors.Invalid("invalid_legs", "legs", "A capture sends positive amounts that add up to at most the hold."),
-        TransferKind.Available => Errors.Invalid("invalid_kind", "kind", "Pending money becomes available by the account's own clock, never by a transfer."),
+        TransferKind.Available or TransferKind.Payout or TransferKind.PayoutCompleted or TransferKind.PayoutFailed or TransferKind.PayoutVoided =>
+            Errors.Invalid("invalid_kind", "kind", "Pending money and payouts move by the account's own commands and clock, never by a transfer."),
         _ => null,
     };
 
@@ -218,6 +225,18 @@ public sealed class Account(AccountState state)
                 balance.Pending -= amount;
                 balance.Available += amount;
                 state.Pending.RemoveAll(p => p.TransferId + "/available" == order.TransferId);
+                break;
+            case TransferKind.Payout:
+                balance.Available -= amount;
+                balance.PayingOut += amount;
+                break;
+            case TransferKind.PayoutCompleted:
+                balance.PayingOut -= amount;
+                balance.PaidOut += amount;
+                break;
+            case TransferKind.PayoutFailed or TransferKind.PayoutVoided:
+                balance.PayingOut -= amount;
+                balance.Available += amount;
                 break;
             default:
                 throw new InvalidOperationException($"Unknown transfer kind {order.Kind}.");

@@ -11,6 +11,9 @@ public sealed class CurrencyBalance
 
     /// <summary>Credited and in the security period (<see cref="AccountState.Pending"/> itemises it).</summary>
     [Id(4)] public long Pending { get; set; }
+
+    /// <summary>Asked out and not yet completed, failed or voided (<see cref="AccountState.Payouts"/> itemises it).</summary>
+    [Id(5)] public long PayingOut { get; set; }
 }
 
 [SuppressReferenceTracking]
@@ -55,9 +58,20 @@ public sealed class AccountState
     /// <summary>Whether the ledger check knows this account exists.</summary>
     public bool Registered { get; set; }
 
-    /// <summary>Idempotency keys of recent deposits → what they asked for (oldest first, bounded).</summary>
-    public List<KeyValuePair<string, string>> DepositKeys { get; set; } = [];
+    /// <summary>Idempotency keys of the account's recent commands (deposits, payouts), oldest first, bounded.</summary>
+    public List<AccountKey> Keys { get; set; } = [];
 
-    /// <summary>Deposit idempotency keys whose deposit was refused → the refusal, replayed for the same key and body.</summary>
-    public Dictionary<string, Error> RefusedDeposits { get; set; } = [];
+    /// <summary>Every payout, in the order asked.</summary>
+    public List<Payout> Payouts { get; set; } = [];
 }
+
+/// <summary>
+/// An idempotency key an account command was sent with: what it asked (<see cref="Asked"/>, compared on a retry),
+/// what it made (a payout's id) or the refusal it answered (replayed for the same key and request).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ms.AccountKey")]
+public sealed record AccountKey(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string Asked,
+    [property: Id(2)] string? Made = null,
+    [property: Id(3)] Error? Refusal = null);

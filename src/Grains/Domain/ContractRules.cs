@@ -10,4 +10,7 @@ public sealed record ContractRules(TimeSpan ReviewPeriod, long MaxAmount, int Ma
 
     /// <summary>How long money released to a freelancer (or a bonus) stays pending before it is available.</summary>
     public TimeSpan SecurityPeriod { get; init; } = TimeSpan.FromDays(5);
+
+    /// <summary>How long a payout may wait for the provider's outcome before it is voided and returned.</summary>
+    public TimeSpan PayoutTimeout { get; init; } = TimeSpan.FromDays(7);
 }

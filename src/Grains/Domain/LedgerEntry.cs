@@ -9,4 +9,5 @@ public sealed record LedgerEntry(
     [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] long AvailableAfter,
     [property: Id(4)] long HeldAfter,
-    [property: Id(5)] long PendingAfter = 0);
+    [property: Id(5)] long PendingAfter = 0,
+    [property: Id(6)] long PayingOutAfter = 0);

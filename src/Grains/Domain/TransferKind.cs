@@ -16,4 +16,16 @@ public enum TransferKind
 
     /// <summary>A pending credit whose security period has ended: pending → available.</summary>
     Available,
+
+    /// <summary>A payout asked for: available → paying out.</summary>
+    Payout,
+
+    /// <summary>The provider paid it: paying out → out of the system (paid out).</summary>
+    PayoutCompleted,
+
+    /// <summary>The provider could not pay it: paying out → available.</summary>
+    PayoutFailed,
+
+    /// <summary>Not completed in time: paying out → available. A timeout never pays.</summary>
+    PayoutVoided,
 }

@@ -55,6 +55,75 @@ public sealed class MoneyApiTests(ApiFactory factory) : ApiTest(factory)
         Assert.All(fees["balances"]!.AsArray(), b => Assert.True(b!["available"]!.GetValue<long>() > 0));
     }
 
+    [Fact]
+    public async Task Payout_IsPayingOutUntilTheProviderReports_ThenCompletedOnce_OrFailedBackToAvailable()
+    {
+        await DepositAsync(ClientId, 5_000);
+
+        var asked = await Json(await PostAsync(Client, $"/v1/accounts/{ClientId}/payouts", new { amount = 2_000, currency = "USD" }, "po-1"), HttpStatusCode.Created);
+        var id = asked["id"]!.GetValue<string>();
+        Assert.Equal(("pending", 2_000L), (asked["status"]!.GetValue<string>(), asked["amount"]!.GetValue<long>()));
+        Assert.True(asked["expiresAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddDays(6));
+        var replay = await PostAsync(Client, $"/v1/accounts/{ClientId}/payouts", new { amount = 2_000, currency = "USD" }, "po-1");
+        Assert.Equal(asked.ToJsonString(), (await Json(replay, HttpStatusCode.Created)).ToJsonString());
+        Assert.True(replay.Headers.Contains("Idempotent-Replayed"));
+        await Problem(await PostAsync(Client, $"/v1/accounts/{ClientId}/payouts", new { amount = 1_000, currency = "USD" }, "po-1"), HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.Equal((3_000L, 2_000L), await AvailableAndPayingOutAsync(ClientId));
+
+        await Problem(await Client.PostAsJsonAsync($"/v1/accounts/{ClientId}/payouts/{id}/complete", new { reference = "tr_1" }), HttpStatusCode.Forbidden, "role_not_allowed");
+        await Problem(await Freelancer.PostAsJsonAsync($"/v1/accounts/{ClientId}/payouts", new { amount = 1, currency = "USD" }), HttpStatusCode.NotFound, "account_not_found");
+        var completed = await Json(await Platform.PostAsJsonAsync($"/v1/accounts/{ClientId}/payouts/{id}/complete", new { reference = "tr_1" }), HttpStatusCode.OK);
+        Assert.Equal(("completed", "tr_1"), (completed["status"]!.GetValue<string>(), completed["reference"]!.GetValue<string>()));
+        var again = await Platform.PostAsJsonAsync($"/v1/accounts/{ClientId}/payouts/{id}/complete", new { reference = "tr_1" });
+        Assert.Equal(completed.ToJsonString(), (await Json(again, HttpStatusCode.OK)).ToJsonString());
+        await Problem(await Platform.PostAsJsonAsync($"/v1/accounts/{ClientId}/payouts/{id}/fail", new { reason = "Bank closed" }), HttpStatusCode.Conflict, "payout_not_pending");
+        Assert.Equal((3_000L, 0L), await AvailableAndPayingOutAsync(ClientId));
+
+        var second = await Json(await Platform.PostAsJsonAsync($"/v1/accounts/{ClientId}/payouts", new { amount = 3_000, currency = "USD" }), HttpStatusCode.Created);
+        await Problem(await Client.PostAsJsonAsync($"/v1/accounts/{ClientId}/payouts", new { amount = 1, currency = "USD" }), HttpStatusCode.Conflict, "insufficient_funds");
+        var failed = await Json(await Platform.PostAsJsonAsync($"/v1/accounts/{ClientId}/payouts/{second["id"]}/fail", new { reason = "Bank closed" }), HttpStatusCode.OK);
+        Assert.Equal("failed", failed["status"]!.GetValue<string>());
+        Assert.Equal((3_000L, 0L), await AvailableAndPayingOutAsync(ClientId));
+
+        var list = await Json(await Client.GetAsync($"/v1/accounts/{ClientId}/payouts"), HttpStatusCode.OK);
+        Assert.Equal(["completed", "failed"], list["items"]!.AsArray().Select(p => p!["status"]!.GetValue<string>()));
+        var onlyFailed = await Json(await Client.GetAsync($"/v1/accounts/{ClientId}/payouts?status=failed"), HttpStatusCode.OK);
+        Assert.Equal(second["id"]!.GetValue<string>(), Assert.Single(onlyFailed["items"]!.AsArray())!["id"]!.GetValue<string>());
+        var lines = await Json(await Client.GetAsync($"/v1/accounts/{ClientId}/transfers"), HttpStatusCode.OK);
+        Assert.Equal(["deposit", "payout", "payout_completed", "payout", "payout_failed"], lines["transfers"]!.AsArray().Select(t => t!["kind"]!.GetValue<string>()));
+        var ledger = await Json(await Platform.GetAsync("/v1/ledger/verify"), HttpStatusCode.OK);
+        Assert.True(ledger["balanced"]!.GetValue<bool>());
+        Assert.True(ledger["currencies"]!.AsArray().Single(c => c!["currency"]!.GetValue<string>() == "USD")!["paidOut"]!.GetValue<long>() >= 2_000);
+    }
+
+    [Theory]
+    [InlineData("{\"amount\":0,\"currency\":\"USD\"}", "invalid_amount")]
+    [InlineData("{\"amount\":10,\"currency\":\"XXX\"}", "unknown_currency")]
+    [InlineData("{\"currency\":\"USD\"}", "validation_failed")]
+    public async Task Payout_WithBadInput_Is400_AndChangesNothing(string body, string code)
+    {
+        await DepositAsync(ClientId, 500);
+
+        await Problem(await Client.PostAsync($"/v1/accounts/{ClientId}/payouts", new StringContent(body, System.Text.Encoding.UTF8, "application/json")),
+            HttpStatusCode.BadRequest, code);
+
+        Assert.Equal((500L, 0L), await AvailableAndPayingOutAsync(ClientId));
+        await Problem(await Platform.PostAsJsonAsync($"/v1/accounts/{ClientId}/payouts/po_missing/complete", new { reference = "tr_1" }), HttpStatusCode.NotFound, "payout_not_found");
+    }
+
+    private async Task<(long Available, long PayingOut)> AvailableAndPayingOutAsync(string userId)
+    {
+        var balance = (await Json(await Platform.GetAsync($"/v1/accounts/{userId}"), HttpStatusCode.OK))["balances"]![0]!;
+        return (balance["available"]!.GetValue<long>(), balance["payingOut"]!.GetValue<long>());
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return client.SendAsync(request);
+    }
+
     private async Task<string> SubmittedAsync(long amount)
     {
         var id = await CreateActiveAsync(amount);

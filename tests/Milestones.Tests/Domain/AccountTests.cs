@@ -458,7 +458,7 @@ public sealed class AccountTests
             EarlierLines = sealedLines,
             InTransit = new(state.InTransit),
             Registered = state.Registered,
-            DepositKeys = [.. state.DepositKeys],
+            Keys = [.. state.Keys],
         };
     }
 

@@ -84,6 +84,6 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
     protected async Task<BalanceView> BalanceAsync(Caller user)
     {
         var view = Ok(await Grains.Account(user.UserId).GetAsync(user));
-        return view.Balances.SingleOrDefault(b => b.Currency == Usd) ?? new BalanceView(Usd, 0, 0, [], 0, []);
+        return view.Balances.SingleOrDefault(b => b.Currency == Usd) ?? new BalanceView(Usd, 0, 0, [], 0, [], 0);
     }
 }

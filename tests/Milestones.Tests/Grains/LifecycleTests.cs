@@ -25,7 +25,7 @@ public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
         Assert.Equal(ContractStatus.Completed, view.Status);
         Assert.All(view.Milestones, m => Assert.Equal(MilestoneStatus.Released, m.Status));
         Assert.Equal((10_000, 10_000, 0), (view.Funded, view.Released, view.Refunded));
-        Assert.Equal(new BalanceView(Usd, 0, 0, [], 0, []), await BalanceAsync(Client) with { Holds = [] });
+        Assert.Equal(new BalanceView(Usd, 0, 0, [], 0, [], 0), await BalanceAsync(Client) with { Holds = [] });
         Assert.Equal(10_000, (await BalanceAsync(Freelancer)).Available);
 
         var events = Ok(await grain.GetEventsAsync(Freelancer, 0, 100)).Events.Select(e => e.Type).ToList();

@@ -32,6 +32,8 @@ namespace Milestones.Tests.Api.Client.Generated.Models
 #else
         public List<global::Milestones.Tests.Api.Client.Generated.Models.HoldView> Holds { get; set; }
 #endif
+        /// <summary>The payingOut property</summary>
+        public long? PayingOut { get; set; }
         /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
         public long? Pending { get; set; }
         /// <summary>The pendingReleases property</summary>
@@ -64,6 +66,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
                 { "currency", n => { Currency = n.GetStringValue(); } },
                 { "held", n => { Held = n.GetLongValue(); } },
                 { "holds", n => { Holds = n.GetCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.HoldView>(global::Milestones.Tests.Api.Client.Generated.Models.HoldView.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "payingOut", n => { PayingOut = n.GetLongValue(); } },
                 { "pending", n => { Pending = n.GetLongValue(); } },
                 { "pendingReleases", n => { PendingReleases = n.GetCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.PendingReleaseView>(global::Milestones.Tests.Api.Client.Generated.Models.PendingReleaseView.CreateFromDiscriminatorValue)?.AsList(); } },
             };
@@ -79,6 +82,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
             writer.WriteStringValue("currency", Currency);
             writer.WriteLongValue("held", Held);
             writer.WriteCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.HoldView>("holds", Holds);
+            writer.WriteLongValue("payingOut", PayingOut);
             writer.WriteLongValue("pending", Pending);
             writer.WriteCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.PendingReleaseView>("pendingReleases", PendingReleases);
         }

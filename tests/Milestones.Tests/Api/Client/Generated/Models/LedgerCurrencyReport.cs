@@ -32,6 +32,8 @@ namespace Milestones.Tests.Api.Client.Generated.Models
         public long? InTransit { get; set; }
         /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
         public long? PaidOut { get; set; }
+        /// <summary>The payingOut property</summary>
+        public long? PayingOut { get; set; }
         /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
         public long? Pending { get; set; }
         /// <summary>
@@ -59,6 +61,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
                 { "held", n => { Held = n.GetLongValue(); } },
                 { "inTransit", n => { InTransit = n.GetLongValue(); } },
                 { "paidOut", n => { PaidOut = n.GetLongValue(); } },
+                { "payingOut", n => { PayingOut = n.GetLongValue(); } },
                 { "pending", n => { Pending = n.GetLongValue(); } },
             };
         }
@@ -76,6 +79,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
             writer.WriteLongValue("held", Held);
             writer.WriteLongValue("inTransit", InTransit);
             writer.WriteLongValue("paidOut", PaidOut);
+            writer.WriteLongValue("payingOut", PayingOut);
             writer.WriteLongValue("pending", Pending);
         }
     }

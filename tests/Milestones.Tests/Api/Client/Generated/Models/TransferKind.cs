@@ -32,5 +32,21 @@ namespace Milestones.Tests.Api.Client.Generated.Models
         #pragma warning disable CS1591
         Available,
         #pragma warning restore CS1591
+        [EnumMember(Value = "payout")]
+        #pragma warning disable CS1591
+        Payout,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "payout_completed")]
+        #pragma warning disable CS1591
+        Payout_completed,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "payout_failed")]
+        #pragma warning disable CS1591
+        Payout_failed,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "payout_voided")]
+        #pragma warning disable CS1591
+        Payout_voided,
+        #pragma warning restore CS1591
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Milestones.Tests.Api.Client.Generated.Models;
 using Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Deposits;
+using Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Payouts;
 using Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Transfers;
 using System.Collections.Generic;
 using System.IO;
@@ -23,6 +24,11 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Accounts.Item
         public global::Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Deposits.DepositsRequestBuilder Deposits
         {
             get => new global::Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Deposits.DepositsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The payouts property</summary>
+        public global::Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Payouts.PayoutsRequestBuilder Payouts
+        {
+            get => new global::Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Payouts.PayoutsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The transfers property</summary>
         public global::Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Transfers.TransfersRequestBuilder Transfers
