@@ -65,7 +65,7 @@ internal sealed partial class ContractGrain : IEffectPorts
         var key = store.State.PendingKey;
         store.State.PendingKey = null;
         store.State.TransferDecidedAt = null;
-        var result = new ContractResult(contract.ToView());
+        var result = new ContractResult(contract.ToView(), intent.Purpose is TransferPurpose.Bonus or TransferPurpose.Refund ? intent.Subject : null);
         if (key is not null)
         {
             store.State.RememberKey(answer.Refused is { } refused ? key with { Rejection = refused } : key with { Result = result });
@@ -105,23 +105,25 @@ internal sealed partial class ContractGrain : IEffectPorts
     /// </summary>
     private async Task<(Error? Refused, Error? Broken)> ApplyOnAccountsAsync(TransferIntent intent, bool resent)
     {
-        var orders = contract.Orders(intent);
-        var (clientKey, first) = orders[0];
-        var client = GrainFactory.AccountByKey(clientKey);
-        if ((await client.ApplyAsync(first, resent)).Error is { } refused)
+        var plan = contract.Plan(intent);
+        for (var i = 0; i < plan.Sources.Count; i++)
         {
-            return first.Kind == TransferKind.Hold ? (refused, null) : (null, refused);
+            var (account, order) = plan.Sources[i];
+            if ((await GrainFactory.AccountByKey(account).ApplyAsync(order, resent)).Error is { } refused)
+            {
+                return i == 0 && order.Kind is TransferKind.Hold or TransferKind.Debit ? (refused, null) : (null, refused);
+            }
         }
 
-        var credits = await Task.WhenAll(orders.Skip(1).Select(o => GrainFactory.AccountByKey(o.Account).ApplyAsync(o.Order, resent)));
+        var credits = await Task.WhenAll(plan.Credits.Select(c => GrainFactory.AccountByKey(c.Account).ApplyAsync(c.Order, resent)));
         if (credits.FirstOrDefault(c => c.Error is not null)?.Error is { } notCredited)
         {
             return (null, notCredited);
         }
 
-        if (first.Legs is { Count: > 0 })
+        foreach (var (account, order) in plan.Sources.Where(s => s.Order.Legs is { Count: > 0 }))
         {
-            await client.SettleAsync(intent.TransferId);
+            await GrainFactory.AccountByKey(account).SettleAsync(order.TransferId);
         }
 
         return (null, null);

@@ -157,6 +157,12 @@ internal sealed partial class ContractGrain(
     public Task<Outcome<ContractResult>> RequestChangesAsync(Caller caller, RequestChanges command, CommandOptions options) =>
         Execute(nameof(RequestChangesAsync), command, caller, options, () => contract.RequestChanges(caller, command, Now));
 
+    public Task<Outcome<ContractResult>> PayBonusAsync(Caller caller, PayMoney command, CommandOptions options) =>
+        Execute(nameof(PayBonusAsync), command, caller, options, () => contract.PayBonus(caller, command, Now));
+
+    public Task<Outcome<ContractResult>> IssueRefundAsync(Caller caller, PayMoney command, CommandOptions options) =>
+        Execute(nameof(IssueRefundAsync), command, caller, options, () => contract.IssueRefund(caller, command, Now));
+
     public Task<Outcome<ContractResult>> ProposeChangeAsync(Caller caller, ProposeChange command, CommandOptions options) =>
         Execute(nameof(ProposeChangeAsync), command, caller, options, () => contract.ProposeChange(caller, command, Now), () => contract.LastChangeRequestId);
 

@@ -27,7 +27,7 @@ internal static class ContractViews
             s.Funded, s.Released, s.Refunded, s.Version, s.CreatedAt, s.UpdatedAt,
             s.ChangeRequests.Select(r => new ChangeRequestView(
                 r.Id, r.Status, r.Message, r.Operations.ToArray(), r.CreatedAt, r.DecidedAt, r.DecisionMessage)).ToList(),
-            contract.Fees);
+            contract.Fees, s.Bonuses.ToArray(), s.Refunds.ToArray());
     }
 
     public static ContractSummary ToSummary(this ContractState s, PartyRole role) =>

@@ -34,6 +34,8 @@ public static class ContractsEndpoints
         group.MapPost("/{id}/accept", Accept).WithName("AcceptTerms").WithSummary("Accept a terms version; active once both parties accepted the same one.");
         group.MapPost("/{id}/decline", Decline).WithName("DeclineOffer").WithSummary("The freelancer declines a draft.");
         group.MapPost("/{id}/withdraw", Withdraw).WithName("WithdrawOffer").WithSummary("The client withdraws a draft.");
+        group.MapPost("/{id}/bonuses", PayBonus).WithName("PayBonus").WithSummary("The client pays the freelancer a bonus from its available balance (on an active, completed or ended contract): the client's fee on top, the service fee deducted, pending for the security period.");
+        group.MapPost("/{id}/refunds", IssueRefund).WithName("IssueRefund").WithSummary("The freelancer returns money a release paid it, within 180 days of that release and never more than released: from pending first, then available; the service fee on it comes back from the fee account.");
         group.MapPost("/{id}/end", End).WithName("EndContract").WithSummary("End an active contract; held funds are refunded, or released if the client chooses.");
         return group;
     }
@@ -47,6 +49,14 @@ public static class ContractsEndpoints
         return await CommandResults.Create(api.Http, o => api.Grains.Contract(id).CreateAsync(caller, command, o),
             r => ($"/v1/contracts/{id}", r.Contract));
     }
+
+    public static Task<Results<Created<Payment>, ProblemHttpResult>> PayBonus(string id, MoneyRequest body, [AsParameters] ApiServices api) =>
+        CommandResults.Create(api.Http, o => api.Grains.Contract(id).PayBonusAsync(api.Caller, new PayMoney(body.Amount!.Value, body.Message), o),
+            r => ($"/v1/contracts/{id}", r.Contract.Bonuses.Single(b => b.Id == r.CreatedId)));
+
+    public static Task<Results<Created<Payment>, ProblemHttpResult>> IssueRefund(string id, MoneyRequest body, [AsParameters] ApiServices api) =>
+        CommandResults.Create(api.Http, o => api.Grains.Contract(id).IssueRefundAsync(api.Caller, new PayMoney(body.Amount!.Value, body.Message), o),
+            r => ($"/v1/contracts/{id}", r.Contract.Refunds.Single(b => b.Id == r.CreatedId)));
 
     public static async Task<Results<Ok<ContractSummaryPage>, ProblemHttpResult>> List(
         [AsParameters] ApiServices api, string? role, string? status, int? limit, string? cursor)

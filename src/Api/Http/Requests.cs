@@ -63,6 +63,9 @@ public sealed record TransferLine(
         e.Order.MilestoneId, e.Order.Counterparty, e.At, e.AvailableAfter, e.HeldAfter, e.PendingAfter, e.Order.AvailableAt);
 }
 
+/// <summary>A bonus or a refund after release: an amount in minor units and an optional message.</summary>
+public sealed record MoneyRequest([property: Required] long? Amount, string? Message);
+
 public sealed record PayoutRequestBody([property: Required] long? Amount, [property: Required(AllowEmptyStrings = true)] string? Currency);
 
 public sealed record CompletePayoutRequest([property: Required(AllowEmptyStrings = true)] string? Reference);

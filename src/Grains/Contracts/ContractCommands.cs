@@ -80,6 +80,11 @@ public sealed record CommandOptions(
     public static readonly CommandOptions None = new();
 }
 
+/// <summary>A bonus the client pays, or money the freelancer returns after release.</summary>
+[SuppressReferenceTracking]
+[GenerateSerializer, Immutable, Alias("ms.PayMoney")]
+public sealed record PayMoney([property: Id(0)] long Amount, [property: Id(1)] string? Message = null);
+
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.ApproveWork")]
 public sealed record ApproveWork(

@@ -55,7 +55,9 @@ public sealed record ContractView(
     [property: Id(14)] DateTimeOffset CreatedAt,
     [property: Id(15)] DateTimeOffset UpdatedAt,
     [property: Id(16)] IReadOnlyList<ChangeRequestView> ChangeRequests,
-    [property: Id(17)] FeeSchedule Fees);
+    [property: Id(17)] FeeSchedule Fees,
+    [property: Id(18)] IReadOnlyList<Payment> Bonuses,
+    [property: Id(19)] IReadOnlyList<Payment> Refunds);
 
 /// <summary>A command's result: the contract after it, and the id of anything it created (milestone, change request).</summary>
 [SuppressReferenceTracking]

@@ -24,6 +24,12 @@ public interface IContractGrain : IGrainWithStringKey, IWakeable
     [Alias("Approve")] Task<Outcome<ContractResult>> ApproveMilestoneAsync(Caller caller, ApproveWork command, CommandOptions options);
     [Alias("RequestChanges")] Task<Outcome<ContractResult>> RequestChangesAsync(Caller caller, RequestChanges command, CommandOptions options);
 
+    /// <summary>The client pays the freelancer a bonus from its available balance (the created id is the bonus's).</summary>
+    [Alias("PayBonus")] Task<Outcome<ContractResult>> PayBonusAsync(Caller caller, PayMoney command, CommandOptions options);
+
+    /// <summary>The freelancer returns money a release paid it (the created id is the refund's).</summary>
+    [Alias("IssueRefund")] Task<Outcome<ContractResult>> IssueRefundAsync(Caller caller, PayMoney command, CommandOptions options);
+
     [Alias("ProposeChange")] Task<Outcome<ContractResult>> ProposeChangeAsync(Caller caller, ProposeChange command, CommandOptions options);
     [Alias("AcceptChange")] Task<Outcome<ContractResult>> AcceptChangeAsync(Caller caller, string changeRequestId, string? message, CommandOptions options);
     [Alias("DeclineChange")] Task<Outcome<ContractResult>> DeclineChangeAsync(Caller caller, string changeRequestId, string? message, CommandOptions options);

@@ -135,14 +135,20 @@ public sealed partial class Account(AccountState state)
         }
     }
 
-    /// <summary>What one ledger line does to the pending credits: a credit with a later due time adds one, its <see cref="TransferKind.Available"/> line removes it.</summary>
-    public static void ApplyToPending(IList<PendingCredit> pending, LedgerEntry line)
+    /// <summary>
+    /// What one ledger line does to the pending credits: a credit with a later due time adds one, its
+    /// <see cref="TransferKind.Available"/> line removes it, a debit takes from them.
+    /// </summary>
+    public static void ApplyToPending(List<PendingCredit> pending, LedgerEntry line)
     {
         var order = line.Order;
         switch (order.Kind)
         {
             case TransferKind.Credit when order.AvailableAt > line.At:
                 pending.Add(new PendingCredit(order.TransferId, order.Amount, order.AvailableAt.Value));
+                break;
+            case TransferKind.Debit:
+                TakeFromPending(pending, order.Amount.Currency, order.Amount.Amount);
                 break;
             case TransferKind.Available:
                 var credit = order.TransferId[..^"/available".Length];
@@ -178,8 +184,12 @@ public sealed partial class Account(AccountState state)
         TransferKind.Hold when state.Holds.ContainsKey(order.HoldKey) => Errors.TransferIdConflict(order.TransferId),
         TransferKind.Hold when balance.Available < order.Amount.Amount => Errors.InsufficientFunds(balance.Available, order.Amount.Amount),
         TransferKind.Capture or TransferKind.Refund when !HoldMatches(order) => Errors.HoldNotFound(order.HoldKey),
-        TransferKind.Capture when order.Legs?.Any(l => l.Amount <= 0) == true || order.Leaving > order.Amount.Amount =>
-            Errors.Invalid("invalid_legs", "legs", "A capture sends positive amounts that add up to at most the hold."),
+        TransferKind.Capture or TransferKind.Debit when order.Legs?.Any(l => l.Amount <= 0) == true || order.Leaving > order.Amount.Amount =>
+            Errors.Invalid("invalid_legs", "legs", "A capture or debit sends positive amounts that add up to at most what it takes."),
+        TransferKind.Debit when order.Leaving != order.Amount.Amount =>
+            Errors.Invalid("invalid_legs", "legs", "A debit sends all it takes."),
+        TransferKind.Debit when balance.Pending + balance.Available < order.Amount.Amount =>
+            Errors.InsufficientFunds(balance.Pending + balance.Available, order.Amount.Amount),
         TransferKind.Available or TransferKind.Payout or TransferKind.PayoutCompleted or TransferKind.PayoutFailed or TransferKind.PayoutVoided =>
             Errors.Invalid("invalid_kind", "kind", "Pending money and payouts move by the account's own commands and clock, never by a transfer."),
         _ => null,
@@ -204,11 +214,13 @@ public sealed partial class Account(AccountState state)
             case TransferKind.Capture:
                 balance.Held -= amount;
                 balance.Available += amount - order.Leaving;
-                foreach (var leg in order.Legs ?? [])
-                {
-                    state.InTransit.Add(leg.TransferId, new InTransitLeg(order.TransferId, leg.Account, new Money(leg.Amount, order.Amount.Currency)));
-                }
-
+                SendLegs(order);
+                break;
+            case TransferKind.Debit:
+                var fromPending = TakeFromPending(state.Pending, order.Amount.Currency, amount);
+                balance.Pending -= fromPending;
+                balance.Available -= amount - fromPending;
+                SendLegs(order);
                 break;
             case TransferKind.Credit when order.AvailableAt > now:
                 balance.Pending += amount;
@@ -241,6 +253,46 @@ public sealed partial class Account(AccountState state)
             default:
                 throw new InvalidOperationException($"Unknown transfer kind {order.Kind}.");
         }
+    }
+
+    private void SendLegs(TransferOrder order)
+    {
+        foreach (var leg in order.Legs ?? [])
+        {
+            state.InTransit.Add(leg.TransferId, new InTransitLeg(order.TransferId, leg.Account, new Money(leg.Amount, order.Amount.Currency)));
+        }
+    }
+
+    /// <summary>
+    /// Takes up to <paramref name="amount"/> out of the pending credits in <paramref name="currency"/>, the latest due
+    /// first (the money that would wait longest); returns how much it took. The one rule for both the balance and a
+    /// replay of the ledger (<see cref="ApplyToPending"/>).
+    /// </summary>
+    private static long TakeFromPending(List<PendingCredit> pending, string currency, long amount)
+    {
+        var taken = 0L;
+        foreach (var credit in pending.Where(p => p.Amount.Currency == currency)
+                     .OrderByDescending(p => p.AvailableAt).ThenByDescending(p => p.TransferId, StringComparer.Ordinal).ToList())
+        {
+            if (taken == amount)
+            {
+                break;
+            }
+
+            var take = Math.Min(credit.Amount.Amount, amount - taken);
+            taken += take;
+            var index = pending.IndexOf(credit);
+            if (take == credit.Amount.Amount)
+            {
+                pending.RemoveAt(index);
+            }
+            else
+            {
+                pending[index] = credit with { Amount = new Money(credit.Amount.Amount - take, currency) };
+            }
+        }
+
+        return taken;
     }
 
     private CurrencyBalance Balance(string currency)

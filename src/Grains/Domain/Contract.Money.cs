@@ -2,9 +2,13 @@ using Milestones.Contracts;
 
 namespace Milestones.Domain;
 
-// Money: the fees a contract charges, and the account orders that carry out each transfer it decides.
+// Money: the fees a contract charges, bonuses and refunds after release, and the account orders that carry out each
+// transfer it decides.
 public sealed partial class Contract
 {
+    /// <summary>How long after a release the freelancer may still return its money.</summary>
+    public static readonly TimeSpan RefundWindow = TimeSpan.FromDays(180);
+
     /// <summary>The schedule pinned when the contract became active; before that, the one it would pin now.</summary>
     public FeeSchedule Fees => state.Fees ?? rules.Fees;
 
@@ -24,51 +28,130 @@ public sealed partial class Contract
         return new ReleaseSplit(net, serviceFee, clientFee, HoldFor(milestone) - net - serviceFee - clientFee);
     }
 
-    /// <summary>
-    /// The orders that carry out <paramref name="intent"/>, each with the key of the account it is for: first the
-    /// client's (a hold may be refused; a capture or refund may not), then the credits the capture sends (the
-    /// freelancer's net, pending until the intent's <see cref="TransferIntent.AvailableAt"/>, and each fee to the
-    /// platform's fee account of the contract's currency, under ids of their own). Derived only from what is stored
-    /// (the intent, the milestone, the pinned fees), so finishing an intent again sends exactly the same orders.
-    /// </summary>
-    public IReadOnlyList<(string Account, TransferOrder Order)> Orders(TransferIntent intent)
+    /// <summary>The client pays the freelancer a bonus from its available balance, with the fees of a release.</summary>
+    public Error? PayBonus(Caller caller, PayMoney command, DateTimeOffset now)
     {
-        var milestone = FindMilestone(intent.MilestoneId) ?? throw new InvalidOperationException($"Milestone {intent.MilestoneId} vanished.");
+        var error = Authorize(caller, "pay a bonus", PartyRole.Client)
+            ?? RequireStatus(ContractCommand.PayBonus)
+            ?? Validate.Amount(command.Amount, rules)
+            ?? Validate.Text(command.Message, "message", Validate.MaxMessageLength, required: false);
+        return error ?? Intend(TransferPurpose.Bonus, $"b{state.Bonuses.Count + 1}", command.Amount, caller.Actor, command.Message, now);
+    }
+
+    /// <summary>
+    /// The freelancer returns money a release paid it: at most what was released within <see cref="RefundWindow"/>, and
+    /// cumulatively never more than was released. The service fee on it comes back from the fee account.
+    /// </summary>
+    public Error? IssueRefund(Caller caller, PayMoney command, DateTimeOffset now)
+    {
+        var error = Authorize(caller, "refund the client", PartyRole.Freelancer)
+            ?? RequireStatus(ContractCommand.IssueRefund)
+            ?? Validate.Amount(command.Amount, rules)
+            ?? Validate.Text(command.Message, "message", Validate.MaxMessageLength, required: false);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var released = state.Milestones.Sum(m => m.ReleasedAmount ?? 0);
+        var recent = state.Milestones.Where(m => m.ReleasedAt > now - RefundWindow).Sum(m => m.ReleasedAmount ?? 0);
+        var refundable = Math.Min(released - state.Refunds.Sum(r => r.Amount), recent);
+        return command.Amount > refundable
+            ? Errors.RefundTooLarge(refundable)
+            : Intend(TransferPurpose.Refund, $"r{state.Refunds.Count + 1}", command.Amount, caller.Actor, command.Message, now);
+    }
+
+    /// <summary>The service fee a refund of <paramref name="amount"/> returns: the fee on it, never more than the releases' fees not yet returned.</summary>
+    private long ServiceFeeReturned(long amount) =>
+        Math.Min(Fees.ServiceFee(amount),
+            state.Milestones.Sum(m => m.ReleasedAmount is { } r ? Fees.ServiceFee(r) : 0) - state.Refunds.Sum(r => r.ServiceFee));
+
+    private void PaymentApplied(TransferIntent intent, DateTimeOffset now)
+    {
+        if (intent.Purpose == TransferPurpose.Bonus)
+        {
+            var serviceFee = Fees.ServiceFee(intent.Amount);
+            var clientFee = Fees.ClientFee(intent.Amount);
+            state.Bonuses.Add(new Payment(intent.Subject, intent.Amount, now, intent.Actor, intent.Message, serviceFee));
+            Record(now, intent.Actor, "bonus.paid", intent.Message, ("bonusId", intent.Subject), ("amount", Str(intent.Amount)),
+                ("freelancerNet", Str(intent.Amount - serviceFee)), ("serviceFee", Str(serviceFee)), ("clientFee", Str(clientFee)),
+                ("availableAt", intent.AvailableAt!.Value.ToString("O")));
+            Record(now, "system", "fee.charged", null, ("bonusId", intent.Subject), ("transferId", intent.TransferId),
+                ("serviceFee", Str(serviceFee)), ("clientFee", Str(clientFee)));
+        }
+        else
+        {
+            var returned = ServiceFeeReturned(intent.Amount);
+            state.Refunds.Add(new Payment(intent.Subject, intent.Amount, now, intent.Actor, intent.Message, returned));
+            Record(now, intent.Actor, "refund.issued", intent.Message, ("refundId", intent.Subject), ("amount", Str(intent.Amount)),
+                ("serviceFeeReturned", Str(returned)));
+        }
+    }
+
+    private MilestoneState MilestoneOf(TransferIntent intent) =>
+        FindMilestone(intent.Subject) ?? throw new InvalidOperationException($"Milestone {intent.Subject} vanished.");
+
+    /// <summary>
+    /// The orders that carry out <paramref name="intent"/>, each with the key of the account it is for. Derived only
+    /// from what is stored (the intent, the milestone, the pinned fees, the earlier bonuses and refunds), so finishing
+    /// an intent again sends exactly the same orders.
+    /// </summary>
+    public TransferPlan Plan(TransferIntent intent)
+    {
         var client = GrainKeys.User(state.ClientId);
-        var held = Money(HoldFor(milestone));
-        TransferOrder Order(string id, TransferKind kind, long amount, string? counterparty) =>
-            new(id, kind, Money(amount), state.Id, milestone.Id, counterparty);
+        var freelancer = GrainKeys.User(state.FreelancerId);
+        var fees = GrainKeys.FeeAccount(state.Currency);
+        var id = intent.TransferId;
+        TransferOrder Order(string transferId, TransferKind kind, long amount, string? counterparty, string? milestoneId) =>
+            new(transferId, kind, Money(amount), state.Id, milestoneId, counterparty);
 
         switch (intent.Purpose)
         {
-            case TransferPurpose.Fund:
-                return [(client, new TransferOrder(intent.TransferId, TransferKind.Hold, held, state.Id, milestone.Id))];
-            case TransferPurpose.EndRefund:
-                return [(client, new TransferOrder(intent.TransferId, TransferKind.Refund, held, state.Id, milestone.Id))];
+            case TransferPurpose.Fund or TransferPurpose.EndRefund:
+                var kind = intent.Purpose == TransferPurpose.Fund ? TransferKind.Hold : TransferKind.Refund;
+                return new([(client, Order(id, kind, HoldFor(MilestoneOf(intent)), null, intent.Subject))], []);
+            case TransferPurpose.Refund:
+                // The freelancer returns the amount less the service fee on it; the fee account returns that fee.
+                var serviceFee = ServiceFeeReturned(intent.Amount);
+                var returns = new List<(string Account, TransferOrder Order)>(2);
+                var credits = new List<(string Account, TransferOrder Order)>(2);
+                foreach (var (from, leg, amount) in new[] { (freelancer, id, intent.Amount - serviceFee), (fees, id + "/service-fee", serviceFee) })
+                {
+                    if (amount > 0)
+                    {
+                        var credit = Order(leg, TransferKind.Credit, amount, GrainKeys.UserIdOf(from), null);
+                        returns.Add((from, Order(leg, TransferKind.Debit, amount, state.ClientId, null) with { Legs = [new TransferLeg(leg, client, amount)] }));
+                        credits.Add((client, credit));
+                    }
+                }
+
+                return new(returns, credits);
         }
 
-        var split = Split(milestone, intent.Amount);
-        var fees = GrainKeys.FeeAccount(state.Currency);
-        var credits = new List<(string Account, TransferOrder Order)>(3);
-        if (split.Net > 0)
+        // A release takes the milestone's hold; a bonus takes the client's balance. Both pay the same way.
+        var milestone = intent.Purpose == TransferPurpose.Bonus ? null : MilestoneOf(intent);
+        var paid = intent.Amount;
+        var net = paid - Fees.ServiceFee(paid);
+        var pays = new List<(string Account, TransferOrder Order)>(3);
+        foreach (var (to, leg, amount, counterparty) in new[]
+                 {
+                     (freelancer, id, net, state.ClientId),
+                     (fees, id + "/service-fee", Fees.ServiceFee(paid), state.FreelancerId),
+                     (fees, id + "/client-fee", Fees.ClientFee(paid), state.ClientId),
+                 })
         {
-            credits.Add((GrainKeys.User(state.FreelancerId),
-                Order(intent.TransferId, TransferKind.Credit, split.Net, state.ClientId) with { AvailableAt = intent.AvailableAt }));
+            if (amount > 0)
+            {
+                var credit = Order(leg, TransferKind.Credit, amount, counterparty, milestone?.Id);
+                pays.Add((to, to == freelancer ? credit with { AvailableAt = intent.AvailableAt } : credit));
+            }
         }
 
-        if (split.ServiceFee > 0)
-        {
-            credits.Add((fees, Order(intent.TransferId + "/service-fee", TransferKind.Credit, split.ServiceFee, state.FreelancerId)));
-        }
-
-        if (split.ClientFee > 0)
-        {
-            credits.Add((fees, Order(intent.TransferId + "/client-fee", TransferKind.Credit, split.ClientFee, state.ClientId)));
-        }
-
-        var capture = new TransferOrder(intent.TransferId, TransferKind.Capture, held, state.Id, milestone.Id, state.FreelancerId,
-            credits.Select(c => new TransferLeg(c.Order.TransferId, c.Account, c.Order.Amount.Amount)).ToList());
-        return [(client, capture), .. credits];
+        var legs = pays.Select(p => new TransferLeg(p.Order.TransferId, p.Account, p.Order.Amount.Amount)).ToList();
+        var source = milestone is null
+            ? Order(id, TransferKind.Debit, legs.Sum(l => l.Amount), state.FreelancerId, null) with { Legs = legs }
+            : Order(id, TransferKind.Capture, HoldFor(milestone), state.FreelancerId, milestone.Id) with { Legs = legs };
+        return new([(client, source)], pays);
     }
 
     private Money Money(long amount) => new(amount, state.Currency);
@@ -76,3 +159,12 @@ public sealed partial class Contract
 
 /// <summary>How a release splits a milestone's hold (see <see cref="Contract.Split"/>).</summary>
 public readonly record struct ReleaseSplit(long Net, long ServiceFee, long ClientFee, long Returned);
+
+/// <summary>
+/// The orders of one transfer: <see cref="Sources"/> take the money, in order (only the first may be refused: a hold or
+/// a debit, for want of money; any other refusal means the books disagree); then the <see cref="Credits"/> their legs
+/// send, together.
+/// </summary>
+public sealed record TransferPlan(
+    IReadOnlyList<(string Account, TransferOrder Order)> Sources,
+    IReadOnlyList<(string Account, TransferOrder Order)> Credits);

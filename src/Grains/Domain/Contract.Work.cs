@@ -23,7 +23,7 @@ public sealed partial class Contract
             return Errors.OutOfOrder(milestone.Id, blocking.Id);
         }
 
-        return Intend(TransferPurpose.Fund, milestone, caller.Actor, null, null);
+        return Intend(TransferPurpose.Fund, milestone.Id, milestone.Amount, caller.Actor, null, null);
     }
 
     public Error? Submit(Caller caller, SubmitWork command, DateTimeOffset now)
@@ -67,7 +67,7 @@ public sealed partial class Contract
             return Errors.Invalid("invalid_amount", "amount", $"amount must be between 1 and the milestone's {milestone.Amount}.");
         }
 
-        return Intend(TransferPurpose.Approve, milestone, caller.Actor, command.Message, now, command.Amount);
+        return Intend(TransferPurpose.Approve, milestone.Id, command.Amount ?? milestone.Amount, caller.Actor, command.Message, now);
     }
 
     public Error? RequestChanges(Caller caller, RequestChanges command, DateTimeOffset now)
@@ -110,7 +110,7 @@ public sealed partial class Contract
         var milestone = DueForAutoRelease(now);
         return milestone is null
             ? Errors.Invalid("nothing_due", "milestoneId", "No submitted milestone has reached its auto-release time.")
-            : Intend(TransferPurpose.AutoRelease, milestone, "system", null, now);
+            : Intend(TransferPurpose.AutoRelease, milestone.Id, milestone.Amount, "system", null, now);
     }
 
     /// <summary>Ends an active contract early: the held milestone is refunded (or released, if the client or platform chooses), Pending ones cancelled.</summary>
@@ -132,7 +132,7 @@ public sealed partial class Contract
         if (held is not null)
         {
             var purpose = command.HeldFunds == HeldFunds.Release ? TransferPurpose.EndRelease : TransferPurpose.EndRefund;
-            return Intend(purpose, held, caller.Actor, command.Message, now);
+            return Intend(purpose, held.Id, held.Amount, caller.Actor, command.Message, now);
         }
 
         Close(now, caller.Actor, command.Message);
@@ -143,8 +143,14 @@ public sealed partial class Contract
     public void TransferApplied(DateTimeOffset now)
     {
         var intent = state.OpenTransfer ?? throw new InvalidOperationException("No transfer is open.");
-        var milestone = FindMilestone(intent.MilestoneId) ?? throw new InvalidOperationException($"Milestone {intent.MilestoneId} vanished.");
         state.OpenTransfer = null;
+        if (intent.Purpose is TransferPurpose.Bonus or TransferPurpose.Refund)
+        {
+            PaymentApplied(intent, now);
+            return;
+        }
+
+        var milestone = MilestoneOf(intent);
         switch (intent.Purpose)
         {
             case TransferPurpose.Fund:
@@ -194,16 +200,15 @@ public sealed partial class Contract
     /// <summary>The account refused the transfer (only a hold can be refused: insufficient funds); nothing changed.</summary>
     public void TransferRejected() => state.OpenTransfer = null;
 
-    /// <summary>Stores the decision to move money; a release (decided at <paramref name="now"/>) pays <paramref name="amount"/> or all of the milestone.</summary>
-    private Error? Intend(TransferPurpose purpose, MilestoneState milestone, string actor, string? message, DateTimeOffset? now, long? amount = null)
+    /// <summary>Stores the decision to move <paramref name="amount"/> for <paramref name="subject"/>; what pays the freelancer (decided at <paramref name="now"/>) is pending for the security period.</summary>
+    private Error? Intend(TransferPurpose purpose, string subject, long amount, string actor, string? message, DateTimeOffset? now)
     {
         if (state.OpenTransfer is not null)
         {
             return Errors.TransferInProgress();
         }
 
-        var intent = new TransferIntent(
-            TransferIntent.IdFor(state.Id, milestone.Id, purpose), purpose, milestone.Id, amount ?? milestone.Amount, actor, message);
+        var intent = new TransferIntent(TransferIntent.IdFor(state.Id, subject, purpose), purpose, subject, amount, actor, message);
         state.OpenTransfer = intent.PaysFreelancer ? intent with { AvailableAt = now + rules.SecurityPeriod } : intent;
         return null;
     }

@@ -16,4 +16,6 @@ public enum ContractCommand
     ProposeChange,
     DecideChange,
     WithdrawChange,
+    PayBonus,
+    IssueRefund,
 }

@@ -32,4 +32,24 @@ public sealed class ContractState
 
     /// <summary>The fee schedule pinned when the contract became active (null before).</summary>
     [Id(21)] public FeeSchedule? Fees { get; set; }
+
+    /// <summary>Bonuses the client paid, in order.</summary>
+    [Id(22)] public List<Payment> Bonuses { get; set; } = [];
+
+    /// <summary>Money the freelancer returned after release, in order.</summary>
+    [Id(23)] public List<Payment> Refunds { get; set; } = [];
 }
+
+/// <summary>
+/// A bonus or a refund after release: its id (<c>b1</c>, <c>r1</c>, …), amount, who made it and when, and the service
+/// fee it charged (a bonus) or returned (a refund).
+/// </summary>
+[SuppressReferenceTracking]
+[GenerateSerializer, Immutable, Alias("ms.Payment")]
+public sealed record Payment(
+    [property: Id(0)] string Id,
+    [property: Id(1)] long Amount,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] string Actor,
+    [property: Id(4)] string? Message,
+    [property: Id(5)] long ServiceFee);

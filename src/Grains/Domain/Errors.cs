@@ -43,6 +43,8 @@ public static class Errors
     public static Error PayoutNotFound(string id) => new(ErrorKind.NotFound, "payout_not_found", $"No payout '{id}' on this account.");
     public static Error PayoutNotPending(string id, PayoutStatus status) =>
         new(ErrorKind.Conflict, "payout_not_pending", $"Payout '{id}' is {status.ToString().ToLowerInvariant()}; only a pending payout can be completed or failed.");
+    public static Error RefundTooLarge(long refundable) =>
+        new(ErrorKind.Conflict, "refund_exceeds_released", $"At most {refundable} can be refunded: what was released in the last 180 days and not refunded yet.");
     public static Error HoldNotFound(string key) => new(ErrorKind.Conflict, "hold_not_found", $"No hold for '{key}'.");
     public static Error TransferIdConflict(string id) =>
         new(ErrorKind.Conflict, "transfer_id_conflict", $"Transfer '{id}' was already applied with different details.");

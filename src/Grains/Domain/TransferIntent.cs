@@ -8,12 +8,17 @@ public enum TransferPurpose
     AutoRelease,
     EndRefund,
     EndRelease,
+    Bonus,
+
+    /// <summary>The freelancer returns money a release paid it.</summary>
+    Refund,
 }
 
 /// <summary>
 /// A money movement the contract has decided on and saved before calling any account. It names its transfer
-/// by a deterministic id, so finishing it again after a crash can never move the money twice. <see cref="Amount"/>
-/// is what a release pays (the milestone's amount, or less for a partial release) or the milestone's amount;
+/// by a deterministic id, so finishing it again after a crash can never move the money twice. <see cref="Subject"/>
+/// is the milestone it moves (or the bonus or refund it makes); <see cref="Amount"/> is what a release pays (the
+/// milestone's amount, or less for a partial release), the milestone's amount, or the bonus or refund;
 /// <see cref="AvailableAt"/> is when a release's money leaves the freelancer's security period, fixed when decided
 /// so that finishing it again sends the same credit.
 /// </summary>
@@ -22,19 +27,21 @@ public enum TransferPurpose
 public sealed record TransferIntent(
     [property: Id(0)] string TransferId,
     [property: Id(1)] TransferPurpose Purpose,
-    [property: Id(2)] string MilestoneId,
+    [property: Id(2)] string Subject,
     [property: Id(3)] long Amount,
     [property: Id(4)] string Actor,
     [property: Id(5)] string? Message,
     [property: Id(6)] DateTimeOffset? AvailableAt = null)
 {
     /// <summary>Release-side purposes move the hold to the freelancer; the others stay on the client's account.</summary>
-    public bool PaysFreelancer => Purpose is TransferPurpose.Approve or TransferPurpose.AutoRelease or TransferPurpose.EndRelease;
+    public bool PaysFreelancer => Purpose is TransferPurpose.Approve or TransferPurpose.AutoRelease or TransferPurpose.EndRelease or TransferPurpose.Bonus;
 
-    public static string IdFor(string contractId, string milestoneId, TransferPurpose purpose) => purpose switch
+    public static string IdFor(string contractId, string subject, TransferPurpose purpose) => purpose switch
     {
-        TransferPurpose.Fund => $"{contractId}/{milestoneId}/fund",
-        TransferPurpose.EndRefund => $"{contractId}/{milestoneId}/refund",
-        _ => $"{contractId}/{milestoneId}/release",
+        TransferPurpose.Fund => $"{contractId}/{subject}/fund",
+        TransferPurpose.EndRefund => $"{contractId}/{subject}/refund",
+        TransferPurpose.Bonus => $"{contractId}/bonus/{subject}",
+        TransferPurpose.Refund => $"{contractId}/return/{subject}",
+        _ => $"{contractId}/{subject}/release",
     };
 }

@@ -14,6 +14,9 @@ public enum TransferKind
     Credit,
     Refund,
 
+    /// <summary>Money sent from the balance rather than a hold (a bonus, a refund after release): pending first, then available, to its legs.</summary>
+    Debit,
+
     /// <summary>A pending credit whose security period has ended: pending → available.</summary>
     Available,
 

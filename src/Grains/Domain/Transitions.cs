@@ -24,6 +24,8 @@ public static class Transitions
             [ContractCommand.ProposeChange] = [ContractStatus.Active],
             [ContractCommand.DecideChange] = [ContractStatus.Active],
             [ContractCommand.WithdrawChange] = [ContractStatus.Active],
+            [ContractCommand.PayBonus] = [ContractStatus.Active, ContractStatus.Completed, ContractStatus.Ended],
+            [ContractCommand.IssueRefund] = [ContractStatus.Active, ContractStatus.Completed, ContractStatus.Ended],
         }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<(MilestoneStatus, MilestoneCommand), MilestoneStatus> MilestoneTable =

@@ -56,6 +56,58 @@ public sealed class MoneyApiTests(ApiFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task Bonus_IsPaidFromTheClientsBalance_WithTheFeesOfARelease_AndRefusedWithoutTheMoney()
+    {
+        await DepositAsync(ClientId, 1_030);
+        var id = await CreateActiveAsync(5_000);
+
+        var bonus = await Json(await Client.PostAsJsonAsync($"/v1/contracts/{id}/bonuses", new { amount = 1_000, message = "Thanks!" }), HttpStatusCode.Created);
+
+        Assert.Equal(("b1", 1_000L, 100L), (bonus["id"]!.GetValue<string>(), bonus["amount"]!.GetValue<long>(), bonus["serviceFee"]!.GetValue<long>()));
+        Assert.Equal((0L, 0L), await AvailableAndPayingOutAsync(ClientId));
+        var freelancer = (await Json(await Freelancer.GetAsync($"/v1/accounts/{FreelancerId}"), HttpStatusCode.OK))["balances"]![0]!;
+        Assert.Equal(900L, freelancer["pending"]!.GetValue<long>());
+        var contract = await Json(await Freelancer.GetAsync($"/v1/contracts/{id}"), HttpStatusCode.OK);
+        Assert.Equal("Thanks!", Assert.Single(contract["bonuses"]!.AsArray())!["message"]!.GetValue<string>());
+        var events = await Json(await Client.GetAsync($"/v1/contracts/{id}/events?after=0&limit=100"), HttpStatusCode.OK);
+        Assert.Equal(["bonus.paid", "fee.charged"], events["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()).TakeLast(2));
+
+        await Problem(await Client.PostAsJsonAsync($"/v1/contracts/{id}/bonuses", new { amount = 1 }), HttpStatusCode.Conflict, "insufficient_funds");
+        await Problem(await Freelancer.PostAsJsonAsync($"/v1/contracts/{id}/bonuses", new { amount = 1 }), HttpStatusCode.Forbidden, "role_not_allowed");
+        await Problem(await Stranger.PostAsJsonAsync($"/v1/contracts/{id}/bonuses", new { amount = 1 }), HttpStatusCode.NotFound, "contract_not_found");
+        await Problem(await Client.PostAsJsonAsync($"/v1/contracts/{id}/bonuses", new { amount = 0 }), HttpStatusCode.BadRequest, "invalid_amount");
+        Assert.Single((await Json(await Client.GetAsync($"/v1/contracts/{id}"), HttpStatusCode.OK))["bonuses"]!.AsArray());
+        Assert.True((await Json(await Platform.GetAsync("/v1/ledger/verify"), HttpStatusCode.OK))["balanced"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Refund_ReturnsReleasedMoney_FromPendingFirst_WithTheServiceFeeBack_NeverMoreThanReleased()
+    {
+        await DepositAsync(ClientId, 10_300);
+        var id = await SubmittedAsync(10_000);
+        await Json(await Client.PostAsync($"/v1/contracts/{id}/milestones/m1/approve", null), HttpStatusCode.OK);
+
+        var refund = await Json(await Freelancer.PostAsJsonAsync($"/v1/contracts/{id}/refunds", new { amount = 2_000, message = "Late delivery" }), HttpStatusCode.Created);
+
+        Assert.Equal(("r1", 2_000L, 200L), (refund["id"]!.GetValue<string>(), refund["amount"]!.GetValue<long>(), refund["serviceFee"]!.GetValue<long>()));
+        Assert.Equal((2_000L, 0L), await AvailableAndPayingOutAsync(ClientId));
+        var freelancer = (await Json(await Freelancer.GetAsync($"/v1/accounts/{FreelancerId}"), HttpStatusCode.OK))["balances"]![0]!;
+        Assert.Equal((0L, 7_200L), (freelancer["available"]!.GetValue<long>(), freelancer["pending"]!.GetValue<long>()));
+        Assert.Equal(7_200L, Assert.Single(freelancer["pendingReleases"]!.AsArray())!["amount"]!.GetValue<long>());
+
+        await Problem(await Freelancer.PostAsJsonAsync($"/v1/contracts/{id}/refunds", new { amount = 8_001 }), HttpStatusCode.Conflict, "refund_exceeds_released");
+        await Problem(await Client.PostAsJsonAsync($"/v1/contracts/{id}/refunds", new { amount = 1 }), HttpStatusCode.Forbidden, "role_not_allowed");
+        await Json(await Freelancer.PostAsJsonAsync($"/v1/contracts/{id}/refunds", new { amount = 8_000 }), HttpStatusCode.Created);
+
+        Assert.Equal((10_000L, 0L), await AvailableAndPayingOutAsync(ClientId));
+        Assert.Equal(0L, (await Json(await Freelancer.GetAsync($"/v1/accounts/{FreelancerId}"), HttpStatusCode.OK))["balances"]![0]!["pending"]!.GetValue<long>());
+        var contract = await Json(await Client.GetAsync($"/v1/contracts/{id}"), HttpStatusCode.OK);
+        Assert.Equal([200L, 800L], contract["refunds"]!.AsArray().Select(r => r!["serviceFee"]!.GetValue<long>()));
+        await Problem(await Freelancer.PostAsJsonAsync($"/v1/contracts/{id}/refunds", new { amount = 1 }), HttpStatusCode.Conflict, "refund_exceeds_released");
+        Assert.True((await Json(await Platform.GetAsync("/v1/ledger/verify"), HttpStatusCode.OK))["balanced"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Payout_IsPayingOutUntilTheProviderReports_ThenCompletedOnce_OrFailedBackToAvailable()
     {
         await DepositAsync(ClientId, 5_000);

@@ -19,25 +19,26 @@ public sealed class TransitionTableTests
     private const string NothingDue = "nothing_due";
     private const string Deleted = "(deleted)";
     private const string X = Conflict;
+    private const string NothingReleased = "refund_exceeds_released";
 
     private static readonly ContractCommand[] ContractColumns =
     [
         ContractCommand.EditTerms, ContractCommand.AcceptTerms, ContractCommand.Decline, ContractCommand.Withdraw,
         ContractCommand.End, ContractCommand.Fund, ContractCommand.Submit, ContractCommand.Approve,
         ContractCommand.RequestChanges, ContractCommand.AutoRelease, ContractCommand.ProposeChange,
-        ContractCommand.DecideChange, ContractCommand.WithdrawChange,
+        ContractCommand.DecideChange, ContractCommand.WithdrawChange, ContractCommand.PayBonus, ContractCommand.IssueRefund,
     ];
 
     /// <summary>Contract status × command: the status the contract ends up in, or the error code.</summary>
     private static readonly Dictionary<ContractStatus, string[]> ContractGrid = new()
     {
-        //                           EditTerms AcceptTerms Decline     Withdraw     End      Fund      Submit    Approve   RequestChanges AutoRelease ProposeChange DecideChange WithdrawChange
-        [ContractStatus.Draft] =     ["Draft",  "Active",  "Declined", "Withdrawn", X,       X,        X,        X,        X,             X,          X,            X,           X],
-        [ContractStatus.Active] =    ["Active", X,         X,          X,           "Ended", "Active", "Active", "Active", "Active",      "Active",   "Active",     "Active",    "Active"],
-        [ContractStatus.Completed] = [X,        X,         X,          X,           X,       X,        X,        X,        X,             X,          X,            X,           X],
-        [ContractStatus.Ended] =     [X,        X,         X,          X,           X,       X,        X,        X,        X,             X,          X,            X,           X],
-        [ContractStatus.Withdrawn] = [X,        X,         X,          X,           X,       X,        X,        X,        X,             X,          X,            X,           X],
-        [ContractStatus.Declined] =  [X,        X,         X,          X,           X,       X,        X,        X,        X,             X,          X,            X,           X],
+        //                           EditTerms AcceptTerms Decline     Withdraw     End      Fund      Submit    Approve   RequestChanges AutoRelease ProposeChange DecideChange WithdrawChange PayBonus     IssueRefund
+        [ContractStatus.Draft] =     ["Draft",  "Active",  "Declined", "Withdrawn", X,       X,        X,        X,        X,             X,          X,            X,           X,             X,           X],
+        [ContractStatus.Active] =    ["Active", X,         X,          X,           "Ended", "Active", "Active", "Active", "Active",      "Active",   "Active",     "Active",    "Active",      "Active",    "Active"],
+        [ContractStatus.Completed] = [X,        X,         X,          X,           X,       X,        X,        X,        X,             X,          X,            X,           X,             "Completed", "Completed"],
+        [ContractStatus.Ended] =     [X,        X,         X,          X,           X,       X,        X,        X,        X,             X,          X,            X,           X,             "Ended",     NothingReleased],
+        [ContractStatus.Withdrawn] = [X,        X,         X,          X,           X,       X,        X,        X,        X,             X,          X,            X,           X,             X,           X],
+        [ContractStatus.Declined] =  [X,        X,         X,          X,           X,       X,        X,        X,        X,             X,          X,            X,           X,             X,           X],
     };
 
     private static readonly MilestoneCommand[] MilestoneColumns =
@@ -94,7 +95,7 @@ public sealed class TransitionTableTests
         Assert.Equal(Enum.GetValues<ContractStatus>().Order(), ContractGrid.Keys.Order());
         Assert.Equal(Enum.GetValues<MilestoneStatus>().Order(), MilestoneGrid.Keys.Order());
         Assert.Equal(Enum.GetValues<MilestoneStatus>().Order(), PureMilestoneGrid.Keys.Order());
-        Assert.Equal(6 * 13, ContractPairs().Count);
+        Assert.Equal(6 * 15, ContractPairs().Count);
         Assert.Equal(6 * 10, MilestonePairs().Count);
     }
 
@@ -175,6 +176,7 @@ public sealed class TransitionTableTests
             ContractCommand.Approve or ContractCommand.RequestChanges or ContractCommand.AutoRelease => builder.Submitted(1),
             ContractCommand.End => builder.Funded(1),
             ContractCommand.DecideChange or ContractCommand.WithdrawChange => builder.WithOpenChangeRequest(),
+            ContractCommand.IssueRefund => builder.Released(1),
             _ => builder.Active(),
         };
     }
@@ -194,6 +196,8 @@ public sealed class TransitionTableTests
         ContractCommand.ProposeChange => c.ProposeChange(Freelancer, ContractBuilder.ProposeLowerM3, Now),
         ContractCommand.DecideChange => c.AcceptChange(Client, "cr1", null, Now),
         ContractCommand.WithdrawChange => c.WithdrawChange(Freelancer, "cr1", null, Now),
+        ContractCommand.PayBonus => c.PayBonus(Client, new PayMoney(500), Now),
+        ContractCommand.IssueRefund => c.IssueRefund(Freelancer, new PayMoney(1), Now),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
     };
 

@@ -20,6 +20,14 @@ namespace Milestones.Tests.Api.Client.Generated.Models
 #else
         public List<string> AcceptedBy { get; set; }
 #endif
+        /// <summary>The bonuses property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Milestones.Tests.Api.Client.Generated.Models.Payment>? Bonuses { get; set; }
+#nullable restore
+#else
+        public List<global::Milestones.Tests.Api.Client.Generated.Models.Payment> Bonuses { get; set; }
+#endif
         /// <summary>The changeRequests property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -84,6 +92,14 @@ namespace Milestones.Tests.Api.Client.Generated.Models
         public long? Price { get; set; }
         /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
         public long? Refunded { get; set; }
+        /// <summary>The refunds property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Milestones.Tests.Api.Client.Generated.Models.Payment>? Refunds { get; set; }
+#nullable restore
+#else
+        public List<global::Milestones.Tests.Api.Client.Generated.Models.Payment> Refunds { get; set; }
+#endif
         /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
         public long? Released { get; set; }
         /// <summary>The status property</summary>
@@ -121,6 +137,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "acceptedBy", n => { AcceptedBy = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "bonuses", n => { Bonuses = n.GetCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.Payment>(global::Milestones.Tests.Api.Client.Generated.Models.Payment.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "changeRequests", n => { ChangeRequests = n.GetCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.ChangeRequestView>(global::Milestones.Tests.Api.Client.Generated.Models.ChangeRequestView.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "clientId", n => { ClientId = n.GetStringValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
@@ -132,6 +149,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
                 { "milestones", n => { Milestones = n.GetCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.MilestoneView>(global::Milestones.Tests.Api.Client.Generated.Models.MilestoneView.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "price", n => { Price = n.GetLongValue(); } },
                 { "refunded", n => { Refunded = n.GetLongValue(); } },
+                { "refunds", n => { Refunds = n.GetCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.Payment>(global::Milestones.Tests.Api.Client.Generated.Models.Payment.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "released", n => { Released = n.GetLongValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Milestones.Tests.Api.Client.Generated.Models.ContractStatus>(); } },
                 { "termsVersion", n => { TermsVersion = n.GetIntValue(); } },
@@ -148,6 +166,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfPrimitiveValues<string>("acceptedBy", AcceptedBy);
+            writer.WriteCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.Payment>("bonuses", Bonuses);
             writer.WriteCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.ChangeRequestView>("changeRequests", ChangeRequests);
             writer.WriteStringValue("clientId", ClientId);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
@@ -159,6 +178,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
             writer.WriteCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.MilestoneView>("milestones", Milestones);
             writer.WriteLongValue("price", Price);
             writer.WriteLongValue("refunded", Refunded);
+            writer.WriteCollectionOfObjectValues<global::Milestones.Tests.Api.Client.Generated.Models.Payment>("refunds", Refunds);
             writer.WriteLongValue("released", Released);
             writer.WriteEnumValue<global::Milestones.Tests.Api.Client.Generated.Models.ContractStatus>("status", Status);
             writer.WriteIntValue("termsVersion", TermsVersion);

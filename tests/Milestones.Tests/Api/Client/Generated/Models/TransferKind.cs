@@ -28,6 +28,10 @@ namespace Milestones.Tests.Api.Client.Generated.Models
         #pragma warning disable CS1591
         Refund,
         #pragma warning restore CS1591
+        [EnumMember(Value = "debit")]
+        #pragma warning disable CS1591
+        Debit,
+        #pragma warning restore CS1591
         [EnumMember(Value = "available")]
         #pragma warning disable CS1591
         Available,

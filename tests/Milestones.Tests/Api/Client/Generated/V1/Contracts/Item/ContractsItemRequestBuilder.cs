@@ -5,11 +5,13 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Milestones.Tests.Api.Client.Generated.Models;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Accept;
+using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Bonuses;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.ChangeRequests;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Decline;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.End;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Events;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Milestones;
+using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Refunds;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Withdraw;
 using System.Collections.Generic;
 using System.IO;
@@ -28,6 +30,11 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Contracts.Item
         public global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Accept.AcceptRequestBuilder Accept
         {
             get => new global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Accept.AcceptRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The bonuses property</summary>
+        public global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Bonuses.BonusesRequestBuilder Bonuses
+        {
+            get => new global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Bonuses.BonusesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The changeRequests property</summary>
         public global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.ChangeRequests.ChangeRequestsRequestBuilder ChangeRequests
@@ -53,6 +60,11 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Contracts.Item
         public global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Milestones.MilestonesRequestBuilder Milestones
         {
             get => new global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Milestones.MilestonesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The refunds property</summary>
+        public global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Refunds.RefundsRequestBuilder Refunds
+        {
+            get => new global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Refunds.RefundsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The withdraw property</summary>
         public global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Withdraw.WithdrawRequestBuilder Withdraw
