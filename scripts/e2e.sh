@@ -79,7 +79,7 @@ snapshot() {
 }
 before=$(snapshot)
 [ "$(curl -sf "$API/v1/ledger/verify" -H "Authorization: Bearer $PLATFORM" | jq -r .ok)" = "true" ]
-[ "$(curl -sf "$API/v1/accounts/bob" -H "Authorization: Bearer $FREELANCER" | jq '.balances[0].pending')" = "22500" ]
+[ "$(curl -sf "$API/v1/accounts/bob" -H "Authorization: Bearer $FREELANCER" | jq '.balances[0].pending')" = "27000" ]
 
 if [ "$mode" = cluster ]; then
   kill -9 "$silo1"

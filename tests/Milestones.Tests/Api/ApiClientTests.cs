@@ -67,6 +67,15 @@ public sealed class ApiClientTests(KestrelApiFactory factory)
         Assert.Equal(22_500, Assert.Single(bobs.PendingReleases!).Amount);
         var fees = Assert.Single((await platform.V1.Platform.Fees.GetAsync())!.Balances!, b => b.Currency == "USD");
         Assert.True(fees.Available >= 3_250);
+
+        var bonus = await client.V1.Contracts[id].Bonuses.PostAsync(new MoneyRequest { Amount = 5_000, Message = "Great design" });
+        Assert.Equal(("b1", 500L), (bonus!.Id, bonus.ServiceFee));
+        var payout = await client.V1.Accounts[alice].Payouts.PostAsync(new PayoutRequestBody { Amount = 10_000, Currency = "USD" },
+            c => c.Headers.Add("Idempotency-Key", $"payout-{id}"));
+        Assert.Equal(PayoutStatus.Pending, payout!.Status);
+        var completed = await platform.V1.Accounts[alice].Payouts[payout.Id].Complete.PostAsync(new CompletePayoutRequest { Reference = "tr_" + payout.Id });
+        Assert.Equal(PayoutStatus.Completed, completed!.Status);
+        Assert.Equal(74_250 - 5_150 - 10_000, Assert.Single((await client.V1.Accounts[alice].GetAsync())!.Balances!).Available);
         Assert.True((await platform.V1.Ledger.Verify.GetAsync())!.Ok);
     }
 
