@@ -62,7 +62,7 @@ public sealed class BenchCluster : IAsyncDisposable
         var run = Guid.NewGuid().ToString("N")[..8];
         var payers = Enumerable.Range(0, clients).Select(i => new Caller($"bench-{run}-client-{i}")).ToArray();
         var platform = new Caller("bench", IsPlatform: true);
-        await Task.WhenAll(payers.Select(p => Grains.Account(p.UserId).DepositAsync(platform, new Deposit(amount * contracts, "USD", $"{run}-{p.UserId}"))));
+        await Task.WhenAll(payers.Select(p => Grains.Account(p.UserId).DepositAsync(platform, new Deposit((amount + FeeSchedule.Of(amount, FeeSchedule.MaxBps)) * contracts, "USD", $"{run}-{p.UserId}"))));
 
         var prepared = new (Caller, IContractGrain)[contracts];
         await Parallel.ForEachAsync(Enumerable.Range(0, contracts), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>

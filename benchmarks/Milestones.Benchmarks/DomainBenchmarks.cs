@@ -38,7 +38,7 @@ public class DomainBenchmarks
     {
         var error = active.Fund(Client, "m1");
         active.TransferApplied(Now);
-        error ??= active.Submit(Freelancer, new SubmitWork("m1", "Done"), Now) ?? active.Approve(Client, "m1");
+        error ??= active.Submit(Freelancer, new SubmitWork("m1", "Done"), Now) ?? active.Approve(Client, new ApproveWork("m1"), Now);
         active.TransferApplied(Now);
         return error;
     }

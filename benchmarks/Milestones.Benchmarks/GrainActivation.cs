@@ -58,7 +58,7 @@ public static class GrainActivation
     {
         var client = new Caller($"bench-{run}-client");
         var freelancer = new Caller($"bench-{run}-freelancer");
-        BenchCluster.Check(await cluster.Grains.Account(client.UserId).DepositAsync(Platform, new Deposit(1_000 * milestones, "USD", $"{run}-client")));
+        BenchCluster.Check(await cluster.Grains.Account(client.UserId).DepositAsync(Platform, new Deposit(2_000 * milestones, "USD", $"{run}-client")));
         var contract = cluster.Grains.Contract(GrainKeys.NewContractId());
         var due = new DateOnly(2040, 1, 1);
         BenchCluster.Check(await contract.CreateAsync(client,
@@ -72,7 +72,7 @@ public static class GrainActivation
         {
             BenchCluster.Check(await contract.FundMilestoneAsync(client, $"m{i}", Key()));
             BenchCluster.Check(await contract.SubmitWorkAsync(freelancer, new SubmitWork($"m{i}", "Done"), Key()));
-            BenchCluster.Check(await contract.ApproveMilestoneAsync(client, $"m{i}", Key()));
+            BenchCluster.Check(await contract.ApproveMilestoneAsync(client, new ApproveWork($"m{i}"), Key()));
         }
 
         var ms = await FirstCallAsync(cluster, contract, async () => BenchCluster.Check(await contract.GetAsync(client)));

@@ -53,7 +53,7 @@ internal static class LoadTestRun
                 // Every level deals its operations round robin from the first client on: each client needs its share
                 // of every level, rounded up per level.
                 var perClient = options.ConcurrencyLevels
-                    .Sum(c => ((long)WarmupOps(options, c) + options.Count + options.Clients - 1) / options.Clients) * scenario.FundedPerOperation;
+                    .Sum(c => ((long)WarmupOps(options, c) + options.Count + options.Clients - 1) / options.Clients) * Deposits.Covering(scenario.FundedPerOperation);
                 await Deposits.MakeAsync(api, cast, perClient, options.PrepareConcurrency, cancellation);
                 progress.WriteLine($"deposited {perClient} {options.Currency} minor units for each of {options.Clients} client(s)");
             }
@@ -117,7 +117,7 @@ internal static class LoadTestRun
     private static async Task<int> PrepareForLaterAsync(
         MilestonesApi api, Cast cast, LoadTestOptions options, string destination, TextWriter progress, CancellationToken cancellation)
     {
-        var perClient = (((long)options.Count + options.Clients - 1) / options.Clients) * options.Amount;
+        var perClient = (((long)options.Count + options.Clients - 1) / options.Clients) * Deposits.Covering(options.Amount);
         await Deposits.MakeAsync(api, cast, perClient, options.PrepareConcurrency, cancellation);
         var scenario = new FundScenario(api, cast, options.Amount, options.IdempotencyKeys, options.PrepareConcurrency, progress);
         var contracts = await scenario.PrepareForLaterAsync(options.Count, cancellation);
