@@ -20,7 +20,7 @@ namespace Milestones;
 /// </summary>
 [Reentrant]
 internal sealed class AccountGrain(
-    [PersistentState(StorageLayout.Account, StorageLayout.Storage)] IPersistentState<AccountRecord> store,
+    [PersistentState(StorageLayout.Account, StorageLayout.Storage)] IPersistentState<AccountState> store,
     [FromKeyedServices(StorageLayout.Storage)] IGrainStorage pages,
     TimeProvider clock,
     ContractRules rules) : Grain, IAccountGrain, IWakeable
@@ -48,20 +48,10 @@ internal sealed class AccountGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var record = store.State;
-        var sealedLines = (long)record.SealedPages * StorageLayout.LedgerPageSize;
-        sealedHolds = await ReadSealedHoldsAsync(record.HoldsSlot, record.SealedPages);
-        state = new AccountState
-        {
-            Balances = record.Balances,
-            InTransit = record.InTransit,
-            Pending = record.Pending,
-            Registered = record.Registered,
-            Keys = record.Keys,
-            Payouts = record.Payouts,
-            Entries = [.. record.Tail],
-            EarlierLines = sealedLines,
-        };
+        state = store.State;
+        sealedHolds = await ReadSealedHoldsAsync(state.HoldsSlot, state.SealedPages);
+        state.Entries = [.. state.Tail];
+        state.EarlierLines = (long)state.SealedPages * StorageLayout.LedgerPageSize;
         Account.Restore(state, sealedHolds);
         account = new Account(state);
         commits = new CommitQueue(WriteAsync, DeactivateOnIdle);
@@ -346,14 +336,13 @@ internal sealed class AccountGrain(
     /// </summary>
     private async Task WriteAsync()
     {
-        var record = store.State;
-        var full = (int)((account.LineCount / StorageLayout.LedgerPageSize) - record.SealedPages);
+        var full = (int)((account.LineCount / StorageLayout.LedgerPageSize) - state.SealedPages);
         if (full > 0)
         {
             var grain = this.GetGrainId();
             var rows = new List<Task>();
             HoldsSnapshot? snapshot = null;
-            for (var number = record.SealedPages; number < record.SealedPages + full; number++)
+            for (var number = state.SealedPages; number < state.SealedPages + full; number++)
             {
                 var lines = state.Entries.GetRange(InMemory((long)number * StorageLayout.LedgerPageSize), StorageLayout.LedgerPageSize);
                 rows.Add(pages.WriteUncountedRowAsync(StorageLayout.LedgerPage(number), grain, new GrainState<LedgerPage>(new LedgerPage { Entries = lines })));
@@ -369,7 +358,7 @@ internal sealed class AccountGrain(
                 }
             }
 
-            var slot = record.HoldsSlot;
+            var slot = state.HoldsSlot;
             if (snapshot is not null)
             {
                 slot = 1 - slot;
@@ -379,19 +368,13 @@ internal sealed class AccountGrain(
             }
 
             await Task.WhenAll(rows);
-            record.SealedPages += full;
-            record.HoldsSlot = slot;
+            state.SealedPages += full;
+            state.HoldsSlot = slot;
         }
 
-        var unsealed = InMemory((long)record.SealedPages * StorageLayout.LedgerPageSize);
-        record.Balances = state.Balances;
-        record.InTransit = state.InTransit;
-        record.Pending = state.Pending;
-        record.WakeAt = account.NextDue;
-        record.Registered = state.Registered;
-        record.Keys = state.Keys;
-        record.Payouts = state.Payouts;
-        record.Tail = state.Entries.GetRange(unsealed, state.Entries.Count - unsealed);
+        var unsealed = InMemory((long)state.SealedPages * StorageLayout.LedgerPageSize);
+        state.WakeAt = account.NextDue;
+        state.Tail = state.Entries.GetRange(unsealed, state.Entries.Count - unsealed);
         await store.WriteStateAsync();
     }
 

@@ -1,3 +1,5 @@
+using Milestones.Wakeups;
+
 namespace Milestones.Domain;
 
 [SuppressReferenceTracking]
@@ -27,42 +29,64 @@ public sealed class Hold
 }
 
 /// <summary>
-/// The state of one escrow account in memory. Behaviour lives in <see cref="Account"/>. Balances and money in
-/// transit are stored as they stand, and the holds as they stood after the last sealed line (the lines since
-/// complete them: <see cref="Account.Restore"/>), so an account never replays its ledger to know them; of the
-/// ledger, only the recent lines are in memory.
+/// The state of one escrow account, as stored and in memory; behaviour lives in <see cref="Account"/>. Its row keeps
+/// the balances, money in transit, pending credits, payouts and keys as they stand and the ledger lines not yet
+/// sealed into a page (<see cref="Tail"/>). Every <see cref="StorageLayout.LedgerPageSize"/> lines are sealed into a
+/// <see cref="LedgerPage"/> row of their own, with a <see cref="LedgerLineRef"/> row per line that finds it by
+/// transfer id and, every <see cref="StorageLayout.HoldsSnapshotPages"/> pages, the <see cref="HoldsSnapshot"/> after
+/// the last of them, all written before the row that counts them. So a transfer's write costs the same however long
+/// the ledger, and an activation reads its row, the counted snapshot and at most 15 pages, and never replays its
+/// ledger: the holds are the snapshot's with the lines since applied (<see cref="Account.Restore"/>). Members without
+/// an <c>Id</c> live in memory only.
 /// </summary>
-public sealed class AccountState
+[SuppressReferenceTracking]
+[GenerateSerializer, Alias("ms.AccountState")]
+public sealed class AccountState : IScheduledState
 {
-    public Dictionary<string, CurrencyBalance> Balances { get; set; } = [];
+    [Id(0)] public Dictionary<string, CurrencyBalance> Balances { get; set; } = [];
 
-    /// <summary>Holds keyed by "{contractId}/{milestoneId}".</summary>
+    /// <summary>Legs of captures not yet settled, by the transfer id they are credited under: money on its way to another account.</summary>
+    [Id(1)] public Dictionary<string, InTransitLeg> InTransit { get; set; } = [];
+
+    /// <summary>Credits in their security period, in the order they were applied.</summary>
+    [Id(2)] public List<PendingCredit> Pending { get; set; } = [];
+
+    /// <summary>Whether the ledger check knows this account exists.</summary>
+    [Id(3)] public bool Registered { get; set; }
+
+    /// <summary>Idempotency keys of the account's recent commands (deposits, payouts), oldest first, bounded.</summary>
+    [Id(4)] public List<AccountKey> Keys { get; set; } = [];
+
+    /// <summary>Every payout, in the order asked.</summary>
+    [Id(5)] public List<Payout> Payouts { get; set; } = [];
+
+    /// <summary>How many ledger pages are sealed (and counted).</summary>
+    [Id(6)] public int SealedPages { get; set; }
+
+    /// <summary>The ledger lines after the sealed pages, as of the last write.</summary>
+    [Id(7)] public List<LedgerEntry> Tail { get; set; } = [];
+
+    /// <summary>Which of the two <see cref="HoldsSnapshot"/> rows the row counts (the next snapshot is written to the other).</summary>
+    [Id(8)] public int HoldsSlot { get; set; }
+
+    /// <summary>When the account must be woken: its earliest pending credit's due time or payout's expiry (stored with the row).</summary>
+    [Id(9)] public DateTimeOffset? WakeAt { get; set; }
+
+    /// <summary>Holds keyed by "{contractId}/{milestoneId}" (in memory: <see cref="Account.Restore"/> rebuilds them).</summary>
+    [field: NonSerialized]
     public Dictionary<string, Hold> Holds { get; set; } = [];
 
     /// <summary>
-    /// The ledger lines in memory, in order: those not yet sealed into a page when the account was activated, and
-    /// every line applied since. The account statement and the idempotency record in one; earlier lines are read
-    /// from their sealed pages when asked for.
+    /// The ledger lines in memory, in order: the <see cref="Tail"/> read when the account was activated, and every
+    /// line applied since. The account statement and the idempotency record in one; earlier lines are read from
+    /// their sealed pages when asked for.
     /// </summary>
+    [field: NonSerialized]
     public List<LedgerEntry> Entries { get; set; } = [];
 
     /// <summary>How many lines precede <see cref="Entries"/> (all in sealed pages).</summary>
+    [field: NonSerialized]
     public long EarlierLines { get; set; }
-
-    /// <summary>Legs of captures not yet settled, by the transfer id they are credited under: money on its way to another account.</summary>
-    public Dictionary<string, InTransitLeg> InTransit { get; set; } = [];
-
-    /// <summary>Credits in their security period, in the order they were applied.</summary>
-    public List<PendingCredit> Pending { get; set; } = [];
-
-    /// <summary>Whether the ledger check knows this account exists.</summary>
-    public bool Registered { get; set; }
-
-    /// <summary>Idempotency keys of the account's recent commands (deposits, payouts), oldest first, bounded.</summary>
-    public List<AccountKey> Keys { get; set; } = [];
-
-    /// <summary>Every payout, in the order asked.</summary>
-    public List<Payout> Payouts { get; set; } = [];
 }
 
 /// <summary>

@@ -67,7 +67,7 @@ public sealed class PostgresWriteThroughputTests(PostgresClusterFixture fixture,
         var sum = 0L;
         foreach (var user in users)
         {
-            var state = new GrainState<AccountRecord>(new AccountRecord());
+            var state = new GrainState<AccountState>(new AccountState());
             await storage.ReadStateAsync("account", Grains.Account(user.UserId).GetGrainId(), state);
             sum += state.State!.Balances[Usd].Available;
         }

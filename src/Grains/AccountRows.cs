@@ -1,0 +1,37 @@
+using Milestones.Domain;
+
+namespace Milestones;
+
+/// <summary>
+/// The holds open after ledger line <see cref="AsOfLine"/>, the last line of every
+/// <see cref="StorageLayout.HoldsSnapshotPages"/>th sealed page. Two rows take turns, so the one the account's row
+/// counts is never written over by a seal that might not be counted.
+/// </summary>
+[SuppressReferenceTracking]
+[GenerateSerializer, Alias("ms.HoldsSnapshot")]
+public sealed class HoldsSnapshot
+{
+    [Id(0)] public long AsOfLine { get; set; }
+    [Id(1)] public Dictionary<string, Hold> Holds { get; set; } = [];
+}
+
+/// <summary>A sealed page of an account's ledger: <see cref="StorageLayout.LedgerPageSize"/> lines, never changed once counted.</summary>
+[SuppressReferenceTracking]
+[GenerateSerializer, Alias("ms.LedgerPage")]
+public sealed class LedgerPage
+{
+    [Id(0)] public List<LedgerEntry> Entries { get; set; } = [];
+}
+
+/// <summary>
+/// Where a transfer id's line was sealed: its sequence number. Written with its page, before the row that counts the
+/// page; so a reference to a page no row counts, or to a line of another id (its page sealed again after an
+/// interrupted seal), was left by a seal that never counted and says nothing.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ms.LedgerLineRef")]
+public sealed record LedgerLineRef([property: Id(0)] long Seq)
+{
+    public LedgerLineRef() : this(0L)
+    {
+    }
+}
