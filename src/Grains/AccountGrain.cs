@@ -408,6 +408,7 @@ internal sealed class AccountGrain(
     /// </summary>
     private async Task<List<LedgerEntry>> LinesAsync(long after, long count)
     {
+        after = Math.Min(after, account.LineCount);
         var end = Math.Min(after + count, account.LineCount);
         var fromMemory = state.Entries.GetRange(InMemory(Math.Max(after, state.EarlierLines)), (int)Math.Max(0, end - Math.Max(after, state.EarlierLines)));
         var lines = new List<LedgerEntry>();

@@ -9,8 +9,11 @@ public sealed partial class Contract
     /// <summary>How long after a release the freelancer may still return its money.</summary>
     public static readonly TimeSpan RefundWindow = TimeSpan.FromDays(180);
 
-    /// <summary>The schedule pinned when the contract became active; before that, the one it would pin now.</summary>
-    public FeeSchedule Fees => state.Fees ?? rules.Fees;
+    /// <summary>
+    /// The schedule pinned when the contract became active; in a draft, the one it would pin now; none for a contract
+    /// that became active before schedules were pinned (its holds were made without a fee).
+    /// </summary>
+    public FeeSchedule Fees => state.Fees ?? (state.Status == ContractStatus.Draft ? rules.Fees : FeeSchedule.None);
 
     /// <summary>What funding a milestone holds on the client's account: its amount and the client's fee on it.</summary>
     public long HoldFor(MilestoneState milestone) => checked(milestone.Amount + Fees.ClientFee(milestone.Amount));
@@ -39,8 +42,9 @@ public sealed partial class Contract
     }
 
     /// <summary>
-    /// The freelancer returns money a release paid it: at most what was released within <see cref="RefundWindow"/>, and
-    /// cumulatively never more than was released. The service fee on it comes back from the fee account.
+    /// The freelancer returns money a release paid it, within <see cref="RefundWindow"/> of that release and
+    /// cumulatively never more than was released (<see cref="Refundable"/>). The service fee on it comes back from the
+    /// fee account.
     /// </summary>
     public Error? IssueRefund(Caller caller, PayMoney command, DateTimeOffset now)
     {
@@ -53,12 +57,36 @@ public sealed partial class Contract
             return error;
         }
 
-        var released = state.Milestones.Sum(m => m.ReleasedAmount ?? 0);
-        var recent = state.Milestones.Where(m => m.ReleasedAt > now - RefundWindow).Sum(m => m.ReleasedAmount ?? 0);
-        var refundable = Math.Min(released - state.Refunds.Sum(r => r.Amount), recent);
+        var refundable = Refundable(now);
         return command.Amount > refundable
             ? Errors.RefundTooLarge(refundable)
             : Intend(TransferPurpose.Refund, $"r{state.Refunds.Count + 1}", command.Amount, caller.Actor, command.Message, now);
+    }
+
+    /// <summary>
+    /// What may be refunded at <paramref name="now"/>: what is left of the releases of the last <see cref="RefundWindow"/>
+    /// once each earlier refund is taken from the releases that were in its own window, the oldest first (so the
+    /// money that leaves the window soonest is used first, and every refund stays attributable to a release).
+    /// </summary>
+    public long Refundable(DateTimeOffset now)
+    {
+        var releases = state.Milestones.Where(m => m.ReleasedAmount > 0).OrderBy(m => m.ReleasedAt)
+            .Select(m => (At: m.ReleasedAt!.Value, Left: m.ReleasedAmount!.Value)).ToArray();
+        foreach (var refund in state.Refunds)
+        {
+            var left = refund.Amount;
+            for (var i = 0; i < releases.Length && left > 0; i++)
+            {
+                if (releases[i].At > refund.At - RefundWindow)
+                {
+                    var take = Math.Min(left, releases[i].Left);
+                    releases[i].Left -= take;
+                    left -= take;
+                }
+            }
+        }
+
+        return releases.Where(r => r.At > now - RefundWindow).Sum(r => r.Left);
     }
 
     /// <summary>The service fee a refund of <paramref name="amount"/> returns: the fee on it, never more than the releases' fees not yet returned.</summary>
@@ -76,8 +104,7 @@ public sealed partial class Contract
             Record(now, intent.Actor, "bonus.paid", intent.Message, ("bonusId", intent.Subject), ("amount", Str(intent.Amount)),
                 ("freelancerNet", Str(intent.Amount - serviceFee)), ("serviceFee", Str(serviceFee)), ("clientFee", Str(clientFee)),
                 ("availableAt", intent.AvailableAt!.Value.ToString("O")));
-            Record(now, "system", "fee.charged", null, ("bonusId", intent.Subject), ("transferId", intent.TransferId),
-                ("serviceFee", Str(serviceFee)), ("clientFee", Str(clientFee)));
+            RecordFees(now, ("bonusId", intent.Subject), intent.TransferId, serviceFee, clientFee);
         }
         else
         {
@@ -85,6 +112,15 @@ public sealed partial class Contract
             state.Refunds.Add(new Payment(intent.Subject, intent.Amount, now, intent.Actor, intent.Message, returned));
             Record(now, intent.Actor, "refund.issued", intent.Message, ("refundId", intent.Subject), ("amount", Str(intent.Amount)),
                 ("serviceFeeReturned", Str(returned)));
+        }
+    }
+
+    /// <summary>The <c>fee.charged</c> event of a release or bonus that charged any fee.</summary>
+    private void RecordFees(DateTimeOffset now, (string, string) subject, string transferId, long serviceFee, long clientFee)
+    {
+        if (serviceFee + clientFee > 0)
+        {
+            Record(now, "system", "fee.charged", null, subject, ("transferId", transferId), ("serviceFee", Str(serviceFee)), ("clientFee", Str(clientFee)));
         }
     }
 

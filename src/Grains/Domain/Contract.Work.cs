@@ -180,8 +180,7 @@ public sealed partial class Contract
                     ("amount", Str(intent.Amount)), ("reason", intent.Purpose.ToString().ToLowerInvariant()),
                     ("freelancerNet", Str(split.Net)), ("serviceFee", Str(split.ServiceFee)), ("clientFee", Str(split.ClientFee)),
                     ("returned", Str(split.Returned)), ("availableAt", intent.AvailableAt!.Value.ToString("O")));
-                Record(now, "system", "fee.charged", null, ("milestoneId", milestone.Id), ("transferId", intent.TransferId),
-                    ("serviceFee", Str(split.ServiceFee)), ("clientFee", Str(split.ClientFee)));
+                RecordFees(now, ("milestoneId", milestone.Id), intent.TransferId, split.ServiceFee, split.ClientFee);
                 if (intent.Purpose == TransferPurpose.EndRelease)
                 {
                     Close(now, intent.Actor, intent.Message);

@@ -10,10 +10,13 @@ public sealed record FeeSchedule(
     [property: Id(0)] int FreelancerServiceFeeBps,
     [property: Id(1)] int ClientFeeBps)
 {
-    /// <summary>The largest fee in basis points: half of the amount, so a fee never takes all of it.</summary>
+    /// <summary>The largest fee in basis points: half of the amount (rounded, so all of a single minor unit).</summary>
     public const int MaxBps = 5000;
 
     public static readonly FeeSchedule Default = new(1000, 300);
+
+    /// <summary>No fees: the schedule of a contract that became active before fees existed (its holds carry none).</summary>
+    public static readonly FeeSchedule None = new(0, 0);
 
     public long ServiceFee(long amount) => Of(amount, FreelancerServiceFeeBps);
 
