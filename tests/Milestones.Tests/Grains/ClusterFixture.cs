@@ -29,6 +29,9 @@ public class ClusterFixture : IAsyncLifetime
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>A line count the fee account's ledger has reached (a ledger only grows): where a walk through it may start.</summary>
+    public long FeeLinesSeen { get; set; }
+
     /// <summary>One service id for every cluster this fixture starts, so a restarted cluster finds its stored rows.</summary>
     public string ServiceId { get; } = "milestones-test-" + Guid.NewGuid().ToString("N")[..8];
 

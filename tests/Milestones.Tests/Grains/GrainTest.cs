@@ -12,6 +12,9 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
 
     protected static readonly TimeSpan ReviewPeriod = TimeSpan.FromDays(14);
 
+    /// <summary>How long a release stays pending on the freelancer's account (the default rules).</summary>
+    protected static readonly TimeSpan SecurityPeriod = TimeSpan.FromDays(5);
+
     protected ClusterFixture Fixture => fixture;
     protected IGrainFactory Grains => fixture.Client;
     protected Caller Client { get; } = new("client-" + Guid.NewGuid().ToString("N")[..8]);
@@ -85,5 +88,59 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
     {
         var view = Ok(await Grains.Account(user.UserId).GetAsync(user));
         return view.Balances.SingleOrDefault(b => b.Currency == Usd) ?? new BalanceView(Usd, 0, 0, [], 0, []);
+    }
+
+    /// <summary>The platform's fee account in dollars (shared by every test of the cluster: compare its balance before and after).</summary>
+    protected IAccountGrain FeeAccount => Grains.AccountByKey(GrainKeys.FeeAccount(Usd));
+
+    protected async Task<BalanceView> FeeBalanceAsync()
+    {
+        var view = Ok(await FeeAccount.GetAsync(Platform));
+        return view.Balances.SingleOrDefault(b => b.Currency == Usd) ?? new BalanceView(Usd, 0, 0, [], 0, []);
+    }
+
+    /// <summary>How many lines the fee account's ledger has now (a statement never reads past its end, so it is walked).</summary>
+    protected async Task<long> FeeLineCountAsync()
+    {
+        var count = fixture.FeeLinesSeen;
+        for (long? from = count; from is { } next;)
+        {
+            var page = Ok(await FeeAccount.GetTransfersAsync(Platform, next, 500));
+            count = page.Entries.Count > 0 ? page.Entries[^1].Seq : count;
+            from = page.NextAfter;
+        }
+
+        return fixture.FeeLinesSeen = count;
+    }
+
+    /// <summary>The fee account's lines after line <paramref name="after"/>.</summary>
+    protected async Task<List<LedgerEntry>> FeeLinesAfterAsync(long after)
+    {
+        var lines = new List<LedgerEntry>();
+        for (long? from = after; from is { } next;)
+        {
+            var page = Ok(await FeeAccount.GetTransfersAsync(Platform, next, 500));
+            lines.AddRange(page.Entries);
+            from = page.NextAfter;
+        }
+
+        return lines;
+    }
+
+    /// <summary>The fee account's lines after line <paramref name="after"/> that charged <paramref name="contract"/>.</summary>
+    protected async Task<List<LedgerEntry>> FeeLinesAsync(long after, IContractGrain contract) =>
+        (await FeeLinesAfterAsync(after)).Where(l => l.Order.ContractId == contract.GetPrimaryKeyString()).ToList();
+
+    /// <summary>Fee lines as (the last part of their transfer id, amount), in a stable order (the two fees are credited at once).</summary>
+    protected static List<(string Fee, long Amount)> Charges(IEnumerable<LedgerEntry> lines) =>
+        lines.Select(l => (l.Order.TransferId[(l.Order.TransferId.LastIndexOf('/') + 1)..], l.Order.Amount.Amount)).Order().ToList();
+
+    /// <summary>The ledger check now: every currency balanced (pending and the fee accounts counted), nothing in transit.</summary>
+    protected async Task<LedgerCurrencyReport> LedgerExactAsync()
+    {
+        var report = Ok(await Grains.Ledger().VerifyAsync(Platform));
+        Assert.True(report.Balanced, string.Join("; ", report.Currencies));
+        Assert.All(report.Currencies, c => Assert.Equal(0, c.InTransit));
+        return Assert.Single(report.Currencies, c => c.Currency == Usd);
     }
 }
