@@ -73,6 +73,11 @@ public class ClusterFixture : IAsyncLifetime
             services.GetRequiredKeyedService<IGrainStorage>(FaultyGrainStorage.Inner), services.GetRequiredService<GrainProbe>()));
     }
 
+    /// <summary>Anything else a derived fixture configures on every silo it starts (read again by each restart).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
+
     private async Task StartClusterAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
@@ -90,6 +95,7 @@ public class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             ConfigureStorage(silo);
+            ConfigureSilo(silo);
             silo.AddIncomingGrainCallFilter<GrainProbeFilter>();
         });
         Cluster = builder.Build();

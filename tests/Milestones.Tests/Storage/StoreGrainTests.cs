@@ -368,14 +368,6 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         return Convert.ToInt64(await Store.ScalarAsync(sql), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>An account's row as stored, read past the grain (a read through the grain lets due time act first).</summary>
-    private async Task<AccountRecord> StoredAccountAsync(IAccountGrain account)
-    {
-        var stored = new GrainState<AccountRecord>(new AccountRecord());
-        await GrainStorage().ReadStateAsync(StorageLayout.Account, account.GetGrainId(), stored);
-        return stored.State!;
-    }
-
     private async Task<Snapshot> SnapshotAsync(IContractGrain grain) => new(
         JsonSerializer.Serialize(await ViewAsync(grain)),
         JsonSerializer.Serialize(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events),
