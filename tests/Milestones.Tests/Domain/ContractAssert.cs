@@ -32,4 +32,11 @@ internal static class ContractAssert
     public static IEnumerable<string> EventTypes(this Contract contract) => contract.State.Events.Select(e => e.Type);
 
     public static ContractEvent LastEvent(this Contract contract) => contract.State.Events[^1];
+
+    /// <summary>A transfer's orders in the order they are applied: its sources, then its credits.</summary>
+    public static IReadOnlyList<(string Account, TransferOrder Order)> Orders(this Contract contract, TransferIntent intent)
+    {
+        var plan = contract.Plan(intent);
+        return [.. plan.Sources, .. plan.Credits];
+    }
 }

@@ -41,11 +41,13 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         Assert.True((await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(10_000, Usd, first))).Replayed);
         Rejected(await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(5, Usd, first)), "deposit_reference_conflict");
 
-        // The holds rebuilt from sealed pages are real: the early contracts can still release and refund.
+        // The holds rebuilt from sealed pages are real: the early contracts can still release and refund. Each held
+        // 103 (100 and the client's fee of 3): two are refunded, one released, one still held.
         Ok(await early[0].EndAsync(Client, new EndContract(HeldFunds.Refund, "Done here"), CommandOptions.None));
         Ok(await early[2].SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         Ok(await early[2].ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
-        Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) + 10 - 200, 100L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) + 10 - 206, 103L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Equal((0, 90L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
     }
 
     [Theory]
@@ -79,8 +81,9 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
 
         Assert.Equal(lost == TransferKind.Hold ? MilestoneStatus.Funded : MilestoneStatus.Released, retried.Contract.Milestones[0].Status);
         var balance = await BalanceAsync(Client);
-        Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) - 1_000, lost == TransferKind.Hold ? 1_000L : 0L), (balance.Available, balance.Held));
-        Assert.Equal(lost == TransferKind.Hold ? 0 : 1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) - 1_030, lost == TransferKind.Hold ? 1_030L : 0L), (balance.Available, balance.Held));
+        var freelancer = await BalanceAsync(Freelancer);
+        Assert.Equal((0, lost == TransferKind.Hold ? 0L : 900L), (freelancer.Available, freelancer.Pending));
         var lines = Ok(await Grains.Account(Client.UserId).GetTransfersAsync(Client, 0, 500)).Entries;
         Assert.Single(lines, l => l.Order.Kind == lost);
         Assert.Equal(Enumerable.Range(1, lines.Count).Select(i => (long)i), lines.Select(l => l.Seq));
@@ -111,7 +114,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         Rejected(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None), "transfer_in_progress");
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
 
-        Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) - 1_000, 1_000L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) - 1_030, 1_030L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
         Assert.Single(Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries, l => l.Order.TransferId == holdId);
     }
 
@@ -207,7 +210,8 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         var retried = await Task.WhenAll(contracts.Select((c, i) => c.FundMilestoneAsync(Client, "m1", new CommandOptions($"fund-{i}"))));
         Assert.All(retried, o => Assert.Equal(MilestoneStatus.Funded, Ok(o).Contract.Milestones[0].Status));
         var balance = await BalanceAsync(Client);
-        Assert.Equal((10_000 - 800, 800L, 8), (balance.Available, balance.Held, balance.Holds.Count));
+        Assert.Equal((10_000 - 824, 824L, 8), (balance.Available, balance.Held, balance.Holds.Count));
+        Assert.All(balance.Holds, h => Assert.Equal(103, h.Amount));
         Assert.Equal(9, Ok(await Grains.Account(Client.UserId).GetTransfersAsync(Client, 0, 500)).Entries.Count);
     }
 
@@ -239,7 +243,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     public async Task AFailedRegistration_FailsTheFirstDeposit_AndItsRetryRegistersTheAccountDurably()
     {
         var account = Grains.Account(Client.UserId);
-        var registry = Grains.GetGrain<IAccountRegistryGrain>(AccountRegistryGrain.ShardOf(Client.UserId));
+        var registry = Grains.GetGrain<IAccountRegistryGrain>(AccountRegistryGrain.ShardOf(GrainKeys.User(Client.UserId)));
         var deposit = new Deposit(100, Usd, first);
         Fixture.Probe.FailNextWrite(registry.GetGrainId());
         await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, deposit));
@@ -251,7 +255,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
 
         // The ledger check must find the account from the stored registry, not from a copy in memory.
         await Fixture.Cluster.DeactivateAsync(registry);
-        Assert.Contains(Client.UserId, await registry.ListAsync());
+        Assert.Contains(GrainKeys.User(Client.UserId), await registry.ListAsync());
         Assert.Equal(100, (await BalanceAsync(Client)).Available);
     }
 

@@ -29,6 +29,9 @@ public class ClusterFixture : IAsyncLifetime
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>A line count the fee account's ledger has reached (a ledger only grows): where a walk through it may start.</summary>
+    public long FeeLinesSeen { get; set; }
+
     /// <summary>One service id for every cluster this fixture starts, so a restarted cluster finds its stored rows.</summary>
     public string ServiceId { get; } = "milestones-test-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -70,6 +73,11 @@ public class ClusterFixture : IAsyncLifetime
             services.GetRequiredKeyedService<IGrainStorage>(FaultyGrainStorage.Inner), services.GetRequiredService<GrainProbe>()));
     }
 
+    /// <summary>Anything else a derived fixture configures on every silo it starts (read again by each restart).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
+
     private async Task StartClusterAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
@@ -87,6 +95,7 @@ public class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             ConfigureStorage(silo);
+            ConfigureSilo(silo);
             silo.AddIncomingGrainCallFilter<GrainProbeFilter>();
         });
         Cluster = builder.Build();

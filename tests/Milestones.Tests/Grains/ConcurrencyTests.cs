@@ -16,14 +16,14 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : GrainTest(fixture
         Assert.Single(outcomes, o => o.Succeeded);
         Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.Equal("milestone_not_fundable", o.Error!.Code));
         var balance = await BalanceAsync(Client);
-        Assert.Equal((99_000, 1_000), (balance.Available, balance.Held));
-        Assert.Single(balance.Holds);
+        Assert.Equal((100_000 - 1_030, 1_030), (balance.Available, balance.Held));
+        Assert.Equal(1_030, Assert.Single(balance.Holds).Amount);
     }
 
     [Fact]
     public async Task ConcurrentFunds_OfTwoContracts_CannotSpendTheSameMoneyTwice()
     {
-        await DepositAsync(Client, 1_000);
+        await DepositAsync(Client, 1_030);
         var first = await CreateActiveAsync(1_000);
         var second = await CreateActiveAsync(1_000);
 
@@ -34,13 +34,13 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : GrainTest(fixture
         Assert.Single(outcomes, o => o.Succeeded);
         Assert.Equal("insufficient_funds", Assert.Single(outcomes, o => !o.Succeeded).Error!.Code);
         var balance = await BalanceAsync(Client);
-        Assert.Equal((0, 1_000), (balance.Available, balance.Held));
+        Assert.Equal((0, 1_030), (balance.Available, balance.Held));
     }
 
     [Fact]
     public async Task ApproveRacingRequestChanges_ExactlyOneWins()
     {
-        await DepositAsync(Client, 1_000);
+        await DepositAsync(Client, 1_030);
         var grain = await CreateActiveAsync(1_000, 2_000);
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
@@ -52,20 +52,24 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : GrainTest(fixture
         Assert.Single(outcomes, o => o.Succeeded);
         Assert.Equal("milestone_state_conflict", Assert.Single(outcomes, o => !o.Succeeded).Error!.Code);
         var milestone = (await ViewAsync(grain)).Milestones[0];
-        var released = (await BalanceAsync(Freelancer)).Available;
+        var freelancer = await BalanceAsync(Freelancer);
+        var held = (await BalanceAsync(Client)).Held;
+        Assert.Equal(0, freelancer.Available);
         Assert.True(
-            (milestone.Status == MilestoneStatus.Released && released == 1_000) || (milestone.Status == MilestoneStatus.Funded && released == 0),
-            $"{milestone.Status} with {released} released");
+            (milestone.Status == MilestoneStatus.Released && (freelancer.Pending, held) == (900, 0))
+            || (milestone.Status == MilestoneStatus.Funded && (freelancer.Pending, held) == (0, 1_030)),
+            $"{milestone.Status} with {freelancer.Pending} pending and {held} held");
     }
 
     [Fact]
     public async Task ApproveRacingTheAutoRelease_ReleasesExactlyOnce()
     {
-        await DepositAsync(Client, 1_000);
+        await DepositAsync(Client, 1_030);
         var grain = await CreateActiveAsync(1_000, 500); // a second milestone keeps the contract active whichever wins
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         Fixture.Clock.Advance(ReviewPeriod);
+        var feeLines = await FeeLineCountAsync();
 
         // The approval races a wake-up delivered now, and a scan of the due grains.
         var approve = grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None);
@@ -74,14 +78,18 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : GrainTest(fixture
 
         Assert.True(approved.Succeeded || approved.Error!.Code == "milestone_state_conflict", approved.Error?.Code);
         Assert.Equal(MilestoneStatus.Released, (await ViewAsync(grain)).Milestones[0].Status);
-        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        var freelancer = await BalanceAsync(Freelancer);
+        Assert.Equal((0, 900L), (freelancer.Available, freelancer.Pending));
+        Assert.Single(freelancer.PendingReleases);
+        Assert.Equal([("client-fee", 30L), ("service-fee", 100L)], Charges(await FeeLinesAsync(feeLines, grain)));
         Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "milestone.released");
+        Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "fee.charged");
     }
 
     [Fact]
     public async Task WakeUp_DeliveredEarlyTwiceOrLate_ReleasesOnce()
     {
-        await DepositAsync(Client, 1_000);
+        await DepositAsync(Client, 1_030);
         var grain = await CreateActiveAsync(1_000, 500);
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
@@ -90,11 +98,13 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : GrainTest(fixture
         Assert.Equal(MilestoneStatus.Submitted, (await ViewAsync(grain)).Milestones[0].Status);
 
         Fixture.Clock.Advance(ReviewPeriod);
+        var feeLines = await FeeLineCountAsync();
         await Task.WhenAll(grain.WakeAsync(), grain.WakeAsync(), ScanAsync());
         await grain.WakeAsync();
 
         Assert.Equal(MilestoneStatus.Released, (await ViewAsync(grain)).Milestones[0].Status);
-        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal((0, 900L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
+        Assert.Equal([("client-fee", 30L), ("service-fee", 100L)], Charges(await FeeLinesAsync(feeLines, grain)));
         Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "milestone.released");
     }
 }

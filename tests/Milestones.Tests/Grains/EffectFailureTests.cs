@@ -14,7 +14,7 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
 {
     private async Task<IContractGrain> FundedAsync()
     {
-        await DepositAsync(Client, 1_000);
+        await DepositAsync(Client, 1_030);
         var grain = await CreateActiveAsync(1_000);
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         return grain;
@@ -38,7 +38,7 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
         Assert.Equal(MilestoneStatus.Submitted, (await ViewAsync(grain)).Milestones[0].Status);
         await AdvanceAndWakeAsync(grain, ReviewPeriod);
         Assert.Equal(MilestoneStatus.Released, (await ViewAsync(grain)).Milestones[0].Status);
-        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal((0, 900L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
         Assert.NotEqual(MilestoneStatus.Submitted, stored.Contract.Milestones[0].Status);
         var retry = await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), key);
         Assert.True(retry.Succeeded && !retry.Replayed);
-        Assert.Equal(1_000, (await BalanceAsync(Client)).Held);
+        Assert.Equal(1_030, (await BalanceAsync(Client)).Held);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
         await AdvanceAndWakeAsync(grain, TimeSpan.Zero);
         await Fixture.Cluster.DeactivateAsync(grain);
         Assert.Equal(MilestoneStatus.Released, (await StoredAsync(grain)).Milestones[0].Status);
-        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal((0, 900L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
     [Fact]
     public async Task TimeFirst_RequestChangesAfterTheReviewPeriod_SeesTheReleaseFirst()
     {
-        await DepositAsync(Client, 1_000);
+        await DepositAsync(Client, 1_030);
         var grain = await CreateActiveAsync(1_000, 500);
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
@@ -124,13 +124,13 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
         Rejected(await grain.RequestChangesAsync(Client, new RequestChanges("m1", "Too late"), CommandOptions.None), "milestone_state_conflict");
 
         Assert.Equal(MilestoneStatus.Released, (await ViewAsync(grain)).Milestones[0].Status);
-        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal((0, 900L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
     }
 
     [Fact]
     public async Task TimeFirst_EndWithRefundAfterTheReviewPeriod_RefundsNothing()
     {
-        await DepositAsync(Client, 1_000);
+        await DepositAsync(Client, 1_030);
         var grain = await CreateActiveAsync(1_000, 500);
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
@@ -139,8 +139,8 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
         var ended = Ok(await grain.EndAsync(Client, new EndContract(HeldFunds.Refund, "Stop"), CommandOptions.None)).Contract;
 
         Assert.Equal((ContractStatus.Ended, MilestoneStatus.Released, 0L), (ended.Status, ended.Milestones[0].Status, ended.Refunded));
-        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
-        Assert.Equal(0, (await BalanceAsync(Client)).Available);
+        Assert.Equal((0, 900L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
+        Assert.Equal((0, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
     }
 
     [Fact]
@@ -156,7 +156,8 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
         Rejected(await grain.EndAsync(Client, new EndContract(HeldFunds.Refund), CommandOptions.None), "contract_halted");
 
         // Nothing moved: the hold is still the client's; the platform sees the halted contract.
-        Assert.Equal((0, 1_000L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Equal((0, 1_030L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Equal((0, 0L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
         var report = Ok(await Grains.Ledger().VerifyAsync(Platform));
         Assert.False(report.Ok);
         var halt = Assert.Single(report.HaltedContracts, h => h.ContractId == grain.GetPrimaryKeyString());
@@ -178,7 +179,9 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
         var woken = Fixture.Probe.Woken(grain.GetPrimaryKeyString());
         await ScanAsync();
         Assert.False(woken.IsCompleted);
-        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+
+        // The review period outlasted the security period: a read shows the release available.
+        Assert.Equal((900, 0L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
     }
 
     /// <summary>The contract as stored, read past the grain (a read through the grain would let due time act first).</summary>

@@ -10,7 +10,7 @@ namespace Milestones.Tests.Grains;
 /// </summary>
 public sealed class GrainProbe
 {
-    private readonly ConcurrentDictionary<string, (TransferKind Kind, bool AfterApplying)> faults = new();
+    private readonly ConcurrentDictionary<string, (TransferKind Kind, bool AfterApplying, string? EndingWith)> faults = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> wakes = new();
     private readonly ConcurrentDictionary<GrainId, string?> failingWrites = new();
     private readonly ConcurrentDictionary<GrainId, bool> failingReads = new();
@@ -18,11 +18,16 @@ public sealed class GrainProbe
     private readonly ConcurrentDictionary<string, bool> refusals = new();
     private readonly ConcurrentDictionary<string, bool> failingUpserts = new();
 
-    /// <summary>The next transfer of this kind on this contract fails once.</summary>
-    public void FailNextTransfer(string contractId, TransferKind kind, bool afterApplying) => faults[contractId] = (kind, afterApplying);
+    /// <summary>
+    /// The next transfer of this kind on this contract fails once; with <paramref name="endingWith"/>, only one whose
+    /// transfer id ends so (one leg of a release: <c>/release</c>, <c>/service-fee</c>, <c>/client-fee</c>).
+    /// </summary>
+    public void FailNextTransfer(string contractId, TransferKind kind, bool afterApplying, string? endingWith = null) =>
+        faults[contractId] = (kind, afterApplying, endingWith);
 
     public bool TryTrip(TransferOrder order, bool afterApplying) =>
         order.ContractId is { } id && faults.TryGetValue(id, out var f) && f.Kind == order.Kind && f.AfterApplying == afterApplying
+        && (f.EndingWith is null || order.TransferId.EndsWith(f.EndingWith, StringComparison.Ordinal))
         && faults.TryRemove(id, out _);
 
     /// <summary>

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
+using Orleans.Storage;
 
 namespace Milestones.Tests.Grains;
 
@@ -11,6 +13,9 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
     protected static readonly Caller Platform = new("marketplace", IsPlatform: true);
 
     protected static readonly TimeSpan ReviewPeriod = TimeSpan.FromDays(14);
+
+    /// <summary>How long a release stays pending on the freelancer's account (the default rules).</summary>
+    protected static readonly TimeSpan SecurityPeriod = TimeSpan.FromDays(5);
 
     protected ClusterFixture Fixture => fixture;
     protected IGrainFactory Grains => fixture.Client;
@@ -85,5 +90,68 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
     {
         var view = Ok(await Grains.Account(user.UserId).GetAsync(user));
         return view.Balances.SingleOrDefault(b => b.Currency == Usd) ?? new BalanceView(Usd, 0, 0, [], 0, [], 0);
+    }
+
+    /// <summary>The platform's fee account in dollars (shared by every test of the cluster: compare its balance before and after).</summary>
+    protected IAccountGrain FeeAccount => Grains.AccountByKey(GrainKeys.FeeAccount(Usd));
+
+    protected async Task<BalanceView> FeeBalanceAsync()
+    {
+        var view = Ok(await FeeAccount.GetAsync(Platform));
+        return view.Balances.SingleOrDefault(b => b.Currency == Usd) ?? new BalanceView(Usd, 0, 0, [], 0, [], 0);
+    }
+
+    /// <summary>How many lines the fee account's ledger has now (a statement never reads past its end, so it is walked).</summary>
+    protected async Task<long> FeeLineCountAsync()
+    {
+        var count = fixture.FeeLinesSeen;
+        for (long? from = count; from is { } next;)
+        {
+            var page = Ok(await FeeAccount.GetTransfersAsync(Platform, next, 500));
+            count = page.Entries.Count > 0 ? page.Entries[^1].Seq : count;
+            from = page.NextAfter;
+        }
+
+        return fixture.FeeLinesSeen = count;
+    }
+
+    /// <summary>The fee account's lines after line <paramref name="after"/>.</summary>
+    protected async Task<List<LedgerEntry>> FeeLinesAfterAsync(long after)
+    {
+        var lines = new List<LedgerEntry>();
+        for (long? from = after; from is { } next;)
+        {
+            var page = Ok(await FeeAccount.GetTransfersAsync(Platform, next, 500));
+            lines.AddRange(page.Entries);
+            from = page.NextAfter;
+        }
+
+        return lines;
+    }
+
+    /// <summary>The fee account's lines after line <paramref name="after"/> that charged <paramref name="contract"/>.</summary>
+    protected async Task<List<LedgerEntry>> FeeLinesAsync(long after, IContractGrain contract) =>
+        (await FeeLinesAfterAsync(after)).Where(l => l.Order.ContractId == contract.GetPrimaryKeyString()).ToList();
+
+    /// <summary>Fee lines as (the last part of their transfer id, amount), in a stable order (the two fees are credited at once).</summary>
+    protected static List<(string Fee, long Amount)> Charges(IEnumerable<LedgerEntry> lines) =>
+        lines.Select(l => (l.Order.TransferId[(l.Order.TransferId.LastIndexOf('/') + 1)..], l.Order.Amount.Amount)).Order().ToList();
+
+    /// <summary>An account's row as stored, read past the grain (a read through the grain lets due time act first).</summary>
+    protected async Task<AccountState> StoredAccountAsync(IAccountGrain account)
+    {
+        var stored = new GrainState<AccountState>(new AccountState());
+        await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage)
+            .ReadStateAsync(StorageLayout.Account, account.GetGrainId(), stored);
+        return stored.State!;
+    }
+
+    /// <summary>The ledger check now: every currency balanced (pending and the fee accounts counted), nothing in transit.</summary>
+    protected async Task<LedgerCurrencyReport> LedgerExactAsync()
+    {
+        var report = Ok(await Grains.Ledger().VerifyAsync(Platform));
+        Assert.True(report.Balanced, string.Join("; ", report.Currencies));
+        Assert.All(report.Currencies, c => Assert.Equal(0, c.InTransit));
+        return Assert.Single(report.Currencies, c => c.Currency == Usd);
     }
 }

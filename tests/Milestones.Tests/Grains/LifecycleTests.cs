@@ -11,8 +11,9 @@ public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
     [Fact]
     public async Task WholeContract_FromOfferToCompletion_MovesEveryCentOnce()
     {
-        await DepositAsync(Client, 10_000);
+        await DepositAsync(Client, 10_300);
         var grain = await CreateActiveAsync(2_500, 5_000, 2_500);
+        var feeLines = await FeeLineCountAsync();
 
         foreach (var id in new[] { "m1", "m2", "m3" })
         {
@@ -25,13 +26,23 @@ public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
         Assert.Equal(ContractStatus.Completed, view.Status);
         Assert.All(view.Milestones, m => Assert.Equal(MilestoneStatus.Released, m.Status));
         Assert.Equal((10_000, 10_000, 0), (view.Funded, view.Released, view.Refunded));
-        Assert.Equal(new BalanceView(Usd, 0, 0, [], 0, [], 0), await BalanceAsync(Client) with { Holds = [] });
-        Assert.Equal(10_000, (await BalanceAsync(Freelancer)).Available);
+        var client = await BalanceAsync(Client);
+        Assert.Equal((0, 0L, 0L), (client.Available, client.Held, client.Pending));
+        Assert.Empty(client.Holds);
+        Assert.Empty(client.PendingReleases);
+        var freelancer = await BalanceAsync(Freelancer);
+        Assert.Equal((0, 9_000L), (freelancer.Available, freelancer.Pending));
+        Assert.Equal([2_250L, 4_500L, 2_250L], freelancer.PendingReleases.Select(p => p.Amount));
+        var fees = await FeeLinesAsync(feeLines, grain);
+        Assert.Equal((1_000L, 300L), (fees.Where(l => l.Order.TransferId.EndsWith("/service-fee", StringComparison.Ordinal)).Sum(l => l.Order.Amount.Amount),
+            fees.Where(l => l.Order.TransferId.EndsWith("/client-fee", StringComparison.Ordinal)).Sum(l => l.Order.Amount.Amount)));
+        Assert.Equal(6, fees.Count);
 
         var events = Ok(await grain.GetEventsAsync(Freelancer, 0, 100)).Events.Select(e => e.Type).ToList();
         Assert.Equal("contract.created", events[0]);
         Assert.Equal("contract.completed", events[^1]);
         Assert.Equal(3, events.Count(e => e == "milestone.released"));
+        Assert.Equal(3, events.Count(e => e == "fee.charged"));
     }
 
     [Fact]
@@ -62,14 +73,15 @@ public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
     [Fact]
     public async Task Fund_WithInsufficientFunds_ChangesNothing()
     {
-        await DepositAsync(Client, 999);
+        // Enough for the milestone, one cent short of its hold (the client's fee on it is 30).
+        await DepositAsync(Client, 1_029);
         var grain = await CreateActiveAsync(1_000);
         var before = await ViewAsync(grain);
 
         Rejected(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None), "insufficient_funds");
 
         Assert.Equal(before, await ViewAsync(grain), ContractViewComparer.Instance);
-        Assert.Equal((999, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Equal((1_029, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
     }
 
     [Fact]

@@ -15,7 +15,8 @@ namespace Milestones.Tests.Storage;
 /// APIs (deposit → create → accept ×2 → fund → submit, each retried with its Idempotency-Key on 503 as a client
 /// would), one silo SIGKILLed mid-load, then a rolling restart (a new silo joins, an old one gets SIGTERM, in turn).
 /// No answer may be a 500; every acknowledged funding and submission must be there, and every submission must be
-/// auto-released exactly once (one-minute review period) with the ledger exact.
+/// auto-released exactly once (one-minute review period): the freelancer's net pending, each fee in the fee account
+/// once, and the ledger exact.
 /// </summary>
 [Collection(SerialStorageCollection.Name)]
 public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifetime
@@ -23,6 +24,15 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private const int ContractCount = 48;
     private const int Concurrency = 6;
     private const long Amount = 1_000;
+
+    /// <summary>What funding <see cref="Amount"/> holds: the amount and the client's fee of 3%.</summary>
+    private const long Hold = 1_030;
+
+    /// <summary>What its release pays the freelancer (pending for the 5-day security period): the amount less the 10% service fee.</summary>
+    private const long Net = 900;
+
+    /// <summary>The service fee and the client's fee on one release.</summary>
+    private const long Fees = 130;
     private static readonly TimeSpan RetryBound = TimeSpan.FromSeconds(90);
 
     private readonly string serviceId = "ms-failover-" + Guid.NewGuid().ToString("N")[..8];
@@ -112,16 +122,18 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: silo {port} joined, silo {old.Port} stopped with SIGTERM");
         }
 
-        // Every submission is released by its wake-up (an account read does not release anything), exactly once.
+        // Every submission is released by its wake-up (an account read does not release anything), exactly once; the
+        // freelancer's net stays pending (the security period is days).
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
         var pending = acknowledged.ToDictionary();
         while (pending.Count > 0 && DateTime.UtcNow < deadline)
         {
             foreach (var (contract, parties) in pending.ToList())
             {
-                var balance = await AvailableAsync(parties.Freelancer, await TokenAsync(parties.Freelancer));
-                Assert.InRange(balance, 0, Amount);
-                if (balance == Amount)
+                var (available, inSecurityPeriod) = await BalanceAsync(parties.Freelancer, await TokenAsync(parties.Freelancer));
+                Assert.Equal(0, available);
+                Assert.InRange(inSecurityPeriod, 0, Net);
+                if (inSecurityPeriod == Net)
                 {
                     pending.Remove(contract);
                 }
@@ -139,6 +151,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             Assert.Equal("released", milestone.GetProperty("status").GetString());
         }
 
+        using var fees = await SendAsync(HttpMethod.Get, "/v1/platform/fees", platform);
+        var usd = Assert.Single(fees.RootElement.GetProperty("balances").EnumerateArray(), b => b.GetProperty("currency").GetString() == "USD");
+        Assert.Equal(acknowledged.Count * Fees, usd.GetProperty("available").GetInt64());
         using var ledger = await SendAsync(HttpMethod.Get, "/v1/ledger/verify", platform);
         Assert.True(ledger.RootElement.GetProperty("ok").GetBoolean(), ledger.RootElement.ToString());
         Assert.False(statuses.ContainsKey(500), "an answer was 500");
@@ -149,7 +164,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     {
         var (clientToken, freelancerToken) = (await TokenAsync(client), await TokenAsync(freelancer));
         (await SendAsync(HttpMethod.Post, $"/v1/accounts/{client}/deposits", platform,
-            new { amount = Amount, currency = "USD", reference = $"{serviceId}-{index}" })).Dispose();
+            new { amount = Hold, currency = "USD", reference = $"{serviceId}-{index}" })).Dispose();
         using var created = await SendAsync(HttpMethod.Post, "/v1/contracts", clientToken, new
         {
             freelancerId = freelancer, title = "Failover", currency = "USD",
@@ -211,11 +226,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
-    private async Task<long> AvailableAsync(string user, string token)
+    private async Task<(long Available, long Pending)> BalanceAsync(string user, string token)
     {
         using var account = await SendAsync(HttpMethod.Get, $"/v1/accounts/{user}", token);
-        return account.RootElement.GetProperty("balances").EnumerateArray()
-            .Where(b => b.GetProperty("currency").GetString() == "USD").Sum(b => b.GetProperty("available").GetInt64());
+        var usd = account.RootElement.GetProperty("balances").EnumerateArray().Where(b => b.GetProperty("currency").GetString() == "USD").ToList();
+        return (usd.Sum(b => b.GetProperty("available").GetInt64()), usd.Sum(b => b.GetProperty("pending").GetInt64()));
     }
 
     private async Task<string> TokenAsync(string user, bool platform = false)

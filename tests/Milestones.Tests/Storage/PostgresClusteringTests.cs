@@ -137,7 +137,7 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
     {
         var client = new Caller("client-" + Guid.NewGuid().ToString("N")[..8]);
         var freelancer = new Caller("freelancer-" + Guid.NewGuid().ToString("N")[..8]);
-        Assert.Null((await grains.Account(client.UserId).DepositAsync(Platform, new Deposit(3_000, "USD", "dep-" + Guid.NewGuid().ToString("N")))).Error);
+        Assert.Null((await grains.Account(client.UserId).DepositAsync(Platform, new Deposit(1_030 + 2_060, "USD", "dep-" + Guid.NewGuid().ToString("N")))).Error);
         var contract = grains.Contract(GrainKeys.NewContractId());
         var due = new DateOnly(2030, 6, 1);
         Assert.Null((await contract.CreateAsync(client, new CreateContract("Build a shop", freelancer.UserId, "USD",
@@ -157,7 +157,7 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
         var clientAccount = await grains.Account(client.UserId).GetAsync(client);
         var freelancerAccount = await grains.Account(freelancer.UserId).GetAsync(freelancer);
         Assert.Equal(ContractStatus.Active, view.Value!.Status);
-        Assert.Equal((1_000, 2_000), (freelancerAccount.Value!.Balances[0].Available, clientAccount.Value!.Balances[0].Held));
+        Assert.Equal((0, 900, 2_060), (freelancerAccount.Value!.Balances[0].Available, freelancerAccount.Value.Balances[0].Pending, clientAccount.Value!.Balances[0].Held));
         return JsonSerializer.Serialize(new { view.Value, Client = clientAccount.Value, Freelancer = freelancerAccount.Value });
     }
 

@@ -32,10 +32,11 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         Assert.Equal((ContractStatus.Active, MilestoneStatus.Released, MilestoneStatus.Pending),
             (view.Status, view.Milestones[0].Status, view.Milestones[1].Status));
         Assert.Equal((1_000, 1_000, 0), (view.Funded, view.Released, view.Refunded));
-        Assert.Equal((2_000, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
-        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal((3_000 - 1_030, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Equal((0, 900L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
         Assert.Equal(1L, await CountStoredAsync("contract", grain.GetPrimaryKeyString()));
         Assert.Equal(1L, await CountStoredAsync("account", GrainKeys.User(Client.UserId)));
+        Assert.Equal(1L, await CountStoredAsync("account", GrainKeys.FeeAccount(Usd)));
     }
 
     [Fact]
@@ -58,8 +59,8 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         Assert.Equal(before.ClientAccount, after.ClientAccount);
         Assert.Equal(before.FreelancerAccount, after.FreelancerAccount);
         var client = await BalanceAsync(Client);
-        Assert.Equal((2_000, 2_000, "m2"), (client.Available, client.Held, Assert.Single(client.Holds).MilestoneId));
-        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal((5_000 - 1_030 - 2_060, 2_060, "m2"), (client.Available, client.Held, Assert.Single(client.Holds).MilestoneId));
+        Assert.Equal((0, 900L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
         Assert.Equal([MilestoneStatus.Released, MilestoneStatus.Funded, MilestoneStatus.Pending],
             (await ViewAsync(grain)).Milestones.Select(m => m.Status));
     }
@@ -67,7 +68,7 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     [Fact]
     public async Task WakeUp_StoredBeforeARestart_ReleasesAfterIt_ExactlyOnce()
     {
-        await DepositAsync(Client, 1_000);
+        await DepositAsync(Client, 1_030);
         var grain = await CreateActiveAsync(1_000);
         Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
         var submitted = Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None)).Contract;
@@ -81,11 +82,36 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
 
         var view = await ViewAsync(grain);
         Assert.Equal((ContractStatus.Completed, MilestoneStatus.Released), (view.Status, view.Milestones[0].Status));
-        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal((0, 900L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
         Assert.Equal((0, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
         var release = Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "milestone.released");
         Assert.Equal(("system", "autorelease"), (release.Actor, release.Data["reason"]));
         Assert.Equal(0L, await CountWakeUpsAsync(grain));
+    }
+
+    [Fact]
+    public async Task APendingRelease_IsWokenByTheWakeUpStoredWithItsAccount_AfterARestart_AndBecomesAvailable()
+    {
+        await DepositAsync(Client, 1_030);
+        var grain = await CreateActiveAsync(1_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Ok(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
+        var account = Grains.Account(Freelancer.UserId);
+        Assert.Equal(Fixture.Clock.GetUtcNow() + SecurityPeriod, (await StoredAccountAsync(account)).WakeAt);
+        Assert.Equal(1L, await CountWakeUpsAsync(account.GetPrimaryKeyString()));
+
+        await Fixture.RestartAsync();
+        var woken = Fixture.Probe.Woken(account.GetPrimaryKeyString());
+        Fixture.Clock.Advance(SecurityPeriod);
+        await ScanAsync();
+        await woken.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var stored = await StoredAccountAsync(account);
+        Assert.Equal((900, 0L, (DateTimeOffset?)null), (stored.Balances[Usd].Available, stored.Balances[Usd].Pending, stored.WakeAt));
+        Assert.Empty(stored.Pending);
+        Assert.Equal(0L, await CountWakeUpsAsync(account.GetPrimaryKeyString()));
+        Assert.Equal((900, 0L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
     }
 
     [Fact]
@@ -109,9 +135,9 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         Assert.True(replay.Replayed);
         Assert.Equal(JsonSerializer.Serialize(acknowledged), JsonSerializer.Serialize(replay.Value));
         Assert.Null((await StoredContractAsync(grain)).Contract.OpenTransfer);
-        Assert.Equal(1_000, (await BalanceAsync(Freelancer)).Available);
+        Assert.Equal((0, 900L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
         var client = await BalanceAsync(Client);
-        Assert.Equal((2_000, 0L), (client.Available, client.Held));
+        Assert.Equal((3_000 - 1_030, 0L), (client.Available, client.Held));
         Assert.Single(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events, e => e.Type == "milestone.released");
     }
 
@@ -134,7 +160,7 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         Assert.Equal(JsonSerializer.Serialize(acknowledged), JsonSerializer.Serialize(replay.Value));
         Assert.Null((await StoredContractAsync(grain)).Contract.OpenTransfer);
         var client = await BalanceAsync(Client);
-        Assert.Equal((2_000, 1_000L, "m1"), (client.Available, client.Held, Assert.Single(client.Holds).MilestoneId));
+        Assert.Equal((3_000 - 1_030, 1_030L, "m1"), (client.Available, client.Held, Assert.Single(client.Holds).MilestoneId));
     }
 
     [Fact]
@@ -333,10 +359,12 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         return Convert.ToInt64(await Store.ScalarAsync(sql), CultureInfo.InvariantCulture);
     }
 
-    private async Task<long> CountWakeUpsAsync(IContractGrain grain)
+    private Task<long> CountWakeUpsAsync(IContractGrain grain) => CountWakeUpsAsync(grain.GetPrimaryKeyString());
+
+    private async Task<long> CountWakeUpsAsync(string key)
     {
         var sql = string.Create(CultureInfo.InvariantCulture,
-            $"SELECT COUNT(*) FROM grainstate WHERE serviceid = '{Fixture.ServiceId}' AND wakeat IS NOT NULL AND grainid LIKE '%{grain.GetPrimaryKeyString()}'");
+            $"SELECT COUNT(*) FROM grainstate WHERE serviceid = '{Fixture.ServiceId}' AND wakeat IS NOT NULL AND grainid LIKE '%{key}'");
         return Convert.ToInt64(await Store.ScalarAsync(sql), CultureInfo.InvariantCulture);
     }
 
