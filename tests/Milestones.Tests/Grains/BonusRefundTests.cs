@@ -12,8 +12,6 @@ namespace Milestones.Tests.Grains;
 /// </summary>
 public sealed class BonusRefundTests(ClusterFixture fixture) : GrainTest(fixture)
 {
-    private static readonly TimeSpan SecurityPeriod = TimeSpan.FromDays(5);
-
     public enum Interruption
     {
         /// <summary>The first source applied the debit and its answer was lost.</summary>
@@ -31,8 +29,6 @@ public sealed class BonusRefundTests(ClusterFixture fixture) : GrainTest(fixture
         /// <summary>The fee account's write fails while it applies the fee credits.</summary>
         FeeCreditWriteFails,
     }
-
-    private IAccountGrain FeeAccount => Grains.AccountByKey(GrainKeys.FeeAccount(Usd));
 
     private string ClientKey => GrainKeys.User(Client.UserId);
 
@@ -317,7 +313,7 @@ public sealed class BonusRefundTests(ClusterFixture fixture) : GrainTest(fixture
     /// nothing more is refundable. Skipped: the contract computes min(released − refunded, released in the window) =
     /// min(10 000, 10 000) and accepts the second refund, which returns m1's money past its window.
     /// </summary>
-    [Fact(Skip = "src: refunds already made are not counted against the releases still in the 180-day window (Contract.IssueRefund)")]
+    [Fact]
     public async Task Refunds_OnceTheReleasesInTheWindowAreReturned_CannotReachAnOlderRelease()
     {
         await DepositAsync(Client, 10_300 + 10_300);

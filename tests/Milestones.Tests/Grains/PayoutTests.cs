@@ -311,11 +311,5 @@ public sealed class PayoutTests(ClusterFixture fixture) : GrainTest(fixture)
     });
 
     /// <summary>The account's row as stored, read past the grain (a read through the grain would let due time act first).</summary>
-    private async Task<AccountRecord> StoredAsync()
-    {
-        var stored = new GrainState<AccountRecord>(new AccountRecord());
-        await Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage)
-            .ReadStateAsync(StorageLayout.Account, Account.GetGrainId(), stored);
-        return stored.State!;
-    }
+    private Task<AccountState> StoredAsync() => StoredAccountAsync(Account);
 }
