@@ -217,12 +217,12 @@ public sealed class FeesTests(ClusterFixture fixture) : GrainTest(fixture)
         Assert.Equal(GrainKeys.User(FeeKey), lookalikes.GetPrimaryKeyString());
         Assert.NotEqual(FeeAccount.GetGrainId(), lookalikes.GetGrainId());
 
-        Rejected(await FeeAccount.GetAsync(lookalike), "account_not_found");
-        Rejected(await FeeAccount.GetTransfersAsync(lookalike, 0, 10), "account_not_found");
+        Rejected(await FeeAccount.GetAsync(lookalike), "role_not_allowed");
+        Rejected(await FeeAccount.GetTransfersAsync(lookalike, 0, 10), "role_not_allowed");
         foreach (var party in new[] { Client, Freelancer })
         {
-            Rejected(await FeeAccount.GetAsync(party), "account_not_found");
-            Rejected(await FeeAccount.GetTransfersAsync(party, 0, 10), "account_not_found");
+            Rejected(await FeeAccount.GetAsync(party), "role_not_allowed");
+            Rejected(await FeeAccount.GetTransfersAsync(party, 0, 10), "role_not_allowed");
         }
 
         Assert.Empty(Ok(await lookalikes.GetAsync(lookalike)).Balances);
