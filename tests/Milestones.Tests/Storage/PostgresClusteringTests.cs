@@ -20,7 +20,8 @@ namespace Milestones.Tests.Storage;
 /// product's silo process, silo A is hosted here with the same <see cref="SiloHostingExtensions.AddMilestonesSilo"/>,
 /// and a separate client finds both through the table. B is then killed with SIGKILL (no shutdown code runs, so
 /// it cannot mark itself dead): A must declare it dead in the table, and B's grains must come back on A with
-/// their state.
+/// their state: a contract with a release, a bonus and a held milestone, and a payout asked for on B and completed
+/// through A.
 /// </summary>
 [Collection(SerialStorageCollection.Name)]
 public sealed class PostgresClusteringTests(ITestOutputHelper output)
@@ -80,6 +81,13 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
         Assert.Equal(siloA, (await management.GetActivationAddress(contract))?.Endpoint.Port);
         Assert.Equal(Members((siloA, Active), (siloB, Dead)), await MembersAsync(store));
 
+        // The payout asked for on B is completed through A, once; every cent is accounted for.
+        var payout = Assert.Single((await grains.Account(clientUser.UserId).GetPayoutsAsync(clientUser, null, 0, 10)).Value!.Items);
+        Assert.Equal(PayoutStatus.Completed, (await grains.Account(clientUser.UserId).ClosePayoutAsync(Platform, payout.Id, PayoutStatus.Completed, "tr-1")).Value!.Status);
+        var ledger = (await grains.Ledger().VerifyAsync(Platform)).Value!;
+        Assert.True(ledger.Ok);
+        Assert.Equal(500, Assert.Single(ledger.Currencies).PaidOut);
+
         await hostA.StopAsync(CancellationToken.None);
         await client.StopAsync(CancellationToken.None);
         output.WriteLine($"{elapsed.Elapsed.TotalSeconds:F1} s: silo A and the client stopped.");
@@ -137,7 +145,7 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
     {
         var client = new Caller("client-" + Guid.NewGuid().ToString("N")[..8]);
         var freelancer = new Caller("freelancer-" + Guid.NewGuid().ToString("N")[..8]);
-        Assert.Null((await grains.Account(client.UserId).DepositAsync(Platform, new Deposit(1_030 + 2_060, "USD", "dep-" + Guid.NewGuid().ToString("N")))).Error);
+        Assert.Null((await grains.Account(client.UserId).DepositAsync(Platform, new Deposit(1_030 + 2_060 + 1_030 + 500, "USD", "dep-" + Guid.NewGuid().ToString("N")))).Error);
         var contract = grains.Contract(GrainKeys.NewContractId());
         var due = new DateOnly(2030, 6, 1);
         Assert.Null((await contract.CreateAsync(client, new CreateContract("Build a shop", freelancer.UserId, "USD",
@@ -148,6 +156,8 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
         Assert.Null((await contract.SubmitWorkAsync(freelancer, new SubmitWork("m1", "Done"), CommandOptions.None)).Error);
         Assert.Null((await contract.ApproveMilestoneAsync(client, new ApproveWork("m1"), CommandOptions.None)).Error);
         Assert.Null((await contract.FundMilestoneAsync(client, "m2", CommandOptions.None)).Error);
+        Assert.Null((await contract.PayBonusAsync(client, new PayMoney(1_000, "Thanks"), CommandOptions.None)).Error);
+        Assert.Null((await grains.Account(client.UserId).RequestPayoutAsync(client, new PayoutRequest(500, "USD"), "payout-1")).Error);
         return (contract, client, freelancer);
     }
 
@@ -156,9 +166,11 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
         var view = await contract.GetAsync(client);
         var clientAccount = await grains.Account(client.UserId).GetAsync(client);
         var freelancerAccount = await grains.Account(freelancer.UserId).GetAsync(freelancer);
+        var payouts = await grains.Account(client.UserId).GetPayoutsAsync(client, null, 0, 10);
         Assert.Equal(ContractStatus.Active, view.Value!.Status);
-        Assert.Equal((0, 900, 2_060), (freelancerAccount.Value!.Balances[0].Available, freelancerAccount.Value.Balances[0].Pending, clientAccount.Value!.Balances[0].Held));
-        return JsonSerializer.Serialize(new { view.Value, Client = clientAccount.Value, Freelancer = freelancerAccount.Value });
+        Assert.Equal((0, 1_800, 2_060, 500), (freelancerAccount.Value!.Balances[0].Available, freelancerAccount.Value.Balances[0].Pending,
+            clientAccount.Value!.Balances[0].Held, clientAccount.Value.Balances[0].PayingOut));
+        return JsonSerializer.Serialize(new { view.Value, Client = clientAccount.Value, Freelancer = freelancerAccount.Value, Payouts = payouts.Value });
     }
 
     /// <summary>Calls right after a silo died may still be routed to it; retries them for a bounded time.</summary>
