@@ -100,7 +100,7 @@ public sealed partial class Contract
         {
             var serviceFee = Fees.ServiceFee(intent.Amount);
             var clientFee = Fees.ClientFee(intent.Amount);
-            state.Bonuses.Add(new Payment(intent.Subject, intent.Amount, now, intent.Actor, intent.Message, serviceFee));
+            state.Bonuses = [.. state.Bonuses, new Payment(intent.Subject, intent.Amount, now, intent.Actor, intent.Message, serviceFee)];
             Record(now, intent.Actor, "bonus.paid", intent.Message, ("bonusId", intent.Subject), ("amount", Str(intent.Amount)),
                 ("freelancerNet", Str(intent.Amount - serviceFee)), ("serviceFee", Str(serviceFee)), ("clientFee", Str(clientFee)),
                 ("availableAt", intent.AvailableAt!.Value.ToString("O")));
@@ -109,7 +109,7 @@ public sealed partial class Contract
         else
         {
             var returned = ServiceFeeReturned(intent.Amount);
-            state.Refunds.Add(new Payment(intent.Subject, intent.Amount, now, intent.Actor, intent.Message, returned));
+            state.Refunds = [.. state.Refunds, new Payment(intent.Subject, intent.Amount, now, intent.Actor, intent.Message, returned)];
             Record(now, intent.Actor, "refund.issued", intent.Message, ("refundId", intent.Subject), ("amount", Str(intent.Amount)),
                 ("serviceFeeReturned", Str(returned)));
         }

@@ -86,7 +86,7 @@ public sealed partial class Contract
             state.Status = ContractStatus.Active;
             state.Fees = rules.Fees;
             Record(now, caller.Actor, "contract.activated", null, ("termsVersion", Str(termsVersion)),
-                ("freelancerServiceFeeBps", Str(rules.Fees.FreelancerServiceFeeBps)), ("clientFeeBps", Str(rules.Fees.ClientFeeBps)));
+                ("freelancerServiceFeeBps", FeeSchedule.Text(rules.Fees.FreelancerServiceFeeBps)), ("clientFeeBps", FeeSchedule.Text(rules.Fees.ClientFeeBps)));
         }
 
         return null;

@@ -33,11 +33,11 @@ public sealed class ContractState
     /// <summary>The fee schedule pinned when the contract became active (null before).</summary>
     [Id(21)] public FeeSchedule? Fees { get; set; }
 
-    /// <summary>Bonuses the client paid, in order.</summary>
-    [Id(22)] public List<Payment> Bonuses { get; set; } = [];
+    /// <summary>Bonuses the client paid, in order (the shared empty list until the first: most contracts have none).</summary>
+    [Id(22)] public IReadOnlyList<Payment> Bonuses { get; set; } = [];
 
-    /// <summary>Money the freelancer returned after release, in order.</summary>
-    [Id(23)] public List<Payment> Refunds { get; set; } = [];
+    /// <summary>Money the freelancer returned after release, in order (shared empty until the first).</summary>
+    [Id(23)] public IReadOnlyList<Payment> Refunds { get; set; } = [];
 }
 
 /// <summary>

@@ -18,7 +18,12 @@ public sealed record FeeSchedule(
     /// <summary>No fees: the schedule of a contract that became active before fees existed (its holds carry none).</summary>
     public static readonly FeeSchedule None = new(0, 0);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> Texts = new();
+
     public long ServiceFee(long amount) => Of(amount, FreelancerServiceFeeBps);
+
+    /// <summary>A rate as event data: one shared string per rate, not one per contract that records it.</summary>
+    public static string Text(int bps) => Texts.GetOrAdd(bps, b => b.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public long ClientFee(long amount) => Of(amount, ClientFeeBps);
 
