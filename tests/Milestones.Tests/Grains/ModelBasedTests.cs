@@ -30,13 +30,13 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
     private const long StartingDeposit = 1_000;
 
     /// <summary>A step; <see cref="Share"/> is the part of the milestone an approval releases, in thousandths (0: all of it, no amount given).</summary>
-    public sealed record Step(int Contract, ModelOp Op, int Milestone, ModelFault Fault, int ReuseKeyOf, long Amount, long Share)
+    public sealed record Step(int Contract, ModelOp Op, int Milestone, ModelFault Fault, int ReuseKeyOf, long Amount, long Share, TimeSpan? To = null)
     {
         /// <summary>What an approval asks to release: nothing said (all of it), or 1 up to the milestone's amount.</summary>
         public long? Released => Op == ModelOp.Approve && Share > 0 ? Math.Max(1, Amounts[Milestone] * Share / 1_000) : null;
 
-        /// <summary>What a <see cref="ModelOp.Pass"/> step lets pass: some hours, or 20 up to 200 days.</summary>
-        public TimeSpan Passes => Share <= 500 ? TimeSpan.FromHours(Amount) : TimeSpan.FromDays(Amount / 5);
+        /// <summary>What a <see cref="ModelOp.Pass"/> step lets pass: some hours, 20 up to 200 days, or up to a refund window's end (<see cref="To"/>).</summary>
+        public TimeSpan Passes => To ?? (Share <= 500 ? TimeSpan.FromHours(Amount) : TimeSpan.FromDays(Amount / 5));
 
         public override string ToString() =>
             Op is ModelOp.Payout or ModelOp.ClosePayout or ModelOp.Pass
@@ -55,7 +55,7 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
                 (2, Gen.Const(ModelOp.RequestChanges)), (1, Gen.Const(ModelOp.EndRefund)), (1, Gen.Const(ModelOp.EndRelease)),
                 (4, Gen.Const(ModelOp.Deposit)), (2, Gen.Const(ModelOp.Wait)), (9, Gen.Const(ModelOp.Progress)),
                 (2, Gen.Const(ModelOp.Bonus)), (4, Gen.Const(ModelOp.Refund)), (2, Gen.Const(ModelOp.Payout)),
-                (2, Gen.Const(ModelOp.ClosePayout)), (1, Gen.Const(ModelOp.Pass))),
+                (2, Gen.Const(ModelOp.ClosePayout)), (2, Gen.Const(ModelOp.Pass))),
             Gen.Int[0, MilestonesPerContract - 1],
             Gen.Frequency((3, Gen.Const(ModelFault.None)), (1, Gen.Enum<ModelFault>())),
             Gen.Frequency((5, Gen.Const(-1)), (1, Gen.Int[0, 20])),
@@ -108,6 +108,14 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
     /// </summary>
     private static Step Resolve(Step step, ContractModel model, DateTimeOffset now)
     {
+        if (step.Op == ModelOp.Pass && step.Share > 800
+            && model.Contracts.SelectMany(c => c.Milestones).Where(m => m.ReleasedAt + ContractModel.RefundWindow > now)
+                .Min(m => m.ReleasedAt) is { } oldest)
+        {
+            // To the end of the oldest release's refund window still open: a minute before, at it, or a minute after.
+            return step with { To = oldest + ContractModel.RefundWindow + TimeSpan.FromMinutes(step.Amount % 3 - 1) - now };
+        }
+
         if (step.Op == ModelOp.Refund)
         {
             // All that is refundable now, a part of it, or one cent more (the boundary); with nothing refundable, the step's amount.
