@@ -25,6 +25,9 @@ public sealed class GrainProbe
     public void FailNextTransfer(string contractId, TransferKind kind, bool afterApplying, string? endingWith = null) =>
         faults[contractId] = (kind, afterApplying, endingWith);
 
+    /// <summary>Whether a transfer fault armed on this contract has not tripped yet.</summary>
+    public bool TransferFaultArmed(string contractId) => faults.ContainsKey(contractId);
+
     public bool TryTrip(TransferOrder order, bool afterApplying) =>
         order.ContractId is { } id && faults.TryGetValue(id, out var f) && f.Kind == order.Kind && f.AfterApplying == afterApplying
         && (f.EndingWith is null || order.TransferId.EndsWith(f.EndingWith, StringComparison.Ordinal))
