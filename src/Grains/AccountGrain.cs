@@ -84,11 +84,9 @@ internal sealed class AccountGrain(
 
     public async Task<Outcome<AccountView>> DepositAsync(Caller caller, Deposit deposit, string? idempotencyKey = null)
     {
-        if (!caller.IsPlatform)
+        if (PlatformOnly(caller, "record deposits") is { } notPlatform)
         {
-            return caller.UserId == UserId
-                ? Errors.RoleNotAllowed(PartyRole.Client, "record deposits; the platform does")
-                : Errors.AccountNotFound();
+            return notPlatform;
         }
 
         var error = Validate.Currency(deposit.Currency)
@@ -210,11 +208,9 @@ internal sealed class AccountGrain(
 
     public async Task<Outcome<Payout>> ClosePayoutAsync(Caller caller, string payoutId, PayoutStatus outcome, string detail)
     {
-        if (!caller.IsPlatform)
+        if (PlatformOnly(caller, "report a payout's outcome") is { } notPlatform)
         {
-            return caller.UserId == UserId && !GrainKeys.IsFeeAccount(Key)
-                ? Errors.RoleNotAllowed(PartyRole.Freelancer, "report a payout's outcome; the platform does")
-                : Errors.AccountNotFound();
+            return notPlatform;
         }
 
         var error = outcome switch
@@ -446,10 +442,16 @@ internal sealed class AccountGrain(
         }
     }
 
+    /// <summary>A command only the platform gives: its owner is told so; anyone else learns nothing (not found).</summary>
+    private Error? PlatformOnly(Caller caller, string action) =>
+        caller.IsPlatform ? null
+        : caller.UserId == UserId && !GrainKeys.IsFeeAccount(Key) ? Errors.PlatformOnly(action)
+        : Errors.AccountNotFound();
+
     /// <summary>A user reads its own account; a fee account is the platform's only.</summary>
     private Error? CanRead(Caller caller) =>
         caller.IsPlatform ? null
-        : GrainKeys.IsFeeAccount(Key) ? Errors.RoleNotAllowed(PartyRole.Stranger, "read the platform's fees")
+        : GrainKeys.IsFeeAccount(Key) ? Errors.PlatformOnly("read the platform's fees")
         : caller.UserId == UserId ? null
         : Errors.AccountNotFound();
 

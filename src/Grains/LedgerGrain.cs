@@ -17,7 +17,7 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
     {
         if (!caller.IsPlatform)
         {
-            return Errors.RoleNotAllowed(PartyRole.Stranger, "verify the ledger; the platform does");
+            return Errors.PlatformOnly("verify the ledger");
         }
 
         var shards = await Task.WhenAll(Enumerable.Range(0, StorageLayout.AccountRegistryShards)

@@ -68,42 +68,13 @@ public static class AccountsEndpoints
             return Problems.From(Validate.Amount(deposit.Amount, options.Value.Rules)!);
         }
 
-        if (RequestHeaders.TryReadOptions(api.Http.Request, out var command) is { } invalid)
-        {
-            return Problems.From(invalid);
-        }
-
-        var outcome = await api.Grains.Account(userId).DepositAsync(api.Caller, deposit, command.IdempotencyKey);
-        if (outcome.Replayed)
-        {
-            api.Http.Response.Headers[RequestHeaders.Replayed] = "true";
-        }
-
-        if (outcome.Error is { } error)
-        {
-            return Problems.From(error);
-        }
-
-        return TypedResults.Created($"/v1/accounts/{userId}", outcome.Value!);
+        return await CommandResults.RunAccount(api.Http, key => api.Grains.Account(userId).DepositAsync(api.Caller, deposit, key),
+            view => TypedResults.Created($"/v1/accounts/{userId}", view));
     }
 
-    public static async Task<Results<Created<Payout>, ProblemHttpResult>> RequestPayout(string userId, PayoutRequestBody body, [AsParameters] ApiServices api)
-    {
-        if (RequestHeaders.TryReadOptions(api.Http.Request, out var command) is { } invalid)
-        {
-            return Problems.From(invalid);
-        }
-
-        var outcome = await api.Grains.Account(userId).RequestPayoutAsync(api.Caller, new PayoutRequest(body.Amount!.Value, body.Currency!), command.IdempotencyKey);
-        if (outcome.Replayed)
-        {
-            api.Http.Response.Headers[RequestHeaders.Replayed] = "true";
-        }
-
-        return outcome.Error is { } error
-            ? Problems.From(error)
-            : TypedResults.Created($"/v1/accounts/{userId}/payouts?after={outcome.Value!.Number - 1}&limit=1", outcome.Value);
-    }
+    public static Task<Results<Created<Payout>, ProblemHttpResult>> RequestPayout(string userId, PayoutRequestBody body, [AsParameters] ApiServices api) =>
+        CommandResults.RunAccount(api.Http, key => api.Grains.Account(userId).RequestPayoutAsync(api.Caller, new PayoutRequest(body.Amount!.Value, body.Currency!), key),
+            payout => TypedResults.Created($"/v1/accounts/{userId}/payouts?after={payout.Number - 1}&limit=1", payout));
 
     public static async Task<Results<Ok<PayoutPage>, ProblemHttpResult>> Payouts(
         string userId, [AsParameters] ApiServices api, string? status, long? after, int? limit)
@@ -123,16 +94,8 @@ public static class AccountsEndpoints
     public static Task<Results<Ok<Payout>, ProblemHttpResult>> FailPayout(string userId, string payoutId, FailPayoutRequest body, [AsParameters] ApiServices api) =>
         ClosePayout(userId, payoutId, PayoutStatus.Failed, body.Reason!, api);
 
-    private static async Task<Results<Ok<Payout>, ProblemHttpResult>> ClosePayout(string userId, string payoutId, PayoutStatus outcome, string detail, ApiServices api)
-    {
-        var closed = await api.Grains.Account(userId).ClosePayoutAsync(api.Caller, payoutId, outcome, detail);
-        if (closed.Replayed)
-        {
-            api.Http.Response.Headers[RequestHeaders.Replayed] = "true";
-        }
-
-        return closed.Error is { } error ? Problems.From(error) : TypedResults.Ok(closed.Value!);
-    }
+    private static async Task<Results<Ok<Payout>, ProblemHttpResult>> ClosePayout(string userId, string payoutId, PayoutStatus outcome, string detail, ApiServices api) =>
+        CommandResults.Answer(api.Http, await api.Grains.Account(userId).ClosePayoutAsync(api.Caller, payoutId, outcome, detail), TypedResults.Ok);
 
     public static async Task<Results<Ok<FeeBalances>, ProblemHttpResult>> Fees([AsParameters] ApiServices api)
     {

@@ -26,6 +26,32 @@ public static class CommandResults
         return TypedResults.Created(location, body);
     }
 
+    /// <summary>
+    /// Runs one account command that takes an <c>Idempotency-Key</c>: its outcome's replay header, then its problem or
+    /// <paramref name="ok"/>.
+    /// </summary>
+    public static async Task<Results<TOk, ProblemHttpResult>> RunAccount<T, TOk>(
+        HttpContext http, Func<string?, Task<Outcome<T>>> command, Func<T, TOk> ok) where TOk : IResult
+    {
+        if (RequestHeaders.TryReadOptions(http.Request, out var options) is { } invalid)
+        {
+            return Problems.From(invalid);
+        }
+
+        return Answer(http, await command(options.IdempotencyKey), ok);
+    }
+
+    /// <summary>An outcome's replay header, then its problem or <paramref name="ok"/>.</summary>
+    public static Results<TOk, ProblemHttpResult> Answer<T, TOk>(HttpContext http, Outcome<T> outcome, Func<T, TOk> ok) where TOk : IResult
+    {
+        if (outcome.Replayed)
+        {
+            http.Response.Headers[RequestHeaders.Replayed] = "true";
+        }
+
+        return outcome.Error is { } error ? Problems.From(error) : ok(outcome.Value!);
+    }
+
     private static async Task<(ContractResult? Result, ProblemHttpResult? Problem)> ExecuteAsync(
         HttpContext http, Func<CommandOptions, Task<Outcome<ContractResult>>> command)
     {
@@ -35,14 +61,9 @@ public static class CommandResults
         }
 
         var outcome = await command(options);
-        if (outcome.Replayed)
+        if (Answer(http, outcome, r => TypedResults.Ok(r)).Result is ProblemHttpResult problem)
         {
-            http.Response.Headers[RequestHeaders.Replayed] = "true";
-        }
-
-        if (outcome.Error is { } error)
-        {
-            return (null, Problems.From(error));
+            return (null, problem);
         }
 
         http.Response.Headers.ETag = RequestHeaders.ETag(outcome.Value!.Contract.Version);

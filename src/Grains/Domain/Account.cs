@@ -60,6 +60,13 @@ public sealed partial class Account(AccountState state)
     /// </summary>
     public bool CatchUp(DateTimeOffset now)
     {
+        // Every call of the account catches up first (the fee account's on every release): nothing is due is the
+        // common answer, found without allocating.
+        if (!(NextDue <= now))
+        {
+            return false;
+        }
+
         var due = state.Pending.Where(p => p.AvailableAt <= now)
             .OrderBy(p => p.AvailableAt).ThenBy(p => p.TransferId, StringComparer.Ordinal)
             .ToList();
@@ -72,10 +79,27 @@ public sealed partial class Account(AccountState state)
     }
 
     /// <summary>When the account must be woken: its earliest pending credit's due time or pending payout's expiry.</summary>
-    public DateTimeOffset? NextDue =>
-        state.Pending.Select(p => (DateTimeOffset?)p.AvailableAt)
-            .Concat(state.Payouts.Where(p => p.Status == PayoutStatus.Pending).Select(p => (DateTimeOffset?)p.ExpiresAt))
-            .Min();
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            DateTimeOffset? next = null;
+            foreach (var credit in state.Pending)
+            {
+                next = credit.AvailableAt < next || next is null ? credit.AvailableAt : next;
+            }
+
+            foreach (var payout in state.Payouts)
+            {
+                if (payout.Status == PayoutStatus.Pending && (payout.ExpiresAt < next || next is null))
+                {
+                    next = payout.ExpiresAt;
+                }
+            }
+
+            return next;
+        }
+    }
 
     private LedgerEntry Record(TransferOrder order, DateTimeOffset now)
     {

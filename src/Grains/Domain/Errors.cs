@@ -16,6 +16,8 @@ public static class Errors
     public static Error RoleNotAllowed(PartyRole role, string action) =>
         new(ErrorKind.Forbidden, "role_not_allowed", $"The {role.ToString().ToLowerInvariant()} may not {action}.");
 
+    public static Error PlatformOnly(string action) => new(ErrorKind.Forbidden, "role_not_allowed", $"Only the platform may {action}.");
+
     public static Error ContractExists() => new(ErrorKind.Conflict, "contract_already_exists", "A contract with this id already exists.");
     public static Error WrongContractState(ContractStatus status, ContractCommand command) =>
         new(ErrorKind.Conflict, "contract_state_conflict", $"A contract that is {status.ToString().ToLowerInvariant()} does not allow {command}.");
