@@ -32,6 +32,26 @@ public sealed class PayoutTests(ClusterFixture fixture) : GrainTest(fixture)
         Account.ClosePayoutAsync(Platform, payoutId, PayoutStatus.Failed, reason);
 
     [Fact]
+    public async Task ConcurrentRequestsAndABonus_RacingForOneBalance_NeverSpendItTwice()
+    {
+        await DepositAsync(Owner, 1_030 + 900);
+        var contract = await CreateActiveAsync(5_000);
+
+        // Twenty payouts of 100 and a bonus of 1,000 (1,030 with the client's fee) race for 1,930: the account decides
+        // each on the balance as it stands, so what is accepted adds up to at most what was there, to the cent.
+        var payouts = Enumerable.Range(0, 20).Select(_ => RequestAsync(100)).ToList();
+        var bonus = contract.PayBonusAsync(Owner, new PayMoney(1_000), CommandOptions.None);
+        await Task.WhenAll(payouts);
+        var paid = (await bonus).Error is null;
+
+        var accepted = payouts.Count(p => p.Result.Error is null);
+        Assert.All(payouts.Where(p => p.Result.Error is not null), p => Assert.Equal("insufficient_funds", p.Result.Error!.Code));
+        Assert.Equal(paid ? 9 : 19, accepted);
+        Assert.Equal((1_930L - (paid ? 1_030 : 0) - (accepted * 100), accepted * 100L), await AvailableAndPayingOutAsync());
+        Assert.True((await LedgerUsdAsync()).Balanced);
+    }
+
+    [Fact]
     public async Task Request_ThenComplete_PaysOut_AndTheLedgerCountsItAsPaidOut()
     {
         var before = await LedgerUsdAsync();
