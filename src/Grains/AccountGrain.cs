@@ -177,7 +177,7 @@ internal sealed class AccountGrain(
     {
         var error = CanRead(caller)
             ?? Validate.Currency(request.Currency)
-            ?? (request.Amount <= 0 ? Errors.Invalid("invalid_amount", "amount", "A payout must be a positive integer in minor units.") : null);
+            ?? Validate.Amount(request.Amount, rules);
         if (error is not null)
         {
             return error;
