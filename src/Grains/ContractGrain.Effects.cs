@@ -9,6 +9,9 @@ namespace Milestones;
 // ports the effect protocol drives.
 internal sealed partial class ContractGrain : IEffectPorts
 {
+    /// <summary>How long an acknowledged outcome may wait for the contract's next change to write it.</summary>
+    internal static readonly TimeSpan SaveDelay = TimeSpan.FromMilliseconds(200);
+
     private IGrainTimer? followUpTimer;
 
     /// <summary>Decides the auto-release of the milestone whose review period has ended, and carries it out.</summary>
@@ -29,7 +32,8 @@ internal sealed partial class ContractGrain : IEffectPorts
     /// A transfer a command decided may be acknowledged once the accounts applied it, before its outcome is stored:
     /// the stored intent and the accounts fully decide it (same transfer id, same decision time, same pending key),
     /// so finishing the intent again after a crash gives exactly the acknowledged state, and no account applies it
-    /// twice. The outcome is written with the contract's next change (or on deactivation). A refused hold is
+    /// twice. The outcome is written off the answer's path: by the contract's next change if it comes within
+    /// <see cref="SaveDelay"/>, else by a timer then (its events wait for that write to reach the feed). A refused hold is
     /// stored because a retry could be accepted; a transfer nobody waits for (auto-release) is stored at once.
     /// <paramref name="resent"/>: the intent was found open (the accounts may have applied it already); false only
     /// right after the decision that stored it.
@@ -74,6 +78,7 @@ internal sealed partial class ContractGrain : IEffectPorts
         if (acknowledgeBeforeSaving && answer.Refused is null)
         {
             unsaved = true;
+            saveTimer ??= this.RegisterGrainTimer(SaveUnsavedAsync, new GrainTimerCreationOptions(SaveDelay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
         }
         else
         {

@@ -31,16 +31,26 @@ internal sealed partial class ContractGrain(
     /// </summary>
     private bool unsaved;
 
+    /// <summary>Writes an outcome acknowledged before it was written, shortly after its answer (<see cref="SaveDelay"/>).</summary>
+    private IGrainTimer? saveTimer;
+
     private ContractState State => store.State.Contract;
     private DateTimeOffset Now => clock.GetUtcNow();
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => SaveUnsavedAsync();
+
+    /// <summary>
+    /// Writes what the state holds and the store does not. Not needed for safety (finishing the saved intent again
+    /// gives this state, and a follow-up done again changes nothing), but an acknowledged outcome's events reach the
+    /// feed only with a write, and the next activation is spared that work on the path of its first answer. Never
+    /// from memory ahead of the store: that holds a change whose write failed (answered with an error).
+    /// </summary>
+    private async Task SaveUnsavedAsync()
     {
-        // Never from memory ahead of the store: that holds a change whose write failed (answered with an error).
+        saveTimer?.Dispose();
+        saveTimer = null;
         if (unsaved && !protocol.Ahead)
         {
-            // Not needed for safety (finishing the saved intent again gives this state, and a follow-up done again
-            // changes nothing), only to spare the next activation that work on the path of its first answer.
             try
             {
                 await protocol.MakeDurableAsync();

@@ -1,5 +1,6 @@
 using Milestones.Contracts;
 using Milestones.Domain;
+using Milestones.Events;
 using Milestones.Wakeups;
 
 namespace Milestones;
@@ -7,7 +8,7 @@ namespace Milestones;
 /// <summary>What a contract grain stores: the contract, the idempotency keys it has answered, and its effect bookkeeping.</summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.ContractGrainState")]
-public sealed class ContractGrainState : IScheduledState
+public sealed class ContractGrainState : IScheduledState, IEventSource
 {
     /// <summary>
     /// Keys are kept for <see cref="KeyRetention"/> after their command; the most recent <see cref="MinIdempotencyKeys"/>
@@ -35,6 +36,17 @@ public sealed class ContractGrainState : IScheduledState
 
     /// <summary>Set when the books disagree: the contract takes no more commands until the platform has looked.</summary>
     [Id(6)] public ContractHalt? Halt { get; set; }
+
+    /// <summary>How many of the contract's events are stored (in the outbox with the state that holds them).</summary>
+    [field: NonSerialized]
+    private long StoredEvents { get; set; }
+
+    public IReadOnlyList<OutboxEvent> Unwritten(GrainId grain) =>
+        Contract.Events.Count == StoredEvents ? [] : [.. Contract.Events.Skip((int)StoredEvents).Select(e => FeedEvents.Contract(Contract, e))];
+
+    public void Loaded() => StoredEvents = Contract.Events.Count;
+
+    public void Written(long seq) => StoredEvents = Math.Max(StoredEvents, seq);
 
     public IdempotencyRecord? FindKey(string key) => Keys.Find(k => k.Key == key);
 

@@ -31,6 +31,10 @@ public sealed class MilestonesOptions
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan PayoutTimeout { get; set; } = ContractRules.Default.PayoutTimeout;
 
+    /// <summary>How long the platform's event feed keeps an event (at least 30 days).</summary>
+    [Range(typeof(TimeSpan), "30.00:00:00", "3650.00:00:00")]
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>The rules, with the fee schedule of the <c>Fees</c> section.</summary>
     public ContractRules RulesWith(FeesOptions fees) =>
         new(ReviewPeriod, MaxAmount, MaxMilestones) { SecurityPeriod = SecurityPeriod, PayoutTimeout = PayoutTimeout, Fees = fees.Schedule };

@@ -8,6 +8,7 @@ using Milestones.Silo.Storage;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Runtime.Hosting;
+using Milestones.Events;
 using Milestones.Wakeups;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -129,6 +130,7 @@ public static partial class SiloHostingExtensions
                 services.GetRequiredService<ILogger<GroupCommitGrainStorage>>());
         });
         silo.Services.AddSingleton(services => (IDueGrains)services.GetRequiredKeyedService<IGrainStorage>(name));
+        silo.Services.AddSingleton(services => (IEventFeed)services.GetRequiredKeyedService<IGrainStorage>(name));
         return storage.Provider == StorageProvider.Memory
             ? silo.UseInMemoryReminderService()
             : silo.UseAdoNetReminderService(o =>

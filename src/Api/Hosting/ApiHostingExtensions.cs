@@ -73,6 +73,7 @@ public static class ApiHostingExtensions
         app.MapMilestones();
         app.MapChangeRequests();
         app.MapAccounts();
+        app.MapEvents();
         app.MapDevTokens(app.Environment.IsDevelopment());
 
         app.Lifetime.ApplicationStarted.Register(() =>

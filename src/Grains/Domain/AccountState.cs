@@ -1,3 +1,4 @@
+using Milestones.Events;
 using Milestones.Wakeups;
 
 namespace Milestones.Domain;
@@ -41,7 +42,7 @@ public sealed class Hold
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.AccountState")]
-public sealed class AccountState : IScheduledState
+public sealed class AccountState : IScheduledState, IEventSource
 {
     [Id(0)] public Dictionary<string, CurrencyBalance> Balances { get; set; } = [];
 
@@ -87,6 +88,21 @@ public sealed class AccountState : IScheduledState
     /// <summary>How many lines precede <see cref="Entries"/> (all in sealed pages).</summary>
     [field: NonSerialized]
     public long EarlierLines { get; set; }
+
+    /// <summary>How many ledger lines are stored (their events in the outbox with the row that counts them).</summary>
+    [field: NonSerialized]
+    private long StoredLines { get; set; }
+
+    /// <summary>Each ledger line is one of the account's events.</summary>
+    public IReadOnlyList<OutboxEvent> Unwritten(GrainId grain)
+    {
+        var first = (int)Math.Max(0, StoredLines - EarlierLines);
+        return first >= Entries.Count ? [] : [.. Entries.Skip(first).Select(e => FeedEvents.Ledger(grain.Key.ToString()!, e))];
+    }
+
+    public void Loaded() => StoredLines = ((long)SealedPages * StorageLayout.LedgerPageSize) + Tail.Count;
+
+    public void Written(long seq) => StoredLines = Math.Max(StoredLines, seq);
 }
 
 /// <summary>

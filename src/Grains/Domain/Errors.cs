@@ -5,8 +5,11 @@ public static class Errors
 {
     public static Error Invalid(string code, string field, string message) => new(ErrorKind.Validation, code, message, field);
 
-    public static Error InvalidCursor() =>
-        Invalid("invalid_cursor", "cursor", "cursor must be a nextCursor returned by this API.");
+    public static Error InvalidCursor(string field = "cursor") =>
+        Invalid("invalid_cursor", field, $"{field} must be a nextCursor returned by this API.");
+
+    public static Error CursorExpired(string field) =>
+        Invalid("cursor_expired", field, $"Events after this {field} have passed the feed's retention; read from the start (no {field}) or a later cursor.");
 
     public static Error ContractNotFound() => new(ErrorKind.NotFound, "contract_not_found", "No such contract.");
     public static Error MilestoneNotFound(string id) => new(ErrorKind.NotFound, "milestone_not_found", $"No milestone '{id}' on this contract.");

@@ -1,3 +1,5 @@
+using Milestones.Events;
+
 namespace Milestones.Silo.Storage;
 
 /// <summary>A grain's stored row: its payload (null once cleared) and its version, the grain's ETag.</summary>
@@ -14,7 +16,10 @@ internal abstract class GrainStateStore : IAsyncDisposable
 
     public abstract Task<StoredGrainState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken);
 
-    /// <summary>Commits the batch in one transaction; returns each write's new version, or null where the version was stale.</summary>
+    /// <summary>
+    /// Commits the batch in one transaction, each write's events into the outbox with it (an event already there is
+    /// kept as it is); returns each write's new version, or null where the version was stale (its events are not written).
+    /// </summary>
     public abstract Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken);
 
     /// <summary>The grain ids (text form) of this service's rows whose wake-up time is at or before <paramref name="now"/>, earliest first.</summary>
@@ -22,6 +27,15 @@ internal abstract class GrainStateStore : IAsyncDisposable
 
     /// <summary>Empties the payload and the wake-up and bumps the version (so a stale copy cannot write again); null if the version was stale.</summary>
     public abstract Task<long?> ClearAsync(string stateName, string grainId, long version, CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="IEventFeed.SequenceAsync"/>
+    public abstract Task<int> SequenceAsync(int limit, CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="IEventFeed.ReadAsync"/>
+    public abstract Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="IEventFeed.PruneAsync"/>
+    public abstract Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();
 }

@@ -1,10 +1,14 @@
+using Milestones.Events;
+
 namespace Milestones.Silo.Storage;
 
 /// <summary>
-/// One queued write: the serialized state, its wake-up time, and the version it was read at (null: the row must
-/// not exist yet). Completes with the new version once its transaction has committed.
+/// One queued write: the serialized state, its wake-up time, the events recorded with it (into the outbox, only if
+/// the state's write succeeds), and the version it was read at (null: the row must not exist yet). Completes with
+/// the new version once its transaction has committed.
 /// </summary>
-internal sealed class GrainStateWrite(string stateName, string grainId, byte[] payload, long? expectedVersion, DateTimeOffset? wakeAt = null)
+internal sealed class GrainStateWrite(
+    string stateName, string grainId, byte[] payload, long? expectedVersion, DateTimeOffset? wakeAt = null, IReadOnlyList<OutboxEvent>? events = null)
 {
     private readonly TaskCompletionSource<long> committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -18,6 +22,9 @@ internal sealed class GrainStateWrite(string stateName, string grainId, byte[] p
 
     /// <summary>When the grain must be woken (<see cref="Wakeups.IScheduledState"/>), or null.</summary>
     public DateTimeOffset? WakeAt { get; } = wakeAt;
+
+    /// <summary>The events the state recorded since it was last stored (<see cref="IEventSource"/>).</summary>
+    public IReadOnlyList<OutboxEvent> Events { get; } = events ?? [];
 
     public (string, string) Key => (StateName, GrainId);
 

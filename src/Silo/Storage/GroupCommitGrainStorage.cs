@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Serialization;
+using Milestones.Events;
 using Milestones.Wakeups;
 using Orleans.Storage;
 
@@ -15,12 +16,13 @@ namespace Milestones.Silo.Storage;
 /// committed; a stale write fails alone with <see cref="InconsistentStateException"/>; a database error fails the
 /// whole batch and nothing of it is acknowledged. State is written with Orleans' versioned binary serializer, and a
 /// state's wake-up time (<see cref="IScheduledState"/>) in the same row, so the due grains can be found
-/// (<see cref="IDueGrains"/>). I/O runs on the thread pool, never on a grain's scheduler.
+/// (<see cref="IDueGrains"/>); a state's new events (<see cref="IEventSource"/>) go into the outbox in the same
+/// transaction, and the store's feed answers for them (<see cref="IEventFeed"/>). I/O runs on the thread pool, never on a grain's scheduler.
 /// </summary>
 internal sealed partial class GroupCommitGrainStorage(
     GrainStateStore store,
     Serializer serializer,
-    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, IDueGrains, ILifecycleParticipant<ISiloLifecycle>
+    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, IDueGrains, IEventFeed, ILifecycleParticipant<ISiloLifecycle>
 {
     internal const int MaxBatch = 256;
 
@@ -33,12 +35,15 @@ internal sealed partial class GroupCommitGrainStorage(
         grainState.ETag = stored?.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = stored?.Payload is not null;
         grainState.State = stored?.Payload is { } payload ? serializer.Deserialize<T>(payload) : Activator.CreateInstance<T>();
+        (grainState.State as IEventSource)?.Loaded();
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        var source = grainState.State as IEventSource;
+        var events = source?.Unwritten(grainId);
         var write = new GrainStateWrite(stateName, grainId.ToString(), serializer.SerializeToArray(grainState.State), Version(grainState.ETag),
-            (grainState.State as IScheduledState)?.WakeAt);
+            (grainState.State as IScheduledState)?.WakeAt, events);
         if (!queue.Writer.TryWrite(write))
         {
             throw new InvalidOperationException("Grain storage is stopped.");
@@ -47,6 +52,10 @@ internal sealed partial class GroupCommitGrainStorage(
         var version = await write.Committed.ConfigureAwait(false);
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
+        if (events is [.., var last])
+        {
+            source!.Written(last.Seq);
+        }
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -64,6 +73,13 @@ internal sealed partial class GroupCommitGrainStorage(
 
     public async Task<IReadOnlyList<GrainId>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         [.. (await store.DueAsync(now, limit, cancellationToken).ConfigureAwait(false)).Select(GrainId.Parse)];
+
+    public Task<int> SequenceAsync(int limit, CancellationToken cancellationToken) => store.SequenceAsync(limit, cancellationToken);
+
+    public Task<FeedRead> ReadAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken) =>
+        store.ReadFeedAsync(after, limit, types, cancellationToken);
+
+    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken) => store.PruneAsync(before, cancellationToken);
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(GroupCommitGrainStorage), ServiceLifecycleStage.RuntimeStorageServices, Start, StopAsync);

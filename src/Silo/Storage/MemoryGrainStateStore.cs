@@ -1,12 +1,20 @@
+using Milestones.Events;
+
 namespace Milestones.Silo.Storage;
 
 /// <summary>
 /// Grain state in this process's memory (tests only): the same rows, versions and wake-ups as the databases, so
-/// every provider runs the same group-commit storage. A batch is applied under one lock.
+/// every provider runs the same group-commit storage, and the same outbox and feed. A batch is applied under one lock.
 /// </summary>
 internal sealed class MemoryGrainStateStore : GrainStateStore
 {
     private readonly Dictionary<(string, string), Row> rows = [];
+
+    /// <summary>The outbox in the order stored; its events by (stream, seq); the feed's last position and the highest pruned.</summary>
+    private readonly List<FeedRow> outbox = [];
+    private readonly HashSet<(string, long)> stored = [];
+    private long head;
+    private long pruned;
 
     public override int Writers => 1;
 
@@ -22,7 +30,47 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
     {
         lock (rows)
         {
-            return Task.FromResult(batch.Select(w => Put(w.Key, w.ExpectedVersion, w.Payload, w.WakeAt)).ToArray());
+            var versions = batch.Select(w => Put(w.Key, w.ExpectedVersion, w.Payload, w.WakeAt)).ToArray();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (versions[i] is not null)
+                {
+                    outbox.AddRange(batch[i].Events.Where(e => stored.Add((e.Stream, e.Seq))).Select(e => new FeedRow(e)));
+                }
+            }
+
+            return Task.FromResult(versions);
+        }
+    }
+
+    public override Task<int> SequenceAsync(int limit, CancellationToken cancellationToken)
+    {
+        lock (rows)
+        {
+            var next = outbox.Where(e => e.Position is null).Take(limit).ToList();
+            next.ForEach(e => e.Position = ++head);
+            return Task.FromResult(next.Count);
+        }
+    }
+
+    public override Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken)
+    {
+        lock (rows)
+        {
+            var page = outbox.Where(e => e.Position > after && (types is null || types.Contains(e.Event.Type)))
+                .OrderBy(e => e.Position).Take(limit).Select(e => (e.Position!.Value, e.Event.Body)).ToList();
+            return Task.FromResult(new FeedRead(page, pruned));
+        }
+    }
+
+    public override Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        lock (rows)
+        {
+            var old = outbox.Where(e => e.Position is not null && e.Event.At < before).ToList();
+            pruned = old.Aggregate(pruned, (highest, e) => Math.Max(highest, e.Position!.Value));
+            outbox.RemoveAll(old.Contains);
+            return Task.FromResult(old.Count);
         }
     }
 
@@ -57,6 +105,13 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
         var version = (row?.Version ?? 0) + 1;
         rows[key] = new Row(payload, version, wakeAt);
         return version;
+    }
+
+    private sealed class FeedRow(OutboxEvent e)
+    {
+        public OutboxEvent Event => e;
+
+        public long? Position { get; set; }
     }
 
     private sealed record Row(byte[]? Payload, long Version, DateTimeOffset? WakeAt);

@@ -1,3 +1,4 @@
+using Milestones.Events;
 using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,7 +9,8 @@ namespace Milestones.Silo.Storage;
 /// Grain state on PostgreSQL. A batch is one statement — a multi-row compare-and-set over arrays, updates for
 /// known versions and inserts for new rows — so it commits as one transaction in one round trip. Reads are
 /// gathered the same way: the reads waiting when a reader is free are answered by one statement (many grains
-/// activating at once — a silo that has just started — cost a round trip per batch, not per grain).
+/// activating at once — a silo that has just started — cost a round trip per batch, not per grain). The writes'
+/// events go into the outbox in the same statement, joined to the writes that succeeded.
 /// </summary>
 internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, string serviceId) : GrainStateStore
 {
@@ -25,7 +27,7 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
 
     private const string WriteSql = """
         WITH input AS (
-            SELECT * FROM unnest(@statenames, @grainids, @payloads, @expected, @wakeats) AS i (statename, grainid, payload, expected, wakeat)
+            SELECT * FROM unnest(@statenames, @grainids, @payloads, @expected, @wakeats) WITH ORDINALITY AS i (statename, grainid, payload, expected, wakeat, n)
         ), updated AS (
             UPDATE grainstate g
             SET payload = i.payload, version = g.version + 1, modifiedon = now(), wakeat = i.wakeat
@@ -39,10 +41,59 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
             SELECT @serviceid, i.statename, i.grainid, i.payload, 1, i.wakeat FROM input i WHERE i.expected IS NULL
             ON CONFLICT DO NOTHING
             RETURNING statename, grainid, version
+        ), written AS (
+            SELECT statename, grainid, version FROM updated
+            UNION ALL
+            SELECT statename, grainid, version FROM inserted
+        ), events AS (
+            INSERT INTO feedevent (serviceid, stream, seq, at, type, body)
+            SELECT @serviceid, e.stream, e.seq, e.at, e.type, e.body
+            FROM unnest(@evwrites, @evstreams, @evseqs, @evats, @evtypes, @evbodies) WITH ORDINALITY AS e (write, stream, seq, at, type, body, n)
+            JOIN input i ON i.n = e.write
+            JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
+            ORDER BY e.n
+            ON CONFLICT DO NOTHING
         )
-        SELECT statename, grainid, version FROM updated
-        UNION ALL
-        SELECT statename, grainid, version FROM inserted;
+        SELECT statename, grainid, version FROM written;
+        """;
+
+    /// <summary>Run after taking the feed's lock (<see cref="FeedLockSql"/>): positions the next events in insertion order.</summary>
+    private const string SequenceSql = """
+        WITH batch AS (
+            SELECT stream, seq, row_number() OVER (ORDER BY id) AS n
+            FROM (SELECT stream, seq, id FROM feedevent WHERE serviceid = @serviceid AND position IS NULL ORDER BY id LIMIT @limit) t
+        ), head AS (
+            SELECT position FROM feedhead WHERE serviceid = @serviceid
+        ), positioned AS (
+            UPDATE feedevent f SET position = head.position + b.n
+            FROM batch b, head
+            WHERE f.serviceid = @serviceid AND f.stream = b.stream AND f.seq = b.seq
+            RETURNING 1
+        )
+        UPDATE feedhead SET position = position + (SELECT count(*) FROM positioned) WHERE serviceid = @serviceid
+        RETURNING (SELECT count(*) FROM positioned);
+        """;
+
+    /// <summary>One sequencer at a time per service, for the rest of its transaction; the feed's head row made on first use.</summary>
+    private const string FeedLockSql = """
+        SELECT pg_advisory_xact_lock(hashtext('milestones.feed:' || @serviceid));
+        INSERT INTO feedhead (serviceid, position, pruned) VALUES (@serviceid, 0, 0) ON CONFLICT DO NOTHING;
+        """;
+
+    private const string FeedSql = """
+        SELECT position, body FROM feedevent
+        WHERE serviceid = @serviceid AND position > @after AND (@types::text[] IS NULL OR type = ANY(@types))
+        ORDER BY position LIMIT @limit;
+        """;
+
+    private const string PrunedSql = "SELECT COALESCE((SELECT pruned FROM feedhead WHERE serviceid = @serviceid), 0);";
+
+    private const string PruneSql = """
+        WITH gone AS (
+            DELETE FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before RETURNING position
+        )
+        UPDATE feedhead SET pruned = GREATEST(pruned, (SELECT COALESCE(MAX(position), 0) FROM gone)) WHERE serviceid = @serviceid
+        RETURNING (SELECT count(*) FROM gone);
         """;
 
     private const string ClearSql = """
@@ -146,6 +197,13 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         command.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, batch.Select(w => w.Payload).ToArray());
         command.Parameters.AddWithValue("expected", NpgsqlDbType.Array | NpgsqlDbType.Bigint, batch.Select(w => w.ExpectedVersion).ToArray());
         command.Parameters.AddWithValue("wakeats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, batch.Select(w => w.WakeAt?.UtcDateTime).ToArray());
+        var events = batch.SelectMany((w, i) => w.Events.Select(e => (Write: (long)i + 1, Event: e))).ToList();
+        command.Parameters.AddWithValue("evwrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, events.Select(e => e.Write).ToArray());
+        command.Parameters.AddWithValue("evstreams", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Stream).ToArray());
+        command.Parameters.AddWithValue("evseqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, events.Select(e => e.Event.Seq).ToArray());
+        command.Parameters.AddWithValue("evats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, events.Select(e => e.Event.At.UtcDateTime).ToArray());
+        command.Parameters.AddWithValue("evtypes", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Type).ToArray());
+        command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Body).ToArray());
 
         var written = new Dictionary<(string, string), long>(batch.Count);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -173,6 +231,57 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         }
 
         return due;
+    }
+
+    public override async Task<int> SequenceAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var locking = new NpgsqlCommand(FeedLockSql, connection, transaction))
+        {
+            locking.Parameters.AddWithValue("serviceid", serviceId);
+            await locking.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var sequence = new NpgsqlCommand(SequenceSql, connection, transaction);
+        sequence.Parameters.AddWithValue("serviceid", serviceId);
+        sequence.Parameters.AddWithValue("limit", limit);
+        var positioned = (long)(await sequence.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (int)positioned;
+    }
+
+    public override async Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        var feed = new NpgsqlBatchCommand(FeedSql);
+        feed.Parameters.AddWithValue("serviceid", serviceId);
+        feed.Parameters.AddWithValue("after", after);
+        feed.Parameters.AddWithValue("limit", limit);
+        feed.Parameters.AddWithValue("types", NpgsqlDbType.Array | NpgsqlDbType.Text, (object?)types?.ToArray() ?? DBNull.Value);
+        var pruned = new NpgsqlBatchCommand(PrunedSql);
+        pruned.Parameters.AddWithValue("serviceid", serviceId);
+        batch.BatchCommands.Add(feed);
+        batch.BatchCommands.Add(pruned);
+
+        var events = new List<(long, string)>();
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new FeedRead(events, reader.GetInt64(0));
+    }
+
+    public override async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(PruneSql);
+        command.Parameters.AddWithValue("serviceid", serviceId);
+        command.Parameters.AddWithValue("before", before.UtcDateTime);
+        return (int)((await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)) as long? ?? 0);
     }
 
     public override async Task<long?> ClearAsync(string stateName, string grainId, long version, CancellationToken cancellationToken)

@@ -1,11 +1,14 @@
+using System.Text.Json;
+using Milestones.Events;
 using Microsoft.Data.Sqlite;
 
 namespace Milestones.Silo.Storage;
 
 /// <summary>
 /// Grain state in the embedded SQLite file. SQLite has one writer at a time, so one writer commits each batch in
-/// one immediate transaction (one log flush for the batch). The driver is synchronous: batches run on the storage's
-/// writer task, and reads and clears on the thread pool, so no grain scheduler waits on the file.
+/// one immediate transaction (one log flush for the batch), each state's events into the outbox after its state
+/// where that write succeeded. The driver is synchronous: batches run on the storage's writer task, and reads,
+/// clears and the feed on the thread pool, so no grain scheduler waits on the file.
 /// </summary>
 internal sealed class SqliteGrainStateStore(string connectionString, string serviceId) : GrainStateStore
 {
@@ -41,6 +44,39 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         ORDER BY wakeat LIMIT @limit;
         """;
 
+    private const string InsertEventSql = """
+        INSERT INTO feedevent (serviceid, stream, seq, at, type, body) VALUES (@serviceid, @stream, @seq, @at, @type, @body)
+        ON CONFLICT DO NOTHING;
+        """;
+
+    /// <summary>Run in an immediate transaction (the one writer): positions the next events in insertion order.</summary>
+    private const string FeedHeadSql = "INSERT INTO feedhead (serviceid, position, pruned) VALUES (@serviceid, 0, 0) ON CONFLICT DO NOTHING;";
+
+    private const string SequenceSql = """
+        WITH batch AS (
+            SELECT r, row_number() OVER (ORDER BY r) AS n
+            FROM (SELECT rowid AS r FROM feedevent WHERE serviceid = @serviceid AND position IS NULL ORDER BY rowid LIMIT @limit)
+        )
+        UPDATE feedevent SET position = (SELECT position FROM feedhead WHERE serviceid = @serviceid) + batch.n
+        FROM batch WHERE feedevent.rowid = batch.r;
+        """;
+
+    private const string AdvanceHeadSql = "UPDATE feedhead SET position = position + @count WHERE serviceid = @serviceid;";
+
+    private const string FeedSql = """
+        SELECT position, body FROM feedevent
+        WHERE serviceid = @serviceid AND position > @after AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+        ORDER BY position LIMIT @limit;
+        """;
+
+    private const string PrunedSql = "SELECT COALESCE((SELECT pruned FROM feedhead WHERE serviceid = @serviceid), 0);";
+
+    private const string PruneSql = """
+        DELETE FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before RETURNING position;
+        """;
+
+    private const string MarkPrunedSql = "UPDATE feedhead SET pruned = MAX(pruned, @pruned) WHERE serviceid = @serviceid;";
+
     public override int Writers => 1;
 
     public override Task<StoredGrainState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken) =>
@@ -68,10 +104,99 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             command.Parameters.AddWithValue("@expected", (object?)write.ExpectedVersion ?? DBNull.Value);
             command.Parameters.AddWithValue("@wakeat", (object?)write.WakeAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
             versions[i] = command.ExecuteScalar() as long?;
+            if (versions[i] is not null)
+            {
+                InsertEvents(connection, transaction, write.Events);
+            }
         }
 
         transaction.Commit();
         return Task.FromResult(versions);
+    }
+
+    private void InsertEvents(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<OutboxEvent> events)
+    {
+        foreach (var e in events)
+        {
+            using var command = FeedCommand(connection, transaction, InsertEventSql);
+            command.Parameters.AddWithValue("@stream", e.Stream);
+            command.Parameters.AddWithValue("@seq", e.Seq);
+            command.Parameters.AddWithValue("@at", e.At.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("@type", e.Type);
+            command.Parameters.AddWithValue("@body", e.Body);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public override Task<int> SequenceAsync(int limit, CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var head = FeedCommand(connection, transaction, FeedHeadSql);
+            head.ExecuteNonQuery();
+            using var sequence = FeedCommand(connection, transaction, SequenceSql);
+            sequence.Parameters.AddWithValue("@limit", limit);
+            var positioned = sequence.ExecuteNonQuery();
+            using var advance = FeedCommand(connection, transaction, AdvanceHeadSql);
+            advance.Parameters.AddWithValue("@count", positioned);
+            advance.ExecuteNonQuery();
+            transaction.Commit();
+            return positioned;
+        }, cancellationToken);
+
+    public override Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: true);
+            using var feed = FeedCommand(connection, transaction, FeedSql);
+            feed.Parameters.AddWithValue("@after", after);
+            feed.Parameters.AddWithValue("@limit", limit);
+            feed.Parameters.AddWithValue("@types", types is null ? DBNull.Value : JsonSerializer.Serialize(types));
+            var events = new List<(long, string)>();
+            using (var reader = feed.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    events.Add((reader.GetInt64(0), reader.GetString(1)));
+                }
+            }
+
+            using var pruned = FeedCommand(connection, transaction, PrunedSql);
+            return new FeedRead(events, (long)pruned.ExecuteScalar()!);
+        }, cancellationToken);
+
+    public override Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var prune = FeedCommand(connection, transaction, PruneSql);
+            prune.Parameters.AddWithValue("@before", before.ToUnixTimeMilliseconds());
+            var gone = new List<long>();
+            using (var reader = prune.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    gone.Add(reader.GetInt64(0));
+                }
+            }
+
+            using var mark = FeedCommand(connection, transaction, MarkPrunedSql);
+            mark.Parameters.AddWithValue("@pruned", gone.DefaultIfEmpty(0).Max());
+            mark.ExecuteNonQuery();
+            transaction.Commit();
+            return gone.Count;
+        }, cancellationToken);
+
+    private SqliteCommand FeedCommand(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("@serviceid", serviceId);
+        return command;
     }
 
     public override Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>

@@ -1,0 +1,38 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Milestones.Api.Http;
+using Milestones.Contracts;
+
+namespace Milestones.Api.Endpoints;
+
+/// <summary>Events out: the platform's ordered feed of every contract and account event.</summary>
+public static partial class EventsEndpoints
+{
+    public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1").WithTags("Events");
+        group.MapGet("/events", Feed).WithName("GetEventFeed").WithSummary(
+            "Platform only: every contract and account event once, in order per contract and per account, after a cursor " +
+            "(follow nextCursor; none: from the oldest kept), optionally of some types (comma-separated).");
+        return group;
+    }
+
+    public static async Task<Results<Ok<FeedPage>, ProblemHttpResult>> Feed([AsParameters] ApiServices api, string? after, int? limit, string? types)
+    {
+        string[]? only = null;
+        if (!string.IsNullOrEmpty(types))
+        {
+            only = [.. types.Split(',', StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
+            if (!only.All(TypeName().IsMatch))
+            {
+                return Problems.Invalid("invalid_type", "types", "types must be event types (such as milestone.funded), separated by commas.");
+            }
+        }
+
+        var outcome = await api.Grains.GetGrain<IEventFeedGrain>(0).ReadAsync(api.Caller, after, limit ?? 100, only);
+        return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
+    }
+
+    [GeneratedRegex("^[a-z_]{1,50}(\\.[a-z_]{1,50}){1,3}$")]
+    private static partial Regex TypeName();
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Milestones.Contracts;
+using Milestones.Domain;
+
+namespace Milestones.Events;
+
+/// <summary>
+/// Reads the store's feed (<see cref="IEventFeed"/>). Before it reads, it positions every event stored so far, so a
+/// reader sees every event acknowledged before its call; positions are given in one store transaction at a time,
+/// so a reader following the cursor never skips one. Once an hour it deletes what is older than the retention.
+/// A cursor is a position; one under what was deleted has lost events and is refused.
+/// </summary>
+internal sealed class EventFeedGrain(IEventFeed feed, TimeProvider clock, IOptions<MilestonesOptions> options) : Grain, IEventFeedGrain
+{
+    public const int MaxLimit = 500;
+
+    private const int SequenceBatch = 1000;
+
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+
+    private DateTimeOffset prunedAt = DateTimeOffset.MinValue;
+
+    public async Task<Outcome<FeedPage>> ReadAsync(Caller caller, string? after, int limit, IReadOnlyList<string>? types)
+    {
+        if (!caller.IsPlatform)
+        {
+            return Errors.PlatformOnly("read the event feed");
+        }
+
+        long position = 0;
+        if (!string.IsNullOrEmpty(after) && (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out position) || position < 1))
+        {
+            return Errors.InvalidCursor("after");
+        }
+
+        while (await feed.SequenceAsync(SequenceBatch, CancellationToken.None) == SequenceBatch)
+        {
+        }
+
+        var now = clock.GetUtcNow();
+        if (now - prunedAt >= PruneEvery)
+        {
+            await feed.PruneAsync(now - options.Value.EventRetention, CancellationToken.None);
+            prunedAt = now;
+        }
+
+        var read = await feed.ReadAsync(position, Math.Clamp(limit, 1, MaxLimit), types is { Count: > 0 } ? types : null, CancellationToken.None);
+        if (position > 0 && position < read.Pruned)
+        {
+            return Errors.CursorExpired("after");
+        }
+
+        var next = read.Events.Count > 0 ? read.Events[^1].Position : position;
+        return Outcome<FeedPage>.Ok(new FeedPage(
+            [.. read.Events.Select(e => FeedEvents.Parse(e.Body))], next.ToString(CultureInfo.InvariantCulture)));
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Milestones.Contracts;
+using Milestones.Domain;
+
+namespace Milestones.Events;
+
+/// <summary>
+/// How contract events and ledger lines become <see cref="FeedEvent"/>s: their ids, streams, the users to notify,
+/// and the JSON the outbox keeps. An account's events are its ledger lines, typed by what moved.
+/// </summary>
+public static class FeedEvents
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string ContractStream(string contractId) => "contract:" + contractId;
+
+    public static string AccountStream(string accountId) => "account:" + accountId;
+
+    /// <summary>A contract's event; the other party of its actor is notified (both parties of a time-driven or platform event).</summary>
+    public static OutboxEvent Contract(ContractState contract, ContractEvent e)
+    {
+        IReadOnlyList<string> notify = e.Actor == contract.ClientId ? [contract.FreelancerId]
+            : e.Actor == contract.FreelancerId ? [contract.ClientId]
+            : [contract.ClientId, contract.FreelancerId];
+        var stream = ContractStream(contract.Id);
+        return Outbox(stream, new FeedEvent(Id(stream, e.Seq), e.Type, e.At, e.Actor, e.Seq, contract.Id, null, e.Data, e.Message, notify));
+    }
+
+    /// <summary>
+    /// A ledger line of account <paramref name="accountKey"/> (a user's account, or a fee account the platform reads:
+    /// it notifies nobody). The actor is the platform for deposits and payout outcomes, the system for what time or
+    /// a contract moved (the contract's own event names who acted), and the owner for what the owner asked.
+    /// </summary>
+    public static OutboxEvent Ledger(string accountKey, LedgerEntry line)
+    {
+        var fees = GrainKeys.IsFeeAccount(accountKey);
+        var accountId = fees ? accountKey : GrainKeys.UserIdOf(accountKey);
+        var order = line.Order;
+        var (type, actor) = order.Kind switch
+        {
+            TransferKind.Deposit => ("deposit.recorded", "platform"),
+            TransferKind.Hold => ("funds.held", accountId),
+            TransferKind.Capture => ("funds.captured", "system"),
+            TransferKind.Credit => ("funds.credited", "system"),
+            TransferKind.Refund => ("funds.returned", "system"),
+            TransferKind.Debit => ("funds.debited", accountId),
+            TransferKind.Available => ("funds.available", "system"),
+            TransferKind.Payout => ("payout.requested", accountId),
+            TransferKind.PayoutCompleted => ("payout.completed", "platform"),
+            TransferKind.PayoutFailed => ("payout.failed", "platform"),
+            TransferKind.PayoutVoided => ("payout.voided", "system"),
+            _ => throw new ArgumentOutOfRangeException(nameof(line), order.Kind, "A ledger line of an unknown kind."),
+        };
+
+        var data = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["transferId"] = order.TransferId,
+            ["amount"] = Str(order.Amount.Amount),
+            ["currency"] = order.Amount.Currency,
+            ["available"] = Str(line.AvailableAfter),
+            ["held"] = Str(line.HeldAfter),
+            ["pending"] = Str(line.PendingAfter),
+            ["payingOut"] = Str(line.PayingOutAfter),
+        };
+        Add(data, "contractId", order.ContractId);
+        Add(data, "milestoneId", order.MilestoneId);
+        Add(data, "availableAt", order.AvailableAt?.ToString("O", CultureInfo.InvariantCulture));
+        var stream = AccountStream(accountId);
+        return Outbox(stream, new FeedEvent(Id(stream, line.Seq), type, line.At, actor, line.Seq, null, accountId, data, null, fees ? [] : [accountId]));
+    }
+
+    public static FeedEvent Parse(string body) => JsonSerializer.Deserialize<FeedEvent>(body, Json)
+        ?? throw new InvalidDataException("An outbox event's body is empty.");
+
+    private static OutboxEvent Outbox(string stream, FeedEvent e) => new(stream, e.Seq, e.At, e.Type, JsonSerializer.Serialize(e, Json));
+
+    /// <summary>Unique: a stream's name ends before the last ':', and a number has none.</summary>
+    private static string Id(string stream, long seq) => string.Create(CultureInfo.InvariantCulture, $"{stream}:{seq}");
+
+    private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static void Add(Dictionary<string, string> data, string key, string? value)
+    {
+        if (value is not null)
+        {
+            data[key] = value;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace Milestones.Events;
+
+/// <summary>
+/// An event as the outbox stores it: in its stream (<c>contract:{id}</c> or <c>account:{id}</c>) under its number
+/// there, with its type and time for the feed's filters and retention, and its public JSON (<see cref="FeedEvent"/>).
+/// </summary>
+public sealed record OutboxEvent(string Stream, long Seq, DateTimeOffset At, string Type, string Body);
+
+/// <summary>
+/// A grain state that records events. The grain storage writes the events recorded since the state was last read
+/// or written into the outbox in the same transaction as the state, and only if the state's write succeeds: an
+/// event is exactly as durable as the change that made it. An event written twice (a write whose outcome was
+/// unknown, sent again) is stored once: its stream and number identify it.
+/// </summary>
+public interface IEventSource
+{
+    /// <summary>The events recorded since the state was read or last written, oldest first.</summary>
+    IReadOnlyList<OutboxEvent> Unwritten(GrainId grain);
+
+    /// <summary>The state was read from storage: every event it holds is in the outbox.</summary>
+    void Loaded();
+
+    /// <summary>The state's write committed with its events through <paramref name="seq"/>.</summary>
+    void Written(long seq);
+}
+
+/// <summary>The store's event feed: the outbox's events in the order the sequencer gave them (the grain storage answers it).</summary>
+public interface IEventFeed
+{
+    /// <summary>
+    /// Gives the next feed positions to the events stored without one, in the order they were stored (so in the
+    /// order of their streams), at most <paramref name="limit"/>; returns how many. Positions are given by one
+    /// transaction at a time, so a reader never sees a position before the ones under it.
+    /// </summary>
+    Task<int> SequenceAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>The positioned events after <paramref name="after"/>, in order, of <paramref name="types"/> only if given.</summary>
+    Task<FeedRead> ReadAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the positioned events older than <paramref name="before"/>; returns how many.</summary>
+    Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
+}
+
+/// <summary>A page of the feed as stored: each event's position and JSON, and the highest position pruned (a cursor under it has lost events).</summary>
+public sealed record FeedRead(IReadOnlyList<(long Position, string Body)> Events, long Pruned);
