@@ -29,7 +29,7 @@ internal sealed class EventFeedGrain(IEventFeed feed, TimeProvider clock, IOptio
         }
 
         long position = 0;
-        if (!string.IsNullOrEmpty(after) && (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out position) || position < 1))
+        if (!string.IsNullOrEmpty(after) && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out position))
         {
             return Errors.InvalidCursor("after");
         }

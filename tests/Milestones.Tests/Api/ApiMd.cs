@@ -34,6 +34,7 @@ public static partial class ApiMd
         "GET /v1/accounts/{}/transfers",
         "POST /v1/accounts/{}/deposits",
         "GET /v1/ledger/verify",
+        "GET /v1/events",
     ];
 
     /// <summary><c>GET /v1/contracts/{id}</c> → <c>GET /v1/contracts/{}</c>: parameter names differ between api.md and the code.</summary>

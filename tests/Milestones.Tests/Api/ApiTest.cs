@@ -76,6 +76,22 @@ public abstract class ApiTest(ApiFactory factory) : IAsyncLifetime
         return id;
     }
 
+    /// <summary>An active contract of one milestone, funded.</summary>
+    protected async Task<string> FundedAsync(long amount)
+    {
+        var id = await CreateActiveAsync(amount);
+        await Json(await Client.PostAsync($"/v1/contracts/{id}/milestones/m1/fund", null), HttpStatusCode.OK);
+        return id;
+    }
+
+    /// <summary>An active contract of one milestone, funded and submitted.</summary>
+    protected async Task<string> SubmittedAsync(long amount)
+    {
+        var id = await FundedAsync(amount);
+        await Json(await Freelancer.PostAsJsonAsync($"/v1/contracts/{id}/milestones/m1/submit", new { message = "Done" }), HttpStatusCode.OK);
+        return id;
+    }
+
     protected async Task<string> ContractJsonAsync(string id) =>
         (await Json(await Client.GetAsync($"/v1/contracts/{id}"), HttpStatusCode.OK)).ToJsonString();
 

@@ -80,6 +80,8 @@ public static class AuthorizationMatrix
             Allowed: [Caller.Platform], Forbidden: [Caller.Client], Hidden: [Caller.Freelancer, Caller.Stranger], HiddenCode: "account_not_found"),
         new("GET /v1/ledger/verify", Arrange.NoContract, "GET", "/v1/ledger/verify", null, 200,
             Allowed: [Caller.Platform], Forbidden: [Caller.Client, Caller.Freelancer, Caller.Stranger], Hidden: []),
+        new("GET /v1/events", Arrange.NoContract, "GET", "/v1/events", null, 200,
+            Allowed: [Caller.Platform], Forbidden: [Caller.Client, Caller.Freelancer, Caller.Stranger], Hidden: []),
     ];
 
     /// <summary>Route × caller, with the expected status and problem code (null for a success).</summary>

@@ -175,12 +175,4 @@ public sealed class MoneyApiTests(ApiFactory factory) : ApiTest(factory)
         request.Headers.Add("Idempotency-Key", key);
         return client.SendAsync(request);
     }
-
-    private async Task<string> SubmittedAsync(long amount)
-    {
-        var id = await CreateActiveAsync(amount);
-        await Json(await Client.PostAsync($"/v1/contracts/{id}/milestones/m1/fund", null), HttpStatusCode.OK);
-        await Json(await Freelancer.PostAsJsonAsync($"/v1/contracts/{id}/milestones/m1/submit", new { message = "Done" }), HttpStatusCode.OK);
-        return id;
-    }
 }

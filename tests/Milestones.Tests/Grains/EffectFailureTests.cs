@@ -165,23 +165,68 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
     }
 
     [Fact]
-    public async Task AReleaseAcknowledgedBeforeItsOutcomeIsStored_IsStoredWhenWoken_AndThenNotWokenAgain()
+    public async Task AReleaseAcknowledgedBeforeItsOutcomeIsStored_IsStoredJustAfterItsAnswer_AndNotWokenAgain()
     {
         var grain = await FundedAsync();
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         Ok(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
-        Assert.NotNull((await StoredStateAsync(grain)).WakeAt);
+        Fixture.Clock.Advance(TimeSpan.FromSeconds(1)); // the outcome's write after the answer runs on a timer
 
-        await AdvanceAndWakeAsync(grain, ReviewPeriod);
-        var stored = await StoredStateAsync(grain);
+        var stored = await StoredOutcomeAsync(grain);
         Assert.Equal(((DateTimeOffset?)null, (TransferIntent?)null), (stored.WakeAt, stored.Contract.OpenTransfer));
-
         var woken = Fixture.Probe.Woken(grain.GetPrimaryKeyString());
+        Fixture.Clock.Advance(ReviewPeriod);
         await ScanAsync();
         Assert.False(woken.IsCompleted);
 
         // The review period outlasted the security period: a read shows the release available.
         Assert.Equal((900, 0L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
+    }
+
+    [Fact]
+    public async Task AReleaseWhoseOutcomeFailsToBeStored_IsStoredWhenWoken_AndThenNotWokenAgain()
+    {
+        var grain = await FundedAsync();
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+
+        // The approval's one write (its intent) succeeds; the write of its outcome after the answer fails.
+        Fixture.Probe.FailNextWrite(grain.GetGrainId(), skip: 1);
+        Ok(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
+        Fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Fixture.Probe.WriteFaultArmed(grain.GetGrainId()) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(Fixture.Probe.WriteFaultArmed(grain.GetGrainId()));
+        Assert.NotNull((await StoredStateAsync(grain)).Contract.OpenTransfer);
+
+        await AdvanceAndWakeAsync(grain, ReviewPeriod);
+        var stored = await StoredStateAsync(grain);
+        Assert.Equal(((DateTimeOffset?)null, (TransferIntent?)null), (stored.WakeAt, stored.Contract.OpenTransfer));
+        Assert.Equal(MilestoneStatus.Released, stored.Contract.Milestones[0].Status);
+
+        var woken = Fixture.Probe.Woken(grain.GetPrimaryKeyString());
+        await ScanAsync();
+        Assert.False(woken.IsCompleted);
+        Assert.Equal((900, 0L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
+    }
+
+    /// <summary>The stored state once the outcome acknowledged before it was written has been written (at most ten seconds).</summary>
+    private async Task<ContractGrainState> StoredOutcomeAsync(IContractGrain grain)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var stored = await StoredStateAsync(grain);
+            if (stored.Contract.OpenTransfer is null || DateTime.UtcNow > deadline)
+            {
+                return stored;
+            }
+
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>The contract as stored, read past the grain (a read through the grain would let due time act first).</summary>

@@ -12,7 +12,7 @@ public sealed class GrainProbe
 {
     private readonly ConcurrentDictionary<string, (TransferKind Kind, bool AfterApplying, string? EndingWith)> faults = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> wakes = new();
-    private readonly ConcurrentDictionary<GrainId, string?> failingWrites = new();
+    private readonly ConcurrentDictionary<GrainId, (string? Only, int Skip)> failingWrites = new();
     private readonly ConcurrentDictionary<GrainId, bool> failingReads = new();
     private readonly ConcurrentDictionary<string, bool> failingWakes = new();
     private readonly ConcurrentDictionary<string, bool> refusals = new();
@@ -34,13 +34,32 @@ public sealed class GrainProbe
         && faults.TryRemove(id, out _);
 
     /// <summary>
-    /// The next state write of this grain (of the row <paramref name="stateName"/> if given) fails once, before it
-    /// reaches the store (as a database outage would).
+    /// The next state write of this grain (of the row <paramref name="stateName"/> if given), or the one after
+    /// <paramref name="skip"/> more, fails once, before it reaches the store (as a database outage would).
     /// </summary>
-    public void FailNextWrite(GrainId grain, string? stateName = null) => failingWrites[grain] = stateName;
+    public void FailNextWrite(GrainId grain, string? stateName = null, int skip = 0) => failingWrites[grain] = (stateName, skip);
 
-    public bool TryTripWrite(GrainId grain, string stateName) =>
-        failingWrites.TryGetValue(grain, out var only) && (only is null || only == stateName) && failingWrites.TryRemove(grain, out _);
+    public bool TryTripWrite(GrainId grain, string stateName)
+    {
+        lock (failingWrites)
+        {
+            if (!failingWrites.TryGetValue(grain, out var fault) || (fault.Only is not null && fault.Only != stateName))
+            {
+                return false;
+            }
+
+            if (fault.Skip > 0)
+            {
+                failingWrites[grain] = fault with { Skip = fault.Skip - 1 };
+                return false;
+            }
+
+            return failingWrites.TryRemove(grain, out _);
+        }
+    }
+
+    /// <summary>Whether a write fault armed on this grain has not tripped yet.</summary>
+    public bool WriteFaultArmed(GrainId grain) => failingWrites.ContainsKey(grain);
 
     /// <summary>The next state read of this grain fails once (as a database outage would).</summary>
     public void FailNextRead(GrainId grain) => failingReads[grain] = true;

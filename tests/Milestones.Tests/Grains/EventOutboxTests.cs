@@ -1,0 +1,122 @@
+using Milestones.Contracts;
+using Milestones.Domain;
+using Milestones.Events;
+
+namespace Milestones.Tests.Grains;
+
+/// <summary>
+/// Events leave exactly as durable as their change: a change whose write failed (answered with an error) has no
+/// event in the feed, and its retry has one; an outcome acknowledged before it was written reaches the feed shortly
+/// after its answer; the feed follows each contract's and each account's own order, without gaps or duplicates.
+/// </summary>
+public sealed class EventOutboxTests(ClusterFixture fixture) : GrainTest(fixture)
+{
+    [Fact]
+    public async Task ALifecycle_ReachesTheFeed_InEachStreamsOrder_WithTheReleaseWrittenAfterItsAnswer()
+    {
+        var start = await HeadAsync();
+        await DepositAsync(Client, 1_030);
+        var grain = await CreateActiveAsync(1_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Ok(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
+        Fixture.Clock.Advance(TimeSpan.FromSeconds(1)); // the outcome's write after the answer runs on a timer
+        var log = Ok(await grain.GetEventsAsync(Client, 0, 100)).Events;
+
+        var feed = await ReadUntilAsync(start, FeedEvents.ContractStream(grain.GetPrimaryKeyString()), log.Count);
+
+        Assert.Equal(log.Select(e => (e.Seq, e.Type, e.Actor)), Stream(feed, grain).Select(e => (e.Seq, e.Type, e.Actor)));
+        Assert.Equal(
+            ["deposit.recorded", "funds.held", "funds.captured"],
+            feed.Where(e => e.AccountId == Client.UserId).Select(e => e.Type));
+        Assert.Equal([1L, 2L, 3L], feed.Where(e => e.AccountId == Client.UserId).Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task ACommandWhoseWriteFailed_HasNoEvent_AndItsRetryHasOne()
+    {
+        await DepositAsync(Client, 1_030);
+        var grain = await CreateActiveAsync(1_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        var start = await HeadAsync();
+        Fixture.Probe.FailNextWrite(grain.GetGrainId());
+
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Assert.DoesNotContain(await ReadAllAsync(start), e => e.Type == "milestone.submitted" && e.ContractId == grain.GetPrimaryKeyString());
+
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        var log = Ok(await grain.GetEventsAsync(Client, 0, 100)).Events;
+        var feed = await ReadUntilAsync(start, FeedEvents.ContractStream(grain.GetPrimaryKeyString()), 2);
+        // The funding's outcome, acknowledged before it was written, was written with the submission.
+        Assert.Equal(log.TakeLast(2).Select(e => (e.Seq, e.Type)), Stream(feed, grain).Select(e => (e.Seq, e.Type)));
+        Assert.Equal("milestone.submitted", log[^1].Type);
+    }
+
+    [Fact]
+    public async Task ADepositWhoseWriteFailed_HasNoEvent_AndItsRetryHasOne()
+    {
+        await DepositAsync(Client, 100);
+        var account = Grains.Account(Client.UserId);
+        var start = await HeadAsync();
+        Fixture.Probe.FailNextWrite(account.GetGrainId());
+
+        await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, new Deposit(500, Usd, "dep-" + Client.UserId)));
+        Assert.DoesNotContain(await ReadAllAsync(start), e => e.AccountId == Client.UserId);
+
+        Ok(await account.DepositAsync(Platform, new Deposit(500, Usd, "dep-" + Client.UserId)));
+        var deposit = Assert.Single(await ReadAllAsync(start), e => e.AccountId == Client.UserId);
+        Assert.Equal((2L, "deposit.recorded", "500"), (deposit.Seq, deposit.Type, deposit.Data["amount"]));
+    }
+
+    private static List<FeedEvent> Stream(IEnumerable<FeedEvent> feed, IContractGrain grain) =>
+        [.. feed.Where(e => e.ContractId == grain.GetPrimaryKeyString())];
+
+    /// <summary>The feed's current end.</summary>
+    private async Task<long> HeadAsync()
+    {
+        long after = 0;
+        while ((await PageAsync(after)) is { Items.Count: > 0 } page)
+        {
+            after = long.Parse(page.NextCursor, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return after;
+    }
+
+    private async Task<FeedPage> PageAsync(long after) =>
+        Ok(await Grains.GetGrain<IEventFeedGrain>(0).ReadAsync(Platform, after.ToString(System.Globalization.CultureInfo.InvariantCulture), EventFeedGrain.MaxLimit, null));
+
+    private async Task<List<FeedEvent>> ReadAllAsync(long after)
+    {
+        var events = new List<FeedEvent>();
+        while (true)
+        {
+            var page = await PageAsync(after);
+            if (page.Items.Count == 0)
+            {
+                var ids = events.Select(e => e.Id).ToList();
+                Assert.Equal(ids.Count, ids.Distinct().Count());
+                return events;
+            }
+
+            events.AddRange(page.Items);
+            after = long.Parse(page.NextCursor, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Reads the feed until <paramref name="stream"/> has <paramref name="count"/> events there (for at most ten seconds).</summary>
+    private async Task<List<FeedEvent>> ReadUntilAsync(long after, string stream, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var events = await ReadAllAsync(after);
+            if (events.Count(e => e.Id.StartsWith(stream + ":", StringComparison.Ordinal)) >= count || DateTime.UtcNow > deadline)
+            {
+                return events;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using Milestones.Events;
+using Milestones.Silo;
+using Milestones.Silo.Storage;
+
+namespace Milestones.Tests.Storage;
+
+/// <summary>
+/// The outbox and the feed on each store: events are stored with their state's write and only if it succeeded (a
+/// stale write leaves none; an event sent again is stored once, as first written), and a reader following the cursor
+/// while batches commit concurrently and several sequencers race sees every event exactly once, in order per stream,
+/// at contiguous positions.
+/// </summary>
+public sealed class EventFeedStoreTests
+{
+    private const int Streams = 48;
+    private const int Writers = 6;
+    private const int Rounds = 25;
+
+    [Theory]
+    [InlineData(StorageProvider.Postgres)]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Memory)]
+    public async Task ConcurrentCommits_AReaderFollowingTheCursor_SeesEveryEventOnce_InStreamOrder(StorageProvider kind)
+    {
+        await using var opened = await OpenAsync(kind);
+        var store = opened.Store;
+        var written = new ConcurrentDictionary<(string Stream, long Seq), string>();
+        var writing = true;
+
+        var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            var mine = Enumerable.Range(0, Streams).Where(s => s % Writers == w).Select(s => $"stream:{s}").ToList();
+            var versions = mine.ToDictionary(s => s, _ => (long?)null);
+            var seqs = mine.ToDictionary(s => s, _ => 0L);
+            for (var round = 0; round < Rounds; round++)
+            {
+                // Every stream writes its next events; some also send a stale write, and some send their last event again.
+                var batch = new List<GrainStateWrite>();
+                var stale = new List<GrainStateWrite>();
+                foreach (var stream in mine)
+                {
+                    var events = new List<OutboxEvent>();
+                    if (seqs[stream] > 0 && random.Next(4) == 0)
+                    {
+                        events.Add(Event(stream, seqs[stream], "sent again"));
+                    }
+
+                    for (var n = random.Next(1, 4); n > 0; n--)
+                    {
+                        events.Add(Event(stream, ++seqs[stream], "real"));
+                    }
+
+                    batch.Add(new GrainStateWrite("state", stream, [1], versions[stream], events: events));
+                    if (versions[stream] is { } version && random.Next(5) == 0)
+                    {
+                        stale.Add(new GrainStateWrite("state", stream, [2], version - 1, events: [Event(stream, seqs[stream] + 1, "stale")]));
+                    }
+                }
+
+                var committed = await store.WriteAsync(batch, CancellationToken.None);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    versions[batch[i].GrainId] = committed[i] ?? throw new InvalidOperationException("A current write was refused.");
+                    foreach (var e in batch[i].Events.Where(e => e.Body.EndsWith("|real", StringComparison.Ordinal)))
+                    {
+                        written[(e.Stream, e.Seq)] = e.Body;
+                    }
+                }
+
+                if (stale.Count > 0)
+                {
+                    Assert.All(await store.WriteAsync(stale, CancellationToken.None), version => Assert.Null(version));
+                }
+            }
+        })).ToList();
+
+        // Two more sequencers race the reader's own.
+        var sequencers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (Volatile.Read(ref writing))
+            {
+                await store.SequenceAsync(7, CancellationToken.None);
+            }
+        })).ToList();
+
+        var seen = new List<(long Position, string Body)>();
+        var reader = Task.Run(async () =>
+        {
+            long cursor = 0;
+            while (true)
+            {
+                var done = !Volatile.Read(ref writing);
+                while (await store.SequenceAsync(50, CancellationToken.None) > 0 && done)
+                {
+                }
+
+                var page = await store.ReadFeedAsync(cursor, 40, null, CancellationToken.None);
+                seen.AddRange(page.Events);
+                cursor = page.Events.Count > 0 ? page.Events[^1].Position : cursor;
+                if (done && page.Events.Count == 0)
+                {
+                    return;
+                }
+            }
+        });
+
+        await Task.WhenAll(writers);
+        Volatile.Write(ref writing, false);
+        await Task.WhenAll(sequencers);
+        await reader;
+
+        Assert.Equal(Enumerable.Range(1, seen.Count).Select(p => (long)p), seen.Select(e => e.Position));
+        var events = seen.Select(e => e.Body.Split('|')).Select(p => (Stream: p[0], Seq: long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), Body: p[2])).ToList();
+        Assert.All(events, e => Assert.Equal("real", e.Body));
+        Assert.Equal(written.Count, events.Count);
+        foreach (var stream in events.GroupBy(e => e.Stream))
+        {
+            Assert.Equal(Enumerable.Range(1, stream.Count()).Select(s => (long)s), stream.Select(e => e.Seq));
+        }
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Postgres)]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Memory)]
+    public async Task Prune_DeletesPositionedEventsOlderThanTheCutoff_AndMarksTheHighestPruned(StorageProvider kind)
+    {
+        await using var opened = await OpenAsync(kind);
+        var store = opened.Store;
+        var old = DateTimeOffset.UtcNow.AddDays(-40);
+        await store.WriteAsync(
+            [new GrainStateWrite("state", "a", [1], null, events: [Event("a", 1, "real", old), Event("a", 2, "real", old), Event("a", 3, "real")])],
+            CancellationToken.None);
+        await store.SequenceAsync(100, CancellationToken.None);
+        await store.WriteAsync([new GrainStateWrite("state", "b", [1], null, events: [Event("b", 1, "real", old)])], CancellationToken.None);
+
+        Assert.Equal(2, await store.PruneAsync(DateTimeOffset.UtcNow.AddDays(-30), CancellationToken.None));
+        await store.SequenceAsync(100, CancellationToken.None);
+
+        var feed = await store.ReadFeedAsync(0, 10, null, CancellationToken.None);
+        Assert.Equal(2, feed.Pruned);
+        Assert.Equal([(3L, "a|3|real"), (4L, "b|1|real")], feed.Events);
+        Assert.Equal([(4L, "b|1|real")], (await store.ReadFeedAsync(0, 10, ["t.b"], CancellationToken.None)).Events);
+    }
+
+    private static OutboxEvent Event(string stream, long seq, string body, DateTimeOffset? at = null) =>
+        new(stream, seq, at ?? DateTimeOffset.UtcNow, "t." + stream.Split(':')[^1][..1], $"{stream}|{seq}|{body}");
+
+    private static async Task<OpenedStore> OpenAsync(StorageProvider kind)
+    {
+        if (kind == StorageProvider.Memory)
+        {
+            return new OpenedStore(new MemoryGrainStateStore(), null);
+        }
+
+        var database = await TestStore.CreateAsync(kind);
+        await database.MigrateAsync();
+        var serviceId = "feed-" + Guid.NewGuid().ToString("N")[..8];
+        GrainStateStore store = kind == StorageProvider.Postgres
+            ? PostgresGrainStateStore.Create(database.ConnectionString, serviceId)
+            : new SqliteGrainStateStore(database.ConnectionString, serviceId);
+        return new OpenedStore(store, database);
+    }
+
+    private sealed record OpenedStore(GrainStateStore Store, TestStore? Database) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Store.DisposeAsync();
+            if (Database is not null)
+            {
+                await Database.DisposeAsync();
+            }
+        }
+    }
+}
