@@ -22,6 +22,8 @@ public static class StorageLayout
     public const string DepositReference = "depositReference";
     public const string AccountRegistry = "accountRegistry";
     public const string HaltedContracts = "halted-contracts";
+    public const string Webhook = "webhook";
+    public const string WebhookRegistry = "webhooks";
 
     /// <summary>Ledger lines per sealed page of an account.</summary>
     public const int LedgerPageSize = 16;

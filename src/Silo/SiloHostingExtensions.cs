@@ -10,6 +10,7 @@ using Orleans.Dashboard;
 using Orleans.Runtime.Hosting;
 using Milestones.Events;
 using Milestones.Wakeups;
+using Milestones.Webhooks;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -97,6 +98,11 @@ public static partial class SiloHostingExtensions
             .BindConfiguration(FeesOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // Private targets are allowed in Development (a local receiver) unless configured otherwise.
+        services.AddOptions<WebhooksOptions>()
+            .Configure<IHostEnvironment>((o, environment) => o.AllowPrivateTargets = environment.IsDevelopment())
+            .BindConfiguration(WebhooksOptions.Section);
+        services.AddSingleton<IWebhookSender, WebhookSender>();
         // One instance for every contract grain, rather than one per activation.
         services.AddSingleton(s => s.GetRequiredService<IOptions<MilestonesOptions>>().Value
             .RulesWith(s.GetRequiredService<IOptions<FeesOptions>>().Value));

@@ -1,12 +1,12 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Milestones.Api.Http;
 using Milestones.Contracts;
+using Milestones.Events;
 
 namespace Milestones.Api.Endpoints;
 
 /// <summary>Events out: the platform's ordered feed of every contract and account event.</summary>
-public static partial class EventsEndpoints
+public static class EventsEndpoints
 {
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
@@ -23,7 +23,7 @@ public static partial class EventsEndpoints
         if (!string.IsNullOrEmpty(types))
         {
             only = [.. types.Split(',', StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
-            if (!only.All(TypeName().IsMatch))
+            if (!only.All(FeedEvents.IsTypeName))
             {
                 return Problems.Invalid("invalid_type", "types", "types must be event types (such as milestone.funded), separated by commas.");
             }
@@ -32,7 +32,4 @@ public static partial class EventsEndpoints
         var outcome = await api.Grains.GetGrain<IEventFeedGrain>(0).ReadAsync(api.Caller, after, limit ?? 100, only);
         return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
     }
-
-    [GeneratedRegex("^[a-z_]{1,50}(\\.[a-z_]{1,50}){1,3}$")]
-    private static partial Regex TypeName();
 }

@@ -74,6 +74,7 @@ public static class ApiHostingExtensions
         app.MapChangeRequests();
         app.MapAccounts();
         app.MapEvents();
+        app.MapWebhooks();
         app.MapDevTokens(app.Environment.IsDevelopment());
 
         app.Lifetime.ApplicationStarted.Register(() =>

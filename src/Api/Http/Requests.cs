@@ -76,3 +76,9 @@ public sealed record FailPayoutRequest([property: Required(AllowEmptyStrings = t
 public sealed record FeeBalances(IReadOnlyList<BalanceView> Balances);
 
 public sealed record TransferLinePage(IReadOnlyList<TransferLine> Transfers, long? NextAfter);
+
+/// <summary>A webhook endpoint to create: its target, the event types it wants (all when absent) and a note.</summary>
+public sealed record WebhookRequest([property: Required(AllowEmptyStrings = true)] string? Url, IReadOnlyList<string>? Types, string? Description);
+
+/// <summary>Replay from a feed cursor (a <c>nextCursor</c>, or <c>"0"</c> for everything kept).</summary>
+public sealed record ReplayRequest([property: Required(AllowEmptyStrings = true)] string? After);

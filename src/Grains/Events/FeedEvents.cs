@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 using Milestones.Contracts;
 using Milestones.Domain;
@@ -10,7 +11,7 @@ namespace Milestones.Events;
 /// How contract events and ledger lines become <see cref="FeedEvent"/>s: their ids, streams, the users to notify,
 /// and the JSON the outbox keeps. An account's events are its ledger lines, typed by what moved.
 /// </summary>
-public static class FeedEvents
+public static partial class FeedEvents
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -73,6 +74,15 @@ public static class FeedEvents
         var stream = AccountStream(accountId);
         return Outbox(stream, new FeedEvent(Id(stream, line.Seq), type, line.At, actor, line.Seq, null, accountId, data, null, fees ? [] : [accountId]));
     }
+
+    /// <summary>The stream of a parsed event: its contract's or its account's.</summary>
+    public static string StreamOf(FeedEvent e) => e.ContractId is { } contract ? ContractStream(contract) : AccountStream(e.AccountId!);
+
+    /// <summary>An event type's shape: lower-case dotted words (<c>milestone.funded</c>).</summary>
+    public static bool IsTypeName(string type) => TypeName().IsMatch(type);
+
+    [GeneratedRegex("^[a-z_]{1,50}(\\.[a-z_]{1,50}){1,3}$")]
+    private static partial Regex TypeName();
 
     public static FeedEvent Parse(string body) => JsonSerializer.Deserialize<FeedEvent>(body, Json)
         ?? throw new InvalidDataException("An outbox event's body is empty.");

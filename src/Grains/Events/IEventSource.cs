@@ -41,5 +41,8 @@ public interface IEventFeed
     Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
 
-/// <summary>A page of the feed as stored: each event's position and JSON, and the highest position pruned (a cursor under it has lost events).</summary>
-public sealed record FeedRead(IReadOnlyList<(long Position, string Body)> Events, long Pruned);
+/// <summary>
+/// A page of the feed as stored: each event's position and JSON, the highest position pruned (a cursor under it has
+/// lost events), and the last position given.
+/// </summary>
+public sealed record FeedRead(IReadOnlyList<(long Position, string Body)> Events, long Pruned, long Head);

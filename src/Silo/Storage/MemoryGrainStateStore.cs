@@ -10,8 +10,9 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
 {
     private readonly Dictionary<(string, string), Row> rows = [];
 
-    /// <summary>The outbox in the order stored; its events by (stream, seq); the feed's last position and the highest pruned.</summary>
-    private readonly List<FeedRow> outbox = [];
+    /// <summary>The outbox: events not yet positioned in the order stored, then the positioned ones in feed order.</summary>
+    private readonly Queue<OutboxEvent> unpositioned = [];
+    private readonly List<(long Position, OutboxEvent Event)> positioned = [];
     private readonly HashSet<(string, long)> stored = [];
     private long head;
     private long pruned;
@@ -35,7 +36,10 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
             {
                 if (versions[i] is not null)
                 {
-                    outbox.AddRange(batch[i].Events.Where(e => stored.Add((e.Stream, e.Seq))).Select(e => new FeedRow(e)));
+                    foreach (var e in batch[i].Events.Where(e => stored.Add((e.Stream, e.Seq))))
+                    {
+                        unpositioned.Enqueue(e);
+                    }
                 }
             }
 
@@ -47,9 +51,13 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
     {
         lock (rows)
         {
-            var next = outbox.Where(e => e.Position is null).Take(limit).ToList();
-            next.ForEach(e => e.Position = ++head);
-            return Task.FromResult(next.Count);
+            var count = 0;
+            for (; count < limit && unpositioned.TryDequeue(out var e); count++)
+            {
+                positioned.Add((++head, e));
+            }
+
+            return Task.FromResult(count);
         }
     }
 
@@ -57,9 +65,10 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
     {
         lock (rows)
         {
-            var page = outbox.Where(e => e.Position > after && (types is null || types.Contains(e.Event.Type)))
-                .OrderBy(e => e.Position).Take(limit).Select(e => (e.Position!.Value, e.Event.Body)).ToList();
-            return Task.FromResult(new FeedRead(page, pruned));
+            var from = positioned.BinarySearch((after + 1, null!), Comparer<(long Position, OutboxEvent)>.Create((a, b) => a.Position.CompareTo(b.Position)));
+            var page = positioned.Skip(from < 0 ? ~from : from).Where(e => types is null || types.Contains(e.Event.Type))
+                .Take(limit).Select(e => (e.Position, e.Event.Body)).ToList();
+            return Task.FromResult(new FeedRead(page, pruned, head));
         }
     }
 
@@ -67,9 +76,9 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
     {
         lock (rows)
         {
-            var old = outbox.Where(e => e.Position is not null && e.Event.At < before).ToList();
-            pruned = old.Aggregate(pruned, (highest, e) => Math.Max(highest, e.Position!.Value));
-            outbox.RemoveAll(old.Contains);
+            var old = positioned.Where(e => e.Event.At < before).ToList();
+            pruned = old.Aggregate(pruned, (highest, e) => Math.Max(highest, e.Position));
+            positioned.RemoveAll(e => e.Event.At < before);
             return Task.FromResult(old.Count);
         }
     }
@@ -105,13 +114,6 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
         var version = (row?.Version ?? 0) + 1;
         rows[key] = new Row(payload, version, wakeAt);
         return version;
-    }
-
-    private sealed class FeedRow(OutboxEvent e)
-    {
-        public OutboxEvent Event => e;
-
-        public long? Position { get; set; }
     }
 
     private sealed record Row(byte[]? Payload, long Version, DateTimeOffset? WakeAt);

@@ -86,7 +86,7 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         ORDER BY position LIMIT @limit;
         """;
 
-    private const string PrunedSql = "SELECT COALESCE((SELECT pruned FROM feedhead WHERE serviceid = @serviceid), 0);";
+    private const string FeedHeadSql = "SELECT COALESCE(MAX(pruned), 0), COALESCE(MAX(position), 0) FROM feedhead WHERE serviceid = @serviceid;";
 
     private const string PruneSql = """
         WITH gone AS (
@@ -259,10 +259,10 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         feed.Parameters.AddWithValue("after", after);
         feed.Parameters.AddWithValue("limit", limit);
         feed.Parameters.AddWithValue("types", NpgsqlDbType.Array | NpgsqlDbType.Text, (object?)types?.ToArray() ?? DBNull.Value);
-        var pruned = new NpgsqlBatchCommand(PrunedSql);
-        pruned.Parameters.AddWithValue("serviceid", serviceId);
+        var head = new NpgsqlBatchCommand(FeedHeadSql);
+        head.Parameters.AddWithValue("serviceid", serviceId);
         batch.BatchCommands.Add(feed);
-        batch.BatchCommands.Add(pruned);
+        batch.BatchCommands.Add(head);
 
         var events = new List<(long, string)>();
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -273,7 +273,7 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new FeedRead(events, reader.GetInt64(0));
+        return new FeedRead(events, reader.GetInt64(0), reader.GetInt64(1));
     }
 
     public override async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)

@@ -50,7 +50,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         """;
 
     /// <summary>Run in an immediate transaction (the one writer): positions the next events in insertion order.</summary>
-    private const string FeedHeadSql = "INSERT INTO feedhead (serviceid, position, pruned) VALUES (@serviceid, 0, 0) ON CONFLICT DO NOTHING;";
+    private const string NewFeedHeadSql = "INSERT INTO feedhead (serviceid, position, pruned) VALUES (@serviceid, 0, 0) ON CONFLICT DO NOTHING;";
 
     private const string SequenceSql = """
         WITH batch AS (
@@ -69,7 +69,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         ORDER BY position LIMIT @limit;
         """;
 
-    private const string PrunedSql = "SELECT COALESCE((SELECT pruned FROM feedhead WHERE serviceid = @serviceid), 0);";
+    private const string FeedHeadSql = "SELECT COALESCE(MAX(pruned), 0), COALESCE(MAX(position), 0) FROM feedhead WHERE serviceid = @serviceid;";
 
     private const string PruneSql = """
         DELETE FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before RETURNING position;
@@ -133,7 +133,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         {
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: false);
-            using var head = FeedCommand(connection, transaction, FeedHeadSql);
+            using var head = FeedCommand(connection, transaction, NewFeedHeadSql);
             head.ExecuteNonQuery();
             using var sequence = FeedCommand(connection, transaction, SequenceSql);
             sequence.Parameters.AddWithValue("@limit", limit);
@@ -163,8 +163,10 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
                 }
             }
 
-            using var pruned = FeedCommand(connection, transaction, PrunedSql);
-            return new FeedRead(events, (long)pruned.ExecuteScalar()!);
+            using var head = FeedCommand(connection, transaction, FeedHeadSql);
+            using var row = head.ExecuteReader();
+            row.Read();
+            return new FeedRead(events, row.GetInt64(0), row.GetInt64(1));
         }, cancellationToken);
 
     public override Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
