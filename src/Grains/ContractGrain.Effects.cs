@@ -186,8 +186,7 @@ internal sealed partial class ContractGrain : IEffectPorts
 
     async Task IEffectPorts.ReloadAsync()
     {
-        await store.ReadStateAsync();
-        contract = new Contract(State, rules);
+        await ReadStateAsync();
         unsaved = false;
     }
 

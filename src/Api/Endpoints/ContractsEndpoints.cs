@@ -7,7 +7,7 @@ using Milestones.Domain;
 
 namespace Milestones.Api.Endpoints;
 
-/// <summary>Contracts ("My Jobs") and their terms: create, read, list, events, accept, decline, withdraw, end.</summary>
+/// <summary>Contracts ("My Jobs") and their terms: create, read, list, events and their audit chain, accept, decline, withdraw, end.</summary>
 public static class ContractsEndpoints
 {
     /// <summary>The roles "My Jobs" filters by.</summary>
@@ -31,6 +31,8 @@ public static class ContractsEndpoints
         group.MapGet("/{id}", Get).WithName("GetContract").WithSummary("A contract with its milestones and totals; returns an ETag.")
             .WithMetadata(new OpenApiOperations.SendsETag());
         group.MapGet("/{id}/events", Events).WithName("GetContractEvents").WithSummary("The contract's event log, paged by sequence.");
+        group.MapGet("/{id}/audit", Audit).WithName("GetContractAudit").WithSummary(
+            "Verifies the contract's audit chain: each event's hash is the lowercase hex SHA-256 of the previous event's hash (32 zero bytes before the first) and the event's RFC 8785 canonical JSON {actor, at, data, message, seq, type}; ok, the number of events, the head (the last hash) and the first event that does not verify.");
         group.MapPost("/{id}/accept", Accept).WithName("AcceptTerms").WithSummary("Accept a terms version; active once both parties accepted the same one.");
         group.MapPost("/{id}/decline", Decline).WithName("DeclineOffer").WithSummary("The freelancer declines a draft.");
         group.MapPost("/{id}/withdraw", Withdraw).WithName("WithdrawOffer").WithSummary("The client withdraws a draft.");
@@ -90,6 +92,12 @@ public static class ContractsEndpoints
     public static async Task<Results<Ok<EventPage>, ProblemHttpResult>> Events(string id, [AsParameters] ApiServices api, long? after, int? limit)
     {
         var outcome = await api.Grains.Contract(id).GetEventsAsync(api.Caller, after ?? 0, limit ?? 100);
+        return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
+    }
+
+    public static async Task<Results<Ok<AuditReport>, ProblemHttpResult>> Audit(string id, [AsParameters] ApiServices api)
+    {
+        var outcome = await api.Grains.Contract(id).GetAuditAsync(api.Caller);
         return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
     }
 

@@ -24,7 +24,7 @@ public static class OpenApiDocs
 
     private static readonly Dictionary<string, string> TagDescriptions = new()
     {
-        ["Contracts"] = "Fixed-price contracts (\"My Jobs\"): the offer, both parties' acceptance of a terms version, the event log, the end.",
+        ["Contracts"] = "Fixed-price contracts (\"My Jobs\"): the offer, both parties' acceptance of a terms version, the event log and its audit chain, the end.",
         ["Milestones"] = "The terms (add, edit, delete Pending milestones) and the work: fund, submit, approve or request changes.",
         ["Change requests"] = "On an active contract the freelancer proposes changes to Pending milestones; the client accepts or declines.",
         ["Accounts"] = "Escrow accounts: balances and holds, statements, deposits and the ledger check (platform).",

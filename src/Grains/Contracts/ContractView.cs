@@ -67,3 +67,16 @@ public sealed record ContractResult([property: Id(0)] ContractView Contract, [pr
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.EventPage")]
 public sealed record EventPage([property: Id(0)] IReadOnlyList<ContractEvent> Events, [property: Id(1)] long? NextAfter);
+
+/// <summary>
+/// The check of a contract's audit chain (<see cref="AuditChain"/>): <see cref="Ok"/> when every event verifies;
+/// <see cref="Events"/> counted; <see cref="Head"/> the last event's hash (null without events), which a marketplace
+/// may keep to compare later; <see cref="FirstBrokenSeq"/> the position of the first event that does not verify.
+/// </summary>
+[SuppressReferenceTracking]
+[GenerateSerializer, Immutable, Alias("ms.AuditReport")]
+public sealed record AuditReport(
+    [property: Id(0)] bool Ok,
+    [property: Id(1)] long Events,
+    [property: Id(2)] string? Head,
+    [property: Id(3)] long? FirstBrokenSeq);

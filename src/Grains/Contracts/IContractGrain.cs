@@ -11,6 +11,9 @@ public interface IContractGrain : IGrainWithStringKey, IWakeable
     [Alias("Get")] Task<Outcome<ContractView>> GetAsync(Caller caller);
     [Alias("GetEvents")] Task<Outcome<EventPage>> GetEventsAsync(Caller caller, long after, int limit);
 
+    /// <summary>Verifies the contract's audit chain (a party or the platform, as for its events).</summary>
+    [Alias("GetAudit")] Task<Outcome<AuditReport>> GetAuditAsync(Caller caller);
+
     [Alias("AddMilestone")] Task<Outcome<ContractResult>> AddMilestoneAsync(Caller caller, AddMilestone command, CommandOptions options);
     [Alias("EditMilestone")] Task<Outcome<ContractResult>> EditMilestoneAsync(Caller caller, EditMilestone command, CommandOptions options);
     [Alias("DeleteMilestone")] Task<Outcome<ContractResult>> DeleteMilestoneAsync(Caller caller, DeleteMilestone command, CommandOptions options);

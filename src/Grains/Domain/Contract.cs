@@ -124,13 +124,16 @@ public sealed partial class Contract(ContractState state, ContractRules rules)
         : state.OpenTransfer is not null ? Errors.TransferInProgress()
         : null;
 
-    /// <summary>Appends an event and bumps the version: every visible change goes through here.</summary>
+    /// <summary>
+    /// Appends an event, sealed into the audit chain (<see cref="AuditChain"/>), and bumps the version: every visible
+    /// change goes through here.
+    /// </summary>
     private void Record(DateTimeOffset now, string actor, string type, string? message, params (string Key, string Value)[] data)
     {
         state.Version++;
         state.UpdatedAt = now;
-        state.Events.Add(new ContractEvent(
-            state.Events.Count + 1, now, Shared(actor), type, data.ToDictionary(d => d.Key, d => d.Value), message));
+        var e = new ContractEvent(state.Events.Count + 1, now, Shared(actor), type, data.ToDictionary(d => d.Key, d => d.Value), message);
+        state.Events.Add(e with { Hash = AuditChain.Next(state.Events.Count == 0 ? null : state.Events[^1].Hash, e) });
     }
 
     /// <summary>

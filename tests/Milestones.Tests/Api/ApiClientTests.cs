@@ -76,6 +76,8 @@ public sealed class ApiClientTests(KestrelApiFactory factory)
         var completed = await platform.V1.Accounts[alice].Payouts[payout.Id].Complete.PostAsync(new CompletePayoutRequest { Reference = "tr_" + payout.Id });
         Assert.Equal(PayoutStatus.Completed, completed!.Status);
         Assert.Equal(74_250 - 5_150 - 10_000, Assert.Single((await client.V1.Accounts[alice].GetAsync())!.Balances!).Available);
+        var audit = await platform.V1.Contracts[id].Audit.GetAsync();
+        Assert.Equal((true, (await freelancer.V1.Contracts[id].Events.GetAsync())!.Events![^1].Hash), (audit!.Ok, audit.Head));
         Assert.True((await platform.V1.Ledger.Verify.GetAsync())!.Ok);
     }
 

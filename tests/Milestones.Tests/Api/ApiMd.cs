@@ -14,6 +14,7 @@ public static partial class ApiMd
         "GET /v1/contracts",
         "GET /v1/contracts/{}",
         "GET /v1/contracts/{}/events",
+        "GET /v1/contracts/{}/audit",
         "POST /v1/contracts/{}/milestones",
         "PATCH /v1/contracts/{}/milestones/{}",
         "DELETE /v1/contracts/{}/milestones/{}",

@@ -23,6 +23,8 @@ public static class AuthorizationMatrix
             Allowed: [Caller.Client, Caller.Freelancer, Caller.Platform], Forbidden: [], Hidden: [Caller.Stranger]),
         new("GET /v1/contracts/{id}/events", Arrange.Draft, "GET", "/v1/contracts/{id}/events", null, 200,
             Allowed: [Caller.Client, Caller.Freelancer, Caller.Platform], Forbidden: [], Hidden: [Caller.Stranger]),
+        new("GET /v1/contracts/{id}/audit", Arrange.Draft, "GET", "/v1/contracts/{id}/audit", null, 200,
+            Allowed: [Caller.Client, Caller.Freelancer, Caller.Platform], Forbidden: [], Hidden: [Caller.Stranger]),
 
         // Terms
         new("POST /v1/contracts/{id}/milestones", Arrange.Active, "POST", "/v1/contracts/{id}/milestones",

@@ -262,6 +262,7 @@ public static class BadInputMatrix
         yield return Get("an unknown contract", $"/v1/contracts/{UnknownContract}", 404, "contract_not_found");
         yield return Get("a contract id that cannot exist", "/v1/contracts/not-a-contract", 404, "contract_not_found");
         yield return Get("the events of an unknown contract", $"/v1/contracts/{UnknownContract}/events", 404, "contract_not_found");
+        yield return Get("the audit of an unknown contract", $"/v1/contracts/{UnknownContract}/audit", 404, "contract_not_found");
         yield return Get("the change requests of an unknown contract", $"/v1/contracts/{UnknownContract}/change-requests", 404, "contract_not_found");
 
         var token = new BodyRoute("dev token", Arrange.NoContract, Caller.NoToken, "POST", "/v1/dev/tokens", """{"userId":"alice"}""", 200);

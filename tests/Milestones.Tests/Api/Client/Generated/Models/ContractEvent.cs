@@ -30,6 +30,14 @@ namespace Milestones.Tests.Api.Client.Generated.Models
 #else
         public global::Milestones.Tests.Api.Client.Generated.Models.ContractEvent_data Data { get; set; }
 #endif
+        /// <summary>The hash property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Hash { get; set; }
+#nullable restore
+#else
+        public string Hash { get; set; }
+#endif
         /// <summary>The message property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -69,6 +77,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
                 { "actor", n => { Actor = n.GetStringValue(); } },
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
                 { "data", n => { Data = n.GetObjectValue<global::Milestones.Tests.Api.Client.Generated.Models.ContractEvent_data>(global::Milestones.Tests.Api.Client.Generated.Models.ContractEvent_data.CreateFromDiscriminatorValue); } },
+                { "hash", n => { Hash = n.GetStringValue(); } },
                 { "message", n => { Message = n.GetStringValue(); } },
                 { "seq", n => { Seq = n.GetLongValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
@@ -84,6 +93,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
             writer.WriteStringValue("actor", Actor);
             writer.WriteDateTimeOffsetValue("at", At);
             writer.WriteObjectValue<global::Milestones.Tests.Api.Client.Generated.Models.ContractEvent_data>("data", Data);
+            writer.WriteStringValue("hash", Hash);
             writer.WriteStringValue("message", Message);
             writer.WriteLongValue("seq", Seq);
             writer.WriteStringValue("type", Type);

@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Milestones.Tests.Api.Client.Generated.Models;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Accept;
+using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Audit;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Bonuses;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.ChangeRequests;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Decline;
@@ -30,6 +31,11 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Contracts.Item
         public global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Accept.AcceptRequestBuilder Accept
         {
             get => new global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Accept.AcceptRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The audit property</summary>
+        public global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Audit.AuditRequestBuilder Audit
+        {
+            get => new global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Audit.AuditRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The bonuses property</summary>
         public global::Milestones.Tests.Api.Client.Generated.V1.Contracts.Item.Bonuses.BonusesRequestBuilder Bonuses
