@@ -101,7 +101,9 @@ public static partial class SiloHostingExtensions
         // Private targets are allowed in Development (a local receiver) unless configured otherwise.
         services.AddOptions<WebhooksOptions>()
             .Configure<IHostEnvironment>((o, environment) => o.AllowPrivateTargets = environment.IsDevelopment())
-            .BindConfiguration(WebhooksOptions.Section);
+            .BindConfiguration(WebhooksOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<IWebhookSender, WebhookSender>();
         // One instance for every contract grain, rather than one per activation.
         services.AddSingleton(s => s.GetRequiredService<IOptions<MilestonesOptions>>().Value

@@ -29,7 +29,7 @@ public static partial class FeedEvents
             : e.Actor == contract.FreelancerId ? [contract.ClientId]
             : [contract.ClientId, contract.FreelancerId];
         var stream = ContractStream(contract.Id);
-        return Outbox(stream, new FeedEvent(Id(stream, e.Seq), e.Type, e.At, e.Actor, e.Seq, contract.Id, null, e.Data, e.Message, notify));
+        return Outbox(stream, new FeedEvent(Id(stream, e.Seq), e.Type, e.At, e.Actor, e.Seq, contract.Id, null, e.Data, e.Message, notify, e.Hash));
     }
 
     /// <summary>

@@ -7,10 +7,10 @@ namespace Milestones.Webhooks;
 /// The rules of one webhook endpoint: which events it takes from the feed, which of its deliveries may go out now
 /// (the first pending one of each stream, when due: a stream's next event waits until the one before it is
 /// delivered or dead), what an attempt's outcome does (delivered; or retried with exponential backoff and jitter
-/// until <see cref="RetryFor"/> after the delivery was made, then dead), replay, a dead delivery retried by hand,
-/// and secret rotation with an overlap.
+/// until <paramref name="retryFor"/> after the delivery was made, then dead), replay, a dead delivery retried by
+/// hand, and secret rotation with an overlap.
 /// </summary>
-public sealed class Webhook(WebhookState state)
+public sealed class Webhook(WebhookState state, TimeSpan retryFor)
 {
     /// <summary>Deliveries pending at most; the endpoint reads no further into the feed until some are done.</summary>
     public const int MaxPending = 1000;
@@ -21,7 +21,6 @@ public sealed class Webhook(WebhookState state)
 
     public const int KeepAttempts = 10;
 
-    public static readonly TimeSpan RetryFor = TimeSpan.FromDays(3);
     public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan LongestRetry = TimeSpan.FromHours(1);
 
@@ -71,7 +70,7 @@ public sealed class Webhook(WebhookState state)
             Body = body,
             CreatedAt = now,
             NextAttemptAt = now,
-            GiveUpAt = now + RetryFor,
+            GiveUpAt = now + retryFor,
         });
         state.Cursor = Math.Max(state.Cursor, position);
     }
@@ -139,7 +138,7 @@ public sealed class Webhook(WebhookState state)
         state.Cursor = after;
     }
 
-    /// <summary>A dead delivery is tried again now, with retries for another <see cref="RetryFor"/>; false if it is not dead.</summary>
+    /// <summary>A dead delivery is tried again now, with retries for as long again; null if it is not dead.</summary>
     public Delivery? Retry(string deliveryId, DateTimeOffset now)
     {
         var delivery = state.Deliveries.Find(d => d.Id == deliveryId);
@@ -151,7 +150,7 @@ public sealed class Webhook(WebhookState state)
         delivery.Status = DeliveryStatus.Pending;
         delivery.AttemptCount = 0;
         delivery.NextAttemptAt = now;
-        delivery.GiveUpAt = now + RetryFor;
+        delivery.GiveUpAt = now + retryFor;
         return delivery;
     }
 

@@ -47,7 +47,7 @@ internal sealed partial class WebhookGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        webhook = new Webhook(State);
+        webhook = new Webhook(State, options.Value.RetryFor);
         commits = new CommitQueue(WriteAsync, DeactivateOnIdle);
         if (State.Exists)
         {

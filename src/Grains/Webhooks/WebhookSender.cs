@@ -19,6 +19,10 @@ public sealed class WebhooksOptions
 
     /// <summary>Whether targets may be private, loopback or link-local addresses (true in Development only: tests and the walkthrough use a local receiver).</summary>
     public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>How long a delivery is retried before it is dead (default 3 days).</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromDays(3);
 }
 
 /// <summary>

@@ -5,8 +5,10 @@ using Microsoft.Kiota.Abstractions;
 using Milestones.Tests.Api.Client.Generated.V1.Accounts;
 using Milestones.Tests.Api.Client.Generated.V1.Contracts;
 using Milestones.Tests.Api.Client.Generated.V1.Dev;
+using Milestones.Tests.Api.Client.Generated.V1.Events;
 using Milestones.Tests.Api.Client.Generated.V1.Ledger;
 using Milestones.Tests.Api.Client.Generated.V1.Platform;
+using Milestones.Tests.Api.Client.Generated.V1.Webhooks;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -34,6 +36,11 @@ namespace Milestones.Tests.Api.Client.Generated.V1
         {
             get => new global::Milestones.Tests.Api.Client.Generated.V1.Dev.DevRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The events property</summary>
+        public global::Milestones.Tests.Api.Client.Generated.V1.Events.EventsRequestBuilder Events
+        {
+            get => new global::Milestones.Tests.Api.Client.Generated.V1.Events.EventsRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The ledger property</summary>
         public global::Milestones.Tests.Api.Client.Generated.V1.Ledger.LedgerRequestBuilder Ledger
         {
@@ -43,6 +50,11 @@ namespace Milestones.Tests.Api.Client.Generated.V1
         public global::Milestones.Tests.Api.Client.Generated.V1.Platform.PlatformRequestBuilder Platform
         {
             get => new global::Milestones.Tests.Api.Client.Generated.V1.Platform.PlatformRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The webhooks property</summary>
+        public global::Milestones.Tests.Api.Client.Generated.V1.Webhooks.WebhooksRequestBuilder Webhooks
+        {
+            get => new global::Milestones.Tests.Api.Client.Generated.V1.Webhooks.WebhooksRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Milestones.Tests.Api.Client.Generated.V1.V1RequestBuilder"/> and sets the default values.
