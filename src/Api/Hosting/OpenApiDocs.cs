@@ -28,6 +28,7 @@ public static class OpenApiDocs
         ["Milestones"] = "The terms (add, edit, delete Pending milestones) and the work: fund, submit, approve or request changes.",
         ["Change requests"] = "On an active contract the freelancer proposes changes to Pending milestones; the client accepts or declines.",
         ["Accounts"] = "Escrow accounts: balances and holds, statements, deposits and the ledger check (platform).",
+        ["Events"] = "Events out: the platform's ordered feed of every contract and account event, and signed webhooks (retried, in order per contract, replayable).",
         ["Development"] = "Development environment only: bearer tokens for any user. Outside Development these routes do not exist.",
     };
 
