@@ -79,6 +79,14 @@ snapshot() {
 }
 before=$(snapshot)
 [ "$(curl -sf "$API/v1/ledger/verify" -H "Authorization: Bearer $PLATFORM" | jq -r .ok)" = "true" ]
+
+# A webhook for deposits, subscribed before the SIGKILL: a deposit made after it must still be delivered (the
+# endpoint's grain comes back wherever it can run, and reads the feed from its stored cursor).
+hooks="$data/hooks"; mkdir -p "$hooks"
+python3 scripts/webhook-receiver.py "$hooks" & pids+=($!)
+for _ in $(seq 1 100); do [ -f "$hooks/port" ] && break; sleep 0.1; done
+curl -sf -X POST "$API/v1/webhooks" -H "Authorization: Bearer $PLATFORM" -H 'Content-Type: application/json' \
+  -d "{\"url\": \"http://127.0.0.1:$(cat "$hooks/port")/\", \"types\": [\"deposit.recorded\"]}" >/dev/null
 [ "$(curl -sf "$API/v1/accounts/bob" -H "Authorization: Bearer $FREELANCER" | jq '.balances[0].pending')" = "27000" ]
 
 if [ "$mode" = cluster ]; then
@@ -102,4 +110,16 @@ if [ "$before" != "$after" ]; then
   diff <(echo "$before") <(echo "$after") || true
   echo "e2e ($mode): state changed across the SIGKILL" >&2; exit 1
 fi
+
+reference="pi_after_kill_$(date +%s%N)"
+curl -sf -X POST "$API/v1/accounts/alice/deposits" -H "Authorization: Bearer $PLATFORM" -H 'Content-Type: application/json' \
+  -d "{\"amount\": 100, \"currency\": \"USD\", \"reference\": \"$reference\"}" >/dev/null
+delivered=""
+for _ in $(seq 1 120); do
+  delivered=$(cat "$hooks"/*.body 2>/dev/null | jq -r --arg r "deposit/$reference" 'select(.data.transferId == $r) | .id' || true)
+  [ -n "$delivered" ] && break
+  sleep 0.5
+done
+[ -n "$delivered" ] || { echo "e2e ($mode): the deposit made after the SIGKILL was not delivered to the webhook" >&2; exit 1; }
+echo "e2e ($mode): the webhook delivered $delivered after the SIGKILL"
 echo "e2e ($mode): passed (walkthrough, then SIGKILL with nothing lost)"

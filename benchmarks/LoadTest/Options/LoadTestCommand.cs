@@ -57,6 +57,11 @@ internal static class LoadTestCommand
         var audience = new Option<string>("--audience") { Description = "audience of minted tokens", DefaultValueFactory = _ => Defaults.Audience };
         var amount = Int("--amount", "minor units per milestone", (int)Defaults.Amount, 1, 1_000_000);
         var currency = new Option<string>("--currency") { Description = "the contracts' currency", DefaultValueFactory = _ => Defaults.Currency };
+        var webhook = new Option<bool>("--webhook")
+        {
+            Description = "subscribe one webhook endpoint to every event, served by a receiver in this process (the target must allow local " +
+                "webhook targets, as Development does); report the deliveries' lag (receipt - the event's time)",
+        };
         var noKeys = new Option<bool>("--no-idempotency-keys") { Description = "measured POSTs without Idempotency-Key (preparation always sends one)" };
         var prepareConcurrency = Int("--prepare-concurrency", "requests in flight while preparing", Defaults.PrepareConcurrency, 1, 1024);
         var requestTimeout = Duration("--request-timeout", "per HTTP request", Defaults.RequestTimeout, positive: true);
@@ -78,7 +83,7 @@ internal static class LoadTestCommand
             "level runs a warm-up and a measured run bounded by --count AND --duration, whichever ends first.")
         {
             target, scenario, concurrency, duration, count, clients, warmup, warmupCount, output, label, signingKey, issuer, audience,
-            amount, currency, noKeys, prepareConcurrency, requestTimeout, maxRunTime, prepareOnly, prepared,
+            amount, currency, noKeys, prepareConcurrency, requestTimeout, maxRunTime, prepareOnly, prepared, webhook,
         };
         root.Validators.Add(r =>
         {
@@ -116,6 +121,7 @@ internal static class LoadTestCommand
                 MaxRunTime = p.GetValue(maxRunTime),
                 PrepareOnly = p.GetValue(prepareOnly),
                 Prepared = p.GetValue(prepared),
+                Webhook = p.GetValue(webhook),
             },
             cancellation));
         return root;

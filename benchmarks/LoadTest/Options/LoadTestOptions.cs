@@ -54,6 +54,9 @@ internal sealed record LoadTestOptions
     /// <summary>Fund the contracts of this <see cref="PrepareOnly"/> file (made by an earlier server process) instead of preparing any.</summary>
     public string? Prepared { get; init; }
 
+    /// <summary>Subscribe a webhook served by this process and report its delivery lag.</summary>
+    public bool Webhook { get; init; }
+
     public int WarmupOpsFor(int concurrency) =>
         Math.Min(Count, WarmupCount ?? Math.Max(100, 20 * concurrency));
 }

@@ -39,6 +39,7 @@ internal static class LoadTestRun
             }
 
             var cast = await Cast.CreateAsync(tokens, file?.RunId ?? runId, file?.Clients ?? options.Clients, cancellation);
+            await using var webhook = options.Webhook ? await WebhookProbe.StartAsync(client, cast.Platform, cancellation) : null;
             if (options.PrepareOnly is { } destination)
             {
                 return await PrepareForLaterAsync(api, cast, options, destination, progress, cancellation);
@@ -71,6 +72,11 @@ internal static class LoadTestRun
                     complete = false;
                     break;
                 }
+            }
+
+            if (webhook is not null)
+            {
+                progress.WriteLine(await webhook.DrainAsync(TimeSpan.FromMinutes(2), cancellation));
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
