@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Milestones.Contracts;
 
@@ -9,6 +10,10 @@ namespace Milestones.Webhooks;
 /// delivered or dead), what an attempt's outcome does (delivered; or retried with exponential backoff and jitter
 /// until <paramref name="retryFor"/> after the delivery was made, then dead), replay, a dead delivery retried by
 /// hand, and secret rotation with an overlap.
+/// A delivery never attempted is kept in memory only (<see cref="Queued"/>): the stored cursor stays before the first
+/// of them, so after a crash they are read from the feed again. Once attempted, a delivery is stored (its body only
+/// while it may be sent again). So an endpoint that keeps up writes its cursor and a short list per round, not the
+/// events it is about to send.
 /// </summary>
 public sealed class Webhook(WebhookState state, TimeSpan retryFor)
 {
@@ -16,7 +21,7 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
     public const int MaxPending = 1000;
 
     /// <summary>Finished deliveries kept for the API: the last delivered ones and the dead ones.</summary>
-    public const int KeepDelivered = 200;
+    public const int KeepDelivered = 100;
     public const int KeepDead = 1000;
 
     public const int KeepAttempts = 10;
@@ -27,9 +32,17 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
     /// <summary>How long a rotated-out secret still signs.</summary>
     public static readonly TimeSpan SecretOverlap = TimeSpan.FromHours(24);
 
+    private long readThrough = state.Cursor;
+
     public WebhookState State => state;
 
-    public int Pending => state.Deliveries.Count(d => d.Status == DeliveryStatus.Pending);
+    /// <summary>Deliveries taken from the feed and not attempted yet, in feed order (in memory only).</summary>
+    public List<Delivery> Queued { get; } = [];
+
+    public int Pending => Queued.Count + state.Deliveries.Count(d => d.Status == DeliveryStatus.Pending);
+
+    /// <summary>The feed position read through: the next read starts after it.</summary>
+    public long ReadThrough => readThrough;
 
     public static string NewSecret() => "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
@@ -40,7 +53,7 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
         state.Types = [.. types];
         state.Description = description;
         state.CreatedAt = now;
-        state.Cursor = cursor;
+        state.Cursor = readThrough = cursor;
         state.Secrets = [new WebhookSecret(NewSecret(), now)];
     }
 
@@ -57,10 +70,10 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
         return secret.Value;
     }
 
-    /// <summary>A delivery for an event read from the feed at <paramref name="position"/>; the cursor moves past it.</summary>
+    /// <summary>A delivery for an event read from the feed at <paramref name="position"/>; the reading moves past it.</summary>
     public void Take(long position, FeedEvent e, string stream, string body, DateTimeOffset now)
     {
-        state.Deliveries.Add(new Delivery
+        Queued.Add(new Delivery
         {
             Id = "d" + state.NextDelivery++,
             Position = position,
@@ -72,26 +85,27 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
             NextAttemptAt = now,
             GiveUpAt = now + retryFor,
         });
-        state.Cursor = Math.Max(state.Cursor, position);
+        readThrough = Math.Max(readThrough, position);
+        StoreCursor();
     }
 
     /// <summary>The deliveries that may go out now: the first pending one of each stream, if it is due; oldest first.</summary>
     public IReadOnlyList<Delivery> Due(DateTimeOffset now, int max)
     {
         var heads = new Dictionary<string, Delivery>(StringComparer.Ordinal);
-        foreach (var delivery in state.Deliveries)
+        foreach (var delivery in state.Deliveries.Where(d => d.Status == DeliveryStatus.Pending).OrderBy(d => d.Position).Concat(Queued))
         {
-            if (delivery.Status == DeliveryStatus.Pending)
-            {
-                heads.TryAdd(delivery.Stream, delivery);
-            }
+            heads.TryAdd(delivery.Stream, delivery);
         }
 
-        return [.. heads.Values.Where(d => d.NextAttemptAt <= now).OrderBy(d => d.NextAttemptAt).Take(max)];
+        return [.. heads.Values.Where(d => d.NextAttemptAt <= now).OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Position).Take(max)];
     }
 
     /// <summary>When something is next due: the earliest retry of a stream's first pending delivery.</summary>
     public DateTimeOffset? NextAttempt() => Due(DateTimeOffset.MaxValue, int.MaxValue).Min(d => d.NextAttemptAt);
+
+    /// <summary>A delivery by id: attempted (stored) or queued.</summary>
+    public Delivery? Find(string deliveryId) => state.Deliveries.Find(d => d.Id == deliveryId) ?? Queued.Find(d => d.Id == deliveryId);
 
     /// <summary>
     /// An attempt's outcome: a 2xx delivers; anything else is retried after a backoff that doubles from
@@ -101,10 +115,16 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
     /// </summary>
     public void Record(string deliveryId, DeliveryAttempt attempt, double jitter)
     {
-        var delivery = state.Deliveries.Find(d => d.Id == deliveryId);
+        var delivery = Find(deliveryId);
         if (delivery is not { Status: DeliveryStatus.Pending })
         {
             return;
+        }
+
+        if (Queued.Remove(delivery))
+        {
+            state.Deliveries.Add(delivery);
+            StoreCursor();
         }
 
         delivery.AttemptCount++;
@@ -135,7 +155,8 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
     public void Replay(long after)
     {
         state.Deliveries.RemoveAll(d => d.Status == DeliveryStatus.Pending && d.Position > after);
-        state.Cursor = after;
+        Queued.Clear();
+        state.Cursor = readThrough = after;
     }
 
     /// <summary>A dead delivery is tried again now, with retries for as long again; null if it is not dead.</summary>
@@ -153,6 +174,15 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
         delivery.GiveUpAt = now + retryFor;
         return delivery;
     }
+
+    /// <summary>Every delivery, in the order made: the stored ones and the queued ones.</summary>
+    public IEnumerable<Delivery> All() => state.Deliveries.Concat(Queued).OrderBy(Number);
+
+    /// <summary>A delivery's number: <c>d17</c> is 17.</summary>
+    public static long Number(Delivery delivery) => long.Parse(delivery.Id.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture);
+
+    /// <summary>The stored cursor: before the first queued delivery (those are read again after a crash), else all that was read.</summary>
+    private void StoreCursor() => state.Cursor = Queued.Count > 0 ? Queued[0].Position - 1 : readThrough;
 
     /// <summary>Keeps every pending delivery, the last <see cref="KeepDelivered"/> delivered and the last <see cref="KeepDead"/> dead.</summary>
     private void Trim()

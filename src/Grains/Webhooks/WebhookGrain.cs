@@ -11,9 +11,8 @@ namespace Milestones.Webhooks;
 
 /// <summary>
 /// One webhook endpoint. While active it runs rounds every <see cref="Poll"/>: it takes the next events of its types
-/// from the feed (a delivery each, the cursor moved past them), sends what is due (<see cref="Webhook.Due"/>: one at
-/// a time per contract or account, up to <see cref="Parallel"/> at once) and records the outcomes, then writes its
-/// state. Delivery is at least once: a crash after a send and before the write sends again (receivers deduplicate by
+/// from the feed (a delivery each, in memory), sends what is due (<see cref="Webhook.Due"/>: one at a time per
+/// contract or account, up to <see cref="Parallel"/> at once) and records the outcomes, then writes its state. Delivery is at least once: a crash after a send and before the write sends again (receivers deduplicate by
 /// <c>Milestones-Event-Id</c>); the feed is read from the stored cursor, so nothing is skipped. Its row is always
 /// due (<see cref="IScheduledState"/>), so after its silo is lost the wake-up scan brings it back on another one.
 /// Reentrant, so that the API's calls are not held up by a slow target; every change is made synchronously and
@@ -31,7 +30,7 @@ internal sealed partial class WebhookGrain(
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Deliveries sent at once (to different streams).</summary>
-    public const int Parallel = 16;
+    public const int Parallel = 64;
 
     private const int PageSize = 200;
 
@@ -162,9 +161,9 @@ internal sealed partial class WebhookGrain(
 
         await commits.Durable();
         limit = Math.Clamp(limit, 1, 500);
-        var page = State.Deliveries.Where(d => Number(d) > after && (status is null || d.Status == status)).Take(limit + 1).ToList();
+        var page = webhook.All().Where(d => Webhook.Number(d) > after && (status is null || d.Status == status)).Take(limit + 1).ToList();
         return Outcome<DeliveryPage>.Ok(new DeliveryPage(
-            [.. page.Take(limit).Select(DeliveryView.From)], page.Count > limit ? Number(page[limit - 1]) : null));
+            [.. page.Take(limit).Select(DeliveryView.From)], page.Count > limit ? Webhook.Number(page[limit - 1]) : null));
     }
 
     public async Task<Outcome<DeliveryView>> RetryAsync(Caller caller, string deliveryId)
@@ -176,7 +175,7 @@ internal sealed partial class WebhookGrain(
 
         if (webhook.Retry(deliveryId, clock.GetUtcNow()) is not { } delivery)
         {
-            return State.Deliveries.Exists(d => d.Id == deliveryId)
+            return webhook.Find(deliveryId) is not null
                 ? new Error(ErrorKind.Conflict, "delivery_not_dead", "Only a dead delivery can be retried.")
                 : new Error(ErrorKind.NotFound, "delivery_not_found", $"No delivery '{deliveryId}' on this webhook.");
         }
@@ -231,9 +230,11 @@ internal sealed partial class WebhookGrain(
         if (room > 0)
         {
             await feed.SequenceAsync(int.MaxValue, CancellationToken.None);
-            var read = await feed.ReadAsync(State.Cursor, Math.Min(PageSize, room), State.Types.Count > 0 ? State.Types : null, CancellationToken.None);
+            var after = webhook.ReadThrough;
+            var read = await feed.ReadAsync(after, Math.Min(PageSize, room), State.Types.Count > 0 ? State.Types : null, CancellationToken.None);
             var now = clock.GetUtcNow();
-            foreach (var (position, body) in read.Events.Where(e => e.Position > State.Cursor))
+            // A replay while the page was read moved the reading back: this page is read again.
+            foreach (var (position, body) in after == webhook.ReadThrough ? read.Events : [])
             {
                 var e = FeedEvents.Parse(body);
                 webhook.Take(position, e, FeedEvents.StreamOf(e), body, now);
@@ -252,13 +253,13 @@ internal sealed partial class WebhookGrain(
             }
         }
 
-        if (taken + due.Count == 0)
+        // What was only taken is not written: the stored cursor stays before it (see Webhook).
+        if (due.Count > 0)
         {
-            return false;
+            await commits.Changed();
         }
 
-        await commits.Changed();
-        return true;
+        return taken + due.Count > 0;
     }
 
     /// <summary>The row is always due while the endpoint exists: the wake-up scan keeps it running wherever it lives.</summary>
@@ -269,10 +270,8 @@ internal sealed partial class WebhookGrain(
     }
 
     private WebhookView View() => new(
-        State.Id, State.Url, State.Types, State.Description, State.CreatedAt, State.Cursor.ToString(CultureInfo.InvariantCulture),
+        State.Id, State.Url, State.Types, State.Description, State.CreatedAt, webhook.ReadThrough.ToString(CultureInfo.InvariantCulture),
         webhook.Pending, State.Deliveries.Count(d => d.Status == DeliveryStatus.Dead));
-
-    private static long Number(Delivery d) => long.Parse(d.Id.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture);
 
     private static Error? PlatformOnly(Caller caller, string action) => caller.IsPlatform ? null : Errors.PlatformOnly(action);
 
