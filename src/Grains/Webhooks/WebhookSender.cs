@@ -111,11 +111,11 @@ public static class WebhookTargets
             return "url must not carry credentials or a fragment.";
         }
 
-        // A name may end with the root's dot: "localhost." is localhost.
+        // A host may end with the root's dot ("localhost.", "127.0.0.1."): the Uri takes it for a name.
         var host = uri.IdnHost.TrimEnd('.');
-        var privateName = uri.HostNameType == UriHostNameType.Dns
-            ? host is "localhost" || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
-            : IPAddress.TryParse(host, out var address) && !IsPublic(address);
+        var privateName = IPAddress.TryParse(host, out var address)
+            ? !IsPublic(address)
+            : host is "localhost" || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
         return privateName && !allowPrivate ? "url must not point at a private, loopback or link-local address." : null;
     }
 

@@ -299,6 +299,7 @@ public sealed class WebhookRulesTests
     [InlineData("http://x.localhost/")]
     [InlineData("http://localhost./")]
     [InlineData("http://x.localhost./")]
+    [InlineData("http://127.0.0.1./")]
     [InlineData("http://2130706433/")]
     [InlineData("http://0x7f.1/")]
     public void APrivateLoopbackOrLinkLocalTarget_IsRefused_UnlessPrivateTargetsAreAllowed(string url)
