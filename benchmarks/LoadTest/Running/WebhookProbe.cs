@@ -63,7 +63,7 @@ internal sealed class WebhookProbe : IAsyncDisposable
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation);
             var view = await client.SendAsync(HttpMethod.Get, $"/v1/webhooks/{id}", platform.Authorization, null, null, readBody: true, cancellation);
-            pending = view.Ok ? JsonDocument.Parse(view.Body).RootElement.GetProperty("pending").GetInt64() : -1;
+            pending = view.Ok ? JsonDocument.Parse(view.Body).RootElement.GetProperty("pendingDeliveries").GetInt64() : -1;
             if (pending == 0 && DateTime.UtcNow.Ticks - Interlocked.Read(ref lastReceiptTicks) > TimeSpan.TicksPerSecond * 2)
             {
                 break;

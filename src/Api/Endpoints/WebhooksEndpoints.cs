@@ -31,7 +31,7 @@ public static class WebhooksEndpoints
                 return Task.CompletedTask;
             });
         group.MapPost("/{webhookId}/deliveries/{deliveryId}/retry", Retry).WithName("RetryWebhookDelivery").WithSummary(
-            "Platform only: tries a dead delivery again now, with retries for another 3 days.");
+            "Platform only: tries a dead delivery again now, with retries for as long again (Webhooks:RetryFor, 3 days by default).");
         return group;
     }
 

@@ -51,8 +51,8 @@ public sealed record WebhookView(
     [property: Id(3)] string? Description,
     [property: Id(4)] DateTimeOffset CreatedAt,
     [property: Id(5)] string Cursor,
-    [property: Id(6)] int Pending,
-    [property: Id(7)] int Dead,
+    [property: Id(6)] int PendingDeliveries,
+    [property: Id(7)] int DeadDeliveries,
     [property: Id(8)] string? Secret = null);
 
 [GenerateSerializer, Immutable, Alias("ms.DeliveryView")]

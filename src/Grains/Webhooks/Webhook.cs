@@ -151,12 +151,16 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
         Trim();
     }
 
-    /// <summary>Sends the events after <paramref name="after"/> again: the pending deliveries after it are dropped, and the feed is read again from it.</summary>
+    /// <summary>
+    /// Sends the events after <paramref name="after"/> again: the pending deliveries after it are dropped, and the feed
+    /// is read again from it. A position the endpoint has not read yet moves nothing: no event is skipped.
+    /// </summary>
     public void Replay(long after)
     {
         state.Deliveries.RemoveAll(d => d.Status == DeliveryStatus.Pending && d.Position > after);
-        Queued.Clear();
-        state.Cursor = readThrough = after;
+        Queued.RemoveAll(d => d.Position > after);
+        readThrough = Math.Min(readThrough, after);
+        StoreCursor();
     }
 
     /// <summary>A dead delivery is tried again now, with retries for as long again; null if it is not dead.</summary>

@@ -111,9 +111,11 @@ public static class WebhookTargets
             return "url must not carry credentials or a fragment.";
         }
 
-        var privateName = uri.HostNameType == UriHostNameType.Dns
-            ? uri.IdnHost is "localhost" || uri.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
-            : IPAddress.TryParse(uri.IdnHost, out var address) && !IsPublic(address);
+        // A host may end with the root's dot ("localhost.", "127.0.0.1."): the Uri takes it for a name.
+        var host = uri.IdnHost.TrimEnd('.');
+        var privateName = IPAddress.TryParse(host, out var address)
+            ? !IsPublic(address)
+            : host is "localhost" || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
         return privateName && !allowPrivate ? "url must not point at a private, loopback or link-local address." : null;
     }
 

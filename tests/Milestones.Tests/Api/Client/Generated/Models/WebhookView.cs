@@ -22,8 +22,8 @@ namespace Milestones.Tests.Api.Client.Generated.Models
 #else
         public string Cursor { get; set; }
 #endif
-        /// <summary>The dead property</summary>
-        public int? Dead { get; set; }
+        /// <summary>The deadDeliveries property</summary>
+        public int? DeadDeliveries { get; set; }
         /// <summary>The description property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -40,8 +40,8 @@ namespace Milestones.Tests.Api.Client.Generated.Models
 #else
         public string Id { get; set; }
 #endif
-        /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
-        public int? Pending { get; set; }
+        /// <summary>The pendingDeliveries property</summary>
+        public int? PendingDeliveries { get; set; }
         /// <summary>The secret property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -86,10 +86,10 @@ namespace Milestones.Tests.Api.Client.Generated.Models
             {
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "cursor", n => { Cursor = n.GetStringValue(); } },
-                { "dead", n => { Dead = n.GetIntValue(); } },
+                { "deadDeliveries", n => { DeadDeliveries = n.GetIntValue(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
-                { "pending", n => { Pending = n.GetIntValue(); } },
+                { "pendingDeliveries", n => { PendingDeliveries = n.GetIntValue(); } },
                 { "secret", n => { Secret = n.GetStringValue(); } },
                 { "types", n => { Types = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "url", n => { Url = n.GetStringValue(); } },
@@ -104,10 +104,10 @@ namespace Milestones.Tests.Api.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("cursor", Cursor);
-            writer.WriteIntValue("dead", Dead);
+            writer.WriteIntValue("deadDeliveries", DeadDeliveries);
             writer.WriteStringValue("description", Description);
             writer.WriteStringValue("id", Id);
-            writer.WriteIntValue("pending", Pending);
+            writer.WriteIntValue("pendingDeliveries", PendingDeliveries);
             writer.WriteStringValue("secret", Secret);
             writer.WriteCollectionOfPrimitiveValues<string>("types", Types);
             writer.WriteStringValue("url", Url);

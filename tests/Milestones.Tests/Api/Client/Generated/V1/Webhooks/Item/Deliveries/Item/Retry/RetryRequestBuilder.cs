@@ -34,7 +34,7 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Webhooks.Item.Deliveries.Item
         {
         }
         /// <summary>
-        /// Platform only: tries a dead delivery again now, with retries for another 3 days.
+        /// Platform only: tries a dead delivery again now, with retries for as long again (Webhooks:RetryFor, 3 days by default).
         /// </summary>
         /// <returns>A <see cref="global::Milestones.Tests.Api.Client.Generated.Models.DeliveryView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -71,7 +71,7 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Webhooks.Item.Deliveries.Item
             return await RequestAdapter.SendAsync<global::Milestones.Tests.Api.Client.Generated.Models.DeliveryView>(requestInfo, global::Milestones.Tests.Api.Client.Generated.Models.DeliveryView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Platform only: tries a dead delivery again now, with retries for another 3 days.
+        /// Platform only: tries a dead delivery again now, with retries for as long again (Webhooks:RetryFor, 3 days by default).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
