@@ -101,9 +101,6 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
         return [.. heads.Values.Where(d => d.NextAttemptAt <= now).OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Position).Take(max)];
     }
 
-    /// <summary>When something is next due: the earliest retry of a stream's first pending delivery.</summary>
-    public DateTimeOffset? NextAttempt() => Due(DateTimeOffset.MaxValue, int.MaxValue).Min(d => d.NextAttemptAt);
-
     /// <summary>A delivery by id: attempted (stored) or queued.</summary>
     public Delivery? Find(string deliveryId) => state.Deliveries.Find(d => d.Id == deliveryId) ?? Queued.Find(d => d.Id == deliveryId);
 
