@@ -29,7 +29,6 @@ public static class EventsEndpoints
             }
         }
 
-        var outcome = await api.Grains.GetGrain<IEventFeedGrain>(0).ReadAsync(api.Caller, after, limit ?? 100, only);
-        return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
+        return CommandResults.Answer(api.Http, await api.Grains.GetGrain<IEventFeedGrain>(0).ReadAsync(api.Caller, after, limit ?? 100, only), TypedResults.Ok);
     }
 }

@@ -38,8 +38,8 @@ public static class WebhooksEndpoints
     public static async Task<Results<Created<WebhookView>, ProblemHttpResult>> Create(WebhookRequest body, [AsParameters] ApiServices api)
     {
         var id = "wh_" + Guid.NewGuid().ToString("N");
-        var outcome = await api.Grains.GetGrain<IWebhookGrain>(id).CreateAsync(api.Caller, new NewWebhook(body.Url!, body.Types, body.Description));
-        return outcome.Error is { } error ? Problems.From(error) : TypedResults.Created($"/v1/webhooks/{id}", outcome.Value!);
+        return CommandResults.Answer(api.Http, await api.Grains.GetGrain<IWebhookGrain>(id).CreateAsync(api.Caller, new NewWebhook(body.Url!, body.Types, body.Description)),
+            view => TypedResults.Created($"/v1/webhooks/{id}", view));
     }
 
     public static async Task<Results<Ok<WebhookList>, ProblemHttpResult>> List([AsParameters] ApiServices api)
@@ -54,17 +54,17 @@ public static class WebhooksEndpoints
         return TypedResults.Ok(new WebhookList([.. found.Where(o => o.Succeeded).Select(o => o.Value!)]));
     }
 
-    public static Task<Results<Ok<WebhookView>, ProblemHttpResult>> Get(string webhookId, [AsParameters] ApiServices api) =>
-        Answer(api.Grains.GetGrain<IWebhookGrain>(webhookId).GetAsync(api.Caller));
+    public static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Get(string webhookId, [AsParameters] ApiServices api) =>
+        CommandResults.Answer(api.Http, await api.Grains.GetGrain<IWebhookGrain>(webhookId).GetAsync(api.Caller), TypedResults.Ok);
 
-    public static Task<Results<Ok<WebhookView>, ProblemHttpResult>> Delete(string webhookId, [AsParameters] ApiServices api) =>
-        Answer(api.Grains.GetGrain<IWebhookGrain>(webhookId).DeleteAsync(api.Caller));
+    public static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Delete(string webhookId, [AsParameters] ApiServices api) =>
+        CommandResults.Answer(api.Http, await api.Grains.GetGrain<IWebhookGrain>(webhookId).DeleteAsync(api.Caller), TypedResults.Ok);
 
-    public static Task<Results<Ok<WebhookView>, ProblemHttpResult>> RotateSecret(string webhookId, [AsParameters] ApiServices api) =>
-        Answer(api.Grains.GetGrain<IWebhookGrain>(webhookId).RotateSecretAsync(api.Caller));
+    public static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> RotateSecret(string webhookId, [AsParameters] ApiServices api) =>
+        CommandResults.Answer(api.Http, await api.Grains.GetGrain<IWebhookGrain>(webhookId).RotateSecretAsync(api.Caller), TypedResults.Ok);
 
-    public static Task<Results<Ok<WebhookView>, ProblemHttpResult>> Replay(string webhookId, ReplayRequest body, [AsParameters] ApiServices api) =>
-        Answer(api.Grains.GetGrain<IWebhookGrain>(webhookId).ReplayAsync(api.Caller, body.After!));
+    public static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Replay(string webhookId, ReplayRequest body, [AsParameters] ApiServices api) =>
+        CommandResults.Answer(api.Http, await api.Grains.GetGrain<IWebhookGrain>(webhookId).ReplayAsync(api.Caller, body.After!), TypedResults.Ok);
 
     public static async Task<Results<Ok<DeliveryPage>, ProblemHttpResult>> Deliveries(
         string webhookId, [AsParameters] ApiServices api, string? status, long? after, int? limit)
@@ -74,15 +74,9 @@ public static class WebhooksEndpoints
             return Problems.Invalid("invalid_status", "status", "status must be pending, delivered or dead.");
         }
 
-        return await Answer(api.Grains.GetGrain<IWebhookGrain>(webhookId).GetDeliveriesAsync(api.Caller, only, after ?? 0, limit ?? 100));
+        return CommandResults.Answer(api.Http, await api.Grains.GetGrain<IWebhookGrain>(webhookId).GetDeliveriesAsync(api.Caller, only, after ?? 0, limit ?? 100), TypedResults.Ok);
     }
 
-    public static Task<Results<Ok<DeliveryView>, ProblemHttpResult>> Retry(string webhookId, string deliveryId, [AsParameters] ApiServices api) =>
-        Answer(api.Grains.GetGrain<IWebhookGrain>(webhookId).RetryAsync(api.Caller, deliveryId));
-
-    private static async Task<Results<Ok<T>, ProblemHttpResult>> Answer<T>(Task<Outcome<T>> call)
-    {
-        var outcome = await call;
-        return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
-    }
+    public static async Task<Results<Ok<DeliveryView>, ProblemHttpResult>> Retry(string webhookId, string deliveryId, [AsParameters] ApiServices api) =>
+        CommandResults.Answer(api.Http, await api.Grains.GetGrain<IWebhookGrain>(webhookId).RetryAsync(api.Caller, deliveryId), TypedResults.Ok);
 }

@@ -15,8 +15,6 @@ internal sealed class EventFeedGrain(IEventFeed feed, TimeProvider clock, IOptio
 {
     public const int MaxLimit = 500;
 
-    private const int SequenceBatch = 1000;
-
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
 
     private DateTimeOffset prunedAt = DateTimeOffset.MinValue;
@@ -34,9 +32,7 @@ internal sealed class EventFeedGrain(IEventFeed feed, TimeProvider clock, IOptio
             return Errors.InvalidCursor("after");
         }
 
-        while (await feed.SequenceAsync(SequenceBatch, CancellationToken.None) == SequenceBatch)
-        {
-        }
+        await feed.PositionAllAsync();
 
         var now = clock.GetUtcNow();
         if (now - prunedAt >= PruneEvery)

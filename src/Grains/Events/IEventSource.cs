@@ -46,3 +46,17 @@ public interface IEventFeed
 /// lost events), and the last position given.
 /// </summary>
 public sealed record FeedRead(IReadOnlyList<(long Position, string Body)> Events, long Pruned, long Head);
+
+public static class EventFeedExtensions
+{
+    /// <summary>Events positioned per sequencer transaction, so a backlog is positioned in bounded transactions.</summary>
+    private const int SequenceBatch = 1000;
+
+    /// <summary>Positions every event stored so far: a read after it sees every event acknowledged before it.</summary>
+    public static async Task PositionAllAsync(this IEventFeed feed)
+    {
+        while (await feed.SequenceAsync(SequenceBatch, CancellationToken.None) == SequenceBatch)
+        {
+        }
+    }
+}

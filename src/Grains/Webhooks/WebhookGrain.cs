@@ -89,7 +89,7 @@ internal sealed partial class WebhookGrain(
 
         // Listed first: a listed id whose endpoint was never stored is skipped by the list.
         await registry.AddAsync(this.GetPrimaryKeyString());
-        await feed.SequenceAsync(int.MaxValue, CancellationToken.None);
+        await feed.PositionAllAsync();
         var head = (await feed.ReadAsync(long.MaxValue - 1, 1, null, CancellationToken.None)).Head;
         webhook.Create(this.GetPrimaryKeyString(), request.Url, [.. types.Distinct(StringComparer.Ordinal)], request.Description, head, clock.GetUtcNow());
         await commits.Changed();
@@ -229,7 +229,7 @@ internal sealed partial class WebhookGrain(
         var room = Webhook.MaxPending - webhook.Pending;
         if (room > 0)
         {
-            await feed.SequenceAsync(int.MaxValue, CancellationToken.None);
+            await feed.PositionAllAsync();
             var after = webhook.ReadThrough;
             var read = await feed.ReadAsync(after, Math.Min(PageSize, room), State.Types.Count > 0 ? State.Types : null, CancellationToken.None);
             var now = clock.GetUtcNow();

@@ -114,16 +114,23 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         return Task.FromResult(versions);
     }
 
+    /// <summary>Inserts the events with one prepared command, its parameters set per event.</summary>
     private void InsertEvents(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<OutboxEvent> events)
     {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        using var command = FeedCommand(connection, transaction, InsertEventSql);
+        var stream = command.Parameters.Add("@stream", SqliteType.Text);
+        var seq = command.Parameters.Add("@seq", SqliteType.Integer);
+        var at = command.Parameters.Add("@at", SqliteType.Integer);
+        var type = command.Parameters.Add("@type", SqliteType.Text);
+        var body = command.Parameters.Add("@body", SqliteType.Text);
         foreach (var e in events)
         {
-            using var command = FeedCommand(connection, transaction, InsertEventSql);
-            command.Parameters.AddWithValue("@stream", e.Stream);
-            command.Parameters.AddWithValue("@seq", e.Seq);
-            command.Parameters.AddWithValue("@at", e.At.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("@type", e.Type);
-            command.Parameters.AddWithValue("@body", e.Body);
+            (stream.Value, seq.Value, at.Value, type.Value, body.Value) = (e.Stream, e.Seq, e.At.ToUnixTimeMilliseconds(), e.Type, e.Body);
             command.ExecuteNonQuery();
         }
     }
