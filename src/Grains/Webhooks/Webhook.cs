@@ -89,8 +89,11 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
         StoreCursor();
     }
 
-    /// <summary>The deliveries that may go out now: the first pending one of each stream, if it is due; oldest first.</summary>
-    public IReadOnlyList<Delivery> Due(DateTimeOffset now, int max)
+    /// <summary>
+    /// The deliveries that may go out now: the first pending one of each stream, if it is due and not being sent
+    /// (<paramref name="sending"/>: its stream waits for that attempt's outcome); oldest first.
+    /// </summary>
+    public IReadOnlyList<Delivery> Due(DateTimeOffset now, int max, IReadOnlySet<string>? sending = null)
     {
         var heads = new Dictionary<string, Delivery>(StringComparer.Ordinal);
         foreach (var delivery in state.Deliveries.Where(d => d.Status == DeliveryStatus.Pending).OrderBy(d => d.Position).Concat(Queued))
@@ -98,7 +101,8 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
             heads.TryAdd(delivery.Stream, delivery);
         }
 
-        return [.. heads.Values.Where(d => d.NextAttemptAt <= now).OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Position).Take(max)];
+        return [.. heads.Values.Where(d => d.NextAttemptAt <= now && sending?.Contains(d.Id) != true)
+            .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Position).Take(max)];
     }
 
     /// <summary>A delivery by id: attempted (stored) or queued.</summary>

@@ -10,10 +10,12 @@ using Orleans.Concurrency;
 namespace Milestones.Webhooks;
 
 /// <summary>
-/// One webhook endpoint. While active it runs rounds every <see cref="Poll"/>: it takes the next events of its types
-/// from the feed (a delivery each, in memory), sends what is due (<see cref="Webhook.Due"/>: one at a time per
-/// contract or account, up to <see cref="Parallel"/> at once) and records the outcomes, then writes its state. Delivery is at least once: a crash after a send and before the write sends again (receivers deduplicate by
-/// <c>Milestones-Event-Id</c>); the feed is read from the stored cursor, so nothing is skipped. Its row is always
+/// One webhook endpoint, a pipeline while it is active: it reads the next events of its types from the feed (a
+/// delivery each, in memory) whenever it has room for a page, keeps up to <see cref="Parallel"/> due deliveries in
+/// flight (<see cref="Webhook.Due"/>: one at a time per contract or account), records each outcome as it comes and
+/// sends the next without waiting for the slowest, and writes its state every <see cref="Poll"/> if anything was
+/// recorded. Delivery is at least once: a crash after a send and before the write sends again (receivers deduplicate
+/// by <c>Milestones-Event-Id</c>); the feed is read from the stored cursor, so nothing is skipped. Its row is always
 /// due (<see cref="IScheduledState"/>), so after its silo is lost the wake-up scan brings it back on another one.
 /// Reentrant, so that the API's calls are not held up by a slow target; every change is made synchronously and
 /// written through one <see cref="CommitQueue"/>, and an outcome for a delivery replayed away meanwhile is ignored.
@@ -27,20 +29,25 @@ internal sealed partial class WebhookGrain(
     IOptions<WebhooksOptions> options,
     ILogger<WebhookGrain> logger) : Grain, IWebhookGrain, IWakeable
 {
+    /// <summary>How often the endpoint looks for new events and due retries, and writes what it recorded.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Deliveries sent at once (to different streams).</summary>
+    /// <summary>Deliveries in flight at most (to different streams).</summary>
     public const int Parallel = 64;
 
-    private const int PageSize = 200;
+    private const int PageSize = 250;
 
-    /// <summary>Rounds in a row while there is work, before the next tick.</summary>
-    private const int MaxRounds = 20;
-
+    private readonly HashSet<string> sending = new(StringComparer.Ordinal);
     private Webhook webhook = null!;
     private CommitQueue commits = null!;
     private IGrainTimer? timer;
-    private bool running;
+    private bool reading;
+
+    /// <summary>The last read found the feed's end: the next tick reads again.</summary>
+    private bool caughtUp;
+
+    /// <summary>Outcomes recorded since the last write.</summary>
+    private bool recorded;
 
     private WebhookState State => store.State;
 
@@ -50,11 +57,14 @@ internal sealed partial class WebhookGrain(
         commits = new CommitQueue(WriteAsync, DeactivateOnIdle);
         if (State.Exists)
         {
-            StartRounds();
+            Start();
         }
 
         return Task.CompletedTask;
     }
+
+    /// <summary>Outcomes recorded since the last tick are stored on the way out (after a crash they are sent again).</summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => SaveRecordedAsync();
 
     public async Task<Outcome<WebhookView>> CreateAsync(Caller caller, NewWebhook request)
     {
@@ -93,7 +103,7 @@ internal sealed partial class WebhookGrain(
         var head = (await feed.ReadAsync(long.MaxValue - 1, 1, null, CancellationToken.None)).Head;
         webhook.Create(this.GetPrimaryKeyString(), request.Url, [.. types.Distinct(StringComparer.Ordinal)], request.Description, head, clock.GetUtcNow());
         await commits.Changed();
-        StartRounds();
+        Start();
         return Outcome<WebhookView>.Ok(View() with { Secret = State.Secrets[0].Value });
     }
 
@@ -104,7 +114,7 @@ internal sealed partial class WebhookGrain(
             return hidden;
         }
 
-        await commits.Durable();
+        await Saved();
         return Outcome<WebhookView>.Ok(View());
     }
 
@@ -159,7 +169,7 @@ internal sealed partial class WebhookGrain(
             return hidden;
         }
 
-        await commits.Durable();
+        await Saved();
         limit = Math.Clamp(limit, 1, 500);
         var page = webhook.All().Where(d => Webhook.Number(d) > after && (status is null || d.Status == status)).Take(limit + 1).ToList();
         return Outcome<DeliveryPage>.Ok(new DeliveryPage(
@@ -184,82 +194,134 @@ internal sealed partial class WebhookGrain(
         return Outcome<DeliveryView>.Ok(DeliveryView.From(delivery));
     }
 
-    /// <summary>Woken by the scan (after its silo was lost, or while idle): the rounds go on.</summary>
+    /// <summary>Woken by the scan (after its silo was lost, or while idle): the pipeline goes on.</summary>
     public Task WakeAsync()
     {
         if (State.Exists)
         {
-            StartRounds();
+            Start();
         }
 
         return Task.CompletedTask;
     }
 
-    private void StartRounds() =>
-        timer ??= this.RegisterGrainTimer(RunAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Poll) { KeepAlive = true, Interleave = false });
+    private void Start() =>
+        timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Poll) { KeepAlive = true, Interleave = false });
 
-    private async Task RunAsync()
+    private Task TickAsync()
     {
-        if (running || !State.Exists)
+        caughtUp = false;
+        Pump();
+        return SaveRecordedAsync();
+    }
+
+    private async Task SaveRecordedAsync()
+    {
+        try
+        {
+            await Saved();
+        }
+        catch (Exception ex)
+        {
+            LogWriteFailed(ex, State.Id);
+        }
+    }
+
+    /// <summary>Completes when every outcome recorded so far is stored (answers never show what is not).</summary>
+    private Task Saved()
+    {
+        if (!recorded)
+        {
+            return commits.Durable();
+        }
+
+        recorded = false;
+        return commits.Changed();
+    }
+
+    /// <summary>Reads on if there is room for a page, and sends what is due while fewer than half the slots are busy.</summary>
+    private void Pump()
+    {
+        if (!State.Exists)
         {
             return;
         }
 
-        running = true;
-        try
+        if (!reading && !caughtUp && Webhook.MaxPending - webhook.Pending >= PageSize)
         {
-            for (var round = 0; round < MaxRounds && State.Exists && await RoundAsync(); round++)
+            _ = ReadAsync();
+        }
+
+        if (sending.Count > Parallel / 2)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var due = webhook.Due(now, Parallel - sending.Count, sending);
+        if (due.Count > 0)
+        {
+            var secrets = webhook.SigningSecrets(now);
+            foreach (var delivery in due)
             {
+                sending.Add(delivery.Id);
+                _ = SendAsync(delivery, secrets);
             }
-        }
-        catch (Exception ex)
-        {
-            LogRoundFailed(ex, State.Id);
-        }
-        finally
-        {
-            running = false;
         }
     }
 
-    /// <summary>One round; true if it did anything (there may be more).</summary>
-    private async Task<bool> RoundAsync()
+    private async Task ReadAsync()
     {
-        var taken = 0;
-        var room = Webhook.MaxPending - webhook.Pending;
-        if (room > 0)
+        reading = true;
+        try
         {
             await feed.PositionAllAsync();
             var after = webhook.ReadThrough;
-            var read = await feed.ReadAsync(after, Math.Min(PageSize, room), State.Types.Count > 0 ? State.Types : null, CancellationToken.None);
+            var read = await feed.ReadAsync(after, PageSize, State.Types.Count > 0 ? State.Types : null, CancellationToken.None);
             var now = clock.GetUtcNow();
             // A replay while the page was read moved the reading back: this page is read again.
-            foreach (var (position, body) in after == webhook.ReadThrough ? read.Events : [])
+            foreach (var (position, body) in after == webhook.ReadThrough && State.Exists ? read.Events : [])
             {
                 var e = FeedEvents.Parse(body);
                 webhook.Take(position, e, FeedEvents.StreamOf(e), body, now);
-                taken++;
             }
-        }
 
-        var due = webhook.Due(clock.GetUtcNow(), Parallel);
-        if (due.Count > 0)
+            caughtUp = read.Events.Count < PageSize;
+        }
+        catch (Exception ex)
         {
-            var secrets = webhook.SigningSecrets(clock.GetUtcNow());
-            var attempts = await Task.WhenAll(due.Select(d => sender.SendAsync(State.Url, d.EventId, d.Body!, secrets, CancellationToken.None)));
-            for (var i = 0; i < due.Count; i++)
-            {
-                webhook.Record(due[i].Id, attempts[i], Random.Shared.NextDouble());
-            }
+            caughtUp = true;
+            LogReadFailed(ex, State.Id);
         }
-
-        // What was only taken is not written: the stored cursor stays before it (see Webhook).
-        if (due.Count > 0)
+        finally
         {
-            await commits.Changed();
+            reading = false;
         }
 
-        return taken + due.Count > 0;
+        Pump();
+    }
+
+    /// <summary>One attempt; its outcome is recorded in memory (stored by the next tick) and frees its stream.</summary>
+    private async Task SendAsync(Delivery delivery, IReadOnlyList<string> secrets)
+    {
+        DeliveryAttempt attempt;
+        try
+        {
+            attempt = await sender.SendAsync(State.Url, delivery.EventId, delivery.Body!, secrets, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogSendFailed(ex, State.Id, delivery.EventId);
+            return;
+        }
+        finally
+        {
+            sending.Remove(delivery.Id);
+        }
+
+        webhook.Record(delivery.Id, attempt, Random.Shared.NextDouble());
+        recorded = true;
+        Pump();
     }
 
     /// <summary>The row is always due while the endpoint exists: the wake-up scan keeps it running wherever it lives.</summary>
@@ -278,6 +340,12 @@ internal sealed partial class WebhookGrain(
     private Error? Visible(Caller caller) =>
         PlatformOnly(caller, "manage webhooks") ?? (State.Exists ? null : new Error(ErrorKind.NotFound, "webhook_not_found", "No such webhook."));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A delivery round of webhook {WebhookId} failed; the next tick goes on from the stored state")]
-    private partial void LogRoundFailed(Exception exception, string webhookId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} could not read the event feed; the next tick tries again")]
+    private partial void LogReadFailed(Exception exception, string webhookId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} could not send {EventId}; it stays due")]
+    private partial void LogSendFailed(Exception exception, string webhookId, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} could not write its deliveries; it reloads and sends again from its stored state")]
+    private partial void LogWriteFailed(Exception exception, string webhookId);
 }

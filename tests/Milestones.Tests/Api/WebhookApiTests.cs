@@ -130,6 +130,33 @@ public sealed class WebhookApiTests(ApiFactory factory) : WebhookApiTest(factory
     }
 
     [Fact]
+    public async Task AStreamWhoseTargetHangs_HoldsUpNoOtherStream()
+    {
+        await using var hook = await HookAsync();
+        var hangs = 0;
+        hook.Receiver.Script = r => Type(r.Event) == "milestone.funded" && Interlocked.Increment(ref hangs) == 1 ? Reply.Hang : Reply.Ok;
+
+        await DepositAsync(ClientId, 20_600);
+        var stuck = await FundedAsync(10_000);
+        var hung = (await hook.Receiver.WaitUntilAsync(r => r.Any(x => x.Reply == Reply.Hang), TimeSpan.FromSeconds(20), "the hung delivery"))
+            .Single(x => x.Reply == Reply.Hang);
+        var other = await CompletedAsync();
+
+        // Every event of the other contract is acknowledged while the hung request is still open (the sender waits 10 s).
+        var log = await LogAsync(other);
+        var receipts = await hook.Receiver.WaitUntilAsync(
+            r => log.All(e => r.Any(x => x.Acknowledged && x.EventId == EventId(other, e))), TimeSpan.FromSeconds(20), "the other contract's events");
+        Assert.All(log, e => Assert.True(
+            receipts.First(x => x.Acknowledged && x.EventId == EventId(other, e)).AnsweredAt < hung.ReceivedAt + WebhookSender.Timeout,
+            $"{EventId(other, e)} waited for the hung delivery"));
+
+        // The hung stream goes on after its timeout, in order.
+        Assert.Equal("contract:" + stuck, hung.Stream);
+        await WaitForAsync(hook, hung.EventId);
+        AssertInOrderPerStream(hook.Receiver.Receipts);
+    }
+
+    [Fact]
     public async Task Replay_FromTheCursorBeforeTheEvents_DeliversThemAgain_SameIdsSameBodies()
     {
         await using var hook = await HookAsync();

@@ -39,6 +39,18 @@ public sealed class WebhookRulesTests
     }
 
     [Fact]
+    public void Due_SkipsAStreamWhoseFirstDeliveryIsBeingSent_AndNeverGivesItsNext()
+    {
+        var webhook = New(ThreeDays);
+        var a1 = Take(webhook, "contract:a");
+        Take(webhook, "contract:a");
+        var b1 = Take(webhook, "account:b");
+
+        Assert.Equal([b1], webhook.Due(T0, 16, new HashSet<string> { a1 }).Select(d => d.Id));
+        Assert.Empty(webhook.Due(T0, 16, new HashSet<string> { a1, b1 }));
+    }
+
+    [Fact]
     public void Backoff_DoublesFromFiveSeconds_UpToAnHour_TimesAFactorInHalfToOneAndAHalf()
     {
         int[] steps = [5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 3600, 3600, 3600];
