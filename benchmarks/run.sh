@@ -5,7 +5,10 @@
 #   1. lifecycle cold (its first load test, no warm-up), lifecycle warm (a later one); then, untimed, it prepares the
 #      fund contracts the next two processes use, so that their first load test is their first traffic;
 #   2. the ramp: fund for 10 s on a fresh process, successful fundings counted per second;
-#   3. fund cold (its first load test, on the prepared contracts), fund warm (a later one, preparing its own).
+#   3. fund cold (its first load test, on the prepared contracts), fund warm (a later one, preparing its own); for
+#      Milestones on PostgreSQL then, untimed, the contracts of one more warm fund run, and that run with one webhook
+#      endpoint subscribed (--webhook), the same levels and bounds: last in its process, so that no run without a
+#      subscriber comes after one (a subscriber keeps the feed read, which changes what the store does per write).
 # Then the database's ceiling for one durable write per operation (pgbench, single-row upsert), activation times of
 # grains with a long history and memory per activated contract grain (in-process silo). The load tester's `report`
 # prints the table and ratios and writes benchmarks/results/<date>.md with its chart (<date>.png), keeping the files
@@ -15,7 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=false; [ "${1:-}" = "--quick" ] && quick=true
 # count bounds each measured fund run (and is what a level prepares); cold_pool (count per level) and ramp_pool are the
-# contracts an earlier process prepares for the cold fund run (its levels draw from them in turn) and for the ramp.
+# contracts an earlier process prepares for the cold fund run (its levels draw from them in turn) and for the ramp;
+# webhook_pool (warm-up and count per level) is what the webhook run funds, prepared before it subscribes.
 if $quick; then
   levels=16; duration=3s; warmup=1s; warm_count=300; count=1000; ramp_c=16; ramp_pool=2000
   pgbench_seconds=5; grains=3000; ledger=100,10000; suffix=-quick
@@ -24,7 +28,7 @@ else
   pgbench_seconds=15; grains=100000; ledger=100,10000,100000; suffix=
 fi
 ramp_seconds=10s
-cold_pool=$(( $(tr ',' '\n' <<<"$levels" | wc -l) * count ))
+nlevels=$(tr ',' '\n' <<<"$levels" | wc -l); cold_pool=$(( nlevels * count )); webhook_pool=$(( nlevels * (warm_count + count) ))
 work=$(mktemp -d); date=$(date -u +%F); started=$(date +%s)
 log() { echo "bench: $(date +%T) $*" >&2; }
 pids=()
@@ -86,6 +90,13 @@ measure() {
     --duration "$duration" --warmup 0 --count "$count"
   load "$name-fund-warm" "same process" --concurrency "$levels" --duration "$duration" --warmup "$warmup" --warmup-count "$warm_count" \
     --count "$count"
+  if [ "$name" = milestones-pg ]; then
+    # Its contracts are made before it subscribes, so that only the measured traffic is delivered (and lags).
+    load "$name-webhook-pool" "untimed: $webhook_pool contracts for the webhook run" --prepare-only "$work/$name-webhook-pool.prepared" \
+      --count "$webhook_pool"
+    load "$name-fund-webhook" "same process, one webhook endpoint subscribed" --webhook --prepared "$work/$name-webhook-pool.prepared" \
+      --concurrency "$levels" --duration "$duration" --warmup "$warmup" --warmup-count "$warm_count" --count "$count"
+  fi
   unserve
 }
 milestones() {

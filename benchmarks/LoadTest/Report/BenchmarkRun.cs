@@ -4,8 +4,12 @@ using Milestones.LoadTest.Results;
 
 namespace Milestones.LoadTest.Report;
 
-/// <summary>One system's load tests: each scenario cold (first load test of a fresh process) and warm (a later one), and the ramp.</summary>
-internal sealed record SystemRuns(string Key, string Label, RunReport? FundCold, RunReport? FundWarm, RunReport? LifecycleCold, RunReport? LifecycleWarm, RunReport? Ramp)
+/// <summary>
+/// One system's load tests: each scenario cold (first load test of a fresh process) and warm (a later one), the ramp,
+/// and fund warm with one webhook endpoint subscribed (Milestones on PostgreSQL only; the same process, after the warm run).
+/// </summary>
+internal sealed record SystemRuns(
+    string Key, string Label, RunReport? FundCold, RunReport? FundWarm, RunReport? LifecycleCold, RunReport? LifecycleWarm, RunReport? Ramp, RunReport? FundWebhook)
 {
     public RunReport? Get(string scenario, bool warm) => (scenario, warm) switch
     {
@@ -44,7 +48,7 @@ internal sealed record BenchmarkRun(IReadOnlyList<SystemRuns> Systems, IReadOnly
         var systems = Known.Select(s => new SystemRuns(s.Key, s.Label,
             Read<RunReport>($"{s.Key}-fund-cold.json"), Read<RunReport>($"{s.Key}-fund-warm.json"),
             Read<RunReport>($"{s.Key}-lifecycle-cold.json"), Read<RunReport>($"{s.Key}-lifecycle-warm.json"),
-            Read<RunReport>($"{s.Key}-ramp.json"))).ToArray();
+            Read<RunReport>($"{s.Key}-ramp.json"), Read<RunReport>($"{s.Key}-fund-webhook.json"))).ToArray();
         var pgbenchPath = Path.Combine(directory, "pgbench.tsv");
         var pgbench = File.Exists(pgbenchPath)
             ? File.ReadAllLines(pgbenchPath).Select(l => l.Split('\t')).Where(f => f.Length == 2 && f[1].Trim().Length > 0)

@@ -5,7 +5,8 @@ namespace Milestones.LoadTest.Report;
 
 /// <summary>
 /// The report's chart (ScottPlot, rendered headless by SkiaSharp to PNG): fundings/s and lifecycles/s against concurrency,
-/// one colour per system, cold dashed and warm solid, pgbench's ceiling in grey; and a fresh process's first seconds of fund traffic.
+/// one colour per system, cold dashed and warm solid (warm with one webhook endpoint dotted), pgbench's ceiling in grey; and a fresh
+/// process's first seconds of fund traffic.
 /// </summary>
 internal static class Chart
 {
@@ -65,6 +66,16 @@ internal static class Chart
                     line.MarkerSize = 7;
                 }
             }
+        }
+
+        foreach (var system in run.Systems.Where(s => scenario == "fund" && s.FundWebhook is { Levels.Count: > 0 }))
+        {
+            var measured = system.FundWebhook!.Levels;
+            var line = plot.Add.Scatter(measured.Select(l => X(l.Concurrency)).ToArray(), measured.Select(l => l.OpsPerSecond).ToArray(), Colors[system.Key]);
+            line.LegendText = $"{system.Label}, warm, one webhook endpoint";
+            line.LinePattern = LinePattern.Dotted;
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
         }
 
         if (scenario == "fund" && run.Pgbench.Count > 0)

@@ -41,6 +41,17 @@ internal sealed class Figures
             ratios.Add(Line($"fund warm, Milestones-PG ÷ pgbench single-row upsert ceiling: {f.OpsPerSecond / ceiling.Tps:0.00} ({f.OpsPerSecond:#,0.#} vs {ceiling.Tps:#,0.#}/s at c={ceiling.Clients}; target ≥ 0.5)"));
         }
 
+        if (Best(pg.FundWebhook) is { } hooked && Best(pg.FundWarm) is { } plain)
+        {
+            WebhookRatio = hooked.OpsPerSecond / plain.OpsPerSecond;
+            ratios.Add(Line($"fund warm with one webhook endpoint ÷ without, Milestones-PG at each one's best concurrency: {WebhookRatio:0.00} ({hooked.OpsPerSecond:#,0.#}/s at c={hooked.Concurrency} vs {plain.OpsPerSecond:#,0.#}/s at c={plain.Concurrency}; target ≥ 0.9)"));
+        }
+
+        if (pg.FundWebhook?.Webhook is { } webhook)
+        {
+            ratios.Add(Line($"webhook delivery in that run, Milestones-PG: lag p50 {webhook.LagP50Ms:#,0.0} ms, p99 {webhook.LagP99Ms:#,0.0} ms, max {webhook.LagMaxMs:#,0.0} ms ({webhook.Delivered:#,0} deliveries, {webhook.DeliveriesPerSecond:#,0.#}/s)"));
+        }
+
         if (At(sqlite.LifecycleWarm, 16)?.Steps is { } steps)
         {
             var worst = steps.MaxBy(s => s.Value.P99Ms);
@@ -79,11 +90,15 @@ internal sealed class Figures
 
     public double? FundRatio { get; }
 
+    /// <summary>Milestones-PG fund warm with one webhook endpoint ÷ without, each at its best concurrency.</summary>
+    public double? WebhookRatio { get; }
+
     public IReadOnlyList<Ratio> Ratios { get; }
 
-    /// <summary>The last lines of every run (and of <c>--quick</c>, whose very last line is the fund ratio).</summary>
+    /// <summary>The last lines of every run, <c>--quick</c> included: the last two are the lifecycle ratio and, very last, the fund ratio.</summary>
     public IEnumerable<string> LastLines =>
     [
+        $"ratio milestones-pg fundings/s with one webhook/without: {Format(WebhookRatio)}",
         $"ratio milestones/baseline lifecycles/s: {Format(LifecycleRatio)}",
         $"ratio milestones/baseline fundings/s: {Format(FundRatio)}",
     ];

@@ -9,7 +9,7 @@ internal static class ReportCommand
     {
         var results = new Option<DirectoryInfo>("--results")
         {
-            Description = "the run's directory: <system>-<scenario>-cold|warm.json, <system>-ramp.json, pgbench.tsv, activation.json, memory.txt",
+            Description = "the run's directory: <system>-<scenario>-cold|warm.json, <system>-ramp.json, <system>-fund-webhook.json, pgbench.tsv, activation.json, memory.txt",
             Required = true,
         };
         var output = new Option<string>("--out") { Description = "write PREFIX.md and PREFIX.png", HelpName = "PREFIX", Required = true };

@@ -64,6 +64,33 @@ internal static class ReportMarkdown
             }
         }
 
+        var hooked = run.Systems.Where(s => s.FundWebhook is { Levels.Count: > 0 }).ToArray();
+        if (hooked.Length > 0)
+        {
+            md.Append("\nFund with one webhook endpoint: a receiver in the load tester, subscribed to every event, answers each delivery at once. ");
+            md.Append("Warm: the same process right after the warm fund run, with the same levels and bounds, on contracts it prepared ");
+            md.Append("between the two (so only the measured traffic is delivered); ÷ warm is against that warm run at the same concurrency:\n\n");
+            md.Append("| system | c | ops/s | ÷ warm | p50 ms | p99 ms | errors |\n|---|--:|--:|--:|--:|--:|---|\n");
+            foreach (var system in hooked)
+            {
+                foreach (var level in system.FundWebhook!.Levels)
+                {
+                    md.Append(Invariant, $"| {system.Label} | {level.Concurrency} | {level.OpsPerSecond:#,0.#} | {Against(level, Figures.At(system.FundWarm, level.Concurrency))} | ");
+                    md.Append(Invariant, $"{level.P50Ms:0.00} | {level.P99Ms:0.00} | {Errors(level)} |\n");
+                }
+
+                if (Figures.Best(system.FundWebhook) is { } best && Figures.Best(system.FundWarm) is { } plain)
+                {
+                    md.Append(Invariant, $"| {system.Label} | best: {best.Concurrency} (warm: {plain.Concurrency}) | {best.OpsPerSecond:#,0.#} | {Against(best, plain)} | | | |\n");
+                }
+            }
+
+            foreach (var system in hooked.Where(s => s.FundWebhook!.Webhook is not null))
+            {
+                md.Append(Invariant, $"\n{system.Label}: {system.FundWebhook!.Webhook!.Describe()} (lag: receipt − the event's `at`, warm-ups included).\n");
+            }
+        }
+
         var ramps = run.Systems.Select(s => (s, Figures.Ramp(s))).Where(r => r.Item2 is not null).ToArray();
         if (ramps.Length > 0)
         {
@@ -99,6 +126,9 @@ internal static class ReportMarkdown
         from warm in ColdThenWarm
         from level in system.Get(scenario, warm)?.Levels ?? []
         select (scenario, warm, level);
+
+    private static string Against(LevelResult level, LevelResult? plain) =>
+        plain is { OpsPerSecond: > 0 } ? (level.OpsPerSecond / plain.OpsPerSecond).ToString("0.00", Invariant) : "—";
 
     private static string Errors(LevelResult level) => level.Errors == 0
         ? level.Ops == 0 ? "0 (nothing run: no prepared contracts left)" : "0"

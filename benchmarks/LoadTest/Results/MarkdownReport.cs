@@ -37,6 +37,11 @@ internal static class MarkdownReport
             }
         }
 
+        if (report.Webhook is { } webhook)
+        {
+            md.Append(Invariant, $"\nOne webhook endpoint subscribed to every event: {webhook.Describe()}.\n");
+        }
+
         return md.ToString();
     }
 

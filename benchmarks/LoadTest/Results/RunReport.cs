@@ -1,6 +1,6 @@
 namespace Milestones.LoadTest.Results;
 
-/// <summary>The whole run as written to <c>prefix.json</c>.</summary>
+/// <summary>The whole run as written to <c>prefix.json</c>; <c>webhook</c> only with <c>--webhook</c>.</summary>
 internal sealed record RunReport(
     string Target,
     string Label,
@@ -15,7 +15,8 @@ internal sealed record RunReport(
     string Tokens,
     int ProcessorCount,
     IReadOnlyList<LevelResult> Levels,
-    bool Complete)
+    bool Complete,
+    WebhookResult? Webhook = null)
 {
     public string Tool { get; } = "Milestones.LoadTest";
 }

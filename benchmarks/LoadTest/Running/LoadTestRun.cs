@@ -29,6 +29,7 @@ internal static class LoadTestRun
             $"levels {string.Join(",", options.ConcurrencyLevels)}; tokens {tokens.Kind}");
 
         var levels = new List<LevelResult>();
+        WebhookResult? delivered = null;
         var complete = true;
         try
         {
@@ -39,7 +40,7 @@ internal static class LoadTestRun
             }
 
             var cast = await Cast.CreateAsync(tokens, file?.RunId ?? runId, file?.Clients ?? options.Clients, cancellation);
-            await using var webhook = options.Webhook ? await WebhookProbe.StartAsync(client, cast.Platform, cancellation) : null;
+            await using var webhook = options.Webhook ? await WebhookProbe.StartAsync(client, cast.Platform, progress, cancellation) : null;
             if (options.PrepareOnly is { } destination)
             {
                 return await PrepareForLaterAsync(api, cast, options, destination, progress, cancellation);
@@ -76,7 +77,8 @@ internal static class LoadTestRun
 
             if (webhook is not null)
             {
-                progress.WriteLine(await webhook.DrainAsync(TimeSpan.FromMinutes(2), cancellation));
+                delivered = await webhook.DrainAsync(TimeSpan.FromMinutes(2), cancellation);
+                progress.WriteLine($"webhook: {delivered.Describe()}");
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -91,7 +93,7 @@ internal static class LoadTestRun
 
         var report = new RunReport(options.Target.ToString(), label, options.Scenario.ToString().ToLowerInvariant(), runId, startedAt,
             options.Clients, options.Count, options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.IdempotencyKeys, tokens.Kind,
-            Environment.ProcessorCount, levels, complete);
+            Environment.ProcessorCount, levels, complete, delivered);
         if (options.OutPrefix is { } prefix)
         {
             progress.WriteLine($"wrote {ReportWriter.Write(report, prefix)}");

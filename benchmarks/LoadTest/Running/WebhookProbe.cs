@@ -1,11 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
-using HdrHistogram;
 using Milestones.LoadTest.Http;
 using Milestones.LoadTest.Metrics;
+using Milestones.LoadTest.Results;
 
 namespace Milestones.LoadTest.Running;
 
@@ -13,16 +13,19 @@ namespace Milestones.LoadTest.Running;
 /// <c>--webhook</c>: a receiver on a free loopback port (HttpListener: no web stack for one route) subscribed as one
 /// webhook endpoint for every event. It answers each delivery 200 at once and records its lag, from the event's
 /// <c>at</c> to its receipt (one clock: both run on this machine). At the end it waits for the deliveries to drain,
-/// reports, and deletes the endpoint.
+/// reports, and deletes the endpoint. Several requests are served at once, as the endpoint sends several at once.
 /// </summary>
 internal sealed class WebhookProbe : IAsyncDisposable
 {
+    private const int Receivers = 16;
+
     private readonly HttpListener listener = new();
     private readonly Latencies lag = new();
     private readonly ApiClient client;
     private readonly Party platform;
     private readonly Task serving;
     private long received;
+    private long firstReceiptTicks;
     private long lastReceiptTicks;
     private string? id;
 
@@ -32,11 +35,12 @@ internal sealed class WebhookProbe : IAsyncDisposable
         this.platform = platform;
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
-        serving = Task.Run(ServeAsync);
+        serving = Task.WhenAll(Enumerable.Range(0, Receivers).Select(_ => Task.Run(ServeAsync)));
     }
 
-    public static async Task<WebhookProbe> StartAsync(ApiClient client, Party platform, CancellationToken cancellation)
+    public static async Task<WebhookProbe> StartAsync(ApiClient client, Party platform, TextWriter progress, CancellationToken cancellation)
     {
+        var started = Stopwatch.StartNew();
         using var socket = new TcpListener(IPAddress.Loopback, 0);
         socket.Start();
         var port = ((IPEndPoint)socket.LocalEndpoint).Port;
@@ -50,12 +54,18 @@ internal sealed class WebhookProbe : IAsyncDisposable
             throw new RunFailedException($"--webhook: POST /v1/webhooks answered {created} (does the target allow local webhook targets?)");
         }
 
-        probe.id = JsonDocument.Parse(created.Body).RootElement.GetProperty("id").GetString();
+        using (var json = JsonDocument.Parse(created.Body))
+        {
+            probe.id = json.RootElement.GetProperty("id").GetString();
+        }
+
+        // Creating an endpoint positions the feed's whole backlog first: the time it took says how large that was.
+        progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"webhook: {probe.id} subscribed to every event in {started.Elapsed.TotalSeconds:0.0} s, receiver on port {port}"));
         return probe;
     }
 
-    /// <summary>Waits until no delivery has come for two seconds and none is pending (at most <paramref name="limit"/>); returns the summary line.</summary>
-    public async Task<string> DrainAsync(TimeSpan limit, CancellationToken cancellation)
+    /// <summary>Waits until no delivery has come for two seconds and none is pending (at most <paramref name="limit"/>); returns what was received.</summary>
+    public async Task<WebhookResult> DrainAsync(TimeSpan limit, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + limit;
         var pending = -1L;
@@ -63,17 +73,21 @@ internal sealed class WebhookProbe : IAsyncDisposable
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation);
             var view = await client.SendAsync(HttpMethod.Get, $"/v1/webhooks/{id}", platform.Authorization, null, null, readBody: true, cancellation);
-            pending = view.Ok ? JsonDocument.Parse(view.Body).RootElement.GetProperty("pendingDeliveries").GetInt64() : -1;
+            using (var json = view.Ok ? JsonDocument.Parse(view.Body) : null)
+            {
+                pending = json?.RootElement.GetProperty("pendingDeliveries").GetInt64() ?? -1;
+            }
+
             if (pending == 0 && DateTime.UtcNow.Ticks - Interlocked.Read(ref lastReceiptTicks) > TimeSpan.TicksPerSecond * 2)
             {
                 break;
             }
         }
 
-        var lags = lag.Snapshot();
-        string Ms(double percentile) => (lags.GetValueAtPercentile(percentile) / 1e6).ToString("0.0", CultureInfo.InvariantCulture);
-        return $"webhook: {Interlocked.Read(ref received)} deliveries received; lag p50 {Ms(50)} ms, p99 {Ms(99)} ms, " +
-            $"max {(lags.GetMaxValue() / 1e6).ToString("0.0", CultureInfo.InvariantCulture)} ms; {(pending < 0 ? "?" : pending.ToString(CultureInfo.InvariantCulture))} pending at the end";
+        var lags = LatencySummary.From(lag.Snapshot());
+        var count = Interlocked.Read(ref received);
+        var span = TimeSpan.FromTicks(Interlocked.Read(ref lastReceiptTicks) - Interlocked.Read(ref firstReceiptTicks)).TotalSeconds;
+        return new WebhookResult(count, Math.Round(span > 0 ? count / span : 0, 1), lags.P50Ms, lags.P99Ms, lags.MaxMs, pending < 0 ? null : pending);
     }
 
     public async ValueTask DisposeAsync()
@@ -111,15 +125,15 @@ internal sealed class WebhookProbe : IAsyncDisposable
                 return;
             }
 
-            using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
+            var receipt = DateTimeOffset.UtcNow;
+            using (var json = await JsonDocument.ParseAsync(context.Request.InputStream))
             {
-                var body = await reader.ReadToEndAsync();
-                var at = JsonDocument.Parse(body).RootElement.GetProperty("at").GetDateTimeOffset();
-                lag.Record((long)(DateTimeOffset.UtcNow - at).TotalNanoseconds);
+                lag.Record((long)(receipt - json.RootElement.GetProperty("at").GetDateTimeOffset()).TotalNanoseconds);
             }
 
             Interlocked.Increment(ref received);
-            Interlocked.Exchange(ref lastReceiptTicks, DateTime.UtcNow.Ticks);
+            Interlocked.CompareExchange(ref firstReceiptTicks, receipt.UtcTicks, 0);
+            Interlocked.Exchange(ref lastReceiptTicks, receipt.UtcTicks);
             context.Response.StatusCode = 200;
             context.Response.Close();
         }
