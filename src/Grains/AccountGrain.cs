@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
+using Milestones.Events;
 using Orleans.Concurrency;
 using Milestones.Wakeups;
 using Orleans.Storage;
@@ -273,13 +274,22 @@ internal sealed class AccountGrain(
         return Outcome<TransferPage>.Ok(new TransferPage(page.Take(limit).ToList(), next));
     }
 
-    public async Task<TransferResult> ApplyAsync(TransferOrder order, bool resent)
+    public async Task<TransferResult> ApplyAsync(TransferOrder order, bool resent, IReadOnlyList<OutboxEvent>? outcome = null)
     {
         await EnsureRegisteredAsync();
         CatchUp();
         var sealedLine = resent && !account.HasApplied(order.TransferId) ? await FindSealedLineAsync(order.TransferId) : null;
         var result = account.Apply(order, clock.GetUtcNow(), sealedLine);
-        await (result.Succeeded && !result.Replayed ? commits.Changed() : commits.Durable());
+        if (result.Succeeded && !result.Replayed)
+        {
+            state.Carried.AddRange(outcome ?? []);
+            await commits.Changed();
+        }
+        else
+        {
+            await commits.Durable();
+        }
+
         return result;
     }
 

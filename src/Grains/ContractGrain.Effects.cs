@@ -1,7 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Milestones.Contracts;
 using Milestones.Domain;
 using Milestones.Effects;
+using Milestones.Events;
+using Orleans.Serialization;
 
 namespace Milestones;
 
@@ -33,7 +36,9 @@ internal sealed partial class ContractGrain : IEffectPorts
     /// the stored intent and the accounts fully decide it (same transfer id, same decision time, same pending key),
     /// so finishing the intent again after a crash gives exactly the acknowledged state, and no account applies it
     /// twice. The outcome is written off the answer's path: by the contract's next change if it comes within
-    /// <see cref="SaveDelay"/>, else by a timer then (its events wait for that write to reach the feed). A refused hold is
+    /// <see cref="SaveDelay"/>, else by a timer then (its events wait for that write to reach the feed) — unless the
+    /// transfer is one order (a funding's hold): then the account stores the outcome's events with the order
+    /// (<see cref="ApplyOnAccountsAsync"/>), and the state waits for the contract's next write. A refused hold is
     /// stored because a retry could be accepted; a transfer nobody waits for (auto-release) is stored at once.
     /// <paramref name="resent"/>: the intent was found open (the accounts may have applied it already); false only
     /// right after the decision that stored it.
@@ -41,7 +46,7 @@ internal sealed partial class ContractGrain : IEffectPorts
     private async Task<Outcome<ContractResult>> RunOpenTransferAsync(bool resent, bool acknowledgeBeforeSaving = false)
     {
         var intent = State.OpenTransfer!;
-        (Error? Refused, Error? Broken) answer;
+        (Error? Refused, Error? Broken, IReadOnlyList<OutboxEvent>? Carried) answer;
         try
         {
             answer = await ApplyOnAccountsAsync(intent, resent);
@@ -60,6 +65,10 @@ internal sealed partial class ContractGrain : IEffectPorts
         if (answer.Refused is null)
         {
             contract.TransferApplied(store.State.TransferDecidedAt ?? Now);
+            if (answer.Carried is { } carried)
+            {
+                OutcomeCarried(carried);
+            }
         }
         else
         {
@@ -78,7 +87,10 @@ internal sealed partial class ContractGrain : IEffectPorts
         if (acknowledgeBeforeSaving && answer.Refused is null)
         {
             unsaved = true;
-            saveTimer ??= this.RegisterGrainTimer(SaveUnsavedAsync, new GrainTimerCreationOptions(SaveDelay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            if (answer.Carried is null)
+            {
+                saveTimer ??= this.RegisterGrainTimer(SaveUnsavedAsync, new GrainTimerCreationOptions(SaveDelay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            }
         }
         else
         {
@@ -105,25 +117,34 @@ internal sealed partial class ContractGrain : IEffectPorts
     }
 
     /// <summary>
-    /// Applies the intent's orders (<see cref="Contract.Orders"/>): the client's first, then the credits its capture
+    /// Applies the intent's orders (<see cref="Contract.Plan"/>): the client's first, then the credits its capture
     /// sends, together, then settles the capture. Only a hold may be refused; any other refusal means the books disagree.
+    /// A transfer of one order decides its outcome on one account, so the outcome's events go with that order and
+    /// are stored with the account's change: returned as carried if that account applied the order now (a replay
+    /// returns null: the contract's next write sends them, stored once).
     /// </summary>
-    private async Task<(Error? Refused, Error? Broken)> ApplyOnAccountsAsync(TransferIntent intent, bool resent)
+    private async Task<(Error? Refused, Error? Broken, IReadOnlyList<OutboxEvent>? Carried)> ApplyOnAccountsAsync(TransferIntent intent, bool resent)
     {
         var plan = contract.Plan(intent);
+        var carried = plan is { Sources: [{ Order.Legs: null }], Credits: [] } && store.State.TransferDecidedAt is { } decidedAt
+            ? OutcomeEvents(decidedAt)
+            : null;
         for (var i = 0; i < plan.Sources.Count; i++)
         {
             var (account, order) = plan.Sources[i];
-            if ((await GrainFactory.AccountByKey(account).ApplyAsync(order, resent)).Error is { } refused)
+            var applied = await GrainFactory.AccountByKey(account).ApplyAsync(order, resent, carried);
+            if (applied.Error is { } refused)
             {
-                return i == 0 && order.Kind is TransferKind.Hold or TransferKind.Debit ? (refused, null) : (null, refused);
+                return i == 0 && order.Kind is TransferKind.Hold or TransferKind.Debit ? (refused, null, null) : (null, refused, null);
             }
+
+            carried = applied.Replayed ? null : carried;
         }
 
         var credits = await Task.WhenAll(plan.Credits.Select(c => GrainFactory.AccountByKey(c.Account).ApplyAsync(c.Order, resent)));
         if (credits.FirstOrDefault(c => c.Error is not null)?.Error is { } notCredited)
         {
-            return (null, notCredited);
+            return (null, notCredited, null);
         }
 
         foreach (var (account, order) in plan.Sources.Where(s => s.Order.Legs is { Count: > 0 }))
@@ -131,7 +152,34 @@ internal sealed partial class ContractGrain : IEffectPorts
             await GrainFactory.AccountByKey(account).SettleAsync(order.TransferId);
         }
 
-        return (null, null);
+        return (null, null, carried);
+    }
+
+    /// <summary>
+    /// The events the open transfer's outcome records, worked out on a copy of the state: the outcome depends only on
+    /// what is stored (the intent and its decision time), so the real one records exactly these.
+    /// </summary>
+    private List<OutboxEvent> OutcomeEvents(DateTimeOffset decidedAt)
+    {
+        var copy = ServiceProvider.GetRequiredService<DeepCopier<ContractState>>().Copy(State);
+        new Contract(copy, rules).TransferApplied(decidedAt);
+        return [.. copy.Events.Skip(State.Events.Count).Select(e => FeedEvents.Contract(copy, e))];
+    }
+
+    /// <summary>
+    /// The outcome just recorded had its events stored by the account (<paramref name="carried"/>): they are in the
+    /// outbox, so the contract's next write does not send them again. Should they differ (a bug), the write sends its own.
+    /// </summary>
+    private void OutcomeCarried(IReadOnlyList<OutboxEvent> carried)
+    {
+        if (store.State.Unwritten(this.GetGrainId()).SequenceEqual(carried))
+        {
+            store.State.Written(carried);
+        }
+        else
+        {
+            LogCarriedEventsDiffer(State.Id);
+        }
     }
 
     /// <summary>
@@ -202,6 +250,9 @@ internal sealed partial class ContractGrain : IEffectPorts
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "What {ContractId} had not written yet (a transfer's outcome, a follow-up done) was not saved on deactivation; its next activation does it again")]
     private partial void LogUnsavedLeftToRecovery(Exception exception, string contractId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The events an account stored for an outcome of {ContractId} differ from the ones it recorded; the feed has the account's")]
+    private partial void LogCarriedEventsDiffer(string contractId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The books disagree: an account refused transfer {TransferId} of contract {ContractId} ({Code}: {Detail}); the contract is halted")]
     private partial void LogBooksDisagree(string contractId, string transferId, string code, string detail);

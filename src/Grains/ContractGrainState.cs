@@ -46,7 +46,7 @@ public sealed class ContractGrainState : IScheduledState, IEventSource
 
     public void Loaded() => StoredEvents = Contract.Events.Count;
 
-    public void Written(long seq) => StoredEvents = Math.Max(StoredEvents, seq);
+    public void Written(IReadOnlyList<OutboxEvent> events) => StoredEvents = Math.Max(StoredEvents, events.Max(e => e.Seq));
 
     public IdempotencyRecord? FindKey(string key) => Keys.Find(k => k.Key == key);
 

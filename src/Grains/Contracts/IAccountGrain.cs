@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using Milestones.Domain;
+using Milestones.Events;
 
 namespace Milestones.Contracts;
 
@@ -27,8 +28,10 @@ public interface IAccountGrain : IGrainWithStringKey
     /// finishing a transfer it found open), so the account looks for it in its sealed pages too. A first sending
     /// (right after its intent was stored, in the activation that stored it) skips that read: nobody can have
     /// applied an id before its intent existed, and a line the account applied in this activation is in memory.
+    /// <paramref name="outcome"/>: the sender's events that this order's application decides (a transfer of one
+    /// order); stored with the account's write if the order is applied now (not replayed, not refused).
     /// </summary>
-    [Alias("Apply")] Task<TransferResult> ApplyAsync(TransferOrder order, bool resent);
+    [Alias("Apply")] Task<TransferResult> ApplyAsync(TransferOrder order, bool resent, IReadOnlyList<OutboxEvent>? outcome = null);
     /// <summary>
     /// Drops a credited capture from the account's money in transit. One-way: nothing waits for it, because the
     /// ledger check counts a capture the destination has applied there whether or not it was settled.

@@ -93,16 +93,33 @@ public sealed class AccountState : IScheduledState, IEventSource
     [field: NonSerialized]
     private long StoredLines { get; set; }
 
-    /// <summary>Each ledger line is one of the account's events.</summary>
+    /// <summary>
+    /// A contract's events that a change of this account decides (the outcome of a transfer of one order, such as a
+    /// funding's hold): stored with the write that stores the change, so they are exactly as durable as it.
+    /// </summary>
+    [field: NonSerialized]
+    public List<OutboxEvent> Carried { get; } = [];
+
+    /// <summary>Each ledger line is one of the account's events; then the events it carries.</summary>
     public IReadOnlyList<OutboxEvent> Unwritten(GrainId grain)
     {
         var first = (int)Math.Max(0, StoredLines - EarlierLines);
-        return first >= Entries.Count ? [] : [.. Entries.Skip(first).Select(e => FeedEvents.Ledger(grain.Key.ToString()!, e))];
+        return first >= Entries.Count && Carried.Count == 0
+            ? []
+            : [.. Entries.Skip(first).Select(e => FeedEvents.Ledger(grain.Key.ToString()!, e)), .. Carried];
     }
 
-    public void Loaded() => StoredLines = ((long)SealedPages * StorageLayout.LedgerPageSize) + Tail.Count;
+    public void Loaded()
+    {
+        StoredLines = ((long)SealedPages * StorageLayout.LedgerPageSize) + Tail.Count;
+        Carried.Clear();
+    }
 
-    public void Written(long seq) => StoredLines = Math.Max(StoredLines, seq);
+    public void Written(IReadOnlyList<OutboxEvent> events)
+    {
+        StoredLines = Math.Max(StoredLines, events.Where(e => !Carried.Contains(e)).Select(e => e.Seq).DefaultIfEmpty().Max());
+        Carried.RemoveAll(events.Contains);
+    }
 }
 
 /// <summary>

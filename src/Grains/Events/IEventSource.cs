@@ -4,7 +4,13 @@ namespace Milestones.Events;
 /// An event as the outbox stores it: in its stream (<c>contract:{id}</c> or <c>account:{id}</c>) under its number
 /// there, with its type and time for the feed's filters and retention, and its public JSON (<see cref="FeedEvent"/>).
 /// </summary>
-public sealed record OutboxEvent(string Stream, long Seq, DateTimeOffset At, string Type, string Body);
+[GenerateSerializer, Immutable, Alias("ms.OutboxEvent")]
+public sealed record OutboxEvent(
+    [property: Id(0)] string Stream,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] string Type,
+    [property: Id(4)] string Body);
 
 /// <summary>
 /// A grain state that records events. The grain storage writes the events recorded since the state was last read
@@ -20,8 +26,8 @@ public interface IEventSource
     /// <summary>The state was read from storage: every event it holds is in the outbox.</summary>
     void Loaded();
 
-    /// <summary>The state's write committed with its events through <paramref name="seq"/>.</summary>
-    void Written(long seq);
+    /// <summary>The state's write committed with <paramref name="events"/> (what <see cref="Unwritten"/> gave it).</summary>
+    void Written(IReadOnlyList<OutboxEvent> events);
 }
 
 /// <summary>The store's event feed: the outbox's events in the order the sequencer gave them (the grain storage answers it).</summary>

@@ -52,9 +52,9 @@ internal sealed partial class GroupCommitGrainStorage(
         var version = await write.Committed.ConfigureAwait(false);
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
-        if (events is [.., var last])
+        if (events is { Count: > 0 })
         {
-            source!.Written(last.Seq);
+            source!.Written(events);
         }
     }
 

@@ -232,12 +232,4 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
     /// <summary>The contract as stored, read past the grain (a read through the grain would let due time act first).</summary>
     private async Task<ContractView> StoredAsync(IContractGrain grain) =>
         new Contract((await StoredStateAsync(grain)).Contract, ContractRules.Default).ToView();
-
-    private async Task<ContractGrainState> StoredStateAsync(IContractGrain grain)
-    {
-        var stored = new GrainState<ContractGrainState>(new ContractGrainState());
-        await Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage)
-            .ReadStateAsync(StorageLayout.Contract, grain.GetGrainId(), stored);
-        return stored.State!;
-    }
 }

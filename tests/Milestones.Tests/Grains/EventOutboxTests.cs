@@ -7,7 +7,8 @@ namespace Milestones.Tests.Grains;
 /// <summary>
 /// Events leave exactly as durable as their change: a change whose write failed (answered with an error) has no
 /// event in the feed, and its retry has one; an outcome acknowledged before it was written reaches the feed shortly
-/// after its answer; the feed follows each contract's and each account's own order, without gaps or duplicates.
+/// after its answer, or with the account's change when that decides it (a funding's hold); the feed follows each
+/// contract's and each account's own order, without gaps or duplicates.
 /// </summary>
 public sealed class EventOutboxTests(ClusterFixture fixture) : GrainTest(fixture)
 {
@@ -33,6 +34,60 @@ public sealed class EventOutboxTests(ClusterFixture fixture) : GrainTest(fixture
     }
 
     [Fact]
+    public async Task AFundingsOutcome_ReachesTheFeedWithItsHold_WithoutAContractWrite_AndOnce()
+    {
+        await DepositAsync(Client, 1_030);
+        var grain = await CreateActiveAsync(1_000);
+        var start = await HeadAsync();
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+
+        // No clock advanced: no timer wrote the contract; its row still holds the intent.
+        var funded = Assert.Single(Stream(await ReadAllAsync(start), grain));
+        var logged = Ok(await grain.GetEventsAsync(Client, 0, 100)).Events[^1];
+        Assert.Equal(("milestone.funded", logged.Seq, logged.Hash), (funded.Type, funded.Seq, funded.Hash));
+        Assert.NotNull((await StoredStateAsync(grain)).Contract.OpenTransfer);
+
+        // The contract's next write stores its state, and the feed still has the funding once.
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Assert.Null((await StoredStateAsync(grain)).Contract.OpenTransfer);
+        Assert.Equal(["milestone.funded", "milestone.submitted"], Stream(await ReadAllAsync(start), grain).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task AHoldWhoseWriteFailed_HasNoFundingEvent_AndTheRetryHasOne()
+    {
+        await DepositAsync(Client, 1_030);
+        var grain = await CreateActiveAsync(1_000);
+        var start = await HeadAsync();
+        Fixture.Probe.FailNextWrite(Grains.Account(Client.UserId).GetGrainId(), StorageLayout.Account);
+
+        Rejected(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None), "transfer_in_progress");
+        Assert.DoesNotContain(await ReadAllAsync(start), e => e.ContractId == grain.GetPrimaryKeyString() || e.AccountId == Client.UserId);
+
+        Ok(await grain.GetAsync(Client)); // finishes the open transfer
+        Assert.Equal(["funds.held", "milestone.funded"], (await ReadAllAsync(start))
+            .Where(e => e.ContractId == grain.GetPrimaryKeyString() || e.AccountId == Client.UserId).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task AHoldAppliedWhoseAnswerWasLost_HasItsFundingEventOnce_AfterTheRetry()
+    {
+        await DepositAsync(Client, 1_030);
+        var grain = await CreateActiveAsync(1_000);
+        var start = await HeadAsync();
+        Fixture.Probe.FailNextTransfer(grain.GetPrimaryKeyString(), TransferKind.Hold, afterApplying: true);
+
+        Rejected(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None), "transfer_in_progress");
+        // The hold is stored, and so is the outcome it decides: the retry can only confirm it.
+        Assert.Equal(["milestone.funded"], Stream(await ReadAllAsync(start), grain).Select(e => e.Type));
+
+        Ok(await grain.GetAsync(Client));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        var log = Ok(await grain.GetEventsAsync(Client, 0, 100)).Events;
+        Assert.Equal(log.TakeLast(2).Select(e => (e.Seq, e.Type, e.Hash)), Stream(await ReadAllAsync(start), grain).Select(e => (e.Seq, e.Type, e.Hash)));
+    }
+
+    [Fact]
     public async Task ACommandWhoseWriteFailed_HasNoEvent_AndItsRetryHasOne()
     {
         await DepositAsync(Client, 1_030);
@@ -46,9 +101,8 @@ public sealed class EventOutboxTests(ClusterFixture fixture) : GrainTest(fixture
 
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         var log = Ok(await grain.GetEventsAsync(Client, 0, 100)).Events;
-        var feed = await ReadUntilAsync(start, FeedEvents.ContractStream(grain.GetPrimaryKeyString()), 2);
-        // The funding's outcome, acknowledged before it was written, was written with the submission.
-        Assert.Equal(log.TakeLast(2).Select(e => (e.Seq, e.Type)), Stream(feed, grain).Select(e => (e.Seq, e.Type)));
+        var feed = await ReadUntilAsync(start, FeedEvents.ContractStream(grain.GetPrimaryKeyString()), 1);
+        Assert.Equal(log.TakeLast(1).Select(e => (e.Seq, e.Type)), Stream(feed, grain).Select(e => (e.Seq, e.Type)));
         Assert.Equal("milestone.submitted", log[^1].Type);
     }
 

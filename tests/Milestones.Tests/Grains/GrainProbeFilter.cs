@@ -7,7 +7,7 @@ internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFil
 {
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        var order = context.InterfaceMethod.Name == "ApplyAsync" && context.Request.GetArgumentCount() == 2
+        var order = context.InterfaceMethod.Name == "ApplyAsync" && context.Request.GetArgumentCount() == 3
             ? context.Request.GetArgument(0) as TransferOrder
             : null;
         if (order is not null && probe.TryTrip(order, afterApplying: false))

@@ -146,6 +146,15 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
         return stored.State!;
     }
 
+    /// <summary>A contract's row as stored, read past the grain.</summary>
+    protected async Task<ContractGrainState> StoredStateAsync(IContractGrain grain)
+    {
+        var stored = new GrainState<ContractGrainState>(new ContractGrainState());
+        await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage)
+            .ReadStateAsync(StorageLayout.Contract, grain.GetGrainId(), stored);
+        return stored.State!;
+    }
+
     /// <summary>The ledger check now: every currency balanced (pending and the fee accounts counted), nothing in transit.</summary>
     protected async Task<LedgerCurrencyReport> LedgerExactAsync()
     {
