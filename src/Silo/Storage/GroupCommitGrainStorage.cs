@@ -17,17 +17,24 @@ namespace Milestones.Silo.Storage;
 /// whole batch and nothing of it is acknowledged. State is written with Orleans' versioned binary serializer, and a
 /// state's wake-up time (<see cref="IScheduledState"/>) in the same row, so the due grains can be found
 /// (<see cref="IDueGrains"/>); a state's new events (<see cref="IEventSource"/>) go into the outbox in the same
-/// transaction, and the store's feed answers for them (<see cref="IEventFeed"/>). I/O runs on the thread pool, never on a grain's scheduler.
+/// transaction, and the store's feed answers for them (<see cref="IEventFeed"/>); the feed is positioned in the
+/// background every <see cref="SequencePeriod"/>, so that a reader (a webhook just made) never positions a backlog
+/// nobody read. I/O runs on the thread pool, never on a grain's scheduler.
 /// </summary>
 internal sealed partial class GroupCommitGrainStorage(
     GrainStateStore store,
     Serializer serializer,
-    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, IDueGrains, IEventFeed, ILifecycleParticipant<ISiloLifecycle>
+    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, IDueGrains, IEventFeed, ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     internal const int MaxBatch = 256;
 
+    /// <summary>How often each silo positions what was stored since (one sequencer transaction at a time in the service).</summary>
+    internal static readonly TimeSpan SequencePeriod = TimeSpan.FromSeconds(1);
+
     private readonly Channel<GrainStateWrite> queue = Channel.CreateUnbounded<GrainStateWrite>();
+    private readonly CancellationTokenSource stopping = new();
     private Task[] writers = [];
+    private Task sequencer = Task.CompletedTask;
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -87,15 +94,42 @@ internal sealed partial class GroupCommitGrainStorage(
     private Task Start(CancellationToken cancellationToken)
     {
         writers = Enumerable.Range(0, store.Writers).Select(_ => Task.Run(RunWriterAsync, CancellationToken.None)).ToArray();
+        sequencer = Task.Run(RunSequencerAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops taking writes, commits what is queued, then closes the store.</summary>
+    /// <summary>Stops positioning and taking writes, commits what is queued, then closes the store.</summary>
     private async Task StopAsync(CancellationToken cancellationToken)
     {
+        await stopping.CancelAsync().ConfigureAwait(false);
+        await sequencer.ConfigureAwait(false);
         queue.Writer.TryComplete();
         await Task.WhenAll(writers).ConfigureAwait(false);
         await store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public void Dispose() => stopping.Dispose();
+
+    private async Task RunSequencerAsync()
+    {
+        using var timer = new PeriodicTimer(SequencePeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    await this.PositionAllAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    LogSequencingFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task RunWriterAsync()
@@ -162,6 +196,9 @@ internal sealed partial class GroupCommitGrainStorage(
 
     private static InconsistentStateException Stale(string stateName, string grainId) =>
         new($"The stored '{stateName}' of {grainId} has changed since it was read; the write was not applied.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Positioning the event feed failed; the next period tries again (readers position it too)")]
+    private static partial void LogSequencingFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} grain-state writes failed; none of them was acknowledged")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);

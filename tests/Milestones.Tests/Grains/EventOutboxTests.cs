@@ -1,6 +1,8 @@
 using Milestones.Contracts;
 using Milestones.Domain;
+using Microsoft.Extensions.DependencyInjection;
 using Milestones.Events;
+using Milestones.Silo.Storage;
 
 namespace Milestones.Tests.Grains;
 
@@ -85,6 +87,22 @@ public sealed class EventOutboxTests(ClusterFixture fixture) : GrainTest(fixture
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         var log = Ok(await grain.GetEventsAsync(Client, 0, 100)).Events;
         Assert.Equal(log.TakeLast(2).Select(e => (e.Seq, e.Type, e.Hash)), Stream(await ReadAllAsync(start), grain).Select(e => (e.Seq, e.Type, e.Hash)));
+    }
+
+    [Fact]
+    public async Task TheFeedIsPositionedInTheBackground_WithoutAReader()
+    {
+        var feed = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IEventFeed>();
+        var head = (await feed.ReadAsync(long.MaxValue - 1, 1, null, CancellationToken.None)).Head;
+        await DepositAsync(Client, 1_030);
+
+        // Read past the feed grain (which positions before it reads): only the background sequencer positions it.
+        var deadline = DateTime.UtcNow + (GroupCommitGrainStorage.SequencePeriod * 10);
+        while (!(await feed.ReadAsync(head, 1000, null, CancellationToken.None)).Events.Any(e => e.Body.Contains($"\"accountId\":\"{Client.UserId}\"", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The deposit was not positioned without a reader.");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]
