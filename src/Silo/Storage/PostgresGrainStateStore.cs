@@ -57,27 +57,30 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         SELECT statename, grainid, version FROM written;
         """;
 
-    /// <summary>Run after taking the feed's lock (<see cref="FeedLockSql"/>): positions the next events in insertion order.</summary>
-    private const string SequenceSql = """
-        WITH batch AS (
-            SELECT stream, seq, row_number() OVER (ORDER BY id) AS n
-            FROM (SELECT stream, seq, id FROM feedevent WHERE serviceid = @serviceid AND position IS NULL ORDER BY id LIMIT @limit) t
-        ), head AS (
-            SELECT position FROM feedhead WHERE serviceid = @serviceid
-        ), positioned AS (
-            UPDATE feedevent f SET position = head.position + b.n
-            FROM batch b, head
-            WHERE f.serviceid = @serviceid AND f.stream = b.stream AND f.seq = b.seq
-            RETURNING 1
-        )
-        UPDATE feedhead SET position = position + (SELECT count(*) FROM positioned) WHERE serviceid = @serviceid
-        RETURNING (SELECT count(*) FROM positioned);
-        """;
-
-    /// <summary>One sequencer at a time per service, for the rest of its transaction; the feed's head row made on first use.</summary>
-    private const string FeedLockSql = """
+    /// <summary>
+    /// One sequencer at a time per service, for the rest of its transaction (the feed's head row made on first use);
+    /// then the head and the ids of the next unpositioned events, in insertion order.
+    /// </summary>
+    private const string SequenceBatchSql = """
         SELECT pg_advisory_xact_lock(hashtext('milestones.feed:' || @serviceid));
         INSERT INTO feedhead (serviceid, position, pruned) VALUES (@serviceid, 0, 0) ON CONFLICT DO NOTHING;
+        SELECT position FROM feedhead WHERE serviceid = @serviceid;
+        SELECT id FROM feedevent WHERE serviceid = @serviceid AND position IS NULL ORDER BY id LIMIT @limit;
+        """;
+
+    /// <summary>
+    /// Positions those events after the head, in their order. Addressed by their ids as an array (<c>= ANY</c>): the
+    /// plan looks up exactly these rows whatever the statistics say (a service new to the table is estimated at one
+    /// row, and a join could then walk all of the service's events for each one).
+    /// </summary>
+    private const string SequenceSql = """
+        WITH positioned AS (
+            UPDATE feedevent f SET position = @head + x.n
+            FROM unnest(@ids::bigint[]) WITH ORDINALITY AS x (id, n)
+            WHERE f.serviceid = @serviceid AND f.position IS NULL AND f.id = ANY(@ids) AND f.id = x.id
+            RETURNING 1
+        )
+        UPDATE feedhead SET position = @head + (SELECT count(*) FROM positioned) WHERE serviceid = @serviceid;
         """;
 
     private const string FeedSql = """
@@ -237,18 +240,34 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var locking = new NpgsqlCommand(FeedLockSql, connection, transaction))
+        long head;
+        var ids = new List<long>(limit);
+        await using (var next = new NpgsqlCommand(SequenceBatchSql, connection, transaction))
         {
-            locking.Parameters.AddWithValue("serviceid", serviceId);
-            await locking.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            next.Parameters.AddWithValue("serviceid", serviceId);
+            next.Parameters.AddWithValue("limit", limit);
+            await using var reader = await next.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock (the insert has no result)
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            head = reader.GetInt64(0);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
         }
 
-        await using var sequence = new NpgsqlCommand(SequenceSql, connection, transaction);
-        sequence.Parameters.AddWithValue("serviceid", serviceId);
-        sequence.Parameters.AddWithValue("limit", limit);
-        var positioned = (long)(await sequence.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        if (ids.Count > 0)
+        {
+            await using var sequence = new NpgsqlCommand(SequenceSql, connection, transaction);
+            sequence.Parameters.AddWithValue("serviceid", serviceId);
+            sequence.Parameters.AddWithValue("head", head);
+            sequence.Parameters.AddWithValue("ids", ids.ToArray());
+            await sequence.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (int)positioned;
+        return ids.Count;
     }
 
     public override async Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken)
