@@ -417,7 +417,7 @@ public abstract class WebhookApiTest(ApiFactory factory) : ApiTest(factory)
     /// The request's signature, checked as a receiver would without our code: <c>t</c> is about when it came, and there
     /// is one <c>v1</c> per secret, in this order, each the hex HMAC-SHA256 of <c>"{t}.{body}"</c> keyed by the secret.
     /// </summary>
-    protected static void AssertSigned(Receipt receipt, params string[] secrets)
+    internal static void AssertSigned(Receipt receipt, params string[] secrets)
     {
         var parts = receipt.Signature.Split(',');
         Assert.StartsWith("t=", parts[0], StringComparison.Ordinal);

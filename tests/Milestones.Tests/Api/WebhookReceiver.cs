@@ -12,7 +12,8 @@ namespace Milestones.Tests.Api;
 /// <summary>
 /// A webhook target for the tests: Kestrel on a free loopback port, taking any request. It records each one (headers,
 /// body, when it came, when and what it answered) and answers as <see cref="Script"/> says: a status, possibly late,
-/// or no answer at all (the connection closed, at once or after a hang).
+/// or no answer at all (the connection closed, at once or after a hang). A request whose sender goes away before the
+/// answer (a killed silo) is noted as such (<see cref="Receipt.SenderGone"/>).
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource stopping = new();
     private readonly List<Receipt> receipts = [];
+    private int inFlight;
 
     private WebhookReceiver(WebApplication app) => this.app = app;
 
@@ -28,6 +30,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>Decides the answer to each request as it comes (called one request at a time); 200 at once unless set.</summary>
     public Func<Receipt, Reply> Script { get; set; } = _ => Reply.Ok;
+
+    /// <summary>The receiver's clock, which <see cref="Receipt.ReceivedAt"/> and <see cref="Receipt.AnsweredAt"/> are on.</summary>
+    public TimeSpan Now => clock.Elapsed;
+
+    /// <summary>Requests received and neither answered nor closed yet.</summary>
+    public int InFlight => Volatile.Read(ref inFlight);
 
     /// <summary>Every request so far, in the order they came.</summary>
     public IReadOnlyList<Receipt> Receipts
@@ -86,6 +94,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             receipt = new Receipt(receipts.Count, headers, body, DateTimeOffset.UtcNow, clock.Elapsed, receipts.Count(r => r.EventId == eventId) + 1);
             receipt = receipt with { Reply = Script(receipt) };
             receipts.Add(receipt);
+            inFlight++;
         }
 
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping.Token);
@@ -97,16 +106,20 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
         }
 
-        if (receipt.Reply.Close || wait.IsCancellationRequested)
+        // Noted before the answer is written: the sender cannot have it (nor send what waits for it) any earlier.
+        var closed = receipt.Reply.Close || wait.IsCancellationRequested;
+        lock (receipts)
+        {
+            receipts[receipt.Number] = closed
+                ? receipt with { SenderGone = context.RequestAborted.IsCancellationRequested && !receipt.Reply.Close }
+                : receipt with { AnsweredAt = clock.Elapsed, Status = receipt.Reply.Status };
+            inFlight--;
+        }
+
+        if (closed)
         {
             context.Abort();
             return;
-        }
-
-        // Noted before the answer is written: the sender cannot have it (nor send what waits for it) any earlier.
-        lock (receipts)
-        {
-            receipts[receipt.Number] = receipt with { AnsweredAt = clock.Elapsed, Status = receipt.Reply.Status };
         }
 
         context.Response.StatusCode = receipt.Reply.Status;
@@ -140,6 +153,9 @@ public sealed record Receipt(int Number, IReadOnlyDictionary<string, string> Hea
     public TimeSpan? AnsweredAt { get; init; }
 
     public int? Status { get; init; }
+
+    /// <summary>The sender closed the connection before the answer (it was killed, or gave up waiting).</summary>
+    public bool SenderGone { get; init; }
 
     public bool Acknowledged => Status is >= 200 and < 300;
 
