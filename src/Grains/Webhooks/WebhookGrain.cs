@@ -261,10 +261,11 @@ internal sealed partial class WebhookGrain(
         var due = webhook.Due(now, Parallel - sending.Count, sending);
         if (due.Count > 0)
         {
+            // All marked first: a send that completes at once records and pumps again before the loop goes on.
+            sending.UnionWith(due.Select(d => d.Id));
             var secrets = webhook.SigningSecrets(now);
             foreach (var delivery in due)
             {
-                sending.Add(delivery.Id);
                 _ = SendAsync(delivery, secrets);
             }
         }
