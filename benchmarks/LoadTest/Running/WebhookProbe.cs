@@ -64,7 +64,10 @@ internal sealed class WebhookProbe : IAsyncDisposable
         return probe;
     }
 
-    /// <summary>Waits until no delivery has come for two seconds and none is pending (at most <paramref name="limit"/>); returns what was received.</summary>
+    /// <summary>
+    /// Waits (at most <paramref name="limit"/>) until the endpoint has nothing pending and has read the whole feed (no
+    /// event after its cursor), then for two seconds without a delivery; returns what was received.
+    /// </summary>
     public async Task<WebhookResult> DrainAsync(TimeSpan limit, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + limit;
@@ -73,12 +76,15 @@ internal sealed class WebhookProbe : IAsyncDisposable
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation);
             var view = await client.SendAsync(HttpMethod.Get, $"/v1/webhooks/{id}", platform.Authorization, null, null, readBody: true, cancellation);
+            string? cursor;
             using (var json = view.Ok ? JsonDocument.Parse(view.Body) : null)
             {
                 pending = json?.RootElement.GetProperty("pendingDeliveries").GetInt64() ?? -1;
+                cursor = json?.RootElement.GetProperty("cursor").GetString();
             }
 
-            if (pending == 0 && DateTime.UtcNow.Ticks - Interlocked.Read(ref lastReceiptTicks) > TimeSpan.TicksPerSecond * 2)
+            if (pending == 0 && cursor is not null && await FeedReadAsync(cursor, cancellation)
+                && DateTime.UtcNow.Ticks - Interlocked.Read(ref lastReceiptTicks) > TimeSpan.TicksPerSecond * 2)
             {
                 break;
             }
@@ -88,6 +94,14 @@ internal sealed class WebhookProbe : IAsyncDisposable
         var count = Interlocked.Read(ref received);
         var span = TimeSpan.FromTicks(Interlocked.Read(ref lastReceiptTicks) - Interlocked.Read(ref firstReceiptTicks)).TotalSeconds;
         return new WebhookResult(count, Math.Round(span > 0 ? count / span : 0, 1), lags.P50Ms, lags.P99Ms, lags.MaxMs, pending < 0 ? null : pending);
+    }
+
+    /// <summary>Whether the feed has no event after <paramref name="cursor"/>.</summary>
+    private async Task<bool> FeedReadAsync(string cursor, CancellationToken cancellation)
+    {
+        var page = await client.SendAsync(HttpMethod.Get, $"/v1/events?after={cursor}&limit=1", platform.Authorization, null, null, readBody: true, cancellation);
+        using var json = page.Ok ? JsonDocument.Parse(page.Body) : null;
+        return json?.RootElement.GetProperty("items").GetArrayLength() == 0;
     }
 
     public async ValueTask DisposeAsync()
