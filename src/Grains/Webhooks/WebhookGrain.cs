@@ -276,7 +276,8 @@ internal sealed partial class WebhookGrain(
         reading = true;
         try
         {
-            await feed.PositionAllAsync();
+            // Positioned by the storage's sequencer (every SequencePeriod), not here: a hundred endpoints would each
+            // take the feed's lock four times a second.
             var after = webhook.ReadThrough;
             var read = await feed.ReadAsync(after, PageSize, State.Types.Count > 0 ? State.Types : null, CancellationToken.None);
             var now = clock.GetUtcNow();

@@ -28,8 +28,11 @@ internal sealed partial class GroupCommitGrainStorage(
 {
     internal const int MaxBatch = 256;
 
-    /// <summary>How often each silo positions what was stored since (one sequencer transaction at a time in the service).</summary>
-    internal static readonly TimeSpan SequencePeriod = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often each silo positions what was stored since (one sequencer transaction at a time in the service); what
+    /// webhooks read is positioned only here, so it bounds their lag.
+    /// </summary>
+    internal static readonly TimeSpan SequencePeriod = TimeSpan.FromMilliseconds(250);
 
     private readonly Channel<GrainStateWrite> queue = Channel.CreateUnbounded<GrainStateWrite>();
     private readonly CancellationTokenSource stopping = new();
