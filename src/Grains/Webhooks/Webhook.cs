@@ -91,18 +91,34 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
 
     /// <summary>
     /// The deliveries that may go out now: the first pending one of each stream, if it is due and not being sent
-    /// (<paramref name="sending"/>: its stream waits for that attempt's outcome); oldest first.
+    /// (<paramref name="sending"/>: its stream waits for that attempt's outcome); oldest first. Called on every
+    /// outcome, so it stops reading the queue once it has <paramref name="max"/> from it: the queue is in feed order and
+    /// was read in that order, so a later queued head is never older than those.
     /// </summary>
     public IReadOnlyList<Delivery> Due(DateTimeOffset now, int max, IReadOnlySet<string>? sending = null)
     {
-        var heads = new Dictionary<string, Delivery>(StringComparer.Ordinal);
-        foreach (var delivery in state.Deliveries.Where(d => d.Status == DeliveryStatus.Pending).OrderBy(d => d.Position).Concat(Queued))
+        var streams = new HashSet<string>(StringComparer.Ordinal);
+        var due = new List<Delivery>();
+        bool Head(Delivery d) => streams.Add(d.Stream) && d.NextAttemptAt <= now && sending?.Contains(d.Id) != true;
+        foreach (var delivery in state.Deliveries.Where(d => d.Status == DeliveryStatus.Pending).OrderBy(d => d.Position))
         {
-            heads.TryAdd(delivery.Stream, delivery);
+            if (Head(delivery))
+            {
+                due.Add(delivery);
+            }
         }
 
-        return [.. heads.Values.Where(d => d.NextAttemptAt <= now && sending?.Contains(d.Id) != true)
-            .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Position).Take(max)];
+        var queued = 0;
+        for (var i = 0; i < Queued.Count && queued < max; i++)
+        {
+            if (Head(Queued[i]))
+            {
+                due.Add(Queued[i]);
+                queued++;
+            }
+        }
+
+        return [.. due.OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Position).Take(max)];
     }
 
     /// <summary>A delivery by id: attempted (stored) or queued.</summary>

@@ -274,7 +274,7 @@ public sealed class WebhookRulesTests
     public void ASignature_VerifiesWithEachSigningSecret_AndNotForAnotherBodyTimeOrSecret()
     {
         const string body = """{"id":"contract:c_1:1","type":"contract.created"}""";
-        var header = WebhookSignature.Sign(1_767_225_600, body, ["whsec_new", "whsec_old"]);
+        var header = WebhookSignature.Sign(1_767_225_600, Encoding.UTF8.GetBytes(body), ["whsec_new", "whsec_old"]);
 
         Assert.True(WebhookSignature.Verify(header, body, "whsec_new"));
         Assert.True(WebhookSignature.Verify(header, body, "whsec_old"));
@@ -293,7 +293,7 @@ public sealed class WebhookRulesTests
             + ",v1=0536f2af7cab2420500e4fa17655624b83249c367d8550d318c6f50156fd4631"
             + ",v1=91098b393c238643262b91ef3f7fe5a8180e8061c72351de182dd4f843bef9f2";
 
-        Assert.Equal(expected, WebhookSignature.Sign(1_767_225_600, body, ["whsec_new", "whsec_old"]));
+        Assert.Equal(expected, WebhookSignature.Sign(1_767_225_600, Encoding.UTF8.GetBytes(body), ["whsec_new", "whsec_old"]));
         Assert.Equal(expected, $"t=1767225600,v1={Hmac("whsec_new", "1767225600." + body)},v1={Hmac("whsec_old", "1767225600." + body)}");
     }
 
