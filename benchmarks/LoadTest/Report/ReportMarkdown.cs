@@ -69,19 +69,22 @@ internal static class ReportMarkdown
         {
             md.Append("\nFund with one webhook endpoint: a receiver in the load tester, subscribed to every event, answers each delivery at once. ");
             md.Append("Warm: the same process right after the warm fund run, with the same levels and bounds, on contracts it prepared ");
-            md.Append("between the two (so only the measured traffic is delivered); ÷ warm is against that warm run at the same concurrency:\n\n");
-            md.Append("| system | c | ops/s | ÷ warm | p50 ms | p99 ms | errors |\n|---|--:|--:|--:|--:|--:|---|\n");
+            md.Append("between the two (so only the measured traffic is delivered); ÷ warm is against that warm run at the same concurrency. ");
+            md.Append("CPU: milliseconds per funding used by the server and by the load tester (its clients and, with the webhook, the ");
+            md.Append("receiver) during the measured run, warm without → with the webhook; both share this machine's cores:\n\n");
+            md.Append("| system | c | ops/s | ÷ warm | p50 ms | p99 ms | CPU ms server / load tester | errors |\n|---|--:|--:|--:|--:|--:|--:|---|\n");
             foreach (var system in hooked)
             {
                 foreach (var level in system.FundWebhook!.Levels)
                 {
-                    md.Append(Invariant, $"| {system.Label} | {level.Concurrency} | {level.OpsPerSecond:#,0.#} | {Against(level, Figures.At(system.FundWarm, level.Concurrency))} | ");
-                    md.Append(Invariant, $"{level.P50Ms:0.00} | {level.P99Ms:0.00} | {Errors(level)} |\n");
+                    var warm = Figures.At(system.FundWarm, level.Concurrency);
+                    md.Append(Invariant, $"| {system.Label} | {level.Concurrency} | {level.OpsPerSecond:#,0.#} | {Against(level, warm)} | ");
+                    md.Append(Invariant, $"{level.P50Ms:0.00} | {level.P99Ms:0.00} | {(warm is null ? "" : MarkdownReport.Cpu(warm) + " → ")}{MarkdownReport.Cpu(level)} | {Errors(level)} |\n");
                 }
 
                 if (Figures.Best(system.FundWebhook) is { } best && Figures.Best(system.FundWarm) is { } plain)
                 {
-                    md.Append(Invariant, $"| {system.Label} | best: {best.Concurrency} (warm: {plain.Concurrency}) | {best.OpsPerSecond:#,0.#} | {Against(best, plain)} | | | |\n");
+                    md.Append(Invariant, $"| {system.Label} | best: {best.Concurrency} (warm: {plain.Concurrency}) | {best.OpsPerSecond:#,0.#} | {Against(best, plain)} | | | | |\n");
                 }
             }
 

@@ -16,12 +16,12 @@ internal static class MarkdownReport
         md.Append(Invariant, $"{report.Clients} client(s); each level bounded by {report.Count} ops or {report.DurationSeconds:0.###} s; ");
         md.Append(Invariant, $"warm-up {report.WarmupSeconds:0.###} s; Idempotency-Key {(report.IdempotencyKeys ? "on" : "off")}; ");
         md.Append(Invariant, $"{report.ProcessorCount} cores; run {report.RunId}{(report.Complete ? "" : " (stopped early)")}\n\n");
-        md.Append("| system | scenario | concurrency | ops | seconds | ops/s | p50 ms | p95 ms | p99 ms | max ms | errors |\n");
-        md.Append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+        md.Append("| system | scenario | concurrency | ops | seconds | ops/s | p50 ms | p95 ms | p99 ms | max ms | CPU ms/op server / load tester | errors |\n");
+        md.Append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
         foreach (var l in report.Levels)
         {
             md.Append(Invariant, $"| {report.Label} | {report.Scenario} | {l.Concurrency} | {l.Ops} | {l.Seconds:0.00} | {l.OpsPerSecond:0.0} | ");
-            md.Append(Invariant, $"{l.P50Ms:0.00} | {l.P95Ms:0.00} | {l.P99Ms:0.00} | {l.MaxMs:0.00} | {Errors(l)} |\n");
+            md.Append(Invariant, $"{l.P50Ms:0.00} | {l.P95Ms:0.00} | {l.P99Ms:0.00} | {l.MaxMs:0.00} | {Cpu(l)} | {Errors(l)} |\n");
         }
 
         if (report.Levels.Any(l => l.Steps is not null))
@@ -44,6 +44,11 @@ internal static class MarkdownReport
 
         return md.ToString();
     }
+
+    /// <summary>CPU milliseconds per operation, server / load tester (the server's "?" when it does not say).</summary>
+    public static string Cpu(LevelResult level) => level.LoadTesterCpuMsPerOp is { } loadTester
+        ? string.Create(Invariant, $"{(level.ServerCpuMsPerOp is { } server ? server.ToString("0.00", Invariant) : "?")} / {loadTester:0.00}")
+        : "";
 
     private static string Errors(LevelResult level) => level.Errors == 0
         ? "0"

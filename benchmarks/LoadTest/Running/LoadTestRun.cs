@@ -64,9 +64,10 @@ internal static class LoadTestRun
                 progress.WriteLine($"funding the {file.Contracts.Count} contracts prepared in {options.Prepared} (run {file.RunId}, {file.Clients} client(s))");
             }
 
+            var cpu = new CpuMeter(client, cast.Platform);
             foreach (var concurrency in options.ConcurrencyLevels)
             {
-                var result = await RunLevelAsync(scenario, options, concurrency, progress, cancellation);
+                var result = await RunLevelAsync(scenario, options, concurrency, cpu, progress, cancellation);
                 levels.Add(result);
                 if (!result.Complete)
                 {
@@ -104,7 +105,7 @@ internal static class LoadTestRun
     }
 
     private static async Task<LevelResult> RunLevelAsync(
-        IScenario scenario, LoadTestOptions options, int concurrency, TextWriter progress, CancellationToken cancellation)
+        IScenario scenario, LoadTestOptions options, int concurrency, CpuMeter cpu, TextWriter progress, CancellationToken cancellation)
     {
         var ready = await scenario.PrepareLevelAsync(concurrency, WarmupOps(options, concurrency) + options.Count, cancellation);
         var warmupOps = Math.Min(WarmupOps(options, concurrency), ready);
@@ -116,9 +117,10 @@ internal static class LoadTestRun
         }
 
         cancellation.ThrowIfCancellationRequested();
+        var before = await cpu.ReadAsync(cancellation);
         var measured = await PhaseRunner.RunAsync(
             scenario, "measured", concurrency, first, Math.Min(options.Count, ready - first), options.Duration, progress, cancellation);
-        return LevelResult.From(concurrency, measured, scenario.Steps);
+        return LevelResult.From(concurrency, measured, scenario.Steps, before, await cpu.ReadAsync(CancellationToken.None));
     }
 
     /// <summary><c>--prepare-only</c>: deposits for and prepares <c>--count</c> fund contracts, and writes them down.</summary>
