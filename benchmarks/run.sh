@@ -14,6 +14,7 @@
 # prints the table and ratios and writes benchmarks/results/<date>.md with its chart (<date>.png), keeping the files
 # it was made from in <date>-raw/; its last two lines are the lifecycle and the fund ratio. --quick (one level, short
 # runs) finishes in about 4 minutes and writes <date>-quick.md, a smoke run of the pipeline, not a figure to quote.
+# BENCH_RESULTS_NAME names the report instead of <date>[-quick] (a second run on one day keeps the first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=false; [ "${1:-}" = "--quick" ] && quick=true
@@ -132,7 +133,8 @@ dotnet "$benchmarks" memory "$grains" | sed -n 's/^memory per activated contract
 note="Full run."
 $quick && note="Smoke run (--quick): one level ($levels), $duration per run, small pools; it checks the pipeline, it is not a figure to quote."
 log "report (the whole run took $(( $(date +%s) - started )) s)"
-mkdir -p "benchmarks/results/$date$suffix-raw"
-cp "$work"/*.json "$work"/*.tsv "$work"/memory.txt "benchmarks/results/$date$suffix-raw/"  # the report's input, to render it again
-dotnet "$loadtest" report --results "benchmarks/results/$date$suffix-raw" --out "benchmarks/results/$date$suffix" --note "$note" \
+name=${BENCH_RESULTS_NAME:-$date$suffix}
+mkdir -p "benchmarks/results/$name-raw"
+cp "$work"/*.json "$work"/*.tsv "$work"/memory.txt "benchmarks/results/$name-raw/"  # the report's input, to render it again
+dotnet "$loadtest" report --results "benchmarks/results/$name-raw" --out "benchmarks/results/$name" --note "$note" \
   --machine "$(uname -srm); $(nproc) cores; $(date -u +%FT%TZ); $(( $(date +%s) - started )) s" --command "benchmarks/run.sh${1:+ $1}"
