@@ -16,7 +16,7 @@ namespace Milestones.LoadTest.Running;
 /// each delivery 200 at once and records its lag, from the event's <c>at</c> to its receipt (one clock: both run on
 /// this machine). At the end it waits for the deliveries to drain, reports, and deletes the endpoint. The receiver is
 /// Kestrel, the cheapest HTTP server at hand: it shares this machine's cores with the system it measures, and
-/// HttpListener (its first version) spent about three times the CPU per delivery.
+/// HttpListener (its first version) spent several times the CPU per delivery.
 /// </summary>
 internal sealed class WebhookProbe : IAsyncDisposable
 {
