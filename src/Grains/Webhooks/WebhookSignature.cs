@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -41,22 +40,6 @@ public static class WebhookSignature
         return parts.Any(p => p[0] == "v1" && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(p[1]), expected));
     }
 
-    /// <summary>HMAC-SHA256 of <c>"{t}.{body}"</c>, the message laid out in a pooled buffer (one per delivery sent).</summary>
-    private static string Mac(string secret, string t, ReadOnlySpan<byte> body)
-    {
-        var length = t.Length + 1 + body.Length;
-        var message = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            var prefix = Encoding.ASCII.GetBytes(t + ".", message);
-            body.CopyTo(message.AsSpan(prefix));
-            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), message.AsSpan(0, length), mac);
-            return Convert.ToHexStringLower(mac);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(message);
-        }
-    }
+    private static string Mac(string secret, string t, ReadOnlySpan<byte> body) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), (byte[])[.. Encoding.ASCII.GetBytes(t + "."), .. body]));
 }
