@@ -271,6 +271,26 @@ public sealed class WebhookRulesTests
     }
 
     [Fact]
+    public void Due_ReadsOnlyAsMuchOfTheQueueAsItNeeds_AndStillGivesTheOldestHeadsFirst()
+    {
+        var webhook = New(ThreeDays);
+        var a1 = Take(webhook, "contract:a");
+        Take(webhook, "contract:a");
+        var b1 = Take(webhook, "contract:b");
+        var c1 = Take(webhook, "contract:c");
+        var d1 = Take(webhook, "contract:d");
+
+        Assert.Equal([a1, b1], Due(webhook, T0, max: 2));
+
+        // a1's retry is stored and due later than every queued head: those come first, as many as asked for.
+        webhook.Record(a1, Failed(T0), jitter: 0.5);
+        var later = T0 + TimeSpan.FromSeconds(5);
+        Assert.Equal([b1, c1], Due(webhook, later, max: 2));
+        Assert.Equal([b1, c1, d1, a1], Due(webhook, later, max: 16));
+        Assert.Equal([c1, d1], webhook.Due(later, 2, new HashSet<string> { b1 }).Select(d => d.Id));
+    }
+
+    [Fact]
     public void ASignature_VerifiesWithEachSigningSecret_AndNotForAnotherBodyTimeOrSecret()
     {
         const string body = """{"id":"contract:c_1:1","type":"contract.created"}""";
