@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Collections.Concurrent;
 using Milestones.Events;
 using Milestones.Silo;
@@ -159,7 +160,7 @@ public sealed class EventFeedStoreTests
         await database.MigrateAsync();
         var serviceId = "feed-" + Guid.NewGuid().ToString("N")[..8];
         GrainStateStore store = kind == StorageProvider.Postgres
-            ? PostgresGrainStateStore.Create(database.ConnectionString, serviceId)
+            ? PostgresGrainStateStore.Create(database.ConnectionString, serviceId, NullLogger.Instance)
             : new SqliteGrainStateStore(database.ConnectionString, serviceId);
         return new OpenedStore(store, database);
     }

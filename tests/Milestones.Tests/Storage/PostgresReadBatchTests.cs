@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Milestones.Silo;
 using Milestones.Silo.Storage;
 
@@ -6,7 +7,8 @@ namespace Milestones.Tests.Storage;
 /// <summary>
 /// Reads on PostgreSQL are answered in batches (one statement for the reads waiting): many reads at once — rows that
 /// exist, rows that do not, a cleared row and the same row asked for twice — each get exactly their own row; and a
-/// database that does not answer fails every read of the batch (an outage, never an empty row).
+/// database that does not answer fails every read of the batch (an outage, never an empty row). The store has its
+/// tables analysed as they grow, so that no plan made while they were nearly empty (a whole-table scan) is kept.
 /// </summary>
 [Collection(SerialStorageCollection.Name)]
 public sealed class PostgresReadBatchTests
@@ -16,7 +18,7 @@ public sealed class PostgresReadBatchTests
     {
         await using var database = await TestStore.CreateAsync(StorageProvider.Postgres);
         await database.MigrateAsync();
-        await using var store = PostgresGrainStateStore.Create(database.ConnectionString, "read-batch");
+        await using var store = PostgresGrainStateStore.Create(database.ConnectionString, "read-batch", NullLogger.Instance);
         var writes = Enumerable.Range(0, 300)
             .Select(i => new GrainStateWrite(i % 2 == 0 ? "contract" : "account", $"grain/{i}", [(byte)(i & 0xFF), (byte)(i >> 8)], null))
             .ToList();
@@ -49,7 +51,7 @@ public sealed class PostgresReadBatchTests
     [Fact]
     public async Task ReadsFromADatabaseThatDoesNotAnswer_AllFail_NoneAnswersNothing()
     {
-        await using var store = PostgresGrainStateStore.Create($"Host=127.0.0.1;Port={FreePorts.Take(1)[0]};Timeout=2", "read-batch");
+        await using var store = PostgresGrainStateStore.Create($"Host=127.0.0.1;Port={FreePorts.Take(1)[0]};Timeout=2", "read-batch", NullLogger.Instance);
 
         var reads = Enumerable.Range(0, 50).Select(i => store.ReadAsync("contract", $"grain/{i}", CancellationToken.None)).ToList();
 
@@ -57,5 +59,34 @@ public sealed class PostgresReadBatchTests
         {
             await Assert.ThrowsAnyAsync<Exception>(() => read);
         }
+    }
+
+    [Fact]
+    public async Task TablesThatGrow_AreAnalysed_OnceAThousandRowsAreInserted()
+    {
+        await using var database = await TestStore.CreateAsync(StorageProvider.Postgres);
+        await database.MigrateAsync();
+        await using var store = PostgresGrainStateStore.Create(database.ConnectionString, "analyse", NullLogger.Instance);
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var analyses = new Npgsql.NpgsqlCommand("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'grainstate'", connection);
+
+        async Task InsertAsync(int from, int count) =>
+            await store.WriteAsync([.. Enumerable.Range(from, count).Select(i => new GrainStateWrite("contract", $"grain/{i}", [1], null))], CancellationToken.None);
+
+        for (var i = 0; i < 1000; i += 100)
+        {
+            await InsertAsync(i, 100);
+        }
+
+        Assert.Equal(0L, await analyses.ExecuteScalarAsync());
+        await InsertAsync(1000, 100);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((long)(await analyses.ExecuteScalarAsync())! == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(1L, await analyses.ExecuteScalarAsync());
     }
 }
