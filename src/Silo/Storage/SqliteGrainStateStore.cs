@@ -12,6 +12,12 @@ namespace Milestones.Silo.Storage;
 /// </summary>
 internal sealed class SqliteGrainStateStore(string connectionString, string serviceId) : GrainStateStore
 {
+    /// <summary>
+    /// Every write transaction of this store (a batch, the sequencer, a clear, a prune) takes it: they take turns here
+    /// instead of meeting SQLite's lock, which the driver retries only every 150 ms (a step's p99 at 150–200 ms).
+    /// </summary>
+    private readonly Lock writing = new();
+
     private const string Now = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
 
     private const string ReadSql = """
@@ -92,6 +98,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
 
     public override Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken)
     {
+        using var turn = writing.EnterScope();
         using var connection = Open();
         using var transaction = connection.BeginTransaction(deferred: false);
         var versions = new long?[batch.Count];
@@ -138,6 +145,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
     public override Task<int> SequenceAsync(int limit, CancellationToken cancellationToken) =>
         Task.Run(() =>
         {
+            using var turn = writing.EnterScope();
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             using var head = FeedCommand(connection, transaction, NewFeedHeadSql);
@@ -179,6 +187,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
     public override Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         Task.Run(() =>
         {
+            using var turn = writing.EnterScope();
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             using var prune = FeedCommand(connection, transaction, PruneSql);
@@ -230,6 +239,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
     public override Task<long?> ClearAsync(string stateName, string grainId, long version, CancellationToken cancellationToken) =>
         Task.Run(() =>
         {
+            using var turn = writing.EnterScope();
             using var connection = Open();
             using var command = Command(connection, ClearSql, stateName, grainId);
             command.Parameters.AddWithValue("@expected", version);
