@@ -68,9 +68,4 @@ internal static class ContractCursor
     }
 
     private static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    /// <summary>Whether <paramref name="summary"/> sorts after the key (newest first, then by id).</summary>
-    public static bool IsAfter(ContractSummary summary, long createdAtTicks, string contractId) =>
-        summary.CreatedAt.UtcTicks < createdAtTicks
-        || (summary.CreatedAt.UtcTicks == createdAtTicks && string.CompareOrdinal(summary.ContractId, contractId) > 0);
 }

@@ -8,8 +8,8 @@ using Orleans.Serialization;
 
 namespace Milestones;
 
-// The effects of a decision: moving money between accounts, the auto-release wake-up, "My Jobs", and the
-// ports the effect protocol drives.
+// The effects of a decision: moving money between accounts, the auto-release wake-up, the platform told of a
+// halt, and the ports the effect protocol drives.
 internal sealed partial class ContractGrain : IEffectPorts
 {
     /// <summary>How long an acknowledged outcome may wait for the contract's next change to write it.</summary>
@@ -84,7 +84,7 @@ internal sealed partial class ContractGrain : IEffectPorts
             store.State.RememberKey(answer.Refused is { } refused ? key with { Rejection = refused } : key with { Result = result });
         }
 
-        if (acknowledgeBeforeSaving && answer.Refused is null)
+        if (acknowledgeBeforeSaving && answer.Refused is null && !store.State.ListingChanged)
         {
             unsaved = true;
             if (answer.Carried is null)
@@ -203,8 +203,7 @@ internal sealed partial class ContractGrain : IEffectPorts
 
     // Effect ports, over Orleans.
 
-    bool IEffectPorts.PublishDue =>
-        (State.Exists && store.State.IndexedStatus != State.Status) || store.State.Halt is { Reported: false };
+    bool IEffectPorts.PublishDue => store.State.Halt is { Reported: false };
 
     async Task IEffectPorts.PublishAsync()
     {
@@ -212,15 +211,6 @@ internal sealed partial class ContractGrain : IEffectPorts
         {
             await GrainFactory.HaltedContracts().ReportAsync(halt);
             store.State.Halt = halt with { Reported = true };
-            unsaved = true;
-        }
-
-        if (State.Exists && store.State.IndexedStatus != State.Status)
-        {
-            await Task.WhenAll(
-                GrainFactory.UserContracts(State.ClientId).UpsertAsync(State.ToSummary(PartyRole.Client)),
-                GrainFactory.UserContracts(State.FreelancerId).UpsertAsync(State.ToSummary(PartyRole.Freelancer)));
-            store.State.IndexedStatus = State.Status;
             unsaved = true;
         }
     }

@@ -26,7 +26,7 @@ internal sealed partial class ContractGrain(
 
     /// <summary>
     /// The state holds what the store does not have yet, and need not: an outcome whose intent is stored (see
-    /// <see cref="RunOpenTransferAsync"/>), or a follow-up done ("My Jobs" updated, a halt reported) that would
+    /// <see cref="RunOpenTransferAsync"/>), or a follow-up done (a halt reported) that would
     /// otherwise be done again by the next activation.
     /// </summary>
     private bool unsaved;

@@ -8,7 +8,7 @@ namespace Milestones;
 /// <summary>What a contract grain stores: the contract, the idempotency keys it has answered, and its effect bookkeeping.</summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.ContractGrainState")]
-public sealed class ContractGrainState : IScheduledState, IEventSource
+public sealed class ContractGrainState : IScheduledState, IEventSource, IListedState
 {
     /// <summary>
     /// Keys are kept for <see cref="KeyRetention"/> after their command; the most recent <see cref="MinIdempotencyKeys"/>
@@ -24,9 +24,6 @@ public sealed class ContractGrainState : IScheduledState, IEventSource
 
     /// <summary>The key of the command whose transfer is still open; recorded when the transfer completes.</summary>
     [Id(2)] public IdempotencyRecord? PendingKey { get; set; }
-
-    /// <summary>The status the users' "My Jobs" indexes last confirmed; behind <see cref="ContractState.Status"/> means a resync is due.</summary>
-    [Id(3)] public ContractStatus? IndexedStatus { get; set; }
 
     /// <summary>When the contract must be woken to auto-release (stored with the state; set on every write).</summary>
     [Id(4)] public DateTimeOffset? WakeAt { get; set; }
@@ -44,7 +41,23 @@ public sealed class ContractGrainState : IScheduledState, IEventSource
     public IReadOnlyList<OutboxEvent> Unwritten(GrainId grain) =>
         Contract.Events.Count == StoredEvents ? [] : [.. Contract.Events.Skip((int)StoredEvents).Select(e => FeedEvents.Contract(Contract, e))];
 
-    public void Loaded() => StoredEvents = Contract.Events.Count;
+    /// <summary>The status the parties' "My Jobs" lines hold (stored with the state that has it); null: none stored.</summary>
+    [field: NonSerialized]
+    private ContractStatus? ListedStatus { get; set; }
+
+    /// <summary>The parties' "My Jobs" lines differ from the contract: its next write stores them.</summary>
+    public bool ListingChanged => Contract.Exists && ListedStatus != Contract.Status;
+
+    public IReadOnlyList<JobListing> Unlisted() =>
+        ListingChanged ? [new(Contract.ClientId, Contract.ToSummary(PartyRole.Client)), new(Contract.FreelancerId, Contract.ToSummary(PartyRole.Freelancer))] : [];
+
+    public void Loaded()
+    {
+        StoredEvents = Contract.Events.Count;
+        ListedStatus = Contract.Exists ? Contract.Status : null;
+    }
+
+    public void Listed(IReadOnlyList<JobListing> lines) => ListedStatus = lines[^1].Summary.Status;
 
     public void Written(IReadOnlyList<OutboxEvent> events) => StoredEvents = Math.Max(StoredEvents, events.Max(e => e.Seq));
 

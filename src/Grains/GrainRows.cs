@@ -3,7 +3,7 @@ using Orleans.Storage;
 namespace Milestones;
 
 /// <summary>
-/// Rows a grain keeps beside its own state (an account's sealed ledger pages, the shards of "My Jobs"). Each is
+/// Rows a grain keeps beside its own state (an account's sealed ledger pages and holds snapshots). Each is
 /// written before the state that counts it, so a row that no state counts yet can only have been left by a write
 /// whose counting write never came: nothing in it was acknowledged, and it is written over.
 /// </summary>

@@ -9,7 +9,8 @@ namespace Milestones;
 /// Every fact of how the grains lie in the store, in one place: the one grain storage, each grain type's state
 /// name, the side rows some grains keep beside their state ("{name}/{n}", written before the row that counts
 /// them), how many lines or shards there are, and the one stable hash that spreads keys over shards. Changing any
-/// of these orphans stored rows: a state name is part of every row's key.
+/// of these orphans stored rows: a state name is part of every row's key. (A user's "My Jobs" is no grain's row: the
+/// store keeps it in a table of its own, written with each contract's state, <see cref="IListedState"/>.)
 /// </summary>
 public static class StorageLayout
 {
@@ -18,7 +19,6 @@ public static class StorageLayout
 
     public const string Contract = "contract";
     public const string Account = "account";
-    public const string UserContracts = "myJobs";
     public const string DepositReference = "depositReference";
     public const string AccountRegistry = "accountRegistry";
     public const string HaltedContracts = "halted-contracts";
@@ -34,9 +34,6 @@ public static class StorageLayout
     /// </summary>
     public const int HoldsSnapshotPages = 16;
 
-    /// <summary>Rows a user's "My Jobs" list is spread over: a change rewrites about 1/64 of a long list.</summary>
-    public const int UserContractsShards = 64;
-
     /// <summary>Registries of account ids (grains keyed 0..n-1) the ledger check reads.</summary>
     public const int AccountRegistryShards = 16;
 
@@ -51,9 +48,6 @@ public static class StorageLayout
     /// 136 characters; a name is at most 150), so two ids never share a row.
     /// </summary>
     public static string LedgerLine(string transferId) => "accountLine/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(transferId)));
-
-    /// <summary>The row of a user's "My Jobs" shard <paramref name="number"/>.</summary>
-    public static string UserContractsShard(int number) => string.Create(CultureInfo.InvariantCulture, $"{UserContracts}/{number}");
 
     /// <summary>A stable shard of a key (not string.GetHashCode, which changes between processes).</summary>
     public static int ShardOf(string key, int shards) => (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(key)) % (uint)shards);

@@ -73,7 +73,7 @@ public static class ContractsEndpoints
             return Problems.Invalid("invalid_status", "status", "status must be one or more contract statuses, comma-separated, such as active,completed.");
         }
 
-        var outcome = await api.Grains.UserContracts(api.Caller.UserId).ListAsync(partyRole, statuses, limit ?? 50, string.IsNullOrEmpty(cursor) ? null : cursor);
+        var outcome = await api.Grains.UserContracts().ListAsync(api.Caller.UserId, partyRole, statuses, limit ?? 50, string.IsNullOrEmpty(cursor) ? null : cursor);
         return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!);
     }
 

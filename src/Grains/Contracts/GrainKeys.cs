@@ -34,7 +34,7 @@ public static class GrainKeys
     /// <summary>The account grain keyed <paramref name="accountKey"/> (a user's <see cref="User"/> key or a <see cref="FeeAccount"/>).</summary>
     public static IAccountGrain AccountByKey(this IGrainFactory grains, string accountKey) => Reference<IAccountGrain>.Get(grains, accountKey);
 
-    public static IUserContractsGrain UserContracts(this IGrainFactory grains, string userId) => Reference<IUserContractsGrain>.Get(grains, User(userId));
+    public static IUserContractsGrain UserContracts(this IGrainFactory grains) => grains.GetGrain<IUserContractsGrain>(0);
 
     public static IDepositReferenceGrain DepositReference(this IGrainFactory grains, string reference) =>
         grains.GetGrain<IDepositReferenceGrain>(DepositReferencePrefix + reference);

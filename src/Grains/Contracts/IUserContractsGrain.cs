@@ -2,12 +2,10 @@ using Milestones.Domain;
 
 namespace Milestones.Contracts;
 
-/// <summary>A user's "My Jobs": the contracts they are a party to, keyed <c>usr_{userId}</c>.</summary>
+/// <summary>Users' "My Jobs": the contracts each is a party to (one stateless worker, key 0).</summary>
 [Alias("ms.IUserContractsGrain")]
-public interface IUserContractsGrain : IGrainWithStringKey
+public interface IUserContractsGrain : IGrainWithIntegerKey
 {
-    [Alias("Upsert")] Task UpsertAsync(ContractSummary summary);
-
-    /// <summary>The caller's contracts, newest first; <paramref name="statuses"/> is a set (null or empty: any); an unknown cursor is refused.</summary>
-    [Alias("ListPage")] Task<Outcome<ContractSummaryPage>> ListAsync(PartyRole? role, ContractStatus[]? statuses, int limit, string? cursor);
+    /// <summary>The user's contracts, newest first; <paramref name="statuses"/> is a set (null or empty: any); an unknown cursor is refused.</summary>
+    [Alias("ListPage")] Task<Outcome<ContractSummaryPage>> ListAsync(string userId, PartyRole? role, ContractStatus[]? statuses, int limit, string? cursor);
 }

@@ -5,8 +5,9 @@ namespace Milestones.Effects;
 /// <summary>
 /// The one way a contract's change becomes an answer: decide (in memory, by the domain) → make durable what
 /// the answer depends on (<see cref="MakeDurableAsync"/>: one write of the state with its transfer intent,
-/// idempotency record and wake-up time) → follow-ups (<see cref="FollowUpAsync"/>: "My Jobs", tried before the
-/// answer so that a list read after an answer shows it, but never failing it) → answer.
+/// idempotency record and wake-up time) → follow-ups (<see cref="FollowUpAsync"/>: the platform told of a halt,
+/// tried before the answer but never failing it) → answer. "My Jobs" is no follow-up: its lines are stored with the
+/// state (<see cref="IListedState"/>).
 /// <list type="bullet">
 /// <item>A failure before the durable point leaves no trace in memory: the last stored state is reloaded,
 /// and if that fails too, memory is marked as ahead of the store and reloaded before anything else runs

@@ -1,12 +1,12 @@
 namespace Milestones.Effects;
 
 /// <summary>
-/// What <see cref="EffectProtocol"/> drives: the grain implements these over Orleans (state storage, "My Jobs");
+/// What <see cref="EffectProtocol"/> drives: the grain implements these over Orleans (state storage, the platform's list of halted contracts);
 /// the protocol's unit tests implement them over fakes that fail on demand.
 /// </summary>
 internal interface IEffectPorts
 {
-    /// <summary>True while others must still be told of a stored change ("My Jobs", the platform's list of halted contracts).</summary>
+    /// <summary>True while others must still be told of a stored change (the platform, of a halt).</summary>
     bool PublishDue { get; }
 
     /// <summary>Tells them, idempotently, and records that it did (written with the next change).</summary>

@@ -1,3 +1,6 @@
+using System.Data.Common;
+using Milestones.Contracts;
+using Milestones.Domain;
 using Milestones.Events;
 
 namespace Milestones.Silo.Storage;
@@ -18,7 +21,9 @@ internal abstract class GrainStateStore : IAsyncDisposable
 
     /// <summary>
     /// Commits the batch in one transaction, each write's events into the outbox with it (an event already there is
-    /// kept as it is); returns each write's new version, or null where the version was stale (its events are not written).
+    /// kept as it is) and its "My Jobs" lines over the stored ones (a line of a newer contract version is never
+    /// replaced by an older one); returns each write's new version, or null where the version was stale (its events
+    /// and lines are not written).
     /// </summary>
     public abstract Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken);
 
@@ -34,8 +39,27 @@ internal abstract class GrainStateStore : IAsyncDisposable
     /// <inheritdoc cref="IEventFeed.ReadAsync"/>
     public abstract Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken);
 
+    /// <inheritdoc cref="IJobListings.ListAsync"/>
+    public abstract Task<IReadOnlyList<ContractSummary>> ListJobsAsync(
+        string userId, PartyRole? role, IReadOnlyCollection<ContractStatus>? statuses, long afterTicks, string afterId, int limit, CancellationToken cancellationToken);
+
     /// <inheritdoc cref="IEventFeed.PruneAsync"/>
     public abstract Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();
+}
+
+/// <summary>
+/// How the stores keep a "My Jobs" line (table usercontract): role and status by name, the creation time in UTC
+/// ticks; a list query selects contractid, role, title, status, created, version in that order.
+/// </summary>
+internal static class JobLine
+{
+    public static ContractSummary Read(DbDataReader row) => new(
+        row.GetString(0),
+        Enum.Parse<PartyRole>(row.GetString(1)),
+        row.GetString(2),
+        Enum.Parse<ContractStatus>(row.GetString(3)),
+        new DateTimeOffset(row.GetInt64(4), TimeSpan.Zero),
+        row.GetInt64(5));
 }

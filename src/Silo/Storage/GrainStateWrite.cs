@@ -3,12 +3,18 @@ using Milestones.Events;
 namespace Milestones.Silo.Storage;
 
 /// <summary>
-/// One queued write: the serialized state, its wake-up time, the events recorded with it (into the outbox, only if
-/// the state's write succeeds), and the version it was read at (null: the row must not exist yet). Completes with
-/// the new version once its transaction has committed.
+/// One queued write: the serialized state, its wake-up time, the events recorded with it (into the outbox) and its
+/// changed "My Jobs" lines (both only if the state's write succeeds), and the version it was read at (null: the row
+/// must not exist yet). Completes with the new version once its transaction has committed.
 /// </summary>
 internal sealed class GrainStateWrite(
-    string stateName, string grainId, byte[] payload, long? expectedVersion, DateTimeOffset? wakeAt = null, IReadOnlyList<OutboxEvent>? events = null)
+    string stateName,
+    string grainId,
+    byte[] payload,
+    long? expectedVersion,
+    DateTimeOffset? wakeAt = null,
+    IReadOnlyList<OutboxEvent>? events = null,
+    IReadOnlyList<JobListing>? listings = null)
 {
     private readonly TaskCompletionSource<long> committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -25,6 +31,9 @@ internal sealed class GrainStateWrite(
 
     /// <summary>The events the state recorded since it was last stored (<see cref="IEventSource"/>).</summary>
     public IReadOnlyList<OutboxEvent> Events { get; } = events ?? [];
+
+    /// <summary>The state's "My Jobs" lines that changed (<see cref="IListedState"/>).</summary>
+    public IReadOnlyList<JobListing> Listings { get; } = listings ?? [];
 
     public (string, string) Key => (StateName, GrainId);
 

@@ -3,6 +3,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Serialization;
+using Milestones.Contracts;
+using Milestones.Domain;
 using Milestones.Events;
 using Milestones.Wakeups;
 using Orleans.Storage;
@@ -19,12 +21,14 @@ namespace Milestones.Silo.Storage;
 /// (<see cref="IDueGrains"/>); a state's new events (<see cref="IEventSource"/>) go into the outbox in the same
 /// transaction, and the store's feed answers for them (<see cref="IEventFeed"/>); the feed is positioned in the
 /// background every <see cref="SequencePeriod"/>, so that a reader (a webhook just made) never positions a backlog
-/// nobody read. I/O runs on the thread pool, never on a grain's scheduler.
+/// nobody read; a state's changed "My Jobs" lines (<see cref="IListedState"/>) go into their table in the same
+/// transaction too, and the store answers the lists (<see cref="IJobListings"/>). I/O runs on the thread pool, never
+/// on a grain's scheduler.
 /// </summary>
 internal sealed partial class GroupCommitGrainStorage(
     GrainStateStore store,
     Serializer serializer,
-    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, IDueGrains, IEventFeed, ILifecycleParticipant<ISiloLifecycle>, IDisposable
+    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, IDueGrains, IEventFeed, IJobListings, ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     internal const int MaxBatch = 256;
 
@@ -46,14 +50,17 @@ internal sealed partial class GroupCommitGrainStorage(
         grainState.RecordExists = stored?.Payload is not null;
         grainState.State = stored?.Payload is { } payload ? serializer.Deserialize<T>(payload) : Activator.CreateInstance<T>();
         (grainState.State as IEventSource)?.Loaded();
+        (grainState.State as IListedState)?.Loaded();
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var source = grainState.State as IEventSource;
         var events = source?.Unwritten(grainId);
+        var listed = grainState.State as IListedState;
+        var lines = listed?.Unlisted();
         var write = new GrainStateWrite(stateName, grainId.ToString(), serializer.SerializeToArray(grainState.State), Version(grainState.ETag),
-            (grainState.State as IScheduledState)?.WakeAt, events);
+            (grainState.State as IScheduledState)?.WakeAt, events, lines);
         if (!queue.Writer.TryWrite(write))
         {
             throw new InvalidOperationException("Grain storage is stopped.");
@@ -65,6 +72,11 @@ internal sealed partial class GroupCommitGrainStorage(
         if (events is { Count: > 0 })
         {
             source!.Written(events);
+        }
+
+        if (lines is { Count: > 0 })
+        {
+            listed!.Listed(lines);
         }
     }
 
@@ -88,6 +100,10 @@ internal sealed partial class GroupCommitGrainStorage(
 
     public Task<FeedRead> ReadAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken) =>
         store.ReadFeedAsync(after, limit, types, cancellationToken);
+
+    public Task<IReadOnlyList<ContractSummary>> ListAsync(
+        string userId, PartyRole? role, IReadOnlyCollection<ContractStatus>? statuses, long afterTicks, string afterId, int limit, CancellationToken cancellationToken) =>
+        store.ListJobsAsync(userId, role, statuses, afterTicks, afterId, limit, cancellationToken);
 
     public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken) => store.PruneAsync(before, cancellationToken);
 

@@ -1,10 +1,13 @@
+using Milestones.Contracts;
+using Milestones.Domain;
 using Milestones.Events;
 
 namespace Milestones.Silo.Storage;
 
 /// <summary>
 /// Grain state in this process's memory (tests only): the same rows, versions and wake-ups as the databases, so
-/// every provider runs the same group-commit storage, and the same outbox and feed. A batch is applied under one lock.
+/// every provider runs the same group-commit storage, and the same outbox, feed and "My Jobs". A batch is applied
+/// under one lock.
 /// </summary>
 internal sealed class MemoryGrainStateStore : GrainStateStore
 {
@@ -14,6 +17,7 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
     private readonly Queue<OutboxEvent> unpositioned = [];
     private readonly List<(long Position, OutboxEvent Event)> positioned = [];
     private readonly HashSet<(string, long)> stored = [];
+    private readonly Dictionary<(string UserId, string ContractId), ContractSummary> jobs = [];
     private long head;
     private long pruned;
 
@@ -39,6 +43,15 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
                     foreach (var e in batch[i].Events.Where(e => stored.Add((e.Stream, e.Seq))))
                     {
                         unpositioned.Enqueue(e);
+                    }
+
+                    foreach (var line in batch[i].Listings)
+                    {
+                        var key = (line.UserId, line.Summary.ContractId);
+                        if (!jobs.TryGetValue(key, out var known) || known.Version < line.Summary.Version)
+                        {
+                            jobs[key] = line.Summary;
+                        }
                     }
                 }
             }
@@ -69,6 +82,20 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
             var page = positioned.Skip(from < 0 ? ~from : from).Where(e => types is null || types.Contains(e.Event.Type))
                 .Take(limit).Select(e => (e.Position, e.Event.Body)).ToList();
             return Task.FromResult(new FeedRead(page, pruned, head));
+        }
+    }
+
+    public override Task<IReadOnlyList<ContractSummary>> ListJobsAsync(
+        string userId, PartyRole? role, IReadOnlyCollection<ContractStatus>? statuses, long afterTicks, string afterId, int limit, CancellationToken cancellationToken)
+    {
+        lock (rows)
+        {
+            return Task.FromResult<IReadOnlyList<ContractSummary>>(jobs.Where(j => j.Key.UserId == userId).Select(j => j.Value)
+                .Where(c => (role is null || c.Role == role) && (statuses is null || statuses.Contains(c.Status)))
+                .Where(c => c.CreatedAt.UtcTicks < afterTicks || (c.CreatedAt.UtcTicks == afterTicks && string.CompareOrdinal(c.ContractId, afterId) > 0))
+                .OrderByDescending(c => c.CreatedAt.UtcTicks).ThenBy(c => c.ContractId, StringComparer.Ordinal)
+                .Take(limit)
+                .ToList());
         }
     }
 

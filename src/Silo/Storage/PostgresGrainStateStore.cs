@@ -1,3 +1,5 @@
+using Milestones.Contracts;
+using Milestones.Domain;
 using Milestones.Events;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -11,7 +13,8 @@ namespace Milestones.Silo.Storage;
 /// known versions and inserts for new rows — so it commits as one transaction in one round trip. Reads are
 /// gathered the same way: the reads waiting when a reader is free are answered by one statement (many grains
 /// activating at once — a silo that has just started — cost a round trip per batch, not per grain). The writes'
-/// events go into the outbox in the same statement, joined to the writes that succeeded.
+/// events go into the outbox and their "My Jobs" lines into their table in the same statement, joined to the writes
+/// that succeeded.
 /// </summary>
 internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSource, string serviceId, ILogger logger) : GrainStateStore
 {
@@ -23,7 +26,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     /// <summary>Beyond this many inserted rows autovacuum's own analyses (every tenth of the table changed) keep the plans right.</summary>
     private const long LastAnalyzeAt = 1 << 20;
 
-    private const string AnalyzeSql = "ANALYZE grainstate, feedevent;";
+    private const string AnalyzeSql = "ANALYZE grainstate, feedevent, usercontract;";
 
     /// <summary>Read batches in flight at once.</summary>
     private const int Readers = 4;
@@ -62,6 +65,16 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
             ORDER BY e.n
             ON CONFLICT DO NOTHING
+        ), listed AS (
+            INSERT INTO usercontract AS u (serviceid, userid, contractid, role, status, title, created, version)
+            SELECT @serviceid, l.userid, l.contractid, l.role, l.status, l.title, l.created, l.version
+            FROM unnest(@lswrites, @lsusers, @lscontracts, @lsroles, @lsstatuses, @lstitles, @lscreated, @lsversions)
+                AS l (write, userid, contractid, role, status, title, created, version)
+            JOIN input i ON i.n = l.write
+            JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
+            ON CONFLICT (serviceid, userid, contractid) DO UPDATE
+            SET status = excluded.status, title = excluded.title, version = excluded.version
+            WHERE u.version < excluded.version
         )
         SELECT statename, grainid, version FROM written;
         """;
@@ -96,6 +109,16 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         SELECT position, body FROM feedevent
         WHERE serviceid = @serviceid AND position > @after AND (@types::text[] IS NULL OR type = ANY(@types))
         ORDER BY position LIMIT @limit;
+        """;
+
+    private const string JobsSql = """
+        SELECT contractid, role, title, status, created, version FROM usercontract
+        WHERE serviceid = @serviceid AND userid = @userid
+          AND (created < @afterticks OR (created = @afterticks AND contractid > @afterid))
+          AND (@role::text IS NULL OR role = @role)
+          AND (@statuses::text[] IS NULL OR status = ANY(@statuses))
+        ORDER BY created DESC, contractid
+        LIMIT @limit;
         """;
 
     private const string FeedHeadSql = "SELECT COALESCE(MAX(pruned), 0), COALESCE(MAX(position), 0) FROM feedhead WHERE serviceid = @serviceid;";
@@ -227,6 +250,15 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("evats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, events.Select(e => e.Event.At.UtcDateTime).ToArray());
         command.Parameters.AddWithValue("evtypes", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Type).ToArray());
         command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Body).ToArray());
+        var lines = batch.SelectMany((w, i) => w.Listings.Select(l => (Write: (long)i + 1, l.UserId, l.Summary))).ToList();
+        command.Parameters.AddWithValue("lswrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Write).ToArray());
+        command.Parameters.AddWithValue("lsusers", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.UserId).ToArray());
+        command.Parameters.AddWithValue("lscontracts", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.Summary.ContractId).ToArray());
+        command.Parameters.AddWithValue("lsroles", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.Summary.Role.ToString()).ToArray());
+        command.Parameters.AddWithValue("lsstatuses", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.Summary.Status.ToString()).ToArray());
+        command.Parameters.AddWithValue("lstitles", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.Summary.Title).ToArray());
+        command.Parameters.AddWithValue("lscreated", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Summary.CreatedAt.UtcTicks).ToArray());
+        command.Parameters.AddWithValue("lsversions", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Summary.Version).ToArray());
 
         var written = new Dictionary<(string, string), long>(batch.Count);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -237,7 +269,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             }
         }
 
-        Grew(batch.Count(w => w.ExpectedVersion is null) + events.Count);
+        Grew(batch.Count(w => w.ExpectedVersion is null) + events.Count + lines.Count);
         return batch.Select(w => written.TryGetValue(w.Key, out var version) ? version : (long?)null).ToArray();
     }
 
@@ -341,6 +373,27 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new FeedRead(events, reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    public override async Task<IReadOnlyList<ContractSummary>> ListJobsAsync(
+        string userId, PartyRole? role, IReadOnlyCollection<ContractStatus>? statuses, long afterTicks, string afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(JobsSql);
+        command.Parameters.AddWithValue("serviceid", serviceId);
+        command.Parameters.AddWithValue("userid", userId);
+        command.Parameters.AddWithValue("afterticks", afterTicks);
+        command.Parameters.AddWithValue("afterid", afterId);
+        command.Parameters.AddWithValue("role", NpgsqlDbType.Text, (object?)role?.ToString() ?? DBNull.Value);
+        command.Parameters.AddWithValue("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text, (object?)statuses?.Select(s => s.ToString()).ToArray() ?? DBNull.Value);
+        command.Parameters.AddWithValue("limit", limit);
+        var page = new List<ContractSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            page.Add(JobLine.Read(reader));
+        }
+
+        return page;
     }
 
     public override async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)

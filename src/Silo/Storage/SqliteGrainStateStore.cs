@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Milestones.Contracts;
+using Milestones.Domain;
 using Milestones.Events;
 using Microsoft.Data.Sqlite;
 
@@ -6,8 +8,8 @@ namespace Milestones.Silo.Storage;
 
 /// <summary>
 /// Grain state in the embedded SQLite file. SQLite has one writer at a time, so one writer commits each batch in
-/// one immediate transaction (one log flush for the batch), each state's events into the outbox after its state
-/// where that write succeeded. The driver is synchronous: batches run on the storage's writer task, and reads,
+/// one immediate transaction (one log flush for the batch), each state's events into the outbox and its "My Jobs"
+/// lines into their table after its state, where that write succeeded. The driver is synchronous: batches run on the storage's writer task, and reads,
 /// clears and the feed on the thread pool, so no grain scheduler waits on the file.
 /// </summary>
 internal sealed class SqliteGrainStateStore(string connectionString, string serviceId) : GrainStateStore
@@ -53,6 +55,24 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
     private const string InsertEventSql = """
         INSERT INTO feedevent (serviceid, stream, seq, at, type, body) VALUES (@serviceid, @stream, @seq, @at, @type, @body)
         ON CONFLICT DO NOTHING;
+        """;
+
+    private const string UpsertJobSql = """
+        INSERT INTO usercontract (serviceid, userid, contractid, role, status, title, created, version)
+        VALUES (@serviceid, @userid, @contractid, @role, @status, @title, @created, @version)
+        ON CONFLICT (serviceid, userid, contractid) DO UPDATE
+        SET status = excluded.status, title = excluded.title, version = excluded.version
+        WHERE usercontract.version < excluded.version;
+        """;
+
+    private const string JobsSql = """
+        SELECT contractid, role, title, status, created, version FROM usercontract
+        WHERE serviceid = @serviceid AND userid = @userid
+          AND (created < @afterticks OR (created = @afterticks AND contractid > @afterid))
+          AND (@role IS NULL OR role = @role)
+          AND (@statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses)))
+        ORDER BY created DESC, contractid
+        LIMIT @limit;
         """;
 
     /// <summary>Run in an immediate transaction (the one writer): positions the next events in insertion order.</summary>
@@ -114,6 +134,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             if (versions[i] is not null)
             {
                 InsertEvents(connection, transaction, write.Events);
+                UpsertJobs(connection, transaction, write.Listings);
             }
         }
 
@@ -141,6 +162,46 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             command.ExecuteNonQuery();
         }
     }
+
+    private void UpsertJobs(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<JobListing> lines)
+    {
+        foreach (var line in lines)
+        {
+            using var command = FeedCommand(connection, transaction, UpsertJobSql);
+            command.Parameters.AddWithValue("@userid", line.UserId);
+            command.Parameters.AddWithValue("@contractid", line.Summary.ContractId);
+            command.Parameters.AddWithValue("@role", line.Summary.Role.ToString());
+            command.Parameters.AddWithValue("@status", line.Summary.Status.ToString());
+            command.Parameters.AddWithValue("@title", line.Summary.Title);
+            command.Parameters.AddWithValue("@created", line.Summary.CreatedAt.UtcTicks);
+            command.Parameters.AddWithValue("@version", line.Summary.Version);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public override Task<IReadOnlyList<ContractSummary>> ListJobsAsync(
+        string userId, PartyRole? role, IReadOnlyCollection<ContractStatus>? statuses, long afterTicks, string afterId, int limit, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<ContractSummary>>(() =>
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = JobsSql;
+            command.Parameters.AddWithValue("@serviceid", serviceId);
+            command.Parameters.AddWithValue("@userid", userId);
+            command.Parameters.AddWithValue("@afterticks", afterTicks);
+            command.Parameters.AddWithValue("@afterid", afterId);
+            command.Parameters.AddWithValue("@role", (object?)role?.ToString() ?? DBNull.Value);
+            command.Parameters.AddWithValue("@statuses", statuses is null ? DBNull.Value : JsonSerializer.Serialize(statuses.Select(s => s.ToString())));
+            command.Parameters.AddWithValue("@limit", limit);
+            using var reader = command.ExecuteReader();
+            var page = new List<ContractSummary>();
+            while (reader.Read())
+            {
+                page.Add(JobLine.Read(reader));
+            }
+
+            return page;
+        }, cancellationToken);
 
     public override Task<int> SequenceAsync(int limit, CancellationToken cancellationToken) =>
         Task.Run(() =>

@@ -16,7 +16,6 @@ public sealed class GrainProbe
     private readonly ConcurrentDictionary<GrainId, bool> failingReads = new();
     private readonly ConcurrentDictionary<string, bool> failingWakes = new();
     private readonly ConcurrentDictionary<string, bool> refusals = new();
-    private readonly ConcurrentDictionary<string, bool> failingUpserts = new();
 
     /// <summary>
     /// The next transfer of this kind on this contract fails once; with <paramref name="endingWith"/>, only one whose
@@ -76,11 +75,6 @@ public sealed class GrainProbe
 
     public bool TryRefuse(TransferOrder order) => order.ContractId is { } id && refusals.TryRemove($"{id}/{order.Kind}", out _);
 
-    /// <summary>The next "My Jobs" update of this user fails once.</summary>
-    public void FailNextIndexUpdate(string userId) => failingUpserts[userId] = true;
-
-    public bool TryTripIndexUpdate(string userKey) => failingUpserts.TryRemove(Milestones.Contracts.GrainKeys.UserIdOf(userKey), out _);
-
     /// <summary>Disarms every injected fault that has not tripped.</summary>
     public void ClearFaults()
     {
@@ -89,7 +83,6 @@ public sealed class GrainProbe
         failingReads.Clear();
         failingWakes.Clear();
         refusals.Clear();
-        failingUpserts.Clear();
     }
 
     /// <summary>Completes when the grain has been woken (and has handled it) the next time.</summary>

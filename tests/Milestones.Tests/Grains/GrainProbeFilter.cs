@@ -21,11 +21,6 @@ internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFil
             return;
         }
 
-        if (context.InterfaceMethod.Name == "UpsertAsync" && probe.TryTripIndexUpdate(context.TargetId.Key.ToString()!))
-        {
-            throw new InjectedFaultException($"Injected failure of the index update of {context.TargetId}");
-        }
-
         var wake = context.InterfaceMethod.Name == nameof(IWakeable.WakeAsync);
         if (wake && probe.TryTripWake(context.TargetId.Key.ToString()!))
         {

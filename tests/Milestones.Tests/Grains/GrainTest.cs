@@ -19,6 +19,9 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
 
     protected ClusterFixture Fixture => fixture;
     protected IGrainFactory Grains => fixture.Client;
+
+    /// <summary>The grain storage, as the grains see it.</summary>
+    protected IGrainStorage Storage => fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage);
     protected Caller Client { get; } = new("client-" + Guid.NewGuid().ToString("N")[..8]);
     protected Caller Freelancer { get; } = new("freelancer-" + Guid.NewGuid().ToString("N")[..8]);
     protected DateOnly Due => DateOnly.FromDateTime(fixture.Clock.GetUtcNow().UtcDateTime).AddDays(30);
@@ -141,8 +144,7 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
     protected async Task<AccountState> StoredAccountAsync(IAccountGrain account)
     {
         var stored = new GrainState<AccountState>(new AccountState());
-        await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage)
-            .ReadStateAsync(StorageLayout.Account, account.GetGrainId(), stored);
+        await Storage.ReadStateAsync(StorageLayout.Account, account.GetGrainId(), stored);
         return stored.State!;
     }
 
@@ -150,8 +152,7 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
     protected async Task<ContractGrainState> StoredStateAsync(IContractGrain grain)
     {
         var stored = new GrainState<ContractGrainState>(new ContractGrainState());
-        await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage)
-            .ReadStateAsync(StorageLayout.Contract, grain.GetGrainId(), stored);
+        await Storage.ReadStateAsync(StorageLayout.Contract, grain.GetGrainId(), stored);
         return stored.State!;
     }
 

@@ -51,12 +51,12 @@ public sealed class LifecycleTests(ClusterFixture fixture) : GrainTest(fixture)
         var grain = await CreateActiveAsync(1_000);
         var id = grain.GetPrimaryKeyString();
 
-        var asClient = (await Grains.UserContracts(Client.UserId).ListAsync(PartyRole.Client, null, 10, null)).Value!;
-        var asFreelancer = (await Grains.UserContracts(Freelancer.UserId).ListAsync(null, [ContractStatus.Active], 10, null)).Value!;
+        var asClient = (await Grains.UserContracts().ListAsync(Client.UserId, PartyRole.Client, null, 10, null)).Value!;
+        var asFreelancer = (await Grains.UserContracts().ListAsync(Freelancer.UserId, null, [ContractStatus.Active], 10, null)).Value!;
 
         Assert.Equal(id, Assert.Single(asClient.Items).ContractId);
         Assert.Equal((id, PartyRole.Freelancer), (Assert.Single(asFreelancer.Items).ContractId, asFreelancer.Items[0].Role));
-        Assert.Empty((await Grains.UserContracts(Freelancer.UserId).ListAsync(PartyRole.Client, null, 10, null)).Value!.Items);
+        Assert.Empty((await Grains.UserContracts().ListAsync(Freelancer.UserId, PartyRole.Client, null, 10, null)).Value!.Items);
     }
 
     [Fact]

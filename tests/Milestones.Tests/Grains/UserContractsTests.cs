@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
 using Orleans.Storage;
@@ -6,131 +5,93 @@ using Orleans.Storage;
 namespace Milestones.Tests.Grains;
 
 /// <summary>
-/// "My Jobs" is spread over shard rows: a change rewrites only its contract's shard, a reactivated list is the same
-/// list, a failed write fails what it carried and the retry lands, and a shard row left by an interrupted first
-/// write is overwritten.
+/// "My Jobs" is stored with the contract: each party's line is written by the contract's own write, so a list read
+/// right after an answer shows what it did (the last approval too, whose outcome is otherwise written after the
+/// answer), a write that fails or is stale stores no line, and an older contract version never replaces a newer line.
 /// </summary>
 public sealed class UserContractsTests(ClusterFixture fixture) : GrainTest(fixture)
 {
     private readonly string user = "jobs-" + Guid.NewGuid().ToString("N")[..8];
     private readonly DateTimeOffset start = fixture.Clock.GetUtcNow();
 
-    private IUserContractsGrain Jobs => Grains.UserContracts(user);
-
-    private IGrainStorage Storage => Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage);
+    private IUserContractsGrain Jobs => Grains.UserContracts();
 
     [Fact]
-    public async Task ALongList_IsSpreadOverShards_AChangeRewritesOnlyItsShard_AndItIsRestoredExactly()
+    public async Task EachPartysLine_IsWrittenByTheContractsWrite_SoAListAfterEachAnswerShowsIt()
     {
-        var summaries = Enumerable.Range(0, 300).Select(i => Summary(GrainKeys.NewContractId(), i, version: 1)).ToList();
-        await Task.WhenAll(summaries.Select(Jobs.UpsertAsync));
+        var grain = await CreateAsync(1_000);
+        Assert.Equal((ContractStatus.Draft, PartyRole.Client), await LineAsync(Client, grain));
+        Assert.Equal((ContractStatus.Draft, PartyRole.Freelancer), await LineAsync(Freelancer, grain));
 
-        var listed = await ListAllAsync();
-        Assert.Equal(summaries.OrderByDescending(s => s.CreatedAt).Select(s => s.ContractId), listed.Select(s => s.ContractId));
-        var used = summaries.Select(s => UserContractsGrain.ShardOf(s.ContractId)).ToHashSet();
-        Assert.True(used.Count > 32, $"300 contracts fell into only {used.Count} shards");
-        Assert.Equal(used.Order(), (await ReadAsync<UserContractsRecord>("myJobs")).State.Shards.Order());
+        Ok(await grain.AcceptTermsAsync(Client, 1, CommandOptions.None));
+        Ok(await grain.AcceptTermsAsync(Freelancer, 1, CommandOptions.None));
+        Assert.Equal((ContractStatus.Active, PartyRole.Client), await LineAsync(Client, grain));
+        Assert.Equal((ContractStatus.Active, PartyRole.Freelancer), await LineAsync(Freelancer, grain));
 
-        var before = await ShardETagsAsync();
-        var root = (await ReadAsync<UserContractsRecord>("myJobs")).ETag;
-        var changed = summaries[123] with { Status = ContractStatus.Ended, Version = 2 };
-        await Jobs.UpsertAsync(changed);
-
-        var after = await ShardETagsAsync();
-        var rewritten = Enumerable.Range(0, StorageLayout.UserContractsShards).Where(n => before[n] != after[n]).ToList();
-        Assert.Equal([UserContractsGrain.ShardOf(changed.ContractId)], rewritten);
-        Assert.Equal(root, (await ReadAsync<UserContractsRecord>("myJobs")).ETag);
-
-        var expected = await ListAllAsync();
-        Assert.Contains(changed, expected);
-        await Fixture.Cluster.DeactivateAsync(Jobs);
-        Assert.Equal(expected, await ListAllAsync());
-        Assert.Equal([changed], (await Jobs.ListAsync(null, [ContractStatus.Ended], 10, null)).Value!.Items);
+        await DepositAsync(Client, 1_030);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Assert.Equal(ContractStatus.Completed, Ok(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None)).Contract.Status);
+        Assert.Equal((ContractStatus.Completed, PartyRole.Client), await LineAsync(Client, grain));
+        Assert.Equal((ContractStatus.Completed, PartyRole.Freelancer), await LineAsync(Freelancer, grain));
+        Assert.Equal(ContractStatus.Completed, (await StoredStateAsync(grain)).Contract.Status);
     }
 
     [Fact]
-    public async Task AnOlderSummary_NeverReplacesANewerOne()
+    public async Task AStaleWrite_StoresNoneOfItsLines()
     {
+        var lines = new ListedContracts(Storage, Grains, user);
         var id = GrainKeys.NewContractId();
-        await Jobs.UpsertAsync(Summary(id, 0, version: 3) with { Status = ContractStatus.Active });
-        await Jobs.UpsertAsync(Summary(id, 0, version: 2) with { Status = ContractStatus.Draft });
+        await lines.PutAsync(Summary(id, 0, version: 1));
 
-        var only = Assert.Single((await Jobs.ListAsync(null, null, 10, null)).Value!.Items);
+        var stale = new GrainState<ContractGrainState>(new ContractGrainState
+        {
+            Contract = new ContractState { Id = id, Exists = true, Title = "Stale", Status = ContractStatus.Ended, ClientId = user, FreelancerId = "someone", Version = 9 },
+        });
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteStateAsync(StorageLayout.Contract, Grains.Contract(id).GetGrainId(), stale));
+
+        Assert.Equal([Summary(id, 0, version: 1)], Ok(await Jobs.ListAsync(user, null, null, 10, null)).Items);
+        Assert.Empty(Ok(await Jobs.ListAsync("someone", null, null, 10, null)).Items);
+    }
+
+    [Fact]
+    public async Task AnOlderContractVersion_NeverReplacesANewerLine()
+    {
+        var lines = new ListedContracts(Storage, Grains, user);
+        var id = GrainKeys.NewContractId();
+        await lines.PutAsync(Summary(id, 0, version: 3) with { Status = ContractStatus.Active });
+        await lines.PutAsync(Summary(id, 0, version: 2) with { Status = ContractStatus.Draft });
+
+        var only = Assert.Single(Ok(await Jobs.ListAsync(user, null, null, 10, null)).Items);
         Assert.Equal((3L, ContractStatus.Active), (only.Version, only.Status));
     }
 
     [Fact]
-    public async Task AFailedShardWrite_FailsTheUpsertItCarried_AndTheRetryLandsOnce()
+    public async Task ALongList_PagesThroughEveryContractOnce_NewestFirst()
     {
-        var kept = Summary(GrainKeys.NewContractId(), 0, version: 1);
-        await Jobs.UpsertAsync(kept);
-        var failing = Summary(GrainKeys.NewContractId(), 1, version: 1);
+        var lines = new ListedContracts(Storage, Grains, user);
+        var summaries = Enumerable.Range(0, 300).Select(i => Summary(GrainKeys.NewContractId(), i / 3, version: 1)).ToList();
+        await Task.WhenAll(summaries.Select(lines.PutAsync));
 
-        Fixture.Probe.FailNextWrite(Jobs.GetGrainId());
-        await Assert.ThrowsAnyAsync<Exception>(() => Jobs.UpsertAsync(failing));
-        await Fixture.Cluster.DeactivateAsync(Jobs);
-        Assert.Equal([kept], (await Jobs.ListAsync(null, null, 10, null)).Value!.Items);
-
-        await Jobs.UpsertAsync(failing);
-        await Fixture.Cluster.DeactivateAsync(Jobs);
-        Assert.Equal([failing, kept], (await Jobs.ListAsync(null, null, 10, null)).Value!.Items);
-    }
-
-    [Fact]
-    public async Task AShardRowNoListNames_IsOverwritten_AndItsSummariesNeverShow()
-    {
-        var id = GrainKeys.NewContractId();
-        var number = UserContractsGrain.ShardOf(id);
-        var orphan = ContractWithShard(number);
-        var left = new GrainState<UserContractsShard>(new UserContractsShard { Contracts = { [orphan] = Summary(orphan, 5, version: 1) } });
-        await Storage.WriteStateAsync($"myJobs/{number}", Jobs.GetGrainId(), left);
-
-        var summary = Summary(id, 0, version: 1);
-        await Jobs.UpsertAsync(summary);
-        await Fixture.Cluster.DeactivateAsync(Jobs);
-
-        Assert.Equal([summary], (await Jobs.ListAsync(null, null, 10, null)).Value!.Items);
-        Assert.Equal([id], (await ReadAsync<UserContractsShard>($"myJobs/{number}")).State.Contracts.Keys);
-    }
-
-    private ContractSummary Summary(string id, int minutes, long version) =>
-        new(id, PartyRole.Client, $"Contract {minutes}", ContractStatus.Active, start.AddMinutes(minutes), version);
-
-    private static string ContractWithShard(int number)
-    {
-        while (true)
-        {
-            var id = GrainKeys.NewContractId();
-            if (UserContractsGrain.ShardOf(id) == number)
-            {
-                return id;
-            }
-        }
-    }
-
-    private async Task<List<ContractSummary>> ListAllAsync()
-    {
         var all = new List<ContractSummary>();
         string? cursor = null;
         do
         {
-            var page = (await Jobs.ListAsync(null, null, 100, cursor)).Value!;
+            var page = Ok(await Jobs.ListAsync(user, null, null, 100, cursor));
             all.AddRange(page.Items);
             cursor = page.NextCursor;
         }
         while (cursor is not null);
 
-        return all;
+        Assert.Equal(summaries.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.ContractId, StringComparer.Ordinal), all);
     }
 
-    private async Task<(T State, string? ETag)> ReadAsync<T>(string stateName)
-        where T : new()
+    private async Task<(ContractStatus, PartyRole)> LineAsync(Caller party, IContractGrain grain)
     {
-        var state = new GrainState<T>(new T());
-        await Storage.ReadStateAsync(stateName, Jobs.GetGrainId(), state);
-        return (state.State ?? new T(), state.ETag);
+        var line = Assert.Single(Ok(await Jobs.ListAsync(party.UserId, null, null, 50, null)).Items, c => c.ContractId == grain.GetPrimaryKeyString());
+        return (line.Status, line.Role);
     }
 
-    private async Task<string?[]> ShardETagsAsync() =>
-        await Task.WhenAll(Enumerable.Range(0, StorageLayout.UserContractsShards).Select(async n => (await ReadAsync<UserContractsShard>($"myJobs/{n}")).ETag));
+    private ContractSummary Summary(string id, int minutes, long version) =>
+        new(id, PartyRole.Client, $"Contract {minutes}", ContractStatus.Active, start.AddMinutes(minutes), version);
 }

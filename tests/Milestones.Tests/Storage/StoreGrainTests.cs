@@ -20,6 +20,59 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     protected TestStore Store => fixture.Store;
 
     [Fact]
+    public async Task MyJobs_InTheStore_ListsNewestFirst_ExactToTheTick_TiesById_FiltersAndPages_KeepsTheNewestVersion_AndNoStaleLine()
+    {
+        var user = "store-jobs-" + Guid.NewGuid().ToString("N")[..8];
+        var lines = new ListedContracts(Storage, Grains, user);
+        var start = Fixture.Clock.GetUtcNow();
+
+        // Three contracts per creation time, 700 ns apart (finer than a microsecond); roles and statuses mixed.
+        var summaries = Enumerable.Range(0, 12).Select(i => new ContractSummary(
+            GrainKeys.NewContractId(), i % 2 == 0 ? PartyRole.Client : PartyRole.Freelancer, $"Contract {i}",
+            i % 3 == 0 ? ContractStatus.Active : ContractStatus.Draft, start.AddTicks(i / 3 * 7), 1)).ToList();
+        await Task.WhenAll(summaries.Select(lines.PutAsync));
+        await lines.PutAsync(summaries[0] with { Status = ContractStatus.Ended, Version = 3 });
+        await lines.PutAsync(summaries[0] with { Status = ContractStatus.Draft, Version = 2 });
+        summaries[0] = summaries[0] with { Status = ContractStatus.Ended, Version = 3 };
+
+        // A stale write of a contract (written over since it was read) stores none of its lines.
+        var stale = new GrainState<ContractGrainState>(new ContractGrainState
+        {
+            Contract = new ContractState
+            {
+                Id = summaries[1].ContractId, Exists = true, Title = "Stale", Status = ContractStatus.Withdrawn, ClientId = user, FreelancerId = "someone", Version = 9,
+            },
+        });
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteStateAsync(StorageLayout.Contract, Grains.Contract(summaries[1].ContractId).GetGrainId(), stale));
+
+        var expected = summaries.OrderByDescending(s => s.CreatedAt.UtcTicks).ThenBy(s => s.ContractId, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, await ListAllAsync(user, null, null, 5));
+        Assert.Equal(expected.Where(s => s.Role == PartyRole.Freelancer), await ListAllAsync(user, PartyRole.Freelancer, null, 2));
+        Assert.Equal(
+            expected.Where(s => s.Status is ContractStatus.Active or ContractStatus.Ended),
+            await ListAllAsync(user, null, [ContractStatus.Active, ContractStatus.Ended], 3));
+        Assert.Equal(
+            expected.Where(s => s.Role == PartyRole.Client).Select(s => s.ContractId),
+            (await ListAllAsync("other-" + user, PartyRole.Freelancer, null, 50)).Select(s => s.ContractId));
+    }
+
+    private async Task<List<ContractSummary>> ListAllAsync(string user, PartyRole? role, ContractStatus[]? statuses, int limit)
+    {
+        var all = new List<ContractSummary>();
+        string? cursor = null;
+        do
+        {
+            var page = Ok(await Grains.UserContracts().ListAsync(user, role, statuses, limit, cursor));
+            Assert.True(page.Items.Count <= limit);
+            all.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        return all;
+    }
+
+    [Fact]
     public async Task Lifecycle_FromOfferToApproval_IsStoredInTheDatabase_AndTheLedgerBalances()
     {
         await DepositAsync(Client, 3_000);
