@@ -81,7 +81,14 @@ internal sealed partial class ContractGrain : IEffectPorts
         var result = new ContractResult(contract.ToView(), intent.Purpose is TransferPurpose.Bonus or TransferPurpose.Refund ? intent.Subject : null);
         if (key is not null)
         {
-            store.State.RememberKey(answer.Refused is { } refused ? key with { Rejection = refused } : key with { Result = result });
+            if (answer.Refused is { } refused)
+            {
+                store.State.RememberKey(key with { Rejection = refused });
+            }
+            else
+            {
+                store.State.RememberKey(key, result);
+            }
         }
 
         if (acknowledgeBeforeSaving && answer.Refused is null && !store.State.ListingChanged)

@@ -18,6 +18,7 @@ internal sealed partial class ContractGrain(
     [FromKeyedServices(StorageLayout.Storage)] IGrainStorage storage,
     TimeProvider clock,
     ContractRules rules,
+    IRememberedAnswers answers,
     ILogger<ContractGrain> logger) : Grain, IContractGrain
 {
     private StateStorageBridge<ContractGrainState> store = null!;
@@ -227,7 +228,7 @@ internal sealed partial class ContractGrain(
         var key = options.IdempotencyKey is { } k ? new IdempotencyRecord(k, Fingerprint.Of(command, new { caller, arguments }), null, Now) : null;
         if (key is not null && store.State.FindKey(key.Key) is { } seen)
         {
-            return seen.Fingerprint == key.Fingerprint ? seen.Replay() : Errors.IdempotencyKeyReused();
+            return seen.Fingerprint == key.Fingerprint ? await ReplayAsync(seen) : Errors.IdempotencyKeyReused();
         }
 
         if (options.ExpectedVersion is { } expected && expected != State.Version)
@@ -257,11 +258,29 @@ internal sealed partial class ContractGrain(
         var result = new ContractResult(contract.ToView(), createdId?.Invoke());
         if (key is not null)
         {
-            store.State.RememberKey(key with { Result = result });
+            store.State.RememberKey(key, result);
         }
 
         await protocol.MakeDurableAsync();
         await protocol.FollowUpAsync();
         return Outcome<ContractResult>.Ok(result);
+    }
+
+    /// <summary>
+    /// A key's first answer: a rejection it holds, else the result remembered since the last write (an outcome
+    /// acknowledged before it was written), else the one stored beside the state. A stored key without an answer
+    /// breaks the store's one rule for answers (written with the key), so it is an error, never a new answer.
+    /// </summary>
+    private async Task<Outcome<ContractResult>> ReplayAsync(IdempotencyRecord seen)
+    {
+        if (seen.Replay() is { } held)
+        {
+            return held;
+        }
+
+        var result = store.State.UnwrittenAnswer(seen.Key)
+            ?? await answers.ReadAsync(this.GetGrainId(), seen.Key, CancellationToken.None)
+            ?? throw new InvalidOperationException($"The answer of idempotency key '{seen.Key}' of {State.Id} is missing from the store.");
+        return new Outcome<ContractResult>(result, null, Replayed: true);
     }
 }

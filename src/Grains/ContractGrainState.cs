@@ -8,7 +8,7 @@ namespace Milestones;
 /// <summary>What a contract grain stores: the contract, the idempotency keys it has answered, and its effect bookkeeping.</summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.ContractGrainState")]
-public sealed class ContractGrainState : IScheduledState, IEventSource, IListedState
+public sealed class ContractGrainState : IScheduledState, IEventSource, IListedState, IAnswerSource
 {
     /// <summary>
     /// Keys are kept for <see cref="KeyRetention"/> after their command; the most recent <see cref="MinIdempotencyKeys"/>
@@ -61,15 +61,45 @@ public sealed class ContractGrainState : IScheduledState, IEventSource, IListedS
 
     public void Written(IReadOnlyList<OutboxEvent> events) => StoredEvents = Math.Max(StoredEvents, events.Max(e => e.Seq));
 
+    /// <summary>Answers remembered since the state was read or written: stored by its next write (null: none; most activations remember none).</summary>
+    [NonSerialized]
+    private List<StoredAnswer>? unwrittenAnswers;
+
+    /// <summary>Keys forgotten since the state was read or written: their answers are deleted by its next write.</summary>
+    [NonSerialized]
+    private List<string>? forgottenKeys;
+
     public IdempotencyRecord? FindKey(string key) => Keys.Find(k => k.Key == key);
 
-    public void RememberKey(IdempotencyRecord record)
+    /// <summary>
+    /// Remembers a command's key; its answer, if it succeeded, is stored once beside the state (<see cref="IAnswerSource"/>).
+    /// Keys beyond <see cref="MinIdempotencyKeys"/> older than <see cref="KeyRetention"/> are forgotten, their answers deleted.
+    /// </summary>
+    public void RememberKey(IdempotencyRecord record, ContractResult? answer = null)
     {
-        Keys.Add(record);
+        Keys.Add(record with { Result = null });
+        if (answer is not null)
+        {
+            (unwrittenAnswers ??= []).Add(new StoredAnswer(record.Key, answer));
+        }
+
         var cutoff = record.At - KeyRetention;
         while (Keys.Count > MinIdempotencyKeys && Keys[0].At < cutoff)
         {
+            (forgottenKeys ??= []).Add(Keys[0].Key);
             Keys.RemoveAt(0);
         }
+    }
+
+    /// <summary>The answer of a key remembered since the last write (not stored yet), or null.</summary>
+    public ContractResult? UnwrittenAnswer(string key) => unwrittenAnswers?.FindLast(a => a.Key == key)?.Result;
+
+    public (IReadOnlyList<StoredAnswer> Remembered, IReadOnlyList<string> Forgotten) UnwrittenAnswers() =>
+        ([.. unwrittenAnswers ?? []], [.. forgottenKeys ?? []]);
+
+    public void AnswersWritten(IReadOnlyList<StoredAnswer> remembered, IReadOnlyList<string> forgotten)
+    {
+        unwrittenAnswers?.RemoveAll(remembered.Contains);
+        forgottenKeys?.RemoveAll(forgotten.Contains);
     }
 }

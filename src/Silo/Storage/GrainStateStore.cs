@@ -21,9 +21,9 @@ internal abstract class GrainStateStore : IAsyncDisposable
 
     /// <summary>
     /// Commits the batch in one transaction, each write's events into the outbox with it (an event already there is
-    /// kept as it is) and its "My Jobs" lines over the stored ones (a line of a newer contract version is never
-    /// replaced by an older one); returns each write's new version, or null where the version was stale (its events
-    /// and lines are not written).
+    /// kept as it is), its "My Jobs" lines over the stored ones (a line of a newer contract version is never
+    /// replaced by an older one), its remembered answers (one already there is kept) and the deletion of its forgotten
+    /// ones; returns each write's new version, or null where the version was stale (nothing of it is written).
     /// </summary>
     public abstract Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken);
 
@@ -38,6 +38,9 @@ internal abstract class GrainStateStore : IAsyncDisposable
 
     /// <inheritdoc cref="IEventFeed.ReadAsync"/>
     public abstract Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken);
+
+    /// <summary>The serialized answer stored for <paramref name="key"/> of the grain's state, or null.</summary>
+    public abstract Task<byte[]?> ReadAnswerAsync(string grainId, string key, CancellationToken cancellationToken);
 
     /// <inheritdoc cref="IJobListings.ListAsync"/>
     public abstract Task<IReadOnlyList<ContractSummary>> ListJobsAsync(

@@ -3,9 +3,10 @@ using Milestones.Events;
 namespace Milestones.Silo.Storage;
 
 /// <summary>
-/// One queued write: the serialized state, its wake-up time, the events recorded with it (into the outbox) and its
-/// changed "My Jobs" lines (both only if the state's write succeeds), and the version it was read at (null: the row
-/// must not exist yet). Completes with the new version once its transaction has committed.
+/// One queued write: the serialized state, its wake-up time, the events recorded with it (into the outbox), its
+/// changed "My Jobs" lines, the answers it remembered and the keys it forgot (all only if the state's write
+/// succeeds), and the version it was read at (null: the row must not exist yet). Completes with the new version once
+/// its transaction has committed.
 /// </summary>
 internal sealed class GrainStateWrite(
     string stateName,
@@ -14,7 +15,9 @@ internal sealed class GrainStateWrite(
     long? expectedVersion,
     DateTimeOffset? wakeAt = null,
     IReadOnlyList<OutboxEvent>? events = null,
-    IReadOnlyList<JobListing>? listings = null)
+    IReadOnlyList<JobListing>? listings = null,
+    IReadOnlyList<(string Key, byte[] Answer)>? answers = null,
+    IReadOnlyList<string>? forgotten = null)
 {
     private readonly TaskCompletionSource<long> committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -34,6 +37,12 @@ internal sealed class GrainStateWrite(
 
     /// <summary>The state's "My Jobs" lines that changed (<see cref="IListedState"/>).</summary>
     public IReadOnlyList<JobListing> Listings { get; } = listings ?? [];
+
+    /// <summary>The answers the state remembered, serialized (<see cref="IAnswerSource"/>): a row each, kept if one is there.</summary>
+    public IReadOnlyList<(string Key, byte[] Answer)> Answers { get; } = answers ?? [];
+
+    /// <summary>The keys the state forgot: their answers' rows are deleted.</summary>
+    public IReadOnlyList<string> Forgotten { get; } = forgotten ?? [];
 
     public (string, string) Key => (StateName, GrainId);
 

@@ -22,13 +22,14 @@ namespace Milestones.Silo.Storage;
 /// transaction, and the store's feed answers for them (<see cref="IEventFeed"/>); the feed is positioned in the
 /// background every <see cref="SequencePeriod"/>, so that a reader (a webhook just made) never positions a backlog
 /// nobody read; a state's changed "My Jobs" lines (<see cref="IListedState"/>) go into their table in the same
-/// transaction too, and the store answers the lists (<see cref="IJobListings"/>). I/O runs on the thread pool, never
+/// transaction too, and the store answers the lists (<see cref="IJobListings"/>); so do the answers a state remembers
+/// by idempotency key (<see cref="IAnswerSource"/>, read back by <see cref="IRememberedAnswers"/>). I/O runs on the thread pool, never
 /// on a grain's scheduler.
 /// </summary>
 internal sealed partial class GroupCommitGrainStorage(
     GrainStateStore store,
     Serializer serializer,
-    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, IDueGrains, IEventFeed, IJobListings, ILifecycleParticipant<ISiloLifecycle>, IDisposable
+    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, IDueGrains, IEventFeed, IJobListings, IRememberedAnswers, ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     internal const int MaxBatch = 256;
 
@@ -59,8 +60,10 @@ internal sealed partial class GroupCommitGrainStorage(
         var events = source?.Unwritten(grainId);
         var listed = grainState.State as IListedState;
         var lines = listed?.Unlisted();
+        var answering = grainState.State as IAnswerSource;
+        var (remembered, forgotten) = answering?.UnwrittenAnswers() ?? ([], []);
         var write = new GrainStateWrite(stateName, grainId.ToString(), serializer.SerializeToArray(grainState.State), Version(grainState.ETag),
-            (grainState.State as IScheduledState)?.WakeAt, events, lines);
+            (grainState.State as IScheduledState)?.WakeAt, events, lines, [.. remembered.Select(a => (a.Key, serializer.SerializeToArray(a.Result)))], forgotten);
         if (!queue.Writer.TryWrite(write))
         {
             throw new InvalidOperationException("Grain storage is stopped.");
@@ -78,7 +81,17 @@ internal sealed partial class GroupCommitGrainStorage(
         {
             listed!.Listed(lines);
         }
+
+        if (remembered.Count + forgotten.Count > 0)
+        {
+            answering!.AnswersWritten(remembered, forgotten);
+        }
     }
+
+    public async Task<ContractResult?> ReadAsync(GrainId grain, string key, CancellationToken cancellationToken) =>
+        await store.ReadAnswerAsync(grain.ToString(), key, cancellationToken).ConfigureAwait(false) is { } answer
+            ? serializer.Deserialize<ContractResult>(answer)
+            : null;
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {

@@ -18,6 +18,7 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
     private readonly List<(long Position, OutboxEvent Event)> positioned = [];
     private readonly HashSet<(string, long)> stored = [];
     private readonly Dictionary<(string UserId, string ContractId), ContractSummary> jobs = [];
+    private readonly Dictionary<(string GrainId, string Key), byte[]> answers = [];
     private long head;
     private long pruned;
 
@@ -43,6 +44,16 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
                     foreach (var e in batch[i].Events.Where(e => stored.Add((e.Stream, e.Seq))))
                     {
                         unpositioned.Enqueue(e);
+                    }
+
+                    foreach (var (key, answer) in batch[i].Answers)
+                    {
+                        answers.TryAdd((batch[i].GrainId, key), answer);
+                    }
+
+                    foreach (var key in batch[i].Forgotten)
+                    {
+                        answers.Remove((batch[i].GrainId, key));
                     }
 
                     foreach (var line in batch[i].Listings)
@@ -82,6 +93,14 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
             var page = positioned.Skip(from < 0 ? ~from : from).Where(e => types is null || types.Contains(e.Event.Type))
                 .Take(limit).Select(e => (e.Position, e.Event.Body)).ToList();
             return Task.FromResult(new FeedRead(page, pruned, head));
+        }
+    }
+
+    public override Task<byte[]?> ReadAnswerAsync(string grainId, string key, CancellationToken cancellationToken)
+    {
+        lock (rows)
+        {
+            return Task.FromResult(answers.GetValueOrDefault((grainId, key)));
         }
     }
 

@@ -26,7 +26,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     /// <summary>Beyond this many inserted rows autovacuum's own analyses (every tenth of the table changed) keep the plans right.</summary>
     private const long LastAnalyzeAt = 1 << 20;
 
-    private const string AnalyzeSql = "ANALYZE grainstate, feedevent, usercontract;";
+    private const string AnalyzeSql = "ANALYZE grainstate, feedevent, usercontract, commandanswer;";
 
     /// <summary>Read batches in flight at once.</summary>
     private const int Readers = 4;
@@ -75,6 +75,18 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             ON CONFLICT (serviceid, userid, contractid) DO UPDATE
             SET status = excluded.status, title = excluded.title, version = excluded.version
             WHERE u.version < excluded.version
+        ), answered AS (
+            INSERT INTO commandanswer (serviceid, grainid, key, answer)
+            SELECT @serviceid, w.grainid, a.key, a.answer
+            FROM unnest(@anwrites, @ankeys, @answers) AS a (write, key, answer)
+            JOIN input i ON i.n = a.write
+            JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
+            ON CONFLICT DO NOTHING
+        ), forgotten AS (
+            DELETE FROM commandanswer c
+            USING unnest(@fgwrites, @fgkeys) AS f (write, key), input i, written w
+            WHERE i.n = f.write AND w.statename = i.statename AND w.grainid = i.grainid
+              AND c.serviceid = @serviceid AND c.grainid = w.grainid AND c.key = f.key
         )
         SELECT statename, grainid, version FROM written;
         """;
@@ -120,6 +132,8 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         ORDER BY created DESC, contractid
         LIMIT @limit;
         """;
+
+    private const string AnswerSql = "SELECT answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key;";
 
     private const string FeedHeadSql = "SELECT COALESCE(MAX(pruned), 0), COALESCE(MAX(position), 0) FROM feedhead WHERE serviceid = @serviceid;";
 
@@ -259,6 +273,13 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("lstitles", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.Summary.Title).ToArray());
         command.Parameters.AddWithValue("lscreated", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Summary.CreatedAt.UtcTicks).ToArray());
         command.Parameters.AddWithValue("lsversions", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Summary.Version).ToArray());
+        var answers = batch.SelectMany((w, i) => w.Answers.Select(a => (Write: (long)i + 1, a.Key, a.Answer))).ToList();
+        command.Parameters.AddWithValue("anwrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, answers.Select(a => a.Write).ToArray());
+        command.Parameters.AddWithValue("ankeys", NpgsqlDbType.Array | NpgsqlDbType.Text, answers.Select(a => a.Key).ToArray());
+        command.Parameters.AddWithValue("answers", NpgsqlDbType.Array | NpgsqlDbType.Bytea, answers.Select(a => a.Answer).ToArray());
+        var forgotten = batch.SelectMany((w, i) => w.Forgotten.Select(key => (Write: (long)i + 1, Key: key))).ToList();
+        command.Parameters.AddWithValue("fgwrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, forgotten.Select(f => f.Write).ToArray());
+        command.Parameters.AddWithValue("fgkeys", NpgsqlDbType.Array | NpgsqlDbType.Text, forgotten.Select(f => f.Key).ToArray());
 
         var written = new Dictionary<(string, string), long>(batch.Count);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -269,7 +290,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             }
         }
 
-        Grew(batch.Count(w => w.ExpectedVersion is null) + events.Count + lines.Count);
+        Grew(batch.Count(w => w.ExpectedVersion is null) + events.Count + lines.Count + answers.Count);
         return batch.Select(w => written.TryGetValue(w.Key, out var version) ? version : (long?)null).ToArray();
     }
 
@@ -373,6 +394,15 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new FeedRead(events, reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    public override async Task<byte[]?> ReadAnswerAsync(string grainId, string key, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(AnswerSql);
+        command.Parameters.AddWithValue("serviceid", serviceId);
+        command.Parameters.AddWithValue("grainid", grainId);
+        command.Parameters.AddWithValue("key", key);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
     }
 
     public override async Task<IReadOnlyList<ContractSummary>> ListJobsAsync(

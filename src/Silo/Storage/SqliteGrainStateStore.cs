@@ -8,8 +8,8 @@ namespace Milestones.Silo.Storage;
 
 /// <summary>
 /// Grain state in the embedded SQLite file. SQLite has one writer at a time, so one writer commits each batch in
-/// one immediate transaction (one log flush for the batch), each state's events into the outbox and its "My Jobs"
-/// lines into their table after its state, where that write succeeded. The driver is synchronous: batches run on the storage's writer task, and reads,
+/// one immediate transaction (one log flush for the batch), each state's events into the outbox, its "My Jobs"
+/// lines and its remembered answers into their tables after its state, where that write succeeded. The driver is synchronous: batches run on the storage's writer task, and reads,
 /// clears and the feed on the thread pool, so no grain scheduler waits on the file.
 /// </summary>
 internal sealed class SqliteGrainStateStore(string connectionString, string serviceId) : GrainStateStore
@@ -67,6 +67,15 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         SET status = excluded.status, title = excluded.title, version = excluded.version
         WHERE usercontract.version < excluded.version;
         """;
+
+    private const string InsertAnswerSql = """
+        INSERT INTO commandanswer (serviceid, grainid, key, answer) VALUES (@serviceid, @grainid, @key, @answer)
+        ON CONFLICT DO NOTHING;
+        """;
+
+    private const string DeleteAnswerSql = "DELETE FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key;";
+
+    private const string AnswerSql = "SELECT answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key;";
 
     private const string JobsSql = """
         SELECT contractid, role, title, status, created, version FROM usercontract
@@ -135,6 +144,18 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             throw;
         }
     }
+
+    public override Task<byte[]?> ReadAnswerAsync(string grainId, string key, CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = AnswerSql;
+            command.Parameters.AddWithValue("@serviceid", serviceId);
+            command.Parameters.AddWithValue("@grainid", grainId);
+            command.Parameters.AddWithValue("@key", key);
+            return command.ExecuteScalar() as byte[];
+        }, cancellationToken);
 
     public override Task<IReadOnlyList<ContractSummary>> ListJobsAsync(
         string userId, PartyRole? role, IReadOnlyCollection<ContractStatus>? statuses, long afterTicks, string afterId, int limit, CancellationToken cancellationToken) =>
@@ -290,7 +311,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
     }
 
     /// <summary>
-    /// One connection with the batch's four statements prepared once: each batch binds and steps them instead of
+    /// One connection with the batch's statements prepared once: each batch binds and steps them instead of
     /// compiling its SQL again (preparing was a third of a batch's time). Used by one writer at a time.
     /// </summary>
     private sealed class BatchWriter : IDisposable
@@ -300,6 +321,8 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         private readonly Statement insert;
         private readonly Statement insertEvent;
         private readonly Statement upsertJob;
+        private readonly Statement insertAnswer;
+        private readonly Statement deleteAnswer;
 
         public BatchWriter(SqliteConnection connection, string serviceId)
         {
@@ -308,6 +331,8 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             insert = new Statement(connection, InsertSql, serviceId, "@statename", "@grainid", "@payload", "@wakeat");
             insertEvent = new Statement(connection, InsertEventSql, serviceId, "@stream", "@seq", "@at", "@type", "@body");
             upsertJob = new Statement(connection, UpsertJobSql, serviceId, "@userid", "@contractid", "@role", "@status", "@title", "@created", "@version");
+            insertAnswer = new Statement(connection, InsertAnswerSql, serviceId, "@grainid", "@key", "@answer");
+            deleteAnswer = new Statement(connection, DeleteAnswerSql, serviceId, "@grainid", "@key");
         }
 
         /// <summary>Commits the batch in one immediate transaction; each state's events and lines only where its write succeeded.</summary>
@@ -337,6 +362,16 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
                     var summary = line.Summary;
                     upsertJob.Run(transaction, line.UserId, summary.ContractId, summary.Role.ToString(), summary.Status.ToString(), summary.Title, summary.CreatedAt.UtcTicks, summary.Version);
                 }
+
+                foreach (var (key, answer) in write.Answers)
+                {
+                    insertAnswer.Run(transaction, write.GrainId, key, answer);
+                }
+
+                foreach (var key in write.Forgotten)
+                {
+                    deleteAnswer.Run(transaction, write.GrainId, key);
+                }
             }
 
             transaction.Commit();
@@ -349,6 +384,8 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             insert.Dispose();
             insertEvent.Dispose();
             upsertJob.Dispose();
+            insertAnswer.Dispose();
+            deleteAnswer.Dispose();
             connection.Dispose();
         }
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Milestones.Domain;
 using Milestones.Contracts;
 
@@ -5,6 +6,42 @@ namespace Milestones.Tests.Grains;
 
 public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture)
 {
+    [Fact]
+    public async Task AnAnswer_IsStoredOnceBesideTheState_ReplaysExactlyAfterReactivation_AndGoesWhenItsKeyIsForgotten()
+    {
+        var grain = await CreateActiveAsync(1_000, 2_000);
+        var answers = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IRememberedAnswers>();
+        Task<Outcome<ContractResult>> Edit(int i) => grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 2_000 + i), new CommandOptions($"edit-{i}"));
+
+        var first = Ok(await Edit(0));
+        Assert.All((await StoredStateAsync(grain)).Keys, k => Assert.Null(k.Result));
+        Assert.Equal(first.Contract, (await answers.ReadAsync(grain.GetGrainId(), "edit-0", CancellationToken.None))!.Contract, ContractViewComparer.Instance);
+        await Fixture.Cluster.DeactivateAsync(grain);
+        var replay = await Edit(0);
+        Assert.True(replay.Replayed);
+        Assert.Equal(first.Contract, replay.Value!.Contract, ContractViewComparer.Instance);
+
+        // Keys beyond the 64 most recent are forgotten once a day old, and their answers with them.
+        for (var i = 1; i < 5; i++)
+        {
+            Ok(await Edit(i));
+        }
+
+        Fixture.Clock.Advance(TimeSpan.FromHours(25));
+        for (var i = 5; i < 70; i++)
+        {
+            Ok(await Edit(i));
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Null(await answers.ReadAsync(grain.GetGrainId(), $"edit-{i}", CancellationToken.None));
+        }
+
+        Assert.Equal(2_005, (await answers.ReadAsync(grain.GetGrainId(), "edit-5", CancellationToken.None))!.Contract.Milestones[1].Amount);
+        Assert.Equal(Enumerable.Range(5, 65).Select(i => $"edit-{i}"), (await StoredStateAsync(grain)).Keys.Select(k => k.Key));
+    }
+
     [Fact]
     public async Task RetryWithTheSameKey_ReturnsTheFirstResult_AndChangesNothing()
     {

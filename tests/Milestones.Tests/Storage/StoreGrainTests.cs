@@ -20,6 +20,51 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     protected TestStore Store => fixture.Store;
 
     [Fact]
+    public async Task Answers_AreStoredWithTheStateThatRemembersThem_DeletedWithTheOneThatForgetsThem_AndNeverByAStaleWrite()
+    {
+        var answers = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IRememberedAnswers>();
+        var result = new ContractResult(await ViewAsync(await CreateActiveAsync(1_000, 2_000)));
+        var grain = Grains.Contract(GrainKeys.NewContractId()).GetGrainId();
+        var start = Fixture.Clock.GetUtcNow();
+        IdempotencyRecord Key(string key, DateTimeOffset at) => new(key, "fingerprint", null, at);
+
+        var state = new ContractGrainState();
+        var row = new GrainState<ContractGrainState>(state);
+        for (var i = 0; i < 3; i++)
+        {
+            state.RememberKey(Key($"old-{i}", start), result);
+        }
+
+        await Storage.WriteStateAsync(StorageLayout.Contract, grain, row);
+        Assert.Equal(result.Contract, (await answers.ReadAsync(grain, "old-2", CancellationToken.None))!.Contract, ContractViewComparer.Instance);
+
+        var staleState = new ContractGrainState();
+        staleState.RememberKey(Key("stale", start), result);
+        await Assert.ThrowsAsync<InconsistentStateException>(
+            () => Storage.WriteStateAsync(StorageLayout.Contract, grain, new GrainState<ContractGrainState>(staleState)));
+        Assert.Null(await answers.ReadAsync(grain, "stale", CancellationToken.None));
+
+        // 64 keys a day later: the three old ones are beyond the 64 most recent and older than a day.
+        for (var i = 0; i < 64; i++)
+        {
+            state.RememberKey(Key($"new-{i}", start.AddHours(25)), result);
+        }
+
+        await Storage.WriteStateAsync(StorageLayout.Contract, grain, row);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(await answers.ReadAsync(grain, $"old-{i}", CancellationToken.None));
+        }
+
+        Assert.NotNull(await answers.ReadAsync(grain, "new-0", CancellationToken.None));
+        Assert.NotNull(await answers.ReadAsync(grain, "new-63", CancellationToken.None));
+        var stored = new GrainState<ContractGrainState>(new ContractGrainState());
+        await Storage.ReadStateAsync(StorageLayout.Contract, grain, stored);
+        Assert.Equal(64, stored.State!.Keys.Count);
+        Assert.All(stored.State.Keys, k => Assert.Null(k.Result));
+    }
+
+    [Fact]
     public async Task MyJobs_InTheStore_ListsNewestFirst_ExactToTheTick_TiesById_FiltersAndPages_KeepsTheNewestVersion_AndNoStaleLine()
     {
         var user = "store-jobs-" + Guid.NewGuid().ToString("N")[..8];
