@@ -149,9 +149,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         Task.Run(() =>
         {
             using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = AnswerSql;
-            command.Parameters.AddWithValue("@serviceid", serviceId);
+            using var command = ServiceCommand(connection, AnswerSql);
             command.Parameters.AddWithValue("@grainid", grainId);
             command.Parameters.AddWithValue("@key", key);
             return command.ExecuteScalar() as byte[];
@@ -162,9 +160,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         Task.Run<IReadOnlyList<ContractSummary>>(() =>
         {
             using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = JobsSql;
-            command.Parameters.AddWithValue("@serviceid", serviceId);
+            using var command = ServiceCommand(connection, JobsSql);
             command.Parameters.AddWithValue("@userid", userId);
             command.Parameters.AddWithValue("@afterticks", afterTicks);
             command.Parameters.AddWithValue("@afterid", afterId);
@@ -187,12 +183,12 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             using var turn = writing.EnterScope();
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: false);
-            using var head = FeedCommand(connection, transaction, NewFeedHeadSql);
+            using var head = ServiceCommand(connection, NewFeedHeadSql, transaction);
             head.ExecuteNonQuery();
-            using var sequence = FeedCommand(connection, transaction, SequenceSql);
+            using var sequence = ServiceCommand(connection, SequenceSql, transaction);
             sequence.Parameters.AddWithValue("@limit", limit);
             var positioned = sequence.ExecuteNonQuery();
-            using var advance = FeedCommand(connection, transaction, AdvanceHeadSql);
+            using var advance = ServiceCommand(connection, AdvanceHeadSql, transaction);
             advance.Parameters.AddWithValue("@count", positioned);
             advance.ExecuteNonQuery();
             transaction.Commit();
@@ -204,7 +200,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         {
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: true);
-            using var feed = FeedCommand(connection, transaction, FeedSql);
+            using var feed = ServiceCommand(connection, FeedSql, transaction);
             feed.Parameters.AddWithValue("@after", after);
             feed.Parameters.AddWithValue("@limit", limit);
             feed.Parameters.AddWithValue("@types", types is null ? DBNull.Value : JsonSerializer.Serialize(types));
@@ -217,7 +213,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
                 }
             }
 
-            using var head = FeedCommand(connection, transaction, FeedHeadSql);
+            using var head = ServiceCommand(connection, FeedHeadSql, transaction);
             using var row = head.ExecuteReader();
             row.Read();
             return new FeedRead(events, row.GetInt64(0), row.GetInt64(1));
@@ -229,7 +225,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             using var turn = writing.EnterScope();
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: false);
-            using var prune = FeedCommand(connection, transaction, PruneSql);
+            using var prune = ServiceCommand(connection, PruneSql, transaction);
             prune.Parameters.AddWithValue("@before", before.ToUnixTimeMilliseconds());
             var gone = new List<long>();
             using (var reader = prune.ExecuteReader())
@@ -240,14 +236,15 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
                 }
             }
 
-            using var mark = FeedCommand(connection, transaction, MarkPrunedSql);
+            using var mark = ServiceCommand(connection, MarkPrunedSql, transaction);
             mark.Parameters.AddWithValue("@pruned", gone.DefaultIfEmpty(0).Max());
             mark.ExecuteNonQuery();
             transaction.Commit();
             return gone.Count;
         }, cancellationToken);
 
-    private SqliteCommand FeedCommand(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    /// <summary>A command of this service (its id bound as <c>@serviceid</c>), in <paramref name="transaction"/> if given.</summary>
+    private SqliteCommand ServiceCommand(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -260,9 +257,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         Task.Run<IReadOnlyList<string>>(() =>
         {
             using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = DueSql;
-            command.Parameters.AddWithValue("@serviceid", serviceId);
+            using var command = ServiceCommand(connection, DueSql);
             command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("@limit", limit);
             using var reader = command.ExecuteReader();
