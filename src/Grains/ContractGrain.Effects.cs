@@ -39,7 +39,9 @@ internal sealed partial class ContractGrain : IEffectPorts
     /// <see cref="SaveDelay"/>, else by a timer then (its events wait for that write to reach the feed) — unless the
     /// transfer is one order (a funding's hold): then the account stores the outcome's events with the order
     /// (<see cref="ApplyOnAccountsAsync"/>), and the state waits for the contract's next write. A refused hold is
-    /// stored because a retry could be accepted; a transfer nobody waits for (auto-release) is stored at once.
+    /// stored because a retry could be accepted; a transfer nobody waits for (auto-release) is stored at once, and so
+    /// is an outcome that changes the contract's status (the approval that completes it): the parties' "My Jobs" lines
+    /// are written with the state, and a list read after the answer must show what it says.
     /// <paramref name="resent"/>: the intent was found open (the accounts may have applied it already); false only
     /// right after the decision that stored it.
     /// </summary>

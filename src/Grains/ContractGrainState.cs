@@ -95,7 +95,7 @@ public sealed class ContractGrainState : IScheduledState, IEventSource, IListedS
     public ContractResult? UnwrittenAnswer(string key) => unwrittenAnswers?.FindLast(a => a.Key == key)?.Result;
 
     public (IReadOnlyList<StoredAnswer> Remembered, IReadOnlyList<string> Forgotten) UnwrittenAnswers() =>
-        ([.. unwrittenAnswers ?? []], [.. forgottenKeys ?? []]);
+        (unwrittenAnswers is { Count: > 0 } ? [.. unwrittenAnswers] : [], forgottenKeys is { Count: > 0 } ? [.. forgottenKeys] : []);
 
     public void AnswersWritten(IReadOnlyList<StoredAnswer> remembered, IReadOnlyList<string> forgotten)
     {

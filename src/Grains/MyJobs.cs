@@ -12,13 +12,10 @@ public sealed record JobListing(string UserId, ContractSummary Summary);
 /// what the answer did, and never a change whose write failed. Nothing else writes "My Jobs", so nothing can fail
 /// or lag behind the state.
 /// </summary>
-public interface IListedState
+public interface IListedState : ILoadedState
 {
     /// <summary>The lines that differ from the stored ones; none when they are as stored.</summary>
     IReadOnlyList<JobListing> Unlisted();
-
-    /// <summary>The state was read from storage: its lines are as stored.</summary>
-    void Loaded();
 
     /// <summary>The state's write committed with <paramref name="lines"/> (what <see cref="Unlisted"/> gave it).</summary>
     void Listed(IReadOnlyList<JobListing> lines);

@@ -18,13 +18,10 @@ public sealed record OutboxEvent(
 /// event is exactly as durable as the change that made it. An event written twice (a write whose outcome was
 /// unknown, sent again) is stored once: its stream and number identify it.
 /// </summary>
-public interface IEventSource
+public interface IEventSource : ILoadedState
 {
     /// <summary>The events recorded since the state was read or last written, oldest first.</summary>
     IReadOnlyList<OutboxEvent> Unwritten(GrainId grain);
-
-    /// <summary>The state was read from storage: every event it holds is in the outbox.</summary>
-    void Loaded();
 
     /// <summary>The state's write committed with <paramref name="events"/> (what <see cref="Unwritten"/> gave it).</summary>
     void Written(IReadOnlyList<OutboxEvent> events);

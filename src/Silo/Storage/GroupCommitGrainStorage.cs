@@ -50,8 +50,7 @@ internal sealed partial class GroupCommitGrainStorage(
         grainState.ETag = stored?.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = stored?.Payload is not null;
         grainState.State = stored?.Payload is { } payload ? serializer.Deserialize<T>(payload) : Activator.CreateInstance<T>();
-        (grainState.State as IEventSource)?.Loaded();
-        (grainState.State as IListedState)?.Loaded();
+        (grainState.State as ILoadedState)?.Loaded();
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

@@ -71,6 +71,7 @@ public class ClusterFixture : IAsyncLifetime
         silo.AddMilestonesStorage(new StorageSettings(StorageProvider.Memory, "", MigrateOnStart: false), FaultyGrainStorage.Inner);
         silo.Services.AddGrainStorage(StorageLayout.Storage, (services, _) => new FaultyGrainStorage(
             services.GetRequiredKeyedService<IGrainStorage>(FaultyGrainStorage.Inner), services.GetRequiredService<GrainProbe>()));
+        silo.Services.AddSingleton(services => (IRememberedAnswers)services.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage));
     }
 
     /// <summary>Anything else a derived fixture configures on every silo it starts (read again by each restart).</summary>

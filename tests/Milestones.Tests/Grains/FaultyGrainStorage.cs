@@ -1,9 +1,13 @@
+using Milestones.Contracts;
 using Orleans.Storage;
 
 namespace Milestones.Tests.Grains;
 
-/// <summary>Memory grain storage whose writes and reads fail when <see cref="GrainProbe.FailNextWrite"/> or <see cref="GrainProbe.FailNextRead"/> says so.</summary>
-public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : IGrainStorage
+/// <summary>
+/// Memory grain storage whose writes and reads (of a state, or of an answer remembered beside it) fail when
+/// <see cref="GrainProbe.FailNextWrite"/> or <see cref="GrainProbe.FailNextRead"/> says so.
+/// </summary>
+public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : IGrainStorage, IRememberedAnswers
 {
     public const string Inner = "memory";
 
@@ -16,6 +20,11 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : 
         probe.TryTripWrite(grainId, stateName)
             ? Task.FromException(new InjectedFaultException($"Injected failure of the write of '{stateName}' of {grainId}."))
             : inner.WriteStateAsync(stateName, grainId, grainState);
+
+    public Task<ContractResult?> ReadAsync(GrainId grain, string key, CancellationToken cancellationToken) =>
+        probe.TryTripRead(grain)
+            ? Task.FromException<ContractResult?>(new InjectedFaultException($"Injected failure of the read of the answer '{key}' of {grain}."))
+            : ((IRememberedAnswers)inner).ReadAsync(grain, key, cancellationToken);
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ClearStateAsync(stateName, grainId, grainState);

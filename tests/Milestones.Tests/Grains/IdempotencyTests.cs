@@ -60,6 +60,24 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
     }
 
     [Fact]
+    public async Task AReplay_WhoseStoredAnswerCannotBeRead_AnswersNothing_ChangesNothing_AndTheNextRetryReplaysIt()
+    {
+        var grain = await CreateActiveAsync(1_000, 2_000);
+        var edit = new CommandOptions("edit-m2");
+        var first = Ok(await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 2_100), edit)); // its answer is now only in the store
+
+        Fixture.Probe.FailNextRead(grain.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 2_100), edit));
+        Assert.False(Fixture.Probe.TryTripRead(grain.GetGrainId()));
+
+        var retry = await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 2_100), edit);
+        Assert.True(retry.Replayed);
+        Assert.Equal(first.Contract, retry.Value!.Contract, ContractViewComparer.Instance);
+        var now = await ViewAsync(grain);
+        Assert.Equal((2_100, first.Contract.Version), (now.Milestones[1].Amount, now.Version));
+    }
+
+    [Fact]
     public async Task SameKey_WithADifferentCommand_IsRejected()
     {
         var grain = await CreateActiveAsync(1_000, 2_000);
