@@ -89,4 +89,52 @@ public sealed class PostgresReadBatchTests
 
         Assert.Equal(1L, await analyses.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task AStoreStartingOnTablesTheStatisticsKnow_LeavesThemToAutovacuum_TillItHasInsertedMoreThanThey()
+    {
+        await using var database = await TestStore.CreateAsync(StorageProvider.Postgres);
+        await database.MigrateAsync();
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using (var noAutovacuum = new Npgsql.NpgsqlCommand("ALTER TABLE grainstate SET (autovacuum_enabled = false)", connection))
+        {
+            await noAutovacuum.ExecuteNonQueryAsync();
+        }
+
+        // ANALYZE sets pg_class.reltuples in its own transaction: seen at once, unlike the statistics views' counters.
+        await using var known = new Npgsql.NpgsqlCommand("SELECT reltuples::bigint FROM pg_class WHERE oid = 'grainstate'::regclass", connection);
+        async Task<long> KnownAsync(long expected)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            long rows;
+            while ((rows = (long)(await known.ExecuteScalarAsync())!) != expected && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            return rows;
+        }
+
+        var next = 0;
+        async Task InsertAsync(PostgresGrainStateStore store, int count)
+        {
+            await store.WriteAsync([.. Enumerable.Range(next, count).Select(i => new GrainStateWrite("contract", $"grain/{i}", [1], null))], CancellationToken.None);
+            next += count;
+        }
+
+        await using (var first = PostgresGrainStateStore.Create(database.ConnectionString, "analyse", NullLogger.Instance))
+        {
+            await InsertAsync(first, 1100);
+            Assert.Equal(1100, await KnownAsync(1100));
+        }
+
+        await using var restarted = PostgresGrainStateStore.Create(database.ConnectionString, "analyse", NullLogger.Instance);
+        await InsertAsync(restarted, 1050);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(1100, (long)(await known.ExecuteScalarAsync())!);
+
+        await InsertAsync(restarted, 3100);
+        Assert.Equal(5250, await KnownAsync(5250));
+    }
 }
