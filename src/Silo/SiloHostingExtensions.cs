@@ -116,7 +116,7 @@ public static partial class SiloHostingExtensions
     /// Grain storage, wake-ups and reminders on the configured store. Grain state goes through our group-commit
     /// storage (concurrent writes share one transaction), written with Orleans' versioned binary serializer, with
     /// each state's wake-up time in its row; the due grains are woken by <see cref="IDueWakeupGrain"/>, which one
-    /// Orleans reminder keeps alive (the only reminder; its scans are started at silo start, see
+    /// Orleans reminder keeps alive (the only reminder; every silo also makes sure its scans run, see
     /// <see cref="StartWakeupsAsync"/>; test clusters run the scans themselves). <paramref name="name"/> is the
     /// storage's name (tests wrap it in a storage of their own).
     /// </summary>
@@ -151,33 +151,37 @@ public static partial class SiloHostingExtensions
     }
 
     /// <summary>
-    /// Every silo makes sure the wake-ups run, in the background and until it succeeds (a silo that starts before the
-    /// cluster can place the grain must not fail its start for it): 1 s between attempts, doubling to a minute.
+    /// Every silo makes sure the wake-ups run, in the background, once every <see cref="MilestonesOptions.WakeInterval"/>
+    /// for as long as it runs: at start (a silo that starts before the cluster can place the grain must not fail its
+    /// start for it), and after the silo that ran the scans is lost, which then run again on another silo one interval
+    /// after the membership's verdict, rather than at the next minute of their keep-alive reminder (auto-releases and
+    /// webhook deliveries stalled meanwhile). A call to a running scan changes nothing.
     /// </summary>
     private static Task StartWakeupsAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var grains = services.GetRequiredService<IGrainFactory>();
+        var interval = services.GetRequiredService<IOptions<MilestonesOptions>>().Value.WakeInterval;
         var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Milestones.Wakeups");
         _ = Task.Run(async () =>
         {
-            for (var delay = TimeSpan.FromSeconds(1); !stopping.IsCancellationRequested; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks)))
+            while (!stopping.IsCancellationRequested)
             {
                 try
                 {
                     await grains.GetGrain<IDueWakeupGrain>(0).StartAsync();
-                    return;
                 }
                 catch (Exception ex)
                 {
-                    LogWakeupsNotStarted(logger, ex, delay);
-                    await Task.Delay(delay, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+                    LogWakeupsNotStarted(logger, ex, interval);
                 }
+
+                await Task.Delay(interval, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }, CancellationToken.None);
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The wake-ups could not be started yet; trying again in {Delay}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The wake-ups could not be made sure to run; trying again in {Delay}")]
     private static partial void LogWakeupsNotStarted(ILogger logger, Exception exception, TimeSpan delay);
 }

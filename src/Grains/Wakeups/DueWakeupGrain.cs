@@ -8,8 +8,8 @@ namespace Milestones.Wakeups;
 /// (<see cref="IScheduledState"/>), a stored submission is always found here, a failed write leaves nothing
 /// behind, and a command costs one durable write instead of a state write plus a reminder registration and a
 /// removal. One activation in the cluster scans every <see cref="MilestonesOptions.WakeInterval"/> (a grain timer,
-/// started by <see cref="StartAsync"/>, which every silo calls at start); a reminder brings it back, timer and all,
-/// wherever it runs after its silo is lost. A grain that fails to wake, or that could not finish what was due (an
+/// started by <see cref="StartAsync"/>, which every silo calls once an interval); after its silo is lost the next of
+/// those calls brings it back on another, and a reminder does too, once a minute, should no silo call. A grain that fails to wake, or that could not finish what was due (an
 /// account unreachable), is still due and is woken again by the next scan.
 /// </summary>
 internal sealed partial class DueWakeupGrain(
@@ -26,10 +26,14 @@ internal sealed partial class DueWakeupGrain(
 
     private IGrainTimer? timer;
 
+    /// <summary>Registers the reminder and starts the scans once per activation; then a call changes nothing.</summary>
     public async Task StartAsync()
     {
-        await this.RegisterOrUpdateReminder(KeepAlive, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        StartTimer();
+        if (timer is null)
+        {
+            await this.RegisterOrUpdateReminder(KeepAlive, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            StartTimer();
+        }
     }
 
     /// <summary>The keep-alive reminder brings the grain back after its silo is lost; the scans go on.</summary>

@@ -33,6 +33,12 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
     /// <summary>What funding <see cref="Amount"/> holds: the amount and the client's fee of 3%.</summary>
     private const long Hold = 1_030;
+
+    /// <summary>Statuses of a silo in Orleans' membership table.</summary>
+    private const int Active = 3, Dead = 6;
+
+    /// <summary>How often the silos scan for due grains here (<c>Milestones:WakeInterval</c>, 10 s by default).</summary>
+    private static readonly TimeSpan WakeInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RetryBound = TimeSpan.FromSeconds(90);
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -142,8 +148,8 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
         await all;
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {contracts.Count} lifecycles done");
 
-        // Back on another silo once the kill is noticed and the wake-up scan runs: at worst after the membership's
-        // verdict and the minute of the reminder that brings the scan itself back, when it was on the same silo.
+        // Back on another silo once the kill is noticed and the wake-up scan runs (itself back on another silo an
+        // interval after the membership's verdict, when it was on the same silo).
         var back = await receiver.WaitUntilAsync(r => r.Any(x => x.ReceivedAt > killedAt && x.Reply != Held),
             TimeSpan.FromSeconds(90) - (receiver.Now - killedAt), "the webhook to come back within 90 s of the kill");
         var revival = back.First(x => x.ReceivedAt > killedAt && x.Reply != Held).ReceivedAt - killedAt;
@@ -232,6 +238,69 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
         using var endpoint = await SendAsync(HttpMethod.Get, $"/v1/webhooks/{webhookId}", platform);
         Assert.Equal(0, endpoint.RootElement.GetProperty("deadDeliveries").GetInt32());
         Assert.False(statuses.ContainsKey(500), "an answer was 500");
+    }
+
+    /// <summary>
+    /// The scans that wake due grains (auto-releases, webhook deliveries) run in one grain; killed with its silo, they
+    /// run again on another within intervals of the membership's verdict: each silo makes sure of them once an
+    /// interval. (Their keep-alive reminder alone took up to a minute more.)
+    /// </summary>
+    [Fact]
+    public async Task TheSiloRunningTheWakeUpScans_Killed_TheyRunOnAnotherWithinIntervalsOfTheVerdict()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            StartSilo();
+        }
+
+        foreach (var silo in silos)
+        {
+            await WaitForMemberAsync(silo.Port);
+        }
+
+        orleans = await ConnectAsync();
+        var grains = orleans.Services.GetRequiredService<IGrainFactory>();
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var scans = grains.GetGrain<IDueWakeupGrain>(0);
+        async Task<int?> ScansRunOnAsync()
+        {
+            try
+            {
+                return (await management.GetActivationAddress(scans))?.Endpoint.Port;
+            }
+            catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException)
+            {
+                return null;  // asked through the killed silo, or of it
+            }
+        }
+
+        async Task<int> WaitForScansAsync(Func<int, bool> where, TimeSpan within, string what)
+        {
+            var deadline = DateTime.UtcNow + within;
+            while (true)
+            {
+                if (await ScansRunOnAsync() is { } port && where(port))
+                {
+                    return port;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"the wake-up scans did not run {what} within {within}:\n{string.Join("\n", silos.Select(s => s.Process.Describe()))}");
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+        }
+
+        // The silos start them on their own.
+        var first = await WaitForScansAsync(_ => true, TimeSpan.FromSeconds(30), "at all");
+        var victim = Assert.Single(silos, s => s.Port == first);
+        victim.Process.Kill();
+        var killed = System.Diagnostics.Stopwatch.StartNew();
+        await WaitForStatusAsync(victim.Port, Dead, "dead");
+        var verdict = killed.Elapsed;
+
+        var moved = await WaitForScansAsync(port => port != victim.Port, 3 * WakeInterval + TimeSpan.FromSeconds(2), "again after the verdict");
+        output.WriteLine($"silo {victim.Port} killed; declared dead after {verdict.TotalSeconds:F1} s; the scans run on silo {moved} " +
+            $"{(killed.Elapsed - verdict).TotalSeconds:F1} s after that");
+        Assert.Contains(silos, s => s.Port == moved && !s.Process.HasExited);
     }
 
     private async Task<string> LifecycleAsync(int index, string platform)
@@ -355,7 +424,7 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
         ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
 
         // Scans every 2 s rather than 10: the webhook is back sooner once its silo is declared dead, the same way.
-        ["Milestones__WakeInterval"] = "00:00:02",
+        ["Milestones__WakeInterval"] = WakeInterval.ToString(),
     };
 
     private void StartSilo()
@@ -401,8 +470,11 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
-    /// <summary>Until the silo on <paramref name="port"/> is active (3) in the membership table.</summary>
-    private async Task WaitForMemberAsync(int port)
+    /// <summary>Until the silo on <paramref name="port"/> is active in the membership table.</summary>
+    private Task WaitForMemberAsync(int port) => WaitForStatusAsync(port, Active, "active");
+
+    /// <summary>Until the membership table has the silo on <paramref name="port"/> in <paramref name="status"/>.</summary>
+    private async Task WaitForStatusAsync(int port, int status, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (true)
@@ -411,16 +483,17 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
             {
                 await connection.OpenAsync();
                 await using var command = new NpgsqlCommand(
-                    "SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = @cluster AND port = @port AND status = 3", connection);
+                    "SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = @cluster AND port = @port AND status = @status", connection);
                 command.Parameters.AddWithValue("cluster", serviceId);
                 command.Parameters.AddWithValue("port", port);
+                command.Parameters.AddWithValue("status", status);
                 if ((long)(await command.ExecuteScalarAsync())! > 0)
                 {
                     return;
                 }
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"silo {port} never became active:\n{string.Join("\n", silos.Select(s => s.Process.Describe()))}");
+            Assert.True(DateTime.UtcNow < deadline, $"silo {port} never became {what}:\n{string.Join("\n", silos.Select(s => s.Process.Describe()))}");
             await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
     }
