@@ -13,7 +13,8 @@ public static class EventsEndpoints
         var group = routes.MapGroup("/v1").WithTags("Events");
         group.MapGet("/events", Feed).WithName("GetEventFeed").WithSummary(
             "Platform only: every contract and account event once, in order per contract and per account, after a cursor " +
-            "(follow nextCursor; none: from the oldest kept), optionally of some types (comma-separated).");
+            "(follow nextCursor; none: from the oldest kept), optionally of some types (comma-separated; nextCursor then moves past " +
+            "the events of other types read, so a page may be empty while the cursor moves on).");
         return group;
     }
 

@@ -41,14 +41,14 @@ internal sealed class EventFeedGrain(IEventFeed feed, TimeProvider clock, IOptio
             prunedAt = now;
         }
 
-        var read = await feed.ReadAsync(position, Math.Clamp(limit, 1, MaxLimit), types is { Count: > 0 } ? types : null, CancellationToken.None);
+        limit = Math.Clamp(limit, 1, MaxLimit);
+        var read = await feed.ReadAsync(position, limit, types is { Count: > 0 } ? types : null, CancellationToken.None);
         if (position > 0 && position < read.Pruned)
         {
             return Errors.CursorExpired("after");
         }
 
-        var next = read.Events.Count > 0 ? read.Events[^1].Position : position;
         return Outcome<FeedPage>.Ok(new FeedPage(
-            [.. read.Events.Select(e => FeedEvents.Parse(e.Body))], next.ToString(CultureInfo.InvariantCulture)));
+            [.. read.Events.Select(e => FeedEvents.Parse(e.Body))], read.ReadThrough(position, limit).ToString(CultureInfo.InvariantCulture)));
     }
 }

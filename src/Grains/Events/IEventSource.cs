@@ -46,9 +46,18 @@ public interface IEventFeed
 
 /// <summary>
 /// A page of the feed as stored: each event's position and JSON, the highest position pruned (a cursor under it has
-/// lost events), and the last position given.
+/// lost events), and the last position given — read as of the same moment as the events, so that a page shorter than
+/// its limit has every event (of the types asked) through <see cref="Head"/>.
 /// </summary>
-public sealed record FeedRead(IReadOnlyList<(long Position, string Body)> Events, long Pruned, long Head);
+public sealed record FeedRead(IReadOnlyList<(long Position, string Body)> Events, long Pruned, long Head)
+{
+    /// <summary>
+    /// Where the next page starts, for a page read after <paramref name="after"/> with <paramref name="limit"/>: a full
+    /// page's last event; else the head, past events of other types, so a reader of rare types does not read the same
+    /// others again and again.
+    /// </summary>
+    public long ReadThrough(long after, int limit) => Events.Count >= limit ? Events[^1].Position : Math.Max(after, Head);
+}
 
 public static class EventFeedExtensions
 {

@@ -85,6 +85,12 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
             NextAttemptAt = now,
             GiveUpAt = now + retryFor,
         });
+        ReadTo(position);
+    }
+
+    /// <summary>The feed was read through <paramref name="position"/> (past events of types the endpoint does not take).</summary>
+    public void ReadTo(long position)
+    {
         readThrough = Math.Max(readThrough, position);
         StoreCursor();
     }

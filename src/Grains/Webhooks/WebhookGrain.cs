@@ -282,10 +282,15 @@ internal sealed partial class WebhookGrain(
             var read = await feed.ReadAsync(after, PageSize, State.Types.Count > 0 ? State.Types : null, CancellationToken.None);
             var now = clock.GetUtcNow();
             // A replay while the page was read moved the reading back: this page is read again.
-            foreach (var (position, body) in after == webhook.ReadThrough && State.Exists ? read.Events : [])
+            if (after == webhook.ReadThrough && State.Exists)
             {
-                var e = FeedEvents.Parse(body);
-                webhook.Take(position, e, FeedEvents.StreamOf(e), body, now);
+                foreach (var (position, body) in read.Events)
+                {
+                    var e = FeedEvents.Parse(body);
+                    webhook.Take(position, e, FeedEvents.StreamOf(e), body, now);
+                }
+
+                webhook.ReadTo(read.ReadThrough(after, PageSize));
             }
 
             caughtUp = read.Events.Count < PageSize;

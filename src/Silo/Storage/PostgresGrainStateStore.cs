@@ -123,12 +123,23 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         UPDATE feedhead SET position = @head + (SELECT count(*) FROM positioned) WHERE serviceid = @serviceid;
         """;
 
+    /// <summary>
+    /// A page of the feed and its head, in one statement, so as of one snapshot: a short page has every event of the
+    /// types asked through that head (two statements could see a head whose last events the first did not).
+    /// </summary>
     private const string FeedSql = """
-        SELECT position, body FROM feedevent
-        WHERE serviceid = @serviceid AND position > @after AND (@types::text[] IS NULL OR type = ANY(@types))
-        ORDER BY position LIMIT @limit;
+        WITH head AS (
+            SELECT COALESCE(MAX(pruned), 0) AS pruned, COALESCE(MAX(position), 0) AS position FROM feedhead WHERE serviceid = @serviceid
+        )
+        SELECT h.pruned, h.position, e.position, e.body
+        FROM head h
+        LEFT JOIN LATERAL (
+            SELECT position, body FROM feedevent
+            WHERE serviceid = @serviceid AND position > @after AND position <= h.position AND (@types::text[] IS NULL OR type = ANY(@types))
+            ORDER BY position LIMIT @limit
+        ) e ON true
+        ORDER BY e.position;
         """;
-
     private const string JobsSql = """
         SELECT contractid, role, title, status, created, version FROM usercontract
         WHERE serviceid = @serviceid AND userid = @userid
@@ -140,8 +151,6 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         """;
 
     private const string AnswerSql = "SELECT answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key;";
-
-    private const string FeedHeadSql = "SELECT COALESCE(MAX(pruned), 0), COALESCE(MAX(position), 0) FROM feedhead WHERE serviceid = @serviceid;";
 
     private const string PruneSql = """
         WITH gone AS (
@@ -388,27 +397,24 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
 
     public override async Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken)
     {
-        await using var batch = dataSource.CreateBatch();
-        var feed = new NpgsqlBatchCommand(FeedSql);
+        await using var feed = dataSource.CreateCommand(FeedSql);
         feed.Parameters.AddWithValue("serviceid", serviceId);
         feed.Parameters.AddWithValue("after", after);
         feed.Parameters.AddWithValue("limit", limit);
         feed.Parameters.AddWithValue("types", NpgsqlDbType.Array | NpgsqlDbType.Text, (object?)types?.ToArray() ?? DBNull.Value);
-        var head = new NpgsqlBatchCommand(FeedHeadSql);
-        head.Parameters.AddWithValue("serviceid", serviceId);
-        batch.BatchCommands.Add(feed);
-        batch.BatchCommands.Add(head);
-
         var events = new List<(long, string)>();
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        long pruned = 0, head = 0;
+        await using var reader = await feed.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            events.Add((reader.GetInt64(0), reader.GetString(1)));
+            (pruned, head) = (reader.GetInt64(0), reader.GetInt64(1));
+            if (!reader.IsDBNull(2))
+            {
+                events.Add((reader.GetInt64(2), reader.GetString(3)));
+            }
         }
 
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new FeedRead(events, reader.GetInt64(0), reader.GetInt64(1));
+        return new FeedRead(events, pruned, head);
     }
 
     public override async Task<byte[]?> ReadAnswerAsync(string grainId, string key, CancellationToken cancellationToken)

@@ -198,6 +198,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
     public override Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken) =>
         Task.Run(() =>
         {
+            // One read transaction, one snapshot: a short page has every event of the types asked through this head.
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: true);
             using var feed = ServiceCommand(connection, FeedSql, transaction);

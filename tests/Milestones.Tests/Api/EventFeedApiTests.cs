@@ -49,6 +49,13 @@ public sealed class EventFeedApiTests(ApiFactory factory) : ApiTest(factory)
         var mine = events.Where(e => e["notify"]!.AsArray().Any(n => n!.GetValue<string>() == ClientId || n!.GetValue<string>() == FreelancerId)).ToList();
         Assert.Equal(["funds.held", "milestone.funded"], mine.Select(e => e["type"]!.GetValue<string>()));
         Assert.All(events, e => Assert.Contains(e["type"]!.GetValue<string>(), new[] { "milestone.funded", "funds.held" }));
+
+        // A page of a type nobody records is empty, and its cursor moves past everything read, so the same events are
+        // not read again by the next page.
+        var head = await HeadAsync();
+        var none = await Json(await Platform.GetAsync($"/v1/events?after={start}&types=test.never_recorded"), HttpStatusCode.OK);
+        Assert.Empty(none["items"]!.AsArray());
+        Assert.True(long.Parse(none["nextCursor"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) >= head);
     }
 
     [Theory]

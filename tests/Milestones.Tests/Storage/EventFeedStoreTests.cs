@@ -10,7 +10,8 @@ namespace Milestones.Tests.Storage;
 /// The outbox and the feed on each store: events are stored with their state's write and only if it succeeded (a
 /// stale write leaves none; an event sent again is stored once, as first written), and a reader following the cursor
 /// while batches commit concurrently and several sequencers race sees every event exactly once, in order per stream,
-/// at contiguous positions.
+/// at contiguous positions; one following a rare type only (its cursor moving past the others to the head) sees
+/// every event of that type exactly once.
 /// </summary>
 public sealed class EventFeedStoreTests
 {
@@ -86,9 +87,10 @@ public sealed class EventFeedStoreTests
             }
         })).ToList();
 
-        var seen = new List<(long Position, string Body)>();
-        var reader = Task.Run(async () =>
+        // One reader of every event, and one of a rare type only, whose cursor moves past the others to the head.
+        async Task<List<(long Position, string Body)>> FollowAsync(IReadOnlyCollection<string>? types)
         {
+            var seen = new List<(long Position, string Body)>();
             long cursor = 0;
             while (true)
             {
@@ -97,20 +99,24 @@ public sealed class EventFeedStoreTests
                 {
                 }
 
-                var page = await store.ReadFeedAsync(cursor, 40, null, CancellationToken.None);
+                var page = await store.ReadFeedAsync(cursor, 40, types, CancellationToken.None);
                 seen.AddRange(page.Events);
-                cursor = page.Events.Count > 0 ? page.Events[^1].Position : cursor;
+                cursor = page.ReadThrough(cursor, 40);
                 if (done && page.Events.Count == 0)
                 {
-                    return;
+                    return seen;
                 }
             }
-        });
+        }
+
+        var reader = Task.Run(() => FollowAsync(null));
+        var rareReader = Task.Run(() => FollowAsync([Rare]));
 
         await Task.WhenAll(writers);
         Volatile.Write(ref writing, false);
         await Task.WhenAll(sequencers);
-        await reader;
+        var seen = await reader;
+        var rare = await rareReader;
 
         Assert.Equal(Enumerable.Range(1, seen.Count).Select(p => (long)p), seen.Select(e => e.Position));
         var events = seen.Select(e => e.Body.Split('|')).Select(p => (Stream: p[0], Seq: long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), Body: p[2])).ToList();
@@ -120,6 +126,9 @@ public sealed class EventFeedStoreTests
         {
             Assert.Equal(Enumerable.Range(1, stream.Count()).Select(s => (long)s), stream.Select(e => e.Seq));
         }
+
+        Assert.Equal(seen.Where(e => TypeOf(e.Body) == Rare), rare);
+        Assert.NotEmpty(rare);
     }
 
     [Theory]
@@ -146,8 +155,13 @@ public sealed class EventFeedStoreTests
         Assert.Equal([(4L, "b|1|real")], (await store.ReadFeedAsync(0, 10, ["t.b"], CancellationToken.None)).Events);
     }
 
+    /// <summary>Every fifth event of a stream is of this type.</summary>
+    private const string Rare = "t.rare";
+
     private static OutboxEvent Event(string stream, long seq, string body, DateTimeOffset? at = null) =>
-        new(stream, seq, at ?? DateTimeOffset.UtcNow, "t." + stream.Split(':')[^1][..1], $"{stream}|{seq}|{body}");
+        new(stream, seq, at ?? DateTimeOffset.UtcNow, seq % 5 == 0 ? Rare : "t." + stream.Split(':')[^1][..1], $"{stream}|{seq}|{body}");
+
+    private static string TypeOf(string body) => long.Parse(body.Split('|')[1], System.Globalization.CultureInfo.InvariantCulture) % 5 == 0 ? Rare : "other";
 
     private static async Task<OpenedStore> OpenAsync(StorageProvider kind)
     {

@@ -34,7 +34,7 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Events
         {
         }
         /// <summary>
-        /// Platform only: every contract and account event once, in order per contract and per account, after a cursor (follow nextCursor; none: from the oldest kept), optionally of some types (comma-separated).
+        /// Platform only: every contract and account event once, in order per contract and per account, after a cursor (follow nextCursor; none: from the oldest kept), optionally of some types (comma-separated; nextCursor then moves past the events of other types read, so a page may be empty while the cursor moves on).
         /// </summary>
         /// <returns>A <see cref="global::Milestones.Tests.Api.Client.Generated.Models.FeedPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -69,7 +69,7 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Events
             return await RequestAdapter.SendAsync<global::Milestones.Tests.Api.Client.Generated.Models.FeedPage>(requestInfo, global::Milestones.Tests.Api.Client.Generated.Models.FeedPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Platform only: every contract and account event once, in order per contract and per account, after a cursor (follow nextCursor; none: from the oldest kept), optionally of some types (comma-separated).
+        /// Platform only: every contract and account event once, in order per contract and per account, after a cursor (follow nextCursor; none: from the oldest kept), optionally of some types (comma-separated; nextCursor then moves past the events of other types read, so a page may be empty while the cursor moves on).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -97,7 +97,7 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Events
             return new global::Milestones.Tests.Api.Client.Generated.V1.Events.EventsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Platform only: every contract and account event once, in order per contract and per account, after a cursor (follow nextCursor; none: from the oldest kept), optionally of some types (comma-separated).
+        /// Platform only: every contract and account event once, in order per contract and per account, after a cursor (follow nextCursor; none: from the oldest kept), optionally of some types (comma-separated; nextCursor then moves past the events of other types read, so a page may be empty while the cursor moves on).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class EventsRequestBuilderGetQueryParameters 
