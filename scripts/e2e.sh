@@ -111,9 +111,21 @@ if [ "$before" != "$after" ]; then
   echo "e2e ($mode): state changed across the SIGKILL" >&2; exit 1
 fi
 
+# A deposit after the SIGKILL, as a client makes it: until the cluster has declared the silo dead, a grain placed or
+# living there is unreachable and the answer is 503, retried with the same reference (which makes it idempotent);
+# any other failure fails the run.
 reference="pi_after_kill_$(date +%s%N)"
-curl -sf -X POST "$API/v1/accounts/alice/deposits" -H "Authorization: Bearer $PLATFORM" -H 'Content-Type: application/json' \
-  -d "{\"amount\": 100, \"currency\": \"USD\", \"reference\": \"$reference\"}" >/dev/null
+for attempt in $(seq 1 60); do
+  status=$(curl -s -o "$data/deposit.json" -w '%{http_code}' -X POST "$API/v1/accounts/alice/deposits" -H "Authorization: Bearer $PLATFORM" \
+    -H 'Content-Type: application/json' -d "{\"amount\": 100, \"currency\": \"USD\", \"reference\": \"$reference\"}")
+  case $status in
+    2??) break ;;
+    503) echo "e2e ($mode): the deposit after the SIGKILL answered 503 (attempt $attempt); retrying in 1 s" ;;
+    *) echo "e2e ($mode): the deposit after the SIGKILL answered $status: $(cat "$data/deposit.json")" >&2; exit 1 ;;
+  esac
+  sleep 1
+done
+case $status in 2??) ;; *) echo "e2e ($mode): the deposit after the SIGKILL still answered $status after 60 attempts" >&2; exit 1 ;; esac
 delivered=""
 for _ in $(seq 1 120); do
   delivered=$(cat "$hooks"/*.body 2>/dev/null | jq -r --arg r "deposit/$reference" 'select(.data.transferId == $r) | .id' || true)
