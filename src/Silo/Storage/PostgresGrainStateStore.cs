@@ -140,6 +140,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         ) e ON true
         ORDER BY e.position;
         """;
+
     private const string JobsSql = """
         SELECT contractid, role, title, status, created, version FROM usercontract
         WHERE serviceid = @serviceid AND userid = @userid
@@ -308,7 +309,8 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             }
         }
 
-        Grew(batch.Count(w => w.ExpectedVersion is null) + events.Count + lines.Count + answers.Count);
+        // Lines of a new contract are new rows; later ones mostly update them.
+        Grew(batch.Count(w => w.ExpectedVersion is null) + events.Count + lines.Count(l => batch[(int)l.Write - 1].ExpectedVersion is null) + answers.Count);
         return batch.Select(w => written.TryGetValue(w.Key, out var version) ? version : (long?)null).ToArray();
     }
 

@@ -9,8 +9,9 @@ namespace Milestones.Silo.Storage;
 /// <summary>
 /// Grain state in the embedded SQLite file. SQLite has one writer at a time, so one writer commits each batch in
 /// one immediate transaction (one log flush for the batch), each state's events into the outbox, its "My Jobs"
-/// lines and its remembered answers into their tables after its state, where that write succeeded. The driver is synchronous: batches run on the storage's writer task, and reads,
-/// clears and the feed on the thread pool, so no grain scheduler waits on the file.
+/// lines and its remembered answers into their tables after its state, where that write succeeded. The driver is
+/// synchronous: batches run on the storage's writer task, and reads, clears and the feed on the thread pool, so no
+/// grain scheduler waits on the file.
 /// </summary>
 internal sealed class SqliteGrainStateStore(string connectionString, string serviceId) : GrainStateStore
 {
