@@ -22,6 +22,7 @@ internal sealed partial class ContractGrain(
     ILogger<ContractGrain> logger) : Grain, IContractGrain
 {
     private StateStorageBridge<ContractGrainState> store = null!;
+    /// <summary>The domain over the state; null until the state is read or assumed new (<see cref="CreateAsync"/>).</summary>
     private Contract contract = null!;
     private EffectProtocol protocol = null!;
 
@@ -63,24 +64,57 @@ internal sealed partial class ContractGrain(
         }
     }
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Orleans' storage bridge (its errors, metrics and traces) read here, not a [PersistentState]: that one also
+        // Orleans' storage bridge (its errors, metrics and traces) used here, not a [PersistentState]: that one also
         // joins the activation's lifecycle and migration, about 260 bytes of lifecycle objects in every activation.
-        // A migrated contract reads its state from the store again, as after any deactivation.
+        // A migrated contract reads its state from the store again, as after any deactivation. The state is read by
+        // the first call (LoadAsync), so that a create, which expects no state, need not read it (CreateAsync).
         store = new StateStorageBridge<ContractGrainState>(StorageLayout.Contract, GrainContext, storage);
-        await ReadStateAsync();
         protocol = new EffectProtocol(this, logger);
-
-        // A transfer left open and a due auto-release are finished by the call that activated this grain (every call
-        // catches up first); what others must still be told is told now.
-        await protocol.FollowUpAsync();
+        return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Reads the stored state if this activation has not yet. A transfer left open and a due auto-release are then
+    /// finished by the call (every call catches up first); what others must still be told is told now.
+    /// </summary>
+    private async Task LoadAsync()
+    {
+        if (contract is null)
+        {
+            await ReadStateAsync();
+            await protocol.FollowUpAsync();
+        }
+    }
+
+    /// <summary>
+    /// A create expects no contract under its id (a new one, or one derived from the caller's idempotency key), so a
+    /// fresh activation does not read the store first: it decides on the empty state and inserts it. If a contract
+    /// is stored under the id after all (a create retried with its key, a stale activation), the insert is refused
+    /// as stale, writes nothing (the state's events, lines and answer go with its row), and the protocol reloads
+    /// what is stored; the create then runs again on it, as a replay or a conflict.
+    /// </summary>
     public async Task<Outcome<ContractResult>> CreateAsync(Caller caller, CreateContract command, CommandOptions options)
     {
-        var outcome = await Execute(nameof(CreateAsync), command, caller, options,
-            () => contract.Create(caller, this.GetPrimaryKeyString(), command, Now), mustExist: false);
+        var assumedNew = contract is null;
+        if (assumedNew)
+        {
+            store.State = new ContractGrainState();
+            contract = new Contract(State, rules);
+        }
+
+        Outcome<ContractResult> outcome;
+        try
+        {
+            outcome = await CreateOnceAsync(caller, command, options);
+        }
+        catch (InconsistentStateException) when (assumedNew && !protocol.Ahead)
+        {
+            await protocol.FollowUpAsync();
+            outcome = await CreateOnceAsync(caller, command, options);
+        }
+
         if (outcome.Succeeded && !outcome.Replayed)
         {
             MilestonesMetrics.ContractCreated();
@@ -88,6 +122,9 @@ internal sealed partial class ContractGrain(
 
         return outcome;
     }
+
+    private Task<Outcome<ContractResult>> CreateOnceAsync(Caller caller, CreateContract command, CommandOptions options) =>
+        Execute(nameof(CreateAsync), command, caller, options, () => contract.Create(caller, this.GetPrimaryKeyString(), command, Now), mustExist: false);
 
     public async Task<Outcome<ContractView>> GetAsync(Caller caller)
     {
@@ -134,6 +171,7 @@ internal sealed partial class ContractGrain(
     /// </summary>
     private async Task CatchUpAsync()
     {
+        await LoadAsync();
         await protocol.EnsureStoredAsync();
         if (store.State.Halt is not null)
         {

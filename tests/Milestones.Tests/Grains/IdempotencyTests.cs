@@ -77,6 +77,63 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
         Assert.Equal((2_100, first.Contract.Version), (now.Milestones[1].Amount, now.Version));
     }
 
+    private CreateContract NewContract(long amount) => new("Build a shop", Freelancer.UserId, Usd, [new NewMilestone("Part 1", Due, amount)]);
+
+    [Fact]
+    public async Task ACreate_OnAFreshActivation_ReadsNothing_AndItsRetryWithTheKey_ReadsWhatIsStored_AndReplaysTheFirstAnswer()
+    {
+        var grain = Grains.Contract(GrainKeys.NewContractId());
+        var key = new CommandOptions("create-1");
+
+        // A create expects no stored contract: a read armed to fail is still armed after it.
+        Fixture.Probe.FailNextRead(grain.GetGrainId());
+        var first = Ok(await grain.CreateAsync(Client, NewContract(1_000), key));
+        Assert.True(Fixture.Probe.TryTripRead(grain.GetGrainId()));
+
+        await Fixture.Cluster.DeactivateAsync(grain);
+        var retry = await grain.CreateAsync(Client, NewContract(1_000), key);
+        Assert.True(retry.Replayed);
+        Assert.Equal(first.Contract, retry.Value!.Contract, ContractViewComparer.Instance);
+        Assert.Equal((1L, 1), ((await StoredStateAsync(grain)).Contract.Version, (await StoredStateAsync(grain)).Contract.Events.Count));
+    }
+
+    [Fact]
+    public async Task ACreate_OfAStoredContract_OnAFreshActivation_IsAConflict_AndChangesNothing()
+    {
+        var grain = await CreateActiveAsync(1_000);
+        var before = await ViewAsync(grain);
+        await Fixture.Cluster.DeactivateAsync(grain);
+
+        Rejected(await grain.CreateAsync(Client, NewContract(5_000), CommandOptions.None), "contract_already_exists");
+        Rejected(await grain.CreateAsync(Client, NewContract(5_000), new CommandOptions("another")), "contract_already_exists");
+
+        Assert.Equal(before, await ViewAsync(grain), ContractViewComparer.Instance);
+        Assert.Equal(before.Version, (await StoredStateAsync(grain)).Contract.Version);
+    }
+
+    [Fact]
+    public async Task ACreate_WhoseInsertFails_StoresNothing_AndItsRetryCreatesTheContractOnce()
+    {
+        foreach (var readFailsToo in new[] { false, true })
+        {
+            var grain = Grains.Contract(GrainKeys.NewContractId());
+            var key = new CommandOptions("create-" + readFailsToo);
+            Fixture.Probe.FailNextWrite(grain.GetGrainId());
+            if (readFailsToo)
+            {
+                Fixture.Probe.FailNextRead(grain.GetGrainId()); // the reload after the failed write fails too
+            }
+
+            await Assert.ThrowsAnyAsync<Exception>(() => grain.CreateAsync(Client, NewContract(1_000), key));
+            Assert.False((await StoredStateAsync(grain)).Contract.Exists);
+            Assert.Equal("contract_not_found", (await grain.GetAsync(Client)).Error?.Code);
+
+            var retry = Ok(await grain.CreateAsync(Client, NewContract(1_000), key));
+            Assert.Equal((1, 1), (retry.Contract.Version, (await StoredStateAsync(grain)).Contract.Version));
+            Assert.Single((await StoredStateAsync(grain)).Contract.Events);
+        }
+    }
+
     [Fact]
     public async Task SameKey_WithADifferentCommand_IsRejected()
     {

@@ -65,6 +65,27 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     }
 
     [Fact]
+    public async Task ACreateRetriedWithItsKey_OnAFreshActivation_IsRefusedByTheStoresInsert_AndReplaysTheFirstAnswer_WritingNothing()
+    {
+        var grain = Grains.Contract(GrainKeys.NewContractId());
+        var command = new CreateContract("Build a shop", Freelancer.UserId, Usd, [new NewMilestone("Part 1", Due, 1_000)]);
+        var first = Ok(await grain.CreateAsync(Client, command, new CommandOptions("create")));
+        await Fixture.Cluster.DeactivateAsync(grain);
+
+        var retry = await grain.CreateAsync(Client, command, new CommandOptions("create"));
+        Assert.True(retry.Replayed);
+        Assert.Equal(first.Contract, retry.Value!.Contract, ContractViewComparer.Instance);
+        Rejected(await grain.CreateAsync(Client, command, new CommandOptions("another")), "contract_already_exists");
+        await Fixture.Cluster.DeactivateAsync(grain);
+        Rejected(await grain.CreateAsync(Client, command, CommandOptions.None), "contract_already_exists");
+
+        var stored = await StoredStateAsync(grain);
+        Assert.Equal((1L, 1), (stored.Contract.Version, stored.Contract.Events.Count));
+        var listed = Ok(await Grains.UserContracts().ListAsync(Client.UserId, null, null, 10, null)).Items;
+        Assert.Equal([(grain.GetPrimaryKeyString(), 1L)], listed.Select(c => (c.ContractId, c.Version)));
+    }
+
+    [Fact]
     public async Task MyJobs_InTheStore_ListsNewestFirst_ExactToTheTick_TiesById_FiltersAndPages_KeepsTheNewestVersion_AndNoStaleLine()
     {
         var user = "store-jobs-" + Guid.NewGuid().ToString("N")[..8];
