@@ -9,7 +9,9 @@ namespace Milestones.Silo.Storage;
 /// <summary>
 /// Grain state in the embedded SQLite file. SQLite has one writer at a time, so one writer commits each batch in
 /// one immediate transaction (one log flush for the batch), each state's events into the outbox, its "My Jobs"
-/// lines and its remembered answers into their tables after its state, where that write succeeded. The driver is
+/// lines and its remembered answers into their tables after its state, where that write succeeded. With one writer,
+/// the order of insertion is the order of commit, so each event gets its place in the feed as it is inserted (after
+/// the feed's head, moved in the same transaction): no event waits for a sequencer, none is written twice. The driver is
 /// synchronous: batches run on the storage's writer task, and reads, clears and the feed on the thread pool, so no
 /// grain scheduler waits on the file.
 /// </summary>
@@ -56,9 +58,17 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         ORDER BY wakeat LIMIT @limit;
         """;
 
+    /// <summary>An event sent again (a write whose outcome was unknown) is stored once, as first written, and takes no place.</summary>
     private const string InsertEventSql = """
-        INSERT INTO feedevent (serviceid, stream, seq, at, type, body) VALUES (@serviceid, @stream, @seq, @at, @type, @body)
-        ON CONFLICT DO NOTHING;
+        INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body) VALUES (@serviceid, @stream, @seq, @position, @at, @type, @body)
+        ON CONFLICT (serviceid, stream, seq) DO NOTHING;
+        """;
+
+    private const string HeadSql = "SELECT position FROM feedhead WHERE serviceid = @serviceid;";
+
+    private const string SetHeadSql = """
+        INSERT INTO feedhead (serviceid, position, pruned) VALUES (@serviceid, @position, 0)
+        ON CONFLICT (serviceid) DO UPDATE SET position = excluded.position;
         """;
 
     private const string UpsertJobSql = """
@@ -87,20 +97,6 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         ORDER BY created DESC, contractid
         LIMIT @limit;
         """;
-
-    /// <summary>Run in an immediate transaction (the one writer): positions the next events in insertion order.</summary>
-    private const string NewFeedHeadSql = "INSERT INTO feedhead (serviceid, position, pruned) VALUES (@serviceid, 0, 0) ON CONFLICT DO NOTHING;";
-
-    private const string SequenceSql = """
-        WITH batch AS (
-            SELECT r, row_number() OVER (ORDER BY r) AS n
-            FROM (SELECT rowid AS r FROM feedevent WHERE serviceid = @serviceid AND position IS NULL ORDER BY rowid LIMIT @limit)
-        )
-        UPDATE feedevent SET position = (SELECT position FROM feedhead WHERE serviceid = @serviceid) + batch.n
-        FROM batch WHERE feedevent.rowid = batch.r;
-        """;
-
-    private const string AdvanceHeadSql = "UPDATE feedhead SET position = position + @count WHERE serviceid = @serviceid;";
 
     private const string FeedSql = """
         SELECT position, body FROM feedevent
@@ -178,23 +174,8 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             return page;
         }, cancellationToken);
 
-    public override Task<int> SequenceAsync(int limit, CancellationToken cancellationToken) =>
-        Task.Run(() =>
-        {
-            using var turn = writing.EnterScope();
-            using var connection = Open();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using var head = ServiceCommand(connection, NewFeedHeadSql, transaction);
-            head.ExecuteNonQuery();
-            using var sequence = ServiceCommand(connection, SequenceSql, transaction);
-            sequence.Parameters.AddWithValue("@limit", limit);
-            var positioned = sequence.ExecuteNonQuery();
-            using var advance = ServiceCommand(connection, AdvanceHeadSql, transaction);
-            advance.Parameters.AddWithValue("@count", positioned);
-            advance.ExecuteNonQuery();
-            transaction.Commit();
-            return positioned;
-        }, cancellationToken);
+    /// <summary>Nothing to do: every event is positioned by the transaction that inserts it.</summary>
+    public override Task<int> SequenceAsync(int limit, CancellationToken cancellationToken) => Task.FromResult(0);
 
     public override Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken) =>
         Task.Run(() =>
@@ -317,6 +298,8 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
         private readonly Statement update;
         private readonly Statement insert;
         private readonly Statement insertEvent;
+        private readonly Statement head;
+        private readonly Statement setHead;
         private readonly Statement upsertJob;
         private readonly Statement insertAnswer;
         private readonly Statement deleteAnswer;
@@ -326,16 +309,23 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             this.connection = connection;
             update = new Statement(connection, UpdateSql, serviceId, "@statename", "@grainid", "@payload", "@expected", "@wakeat");
             insert = new Statement(connection, InsertSql, serviceId, "@statename", "@grainid", "@payload", "@wakeat");
-            insertEvent = new Statement(connection, InsertEventSql, serviceId, "@stream", "@seq", "@at", "@type", "@body");
+            insertEvent = new Statement(connection, InsertEventSql, serviceId, "@stream", "@seq", "@position", "@at", "@type", "@body");
+            head = new Statement(connection, HeadSql, serviceId);
+            setHead = new Statement(connection, SetHeadSql, serviceId, "@position");
             upsertJob = new Statement(connection, UpsertJobSql, serviceId, "@userid", "@contractid", "@role", "@status", "@title", "@created", "@version");
             insertAnswer = new Statement(connection, InsertAnswerSql, serviceId, "@grainid", "@key", "@answer");
             deleteAnswer = new Statement(connection, DeleteAnswerSql, serviceId, "@grainid", "@key");
         }
 
-        /// <summary>Commits the batch in one immediate transaction; each state's events and lines only where its write succeeded.</summary>
+        /// <summary>
+        /// Commits the batch in one immediate transaction; each state's events and lines only where its write succeeded,
+        /// the events at the next places of the feed (read and moved under the write lock the transaction holds).
+        /// </summary>
         public long?[] Write(IReadOnlyList<GrainStateWrite> batch)
         {
             using var transaction = connection.BeginTransaction(deferred: false);
+            var start = head.Scalar(transaction) as long? ?? 0;
+            var position = start;
             var versions = new long?[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
@@ -351,7 +341,7 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
 
                 foreach (var e in write.Events)
                 {
-                    insertEvent.Run(transaction, e.Stream, e.Seq, e.At.ToUnixTimeMilliseconds(), e.Type, e.Body);
+                    position += insertEvent.Run(transaction, e.Stream, e.Seq, position + 1, e.At.ToUnixTimeMilliseconds(), e.Type, e.Body);
                 }
 
                 foreach (var line in write.Listings)
@@ -371,6 +361,11 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
                 }
             }
 
+            if (position != start)
+            {
+                setHead.Run(transaction, position);
+            }
+
             transaction.Commit();
             return versions;
         }
@@ -380,6 +375,8 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             update.Dispose();
             insert.Dispose();
             insertEvent.Dispose();
+            head.Dispose();
+            setHead.Dispose();
             upsertJob.Dispose();
             insertAnswer.Dispose();
             deleteAnswer.Dispose();
@@ -407,10 +404,11 @@ internal sealed class SqliteGrainStateStore(string connectionString, string serv
             return command.ExecuteScalar();
         }
 
-        public void Run(SqliteTransaction transaction, params object[] values)
+        /// <summary>Runs the statement; the rows it changed.</summary>
+        public int Run(SqliteTransaction transaction, params object[] values)
         {
             Bind(transaction, values);
-            command.ExecuteNonQuery();
+            return command.ExecuteNonQuery();
         }
 
         public void Dispose() => command.Dispose();

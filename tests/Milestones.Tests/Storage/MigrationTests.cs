@@ -98,4 +98,27 @@ public sealed class PostgresMigrationTests : MigrationTests
 public sealed class SqliteMigrationTests : MigrationTests
 {
     protected override StorageProvider Kind => StorageProvider.Sqlite;
+
+    [Fact]
+    public async Task EventsAnEarlierBuildLeftUnpositioned_GetTheirPlacesAfterTheirServicesHead_InInsertionOrder()
+    {
+        await using var store = await TestStore.CreateAsync(Kind);
+        await store.MigrateAsync();
+
+        // As a build that positioned events later left them: service a positioned through 2, the rest waiting.
+        await store.ScalarAsync("""
+            CREATE INDEX ix_feedevent_unpositioned ON feedevent (serviceid) WHERE position IS NULL;
+            INSERT INTO feedhead (serviceid, position, pruned) VALUES ('a', 2, 0);
+            INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body) VALUES
+                ('a', 's', 1, 1, 0, 't', 'a1'), ('a', 's', 2, 2, 0, 't', 'a2'), ('a', 's', 3, NULL, 0, 't', 'a3'),
+                ('b', 's', 1, NULL, 0, 't', 'b1'), ('a', 'r', 1, NULL, 0, 't', 'ar1'), ('b', 's', 2, NULL, 0, 't', 'b2');
+            SELECT 1;
+            """);
+        await store.ScalarAsync(MigrationScriptCatalog.Load(Kind).Single(s => s.Name == "0007_feed_positions_at_insert").Sql + "SELECT 1;");
+
+        Assert.Equal("a1:1 a2:2 a3:3 ar1:4 b1:1 b2:2",
+            await store.ScalarAsync("SELECT group_concat(body || ':' || position, ' ') FROM (SELECT body, position FROM feedevent ORDER BY serviceid, position)"));
+        Assert.Equal("a:4 b:2", await store.ScalarAsync("SELECT group_concat(serviceid || ':' || position, ' ') FROM (SELECT * FROM feedhead ORDER BY serviceid)"));
+        Assert.Equal(0L, await store.ScalarAsync("SELECT count(*) FROM sqlite_master WHERE name = 'ix_feedevent_unpositioned'"));
+    }
 }
