@@ -139,7 +139,12 @@ internal sealed partial class GroupCommitGrainStorage(
         await store.DisposeAsync().ConfigureAwait(false);
     }
 
-    public void Dispose() => stopping.Dispose();
+    /// <summary>
+    /// Stops positioning. The host may dispose its services before the silo's lifecycle stops (a start that failed):
+    /// <see cref="StopAsync"/> then still commits what is queued. The source is only cancelled, never disposed (it has no
+    /// timer or wait handle to release), so a stop after this finds it usable.
+    /// </summary>
+    public void Dispose() => stopping.Cancel();
 
     private async Task RunSequencerAsync()
     {
