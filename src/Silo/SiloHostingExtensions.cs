@@ -128,7 +128,7 @@ public static partial class SiloHostingExtensions
             GrainStateStore store = storage.Provider switch
             {
                 StorageProvider.Postgres => PostgresGrainStateStore.Create(storage.ConnectionString, serviceId, services.GetRequiredService<ILogger<PostgresGrainStateStore>>()),
-                StorageProvider.Sqlite => new SqliteGrainStateStore(storage.ConnectionString, serviceId),
+                StorageProvider.Sqlite => new SqliteGrainStateStore(storage.ConnectionString, serviceId, services.GetRequiredService<ILogger<SqliteGrainStateStore>>()),
                 // Memory (tests): the silos of one in-process cluster may share one store, as they would share a database.
                 _ => services.GetService<MemoryGrainStateStore>() ?? new MemoryGrainStateStore(),
             };

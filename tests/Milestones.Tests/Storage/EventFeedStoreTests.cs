@@ -185,7 +185,7 @@ public sealed class EventFeedStoreTests
         var serviceId = "feed-" + Guid.NewGuid().ToString("N")[..8];
         GrainStateStore store = kind == StorageProvider.Postgres
             ? PostgresGrainStateStore.Create(database.ConnectionString, serviceId, NullLogger.Instance)
-            : new SqliteGrainStateStore(database.ConnectionString, serviceId);
+            : new SqliteGrainStateStore(database.ConnectionString, serviceId, NullLogger.Instance);
         return new OpenedStore(store, database);
     }
 

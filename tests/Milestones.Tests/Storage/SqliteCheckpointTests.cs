@@ -1,0 +1,50 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Milestones.Silo;
+using Milestones.Silo.Storage;
+
+namespace Milestones.Tests.Storage;
+
+/// <summary>
+/// SQLite's log is copied into the database file in the background, never by a batch's commit: under a steady stream
+/// of batches the pages still reach the database file, and the log is started again instead of growing with them.
+/// </summary>
+public sealed class SqliteCheckpointTests
+{
+    private const int PageBytes = 4096;
+
+    [Fact]
+    public async Task UnderASteadyStreamOfBatches_TheLogIsCopiedIntoTheFile_AndStartedAgain_InsteadOfGrowing()
+    {
+        await using var database = await TestStore.CreateAsync(StorageProvider.Sqlite);
+        await database.MigrateAsync();
+        var file = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+        await using var store = new SqliteGrainStateStore(database.ConnectionString, "checkpoints", NullLogger.Instance);
+
+        // Three times the frames at which the log is started again (300 batches of ten rows of 16 KiB), over some ticks.
+        var payload = new byte[4 * PageBytes];
+        Random.Shared.NextBytes(payload);
+        for (var batch = 0; batch < 300; batch++)
+        {
+            var writes = Enumerable.Range(0, 10).Select(i => new GrainStateWrite("state", $"grain/{batch}/{i}", payload, null)).ToList();
+            Assert.All(await store.WriteAsync(writes, CancellationToken.None), version => Assert.Equal(1, version));
+            await Task.Delay(5);
+        }
+
+        var written = 300L * 10 * payload.Length;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (new FileInfo(file).Length < written && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(SqliteGrainStateStore.CheckpointPeriod);
+        }
+
+        Assert.True(new FileInfo(file).Length >= written, $"the database file holds {new FileInfo(file).Length} bytes of {written} written");
+        await using var connection = new SqliteConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var frames = connection.CreateCommand();
+        frames.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        await using var result = await frames.ExecuteReaderAsync();
+        Assert.True(await result.ReadAsync());
+        Assert.InRange(result.GetInt64(1), 0, written / PageBytes / 2);
+    }
+}
