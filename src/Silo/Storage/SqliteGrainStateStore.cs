@@ -299,13 +299,14 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
     private async Task RunCheckpointsAsync()
     {
         using var timer = new PeriodicTimer(CheckpointPeriod);
+        SqliteConnection? connection = null;
         try
         {
-            using var connection = Open();
             while (await timer.WaitForNextTickAsync(closing.Token).ConfigureAwait(false))
             {
                 try
                 {
+                    connection ??= Open();
                     if (Checkpoint(connection, "PASSIVE") >= RestartFrames)
                     {
                         using var turn = writing.EnterScope();
@@ -315,11 +316,17 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
                 catch (SqliteException ex)
                 {
                     LogCheckpointFailed(logger, ex);
+                    connection?.Dispose();
+                    connection = null;
                 }
             }
         }
         catch (OperationCanceledException)
         {
+        }
+        finally
+        {
+            connection?.Dispose();
         }
     }
 
