@@ -330,7 +330,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
         }
     }
 
-    /// <summary>Runs a checkpoint of <paramref name="mode"/>; the frames the log held.</summary>
+    /// <summary>Runs a checkpoint of <paramref name="mode"/>; the frames the log held (-1 if another checkpoint was running).</summary>
     private static long Checkpoint(SqliteConnection connection, string mode)
     {
         using var command = connection.CreateCommand();
