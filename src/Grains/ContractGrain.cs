@@ -124,7 +124,8 @@ internal sealed partial class ContractGrain(
     }
 
     private Task<Outcome<ContractResult>> CreateOnceAsync(Caller caller, CreateContract command, CommandOptions options) =>
-        Execute(nameof(CreateAsync), command, caller, options, () => contract.Create(caller, this.GetPrimaryKeyString(), command, Now), mustExist: false);
+        Execute(nameof(CreateAsync), command, caller, options,
+            () => contract.Create(caller, this.GetPrimaryKeyString(), command, Now), mustExist: false);
 
     public async Task<Outcome<ContractView>> GetAsync(Caller caller)
     {

@@ -9,8 +9,9 @@ namespace Milestones.Wakeups;
 /// behind, and a command costs one durable write instead of a state write plus a reminder registration and a
 /// removal. One activation in the cluster scans every <see cref="MilestonesOptions.WakeInterval"/> (a grain timer,
 /// started by <see cref="StartAsync"/>, which every silo calls once an interval); after its silo is lost the next of
-/// those calls brings it back on another, and a reminder does too, once a minute, should no silo call. A grain that fails to wake, or that could not finish what was due (an
-/// account unreachable), is still due and is woken again by the next scan.
+/// those calls brings it back on another, and a reminder does too, once a minute, should no silo call. A grain that
+/// fails to wake, or that could not finish what was due (an account unreachable), is still due and is woken again by
+/// the next scan.
 /// </summary>
 internal sealed partial class DueWakeupGrain(
     IDueGrains due,

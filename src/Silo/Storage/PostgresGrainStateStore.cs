@@ -310,7 +310,8 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         }
 
         // Lines of a new contract are new rows; later ones mostly update them.
-        Grew(batch.Count(w => w.ExpectedVersion is null) + events.Count + lines.Count(l => batch[(int)l.Write - 1].ExpectedVersion is null) + answers.Count);
+        Grew(batch.Count(w => w.ExpectedVersion is null) + events.Count
+            + lines.Count(l => batch[(int)l.Write - 1].ExpectedVersion is null) + answers.Count);
         return batch.Select(w => written.TryGetValue(w.Key, out var version) ? version : (long?)null).ToArray();
     }
 
