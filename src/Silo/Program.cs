@@ -29,8 +29,7 @@ internal static class Program
             StartupPreflight.CheckPorts(builder.Configuration);
             await StartupPreflight.CheckStoreAsync(StorageSettings.Resolve(builder.Configuration), CancellationToken.None);
             builder.AddMilestonesSilo();
-            await builder.Build().RunAsync();
-            return 0;
+            return await BoundedStop.RunAsync(builder.Build());
         }
         catch (Exception ex)
         {

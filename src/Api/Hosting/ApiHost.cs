@@ -54,8 +54,7 @@ internal static class ApiHost
             builder.AddMilestonesApi();
             var app = builder.Build();
             app.UseMilestonesApi();
-            await app.RunAsync();
-            return 0;
+            return await BoundedStop.RunAsync(app);
         }
         catch (Exception ex)
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Milestones.Silo;
 
 namespace Milestones.Tests.Storage;
 
@@ -69,6 +70,32 @@ public sealed class HostBehaviourTests
             Assert.Contains("ConnectionStrings:Milestones", line, StringComparison.Ordinal);
             AssertNoStackTrace(process);
         }
+    }
+
+    [Theory]
+    [InlineData("Api")]
+    [InlineData("Silo")]
+    public async Task ASigtermOnceThePostgresIsGone_EndsEitherHost_SoonAfterTheShutdownTimeout(string host)
+    {
+        // Orleans would wait for good to mark the silo dead in a membership table whose database is gone.
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        var environment = Ports(new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Storage__Provider"] = "Postgres",
+            ["ConnectionStrings__Milestones"] = database.ConnectionString,
+            ["DOTNET_shutdownTimeoutSeconds"] = "2",
+        });
+        using var process = Start(host, environment, "--urls", $"http://127.0.0.1:{FreePorts.Take(1)[0]}");
+        await process.WaitForOutputAsync("Application started", Timeout);
+
+        await database.DisposeAsync(); // dropped, its connections ended
+        var stopping = Stopwatch.StartNew();
+        await process.TerminateAsync(Timeout);
+
+        Assert.Equal(BoundedStop.ExitCode, await process.WaitForExitAsync(Timeout));
+        Assert.InRange(stopping.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+        Assert.Contains("Milestones did not stop within 7 s", process.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
