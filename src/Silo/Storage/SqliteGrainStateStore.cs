@@ -294,7 +294,8 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
     /// Every <see cref="CheckpointPeriod"/>: copies the log's committed pages into the database file without stopping the
     /// writer (a passive checkpoint, on a connection of its own); once the log holds <see cref="RestartFrames"/>, also
     /// copies the rest and starts it again, between two batches. Durability does not depend on it: a commit is synced
-    /// in the log. A failed checkpoint is tried again at the next tick.
+    /// in the log. A failed checkpoint (or a connection that could not be opened) is tried again at the next tick, on a
+    /// new connection.
     /// </summary>
     private async Task RunCheckpointsAsync()
     {
@@ -313,8 +314,9 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
                         Checkpoint(connection, "RESTART");
                     }
                 }
-                catch (SqliteException ex)
+                catch (Exception ex)
                 {
+                    // Any failure, not only SQLite's: the writer never checkpoints, so a loop that ended would let the log grow.
                     LogCheckpointFailed(logger, ex);
                     connection?.Dispose();
                     connection = null;
