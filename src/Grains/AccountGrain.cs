@@ -26,9 +26,6 @@ internal sealed class AccountGrain(
     TimeProvider clock,
     ContractRules rules) : Grain, IAccountGrain, IWakeable
 {
-    /// <summary>How many idempotency keys an account remembers (a deposit's reference is its lasting guard).</summary>
-    private const int MaxKeys = 64;
-
     /// <summary>Sealed pages read in parallel when a statement or an old deposit's replay needs them.</summary>
     private const int PagesReadAtOnce = 32;
 
@@ -100,8 +97,8 @@ internal sealed class AccountGrain(
 
         await EnsureRegisteredAsync();
         var order = new TransferOrder($"deposit/{deposit.Reference}", TransferKind.Deposit, new Money(deposit.Amount, deposit.Currency));
-        var asked = $"deposit {deposit.Amount} {deposit.Currency} {deposit.Reference}";
-        if (Lookup(idempotencyKey, asked).Reused is { } reusedKey)
+        var fingerprint = Fingerprint.Of("deposit", new { caller, deposit });
+        if (Lookup(idempotencyKey, fingerprint).Reused is { } reusedKey)
         {
             await commits.Durable();
             return reusedKey;
@@ -120,8 +117,8 @@ internal sealed class AccountGrain(
         var sealedLine = account.HasApplied(order.TransferId) ? null : await FindSealedLineAsync(order.TransferId);
 
         // From here on one synchronous step: the awaits above may have let other calls change the state.
-        var (known, reused) = Lookup(idempotencyKey, asked);
-        if ((reused ?? known?.Refusal) is { } answered)
+        var (known, reused) = Lookup(idempotencyKey, fingerprint);
+        if ((reused ?? known?.Rejection) is { } answered)
         {
             await commits.Durable();
             return new Outcome<AccountView>(default, answered, Replayed: reused is null);
@@ -131,11 +128,11 @@ internal sealed class AccountGrain(
         var result = account.Apply(order, clock.GetUtcNow(), sealedLine);
         if (result.Error is { } refused)
         {
-            await (Remember(idempotencyKey, asked, null, refused) ? commits.Changed() : commits.Durable());
+            await (Remember(idempotencyKey, fingerprint, null, refused) ? commits.Changed() : commits.Durable());
             return refused;
         }
 
-        var changed = Remember(idempotencyKey, asked, order.TransferId, null) | !result.Replayed;
+        var changed = Remember(idempotencyKey, fingerprint, order.TransferId, null) | !result.Replayed;
 
         var current = result.Replayed ? null : AccountViews.Current(UserId, state);
         var durable = changed ? commits.Changed() : commits.Durable();
@@ -147,30 +144,23 @@ internal sealed class AccountGrain(
         return new Outcome<AccountView>(view, null, result.Replayed);
     }
 
-    /// <summary>The one idempotency rule of every account command: a key sent before with this request, or refused with another.</summary>
-    private (AccountKey? Known, Error? Reused) Lookup(string? idempotencyKey, string asked) =>
-        idempotencyKey is null || state.Keys.Find(k => k.Key == idempotencyKey) is not { } known ? (null, null)
-        : known.Asked == asked ? (known, null)
-        : (null, Errors.IdempotencyKeyReused());
+    /// <summary>A key sent before with this request (its <paramref name="fingerprint"/>), or refused with another: <see cref="IdempotencyKeys"/>.</summary>
+    private (IdempotencyRecord? Known, Error? Reused) Lookup(string? idempotencyKey, string fingerprint) =>
+        IdempotencyKeys.Lookup(state.Keys, idempotencyKey, fingerprint);
 
     /// <summary>
     /// Remembers what a command under a key made, or the refusal it answered (so its retry answers the same even if
-    /// the balance changed since); the oldest key is forgotten beyond <see cref="MaxKeys"/>. False if there was
-    /// nothing new to remember.
+    /// the balance changed since), by the one rule (<see cref="IdempotencyKeys"/>). False if there was nothing new to
+    /// remember.
     /// </summary>
-    private bool Remember(string? idempotencyKey, string asked, string? made, Error? refusal)
+    private bool Remember(string? idempotencyKey, string fingerprint, string? made, Error? refusal)
     {
         if (idempotencyKey is null || state.Keys.Exists(k => k.Key == idempotencyKey))
         {
             return false;
         }
 
-        state.Keys.Add(new AccountKey(idempotencyKey, asked, made, refusal));
-        if (state.Keys.Count > MaxKeys)
-        {
-            state.Keys.RemoveAt(0);
-        }
-
+        IdempotencyKeys.Remember(state.Keys, new IdempotencyRecord(idempotencyKey, fingerprint, null, clock.GetUtcNow(), refusal, made));
         return true;
     }
 
@@ -185,9 +175,9 @@ internal sealed class AccountGrain(
         }
 
         CatchUp();
-        var asked = $"payout {request.Amount} {request.Currency}";
-        var (known, reused) = Lookup(idempotencyKey, asked);
-        if ((reused ?? known?.Refusal) is { } answered)
+        var fingerprint = Fingerprint.Of("payout", new { caller, request });
+        var (known, reused) = Lookup(idempotencyKey, fingerprint);
+        if ((reused ?? known?.Rejection) is { } answered)
         {
             await commits.Durable();
             return new Outcome<Payout>(default, answered, Replayed: reused is null);
@@ -195,14 +185,14 @@ internal sealed class AccountGrain(
 
         if (known is not null)
         {
-            // The payout as its first answer showed it: just asked.
+            // The payout as its first answer showed it: just fingerprint.
             var asFirst = state.Payouts.Find(p => p.Id == known.Made)! with { Status = PayoutStatus.Pending, ClosedAt = null, Reference = null, Reason = null };
             await commits.Durable();
             return new Outcome<Payout>(asFirst, null, Replayed: true);
         }
 
         var (payout, refused) = account.RequestPayout("po_" + Guid.NewGuid().ToString("N"), new Money(request.Amount, request.Currency), clock.GetUtcNow(), rules.PayoutTimeout);
-        var remembered = Remember(idempotencyKey, asked, payout?.Id, refused);
+        var remembered = Remember(idempotencyKey, fingerprint, payout?.Id, refused);
         await (remembered || refused is null ? commits.Changed() : commits.Durable());
         return refused ?? Outcome<Payout>.Ok(payout!);
     }

@@ -265,9 +265,12 @@ internal sealed partial class ContractGrain(
         }
 
         var key = options.IdempotencyKey is { } k ? new IdempotencyRecord(k, Fingerprint.Of(command, new { caller, arguments }), null, Now) : null;
-        if (key is not null && store.State.FindKey(key.Key) is { } seen)
+        switch (IdempotencyKeys.Lookup(store.State.Keys, key?.Key, key?.Fingerprint ?? ""))
         {
-            return seen.Fingerprint == key.Fingerprint ? await ReplayAsync(seen) : Errors.IdempotencyKeyReused();
+            case (_, { } reused):
+                return reused;
+            case ({ } seen, _):
+                return await ReplayAsync(seen);
         }
 
         if (options.ExpectedVersion is { } expected && expected != State.Version)

@@ -10,16 +10,8 @@ namespace Milestones;
 [GenerateSerializer, Alias("ms.ContractGrainState")]
 public sealed class ContractGrainState : IScheduledState, IEventSource, IListedState, IAnswerSource
 {
-    /// <summary>
-    /// Keys are kept for <see cref="KeyRetention"/> after their command; the most recent <see cref="MinIdempotencyKeys"/>
-    /// are kept whatever their age. A retry after that runs as a new command, and the state machine refuses what was
-    /// already done (a milestone is funded once), so money still cannot move twice; only the response differs.
-    /// </summary>
-    public const int MinIdempotencyKeys = 64;
-
-    public static readonly TimeSpan KeyRetention = TimeSpan.FromHours(24);
-
     [Id(0)] public ContractState Contract { get; set; } = new();
+    /// <summary>The keys of its recent commands, oldest first, kept by the one rule (<see cref="IdempotencyKeys"/>).</summary>
     [Id(1)] public List<IdempotencyRecord> Keys { get; set; } = [];
 
     /// <summary>The key of the command whose transfer is still open; recorded when the transfer completes.</summary>
@@ -69,26 +61,18 @@ public sealed class ContractGrainState : IScheduledState, IEventSource, IListedS
     [NonSerialized]
     private List<string>? forgottenKeys;
 
-    public IdempotencyRecord? FindKey(string key) => Keys.Find(k => k.Key == key);
-
     /// <summary>
-    /// Remembers a command's key; its answer, if it succeeded, is stored once beside the state (<see cref="IAnswerSource"/>).
-    /// Keys beyond <see cref="MinIdempotencyKeys"/> older than <see cref="KeyRetention"/> are forgotten, their answers deleted.
+    /// Remembers a command's key by the one rule (<see cref="IdempotencyKeys"/>); its answer, if it succeeded, is
+    /// stored once beside the state (<see cref="IAnswerSource"/>), and the answers of the keys it forgets are deleted.
     /// </summary>
     public void RememberKey(IdempotencyRecord record, ContractResult? answer = null)
     {
-        Keys.Add(record with { Result = null });
         if (answer is not null)
         {
             (unwrittenAnswers ??= []).Add(new StoredAnswer(record.Key, answer));
         }
 
-        var cutoff = record.At - KeyRetention;
-        while (Keys.Count > MinIdempotencyKeys && Keys[0].At < cutoff)
-        {
-            (forgottenKeys ??= []).Add(Keys[0].Key);
-            Keys.RemoveAt(0);
-        }
+        IdempotencyKeys.Remember(Keys, record with { Result = null }, forgottenKeys ??= []);
     }
 
     /// <summary>The answer of a key remembered since the last write (not stored yet), or null.</summary>

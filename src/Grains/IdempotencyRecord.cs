@@ -4,9 +4,12 @@ using Milestones.Domain;
 namespace Milestones;
 
 /// <summary>
-/// A command remembered by its idempotency key: what it was (fingerprint) and what it answered — a rejection the
-/// domain decided (never a validation error or an outage, as those decided nothing), or a result, stored once beside
-/// the state (<see cref="IAnswerSource"/>; <see cref="Result"/> is set only in states stored before that).
+/// A command remembered by its idempotency key (<see cref="IdempotencyKeys"/> holds the rule): what it was
+/// (fingerprint of the command, its caller and every argument), when, and what it answered — a rejection the domain
+/// decided (never a validation error or an outage, as those decided nothing), or what it made. A contract's result
+/// is stored once beside its state (<see cref="IAnswerSource"/>; <see cref="Result"/> is set only in states stored
+/// before that); an account's answer is rebuilt from what it made (<see cref="Made"/>: a payout's id, a deposit's
+/// transfer id), which never changes.
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.IdempotencyRecord")]
@@ -15,7 +18,8 @@ public sealed record IdempotencyRecord(
     [property: Id(1)] string Fingerprint,
     [property: Id(2)] ContractResult? Result,
     [property: Id(3)] DateTimeOffset At,
-    [property: Id(4)] Error? Rejection = null)
+    [property: Id(4)] Error? Rejection = null,
+    [property: Id(5)] string? Made = null)
 {
     /// <summary>Rejections worth remembering: the state decided them, so a retry must see the same answer.</summary>
     public static bool Remembers(Error error) => error.Kind is ErrorKind.Conflict or ErrorKind.Forbidden or ErrorKind.NotFound;

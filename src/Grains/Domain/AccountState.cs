@@ -55,8 +55,11 @@ public sealed class AccountState : IScheduledState, IEventSource
     /// <summary>Whether the ledger check knows this account exists.</summary>
     [Id(3)] public bool Registered { get; set; }
 
-    /// <summary>Idempotency keys of the account's recent commands (deposits, payouts), oldest first, bounded.</summary>
-    [Id(4)] public List<AccountKey> Keys { get; set; } = [];
+    /// <summary>Idempotency keys as an earlier build stored them (at most 64): moved into <see cref="Keys"/> when read.</summary>
+    [Id(4)] public List<AccountKey> EarlierKeys { get; set; } = [];
+
+    /// <summary>Idempotency keys of the account's recent commands (deposits, payouts), oldest first, kept by the one rule (<see cref="IdempotencyKeys"/>).</summary>
+    [Id(10)] public List<IdempotencyRecord> Keys { get; set; } = [];
 
     /// <summary>Every payout, in the order asked.</summary>
     [Id(5)] public List<Payout> Payouts { get; set; } = [];
@@ -111,6 +114,9 @@ public sealed class AccountState : IScheduledState, IEventSource
 
     public void Loaded()
     {
+        // An earlier build's keys had no time: as the oldest, they are kept among the 64 most recent, as they were.
+        Keys.InsertRange(0, EarlierKeys.Select(k => new IdempotencyRecord(k.Key, AccountKey.EarlierFingerprint + k.Asked, null, DateTimeOffset.MinValue, k.Refusal, k.Made)));
+        EarlierKeys.Clear();
         StoredLines = ((long)SealedPages * StorageLayout.LedgerPageSize) + Tail.Count;
         Carried.Clear();
     }
@@ -123,12 +129,16 @@ public sealed class AccountState : IScheduledState, IEventSource
 }
 
 /// <summary>
-/// An idempotency key an account command was sent with: what it asked (<see cref="Asked"/>, compared on a retry),
-/// what it made (a payout's id) or the refusal it answered (replayed for the same key and request).
+/// An idempotency key as an earlier build stored it (what it asked as text, no time): read only, to be moved into
+/// <see cref="AccountState.Keys"/>. Its text is not a fingerprint of today's requests, so a retry of such a key is
+/// refused as reused (nothing changes) rather than replayed.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ms.AccountKey")]
 public sealed record AccountKey(
     [property: Id(0)] string Key,
     [property: Id(1)] string Asked,
     [property: Id(2)] string? Made = null,
-    [property: Id(3)] Error? Refusal = null);
+    [property: Id(3)] Error? Refusal = null)
+{
+    public const string EarlierFingerprint = "asked:";
+}

@@ -359,6 +359,12 @@ public enum ModelOp
     /// <summary>The platform completes or fails one of the payouts asked so far (pending or not).</summary>
     ClosePayout,
 
+    /// <summary>
+    /// One party's account gets more keyed payout requests than the fewest keys kept (each refused: one cent beyond
+    /// what is available), then every earlier payout whose key the rule still keeps is retried with its key.
+    /// </summary>
+    KeyBurst,
+
     /// <summary>Time passes by some hours up to 200 days (past security periods, payout expiries, refund windows), then a scan.</summary>
     Pass,
 

@@ -57,7 +57,7 @@ public sealed class EffectFailureTests(ClusterFixture fixture) : GrainTest(fixtu
 
         // The answer was an outage: nothing of the submission may be stored, and its retry runs anew.
         var stored = await StoredStateAsync(grain);
-        Assert.Equal(((DateTimeOffset?)null, null), (stored.WakeAt, stored.FindKey("submit-ahead")));
+        Assert.Equal(((DateTimeOffset?)null, null), (stored.WakeAt, stored.Keys.Find(k => k.Key == "submit-ahead")));
         Assert.NotEqual(MilestoneStatus.Submitted, stored.Contract.Milestones[0].Status);
         var retry = await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), key);
         Assert.True(retry.Succeeded && !retry.Replayed);

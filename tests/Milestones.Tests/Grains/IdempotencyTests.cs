@@ -201,7 +201,7 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
     public async Task Keys_AreKeptForADay_ThenTheOldestBeyondTheMostRecentAreForgotten()
     {
         var grain = await CreateActiveAsync(1_000, 2_000);
-        const int count = ContractGrainState.MinIdempotencyKeys + 20;
+        const int count = IdempotencyKeys.MinKept + 20;
         for (var i = 0; i < count; i++)
         {
             Ok(await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 2_000 + i), new CommandOptions($"k{i}")));
@@ -209,7 +209,7 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
 
         Assert.True((await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 2_000), new CommandOptions("k0"))).Replayed);
 
-        Fixture.Clock.Advance(ContractGrainState.KeyRetention + TimeSpan.FromMinutes(1));
+        Fixture.Clock.Advance(IdempotencyKeys.Retention + TimeSpan.FromMinutes(1));
         Ok(await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 9_000), new CommandOptions("after-a-day")));
 
         // k0 was forgotten: reusing it runs as a new command; the most recent keys still replay.

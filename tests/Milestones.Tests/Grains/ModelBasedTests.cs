@@ -14,7 +14,8 @@ namespace Milestones.Tests.Grains;
 /// Money after release too: bonuses and refunds (a fault may hit any of their sources or credits: interrupted, one
 /// answers transfer_in_progress and is finished exactly once by the retry), payouts of either party (a failed write of
 /// the request leaves nothing), their completion or failure by the platform and their expiry, and time passing by hours
-/// up to beyond the refund window.
+/// up to beyond the refund window. Bursts of keyed requests take an account past the fewest keys it keeps, and every
+/// earlier payout whose key must still be kept (a day old at most, or among the most recent) is retried: it replays.
 /// A client retries what did not answer with the same key. <see cref="ContractModel"/> says what each answer must be.
 /// After every step both balances (available, held, the freelancer's pending, paying out) equal the model; at the end
 /// every contract with its totals, bonuses and refunds, the fee account's lines for each contract and each party's
@@ -35,12 +36,15 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
         /// <summary>What an approval asks to release: nothing said (all of it), or 1 up to the milestone's amount.</summary>
         public long? Released => Op == ModelOp.Approve && Share > 0 ? Math.Max(1, Amounts[Milestone] * Share / 1_000) : null;
 
+        /// <summary>How many keyed requests a <see cref="ModelOp.KeyBurst"/> sends: more than an account keeps whatever their age.</summary>
+        public int BurstSize => IdempotencyKeys.MinKept + 1 + (int)(Amount % 16);
+
         /// <summary>What a <see cref="ModelOp.Pass"/> step lets pass: some hours, 20 up to 200 days, or up to a refund window's end (<see cref="To"/>).</summary>
         public TimeSpan Passes => To ?? (Share <= 500 ? TimeSpan.FromHours(Amount) : TimeSpan.FromDays(Amount / 5));
 
         public override string ToString() =>
-            Op is ModelOp.Payout or ModelOp.ClosePayout or ModelOp.Pass
-                ? $"{Op}({(Op == ModelOp.Pass ? $"{Passes}" : $"{(Contract % 2 == 0 ? "client" : "freelancer")}, {(Op == ModelOp.Payout ? $"{Amount}" : $"#{Milestone + Share}, {(Amount % 2 == 0 ? "completed" : "failed")}")}")})"
+            Op is ModelOp.Payout or ModelOp.ClosePayout or ModelOp.Pass or ModelOp.KeyBurst
+                ? $"{Op}({(Op == ModelOp.Pass ? $"{Passes}" : Op == ModelOp.KeyBurst ? $"{(Contract % 2 == 0 ? "client" : "freelancer")}, {BurstSize}" : $"{(Contract % 2 == 0 ? "client" : "freelancer")}, {(Op == ModelOp.Payout ? $"{Amount}" : $"#{Milestone + Share}, {(Amount % 2 == 0 ? "completed" : "failed")}")}")})"
                   + (Fault == ModelFault.None ? "" : $" !{Fault}")
                 : $"{Op}(c{Contract}{(Op is ModelOp.Deposit or ModelOp.Wait or ModelOp.Progress or ModelOp.Bonus or ModelOp.Refund ? "" : $", m{Milestone + 1}")}{(Op is ModelOp.Deposit or ModelOp.Bonus ? $", {Amount}" : "")}"
             + (Op == ModelOp.Refund ? $", {Amount} (share {Share}/900 of the refundable)" : "")
@@ -55,7 +59,7 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
                 (2, Gen.Const(ModelOp.RequestChanges)), (1, Gen.Const(ModelOp.EndRefund)), (1, Gen.Const(ModelOp.EndRelease)),
                 (4, Gen.Const(ModelOp.Deposit)), (2, Gen.Const(ModelOp.Wait)), (9, Gen.Const(ModelOp.Progress)),
                 (2, Gen.Const(ModelOp.Bonus)), (4, Gen.Const(ModelOp.Refund)), (2, Gen.Const(ModelOp.Payout)),
-                (2, Gen.Const(ModelOp.ClosePayout)), (2, Gen.Const(ModelOp.Pass))),
+                (2, Gen.Const(ModelOp.ClosePayout)), (2, Gen.Const(ModelOp.Pass)), (1, Gen.Const(ModelOp.KeyBurst))),
             Gen.Int[0, MilestonesPerContract - 1],
             Gen.Frequency((3, Gen.Const(ModelFault.None)), (1, Gen.Enum<ModelFault>())),
             Gen.Frequency((5, Gen.Const(-1)), (1, Gen.Int[0, 20])),
@@ -76,7 +80,7 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
         output.WriteLine($"accepted: {string.Join(", ", accepted.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} {a.Value}"))}");
         output.WriteLine($"refused: {string.Join(", ", refused.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} {a.Value}"))}");
         output.WriteLine($"faults tripped: {string.Join(", ", tripped.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} {a.Value}"))}");
-        output.WriteLine($"payouts voided by time {voided}, paid out {paidOut}");
+        output.WriteLine($"payouts voided by time {voided}, paid out {paidOut}; old payout keys retried after a burst {keysRetried}");
 
         // Every completed payout, and only those, left the system.
         Assert.Equal(paidOutBefore + paidOut, await PaidOutAsync());
@@ -96,7 +100,11 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
     private readonly Dictionary<string, int> refused = [];
     private readonly Dictionary<string, int> tripped = [];
     private int commands;
+    private int keysRetried;
     private bool quiet;
+
+    /// <summary>Each account's keyed payout requests of the sequence, in order, with their first answers.</summary>
+    private readonly Dictionary<string, List<(string Key, DateTimeOffset At, long Amount, Outcome<Payout> Answer)>> accountKeys = [];
     private int voided;
     private long paidOut;
 
@@ -157,6 +165,7 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
         var client = new Caller("client-" + Guid.NewGuid().ToString("N")[..8]);
         var freelancer = new Caller("freelancer-" + Guid.NewGuid().ToString("N")[..8]);
         var model = new ContractModel();
+        accountKeys.Clear();
         var grains = new List<IContractGrain>();
         var (feeLines, feesBefore) = (await FeeLineCountAsync(), (await FeeBalanceAsync()).Available);
         for (var i = 0; i < Contracts; i++)
@@ -215,6 +224,9 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
                 return;
             case ModelOp.ClosePayout:
                 await ClosePayoutAsync(i, step, model, client, freelancer);
+                return;
+            case ModelOp.KeyBurst:
+                await KeyBurstAsync(i, step, model, step.Contract % 2 == 0 ? client : freelancer);
                 return;
         }
 
@@ -318,6 +330,48 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
 
         var replay = await account.RequestPayoutAsync(owner, new PayoutRequest(step.Amount, Usd), key);
         Assert.True(replay.Replayed && replay.Error?.Code == answer.Error?.Code && replay.Value?.Id == answer.Value?.Id, $"step {i}: the retry did not replay the first answer");
+        KeysOf(owner).Add((key, Fixture.Clock.GetUtcNow(), step.Amount, answer));
+    }
+
+    private List<(string Key, DateTimeOffset At, long Amount, Outcome<Payout> Answer)> KeysOf(Caller owner) =>
+        accountKeys.TryGetValue(owner.UserId, out var keys) ? keys : accountKeys[owner.UserId] = [];
+
+    /// <summary>
+    /// More keyed payout requests than an account keeps whatever their age, each refused (one cent beyond what is
+    /// available); then every earlier keyed payout of the account whose key the rule keeps (<see cref="IdempotencyKeys"/>:
+    /// among the most recent, or a day old at most when the last key came) is retried and must replay its first answer
+    /// — never a second payout (the balances are compared after the step).
+    /// </summary>
+    private async Task KeyBurstAsync(int i, Step step, ContractModel model, Caller owner)
+    {
+        var account = Grains.Account(owner.UserId);
+        var freelancer = owner.UserId.StartsWith("freelancer-", StringComparison.Ordinal);
+        var keys = KeysOf(owner);
+        for (var j = 0; j < step.BurstSize; j++)
+        {
+            var now = Fixture.Clock.GetUtcNow();
+            var amount = (freelancer ? model.FreelancerAvailable(now) : model.ClientAvailable) + 1;
+            Assert.Null(model.RequestPayout(freelancer, amount, now));
+            var key = $"b{i}-{j}";
+            var answer = await account.RequestPayoutAsync(owner, new PayoutRequest(amount, Usd), key);
+            Assert.Equal((false, "insufficient_funds"), (answer.Replayed, answer.Error?.Code));
+            keys.Add((key, now, amount, answer));
+        }
+
+        commands += step.BurstSize;
+        var last = keys[^1].At;
+        foreach (var (earlier, index) in keys.Select((k, n) => (k, n)).Where(k => k.k.Key.StartsWith('p')))
+        {
+            if (keys.Count - index > IdempotencyKeys.MinKept && earlier.At < last - IdempotencyKeys.Retention)
+            {
+                continue;
+            }
+
+            var replay = await account.RequestPayoutAsync(owner, new PayoutRequest(earlier.Amount, Usd), earlier.Key);
+            Assert.True(replay.Replayed && replay.Error?.Code == earlier.Answer.Error?.Code && replay.Value?.Id == earlier.Answer.Value?.Id,
+                $"step {i}: the retry of {earlier.Key}, {keys.Count - index - 1} keys later, answered {replay.Error?.Code ?? replay.Value?.Id} (replayed: {replay.Replayed})");
+            keysRetried++;
+        }
     }
 
     /// <summary>The platform completes or fails one of the payouts asked so far (if none: an unknown one).</summary>

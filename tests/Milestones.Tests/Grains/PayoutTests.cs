@@ -52,6 +52,34 @@ public sealed class PayoutTests(ClusterFixture fixture) : GrainTest(fixture)
     }
 
     [Fact]
+    public async Task AKeyedPayout_RetriedWithinADay_AfterHundredsOfOtherKeyedRequests_Replays_AndPaysOutOnce()
+    {
+        await DepositAsync(Owner, 10_000);
+        var first = Ok(await RequestAsync(1_000, "payout-1"));
+
+        // 300 more keyed requests on the account in the day, deposits and payouts (65 forgot the first key before).
+        for (var i = 0; i < 150; i++)
+        {
+            Ok(await Account.DepositAsync(Platform, new Deposit(2, Usd, "ref-" + Guid.NewGuid().ToString("N")), $"deposit-{i}"));
+            Ok(await RequestAsync(1, $"payout-{i + 2}"));
+        }
+
+        Fixture.Clock.Advance(TimeSpan.FromHours(23));
+        await Fixture.Cluster.DeactivateAsync(Account);
+        var retry = await RequestAsync(1_000, "payout-1");
+
+        Assert.True(retry.Replayed);
+        Assert.Equal(first, Ok(retry));
+        Assert.Equal((10_000L - 1_000 - 150 + 300, 1_000L + 150), await AvailableAndPayingOutAsync());
+        Assert.Equal(151, Ok(await Account.GetPayoutsAsync(Owner, null, 0, 500)).Items.Count);
+
+        // The same key from another caller (the platform) is another request: refused, nothing asked.
+        Assert.Equal("idempotency_key_reused", (await Account.RequestPayoutAsync(Platform, new PayoutRequest(1_000, Usd), "payout-1")).Error?.Code);
+        Assert.Equal(1_150L, (await AvailableAndPayingOutAsync()).Item2);
+        Assert.True((await LedgerUsdAsync()).Balanced);
+    }
+
+    [Fact]
     public async Task Request_ThenComplete_PaysOut_AndTheLedgerCountsItAsPaidOut()
     {
         var before = await LedgerUsdAsync();
