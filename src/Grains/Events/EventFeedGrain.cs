@@ -6,9 +6,8 @@ using Milestones.Domain;
 namespace Milestones.Events;
 
 /// <summary>
-/// Reads the store's feed (<see cref="IEventFeed"/>). Before it reads, it positions every event stored so far, so a
-/// reader sees every event acknowledged before its call; positions are given in one store transaction at a time,
-/// so a reader following the cursor never skips one. Once an hour it deletes what is older than the retention.
+/// Reads the store's feed (<see cref="IEventFeed"/>): every event is positioned by the transaction that stores it,
+/// so a reader sees every event acknowledged before its call, and never skips one following the cursor. Once an hour it deletes what is older than the retention.
 /// A cursor is a position; one under what was deleted has lost events and is refused.
 /// </summary>
 internal sealed class EventFeedGrain(IEventFeed feed, TimeProvider clock, IOptions<MilestonesOptions> options) : Grain, IEventFeedGrain
@@ -31,8 +30,6 @@ internal sealed class EventFeedGrain(IEventFeed feed, TimeProvider clock, IOptio
         {
             return Errors.InvalidCursor("after");
         }
-
-        await feed.PositionAllAsync();
 
         var now = clock.GetUtcNow();
         if (now - prunedAt >= PruneEvery)

@@ -27,17 +27,14 @@ public interface IEventSource : ILoadedState
     void Written(IReadOnlyList<OutboxEvent> events);
 }
 
-/// <summary>The store's event feed: the outbox's events in the order the sequencer gave them (the grain storage answers it).</summary>
+/// <summary>
+/// The store's event feed: the outbox's events in the order they were committed (the grain storage answers it). Each
+/// event gets its position in the transaction that stores it, and the transactions that store events take their
+/// positions one at a time, in the order they commit, so a reader never sees a position before the ones under it.
+/// </summary>
 public interface IEventFeed
 {
-    /// <summary>
-    /// Gives the next feed positions to the events stored without one, in the order they were stored (so in the
-    /// order of their streams), at most <paramref name="limit"/>; returns how many. Positions are given by one
-    /// transaction at a time, so a reader never sees a position before the ones under it.
-    /// </summary>
-    Task<int> SequenceAsync(int limit, CancellationToken cancellationToken);
-
-    /// <summary>The positioned events after <paramref name="after"/>, in order, of <paramref name="types"/> only if given.</summary>
+    /// <summary>The events after <paramref name="after"/>, in order, of <paramref name="types"/> only if given.</summary>
     Task<FeedRead> ReadAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken);
 
     /// <summary>Deletes the positioned events older than <paramref name="before"/>; returns how many.</summary>
@@ -57,18 +54,4 @@ public sealed record FeedRead(IReadOnlyList<(long Position, string Body)> Events
     /// others again and again.
     /// </summary>
     public long ReadThrough(long after, int limit) => Events.Count >= limit ? Events[^1].Position : Math.Max(after, Head);
-}
-
-public static class EventFeedExtensions
-{
-    /// <summary>Events positioned per sequencer transaction, so a backlog is positioned in bounded transactions.</summary>
-    private const int SequenceBatch = 1000;
-
-    /// <summary>Positions every event stored so far: a read after it sees every event acknowledged before it.</summary>
-    public static async Task PositionAllAsync(this IEventFeed feed)
-    {
-        while (await feed.SequenceAsync(SequenceBatch, CancellationToken.None) == SequenceBatch)
-        {
-        }
-    }
 }

@@ -99,7 +99,6 @@ internal sealed partial class WebhookGrain(
 
         // Listed first: a listed id whose endpoint was never stored is skipped by the list.
         await registry.AddAsync(this.GetPrimaryKeyString());
-        await feed.PositionAllAsync();
         var head = (await feed.ReadAsync(long.MaxValue - 1, 1, null, CancellationToken.None)).Head;
         webhook.Create(this.GetPrimaryKeyString(), request.Url, [.. types.Distinct(StringComparer.Ordinal)], request.Description, head, clock.GetUtcNow());
         await commits.Changed();
@@ -276,8 +275,6 @@ internal sealed partial class WebhookGrain(
         reading = true;
         try
         {
-            // Positioned by the storage's sequencer (every SequencePeriod), not here: a hundred endpoints would each
-            // take the feed's lock four times a second.
             var after = webhook.ReadThrough;
             var read = await feed.ReadAsync(after, PageSize, State.Types.Count > 0 ? State.Types : null, CancellationToken.None);
             var now = clock.GetUtcNow();

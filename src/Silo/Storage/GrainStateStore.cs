@@ -33,9 +33,6 @@ internal abstract class GrainStateStore : IAsyncDisposable
     /// <summary>Empties the payload and the wake-up and bumps the version (so a stale copy cannot write again); null if the version was stale.</summary>
     public abstract Task<long?> ClearAsync(string stateName, string grainId, long version, CancellationToken cancellationToken);
 
-    /// <inheritdoc cref="IEventFeed.SequenceAsync"/>
-    public abstract Task<int> SequenceAsync(int limit, CancellationToken cancellationToken);
-
     /// <inheritdoc cref="IEventFeed.ReadAsync"/>
     public abstract Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken);
 

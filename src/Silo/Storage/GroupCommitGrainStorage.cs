@@ -19,9 +19,8 @@ namespace Milestones.Silo.Storage;
 /// whole batch and nothing of it is acknowledged. State is written with Orleans' versioned binary serializer, and a
 /// state's wake-up time (<see cref="IScheduledState"/>) in the same row, so the due grains can be found
 /// (<see cref="IDueGrains"/>); a state's new events (<see cref="IEventSource"/>) go into the outbox in the same
-/// transaction, and the store's feed answers for them (<see cref="IEventFeed"/>); the feed is positioned in the
-/// background every <see cref="SequencePeriod"/>, so that a reader (a webhook just made) never positions a backlog
-/// nobody read; a state's changed "My Jobs" lines (<see cref="IListedState"/>) go into their table in the same
+/// transaction, each at its place in the feed, and the store's feed answers for them (<see cref="IEventFeed"/>); a
+/// state's changed "My Jobs" lines (<see cref="IListedState"/>) go into their table in the same
 /// transaction too, and the store answers the lists (<see cref="IJobListings"/>); so do the answers a state remembers
 /// by idempotency key (<see cref="IAnswerSource"/>, read back by <see cref="IRememberedAnswers"/>). I/O runs on the thread pool, never
 /// on a grain's scheduler.
@@ -29,20 +28,12 @@ namespace Milestones.Silo.Storage;
 internal sealed partial class GroupCommitGrainStorage(
     GrainStateStore store,
     Serializer serializer,
-    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, IDueGrains, IEventFeed, IJobListings, IRememberedAnswers, ILifecycleParticipant<ISiloLifecycle>, IDisposable
+    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, IDueGrains, IEventFeed, IJobListings, IRememberedAnswers, ILifecycleParticipant<ISiloLifecycle>
 {
     internal const int MaxBatch = 256;
 
-    /// <summary>
-    /// How often each silo positions what was stored since (one sequencer transaction at a time in the service); what
-    /// webhooks read is positioned only here, so it bounds their lag.
-    /// </summary>
-    internal static readonly TimeSpan SequencePeriod = TimeSpan.FromMilliseconds(250);
-
     private readonly Channel<GrainStateWrite> queue = Channel.CreateUnbounded<GrainStateWrite>();
-    private readonly CancellationTokenSource stopping = new();
     private Task[] writers = [];
-    private Task sequencer = Task.CompletedTask;
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -108,8 +99,6 @@ internal sealed partial class GroupCommitGrainStorage(
     public async Task<IReadOnlyList<GrainId>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         [.. (await store.DueAsync(now, limit, cancellationToken).ConfigureAwait(false)).Select(GrainId.Parse)];
 
-    public Task<int> SequenceAsync(int limit, CancellationToken cancellationToken) => store.SequenceAsync(limit, cancellationToken);
-
     public Task<FeedRead> ReadAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken) =>
         store.ReadFeedAsync(after, limit, types, cancellationToken);
 
@@ -125,47 +114,15 @@ internal sealed partial class GroupCommitGrainStorage(
     private Task Start(CancellationToken cancellationToken)
     {
         writers = Enumerable.Range(0, store.Writers).Select(_ => Task.Run(RunWriterAsync, CancellationToken.None)).ToArray();
-        sequencer = Task.Run(RunSequencerAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops positioning and taking writes, commits what is queued, then closes the store.</summary>
+    /// <summary>Stops taking writes, commits what is queued, then closes the store.</summary>
     private async Task StopAsync(CancellationToken cancellationToken)
     {
-        await stopping.CancelAsync().ConfigureAwait(false);
-        await sequencer.ConfigureAwait(false);
         queue.Writer.TryComplete();
         await Task.WhenAll(writers).ConfigureAwait(false);
         await store.DisposeAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Stops positioning. The host may dispose its services before the silo's lifecycle stops (a start that failed):
-    /// <see cref="StopAsync"/> then still commits what is queued. The source is only cancelled, never disposed (it has no
-    /// timer or wait handle to release), so a stop after this finds it usable.
-    /// </summary>
-    public void Dispose() => stopping.Cancel();
-
-    private async Task RunSequencerAsync()
-    {
-        using var timer = new PeriodicTimer(SequencePeriod);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))
-            {
-                try
-                {
-                    await this.PositionAllAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    LogSequencingFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
     }
 
     private async Task RunWriterAsync()
@@ -232,9 +189,6 @@ internal sealed partial class GroupCommitGrainStorage(
 
     private static InconsistentStateException Stale(string stateName, string grainId) =>
         new($"The stored '{stateName}' of {grainId} has changed since it was read; the write was not applied.");
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Positioning the event feed failed; the next period tries again (readers position it too)")]
-    private static partial void LogSequencingFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} grain-state writes failed; none of them was acknowledged")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);

@@ -13,8 +13,7 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
 {
     private readonly Dictionary<(string, string), Row> rows = [];
 
-    /// <summary>The outbox: events not yet positioned in the order stored, then the positioned ones in feed order.</summary>
-    private readonly Queue<OutboxEvent> unpositioned = [];
+    /// <summary>The outbox and feed: each event positioned as it is stored, in feed order.</summary>
     private readonly List<(long Position, OutboxEvent Event)> positioned = [];
     private readonly HashSet<(string, long)> stored = [];
     private readonly Dictionary<(string UserId, string ContractId), ContractSummary> jobs = [];
@@ -43,7 +42,7 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
                 {
                     foreach (var e in batch[i].Events.Where(e => stored.Add((e.Stream, e.Seq))))
                     {
-                        unpositioned.Enqueue(e);
+                        positioned.Add((++head, e));
                     }
 
                     foreach (var (key, answer) in batch[i].Answers)
@@ -68,20 +67,6 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
             }
 
             return Task.FromResult(versions);
-        }
-    }
-
-    public override Task<int> SequenceAsync(int limit, CancellationToken cancellationToken)
-    {
-        lock (rows)
-        {
-            var count = 0;
-            for (; count < limit && unpositioned.TryDequeue(out var e); count++)
-            {
-                positioned.Add((++head, e));
-            }
-
-            return Task.FromResult(count);
         }
     }
 

@@ -63,13 +63,22 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             SELECT statename, grainid, version FROM updated
             UNION ALL
             SELECT statename, grainid, version FROM inserted
-        ), events AS (
-            INSERT INTO feedevent (serviceid, stream, seq, at, type, body)
-            SELECT @serviceid, e.stream, e.seq, e.at, e.type, e.body
+        ), fresh AS (
+            SELECT e.stream, e.seq, e.at, e.type, e.body, row_number() OVER (ORDER BY e.n) AS k
             FROM unnest(@evwrites, @evstreams, @evseqs, @evats, @evtypes, @evbodies) WITH ORDINALITY AS e (write, stream, seq, at, type, body, n)
             JOIN input i ON i.n = e.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
-            ORDER BY e.n
+            WHERE NOT EXISTS (SELECT 1 FROM feedevent f WHERE f.serviceid = @serviceid AND f.stream = e.stream AND f.seq = e.seq)
+        ), head AS (
+            INSERT INTO feedhead AS h (serviceid, position, pruned)
+            SELECT @serviceid, c.n, 0 FROM (SELECT count(*) AS n FROM fresh) c WHERE c.n > 0
+            ON CONFLICT (serviceid) DO UPDATE SET position = h.position + excluded.position
+            RETURNING h.position - (SELECT count(*) FROM fresh) AS base
+        ), events AS (
+            INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body)
+            SELECT @serviceid, f.stream, f.seq, h.base + f.k, f.at, f.type, f.body
+            FROM fresh f CROSS JOIN head h
+            ORDER BY f.k
             ON CONFLICT DO NOTHING
         ), listed AS (
             INSERT INTO usercontract AS u (serviceid, userid, contractid, role, status, title, created, version)
@@ -95,32 +104,6 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
               AND c.serviceid = @serviceid AND c.grainid = w.grainid AND c.key = f.key
         )
         SELECT statename, grainid, version FROM written;
-        """;
-
-    /// <summary>
-    /// One sequencer at a time per service, for the rest of its transaction (the feed's head row made on first use);
-    /// then the head and the ids of the next unpositioned events, in insertion order.
-    /// </summary>
-    private const string SequenceBatchSql = """
-        SELECT pg_advisory_xact_lock(hashtext('milestones.feed:' || @serviceid));
-        INSERT INTO feedhead (serviceid, position, pruned) VALUES (@serviceid, 0, 0) ON CONFLICT DO NOTHING;
-        SELECT position FROM feedhead WHERE serviceid = @serviceid;
-        SELECT id FROM feedevent WHERE serviceid = @serviceid AND position IS NULL ORDER BY id LIMIT @limit;
-        """;
-
-    /// <summary>
-    /// Positions those events after the head, each at its place in the batch (<c>array_position</c>; the ids are in
-    /// order). Addressed by their ids as an array (<c>= ANY</c>) and joined to nothing: a join to the array was
-    /// planned as a nested loop comparing every event with every id (estimated at one row and ten), 200 ms for a
-    /// batch of 1,000, where the array's scan costs a few.
-    /// </summary>
-    private const string SequenceSql = """
-        WITH positioned AS (
-            UPDATE feedevent f SET position = @head + array_position(@ids::bigint[], f.id)
-            WHERE f.serviceid = @serviceid AND f.position IS NULL AND f.id = ANY(@ids)
-            RETURNING 1
-        )
-        UPDATE feedhead SET position = @head + (SELECT count(*) FROM positioned) WHERE serviceid = @serviceid;
         """;
 
     /// <summary>
@@ -362,40 +345,6 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         }
 
         return due;
-    }
-
-    public override async Task<int> SequenceAsync(int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        long head;
-        var ids = new List<long>(limit);
-        await using (var next = new NpgsqlCommand(SequenceBatchSql, connection, transaction))
-        {
-            next.Parameters.AddWithValue("serviceid", serviceId);
-            next.Parameters.AddWithValue("limit", limit);
-            await using var reader = await next.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock (the insert has no result)
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            head = reader.GetInt64(0);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                ids.Add(reader.GetInt64(0));
-            }
-        }
-
-        if (ids.Count > 0)
-        {
-            await using var sequence = new NpgsqlCommand(SequenceSql, connection, transaction);
-            sequence.Parameters.AddWithValue("serviceid", serviceId);
-            sequence.Parameters.AddWithValue("head", head);
-            sequence.Parameters.AddWithValue("ids", ids.ToArray());
-            await sequence.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return ids.Count;
     }
 
     public override async Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken)

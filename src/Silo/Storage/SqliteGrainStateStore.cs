@@ -35,7 +35,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
     private Task? checkpoints;
 
     /// <summary>
-    /// Every write transaction of this store (a batch, the sequencer, a clear, a prune) takes it: they take turns here
+    /// Every write transaction of this store (a batch, a clear, a prune) takes it: they take turns here
     /// instead of meeting SQLite's lock, which the driver retries only every 150 ms (a step's p99 at 150–200 ms).
     /// </summary>
     private readonly Lock writing = new();
@@ -193,8 +193,6 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
         }, cancellationToken);
 
     /// <summary>Nothing to do: every event is positioned by the transaction that inserts it.</summary>
-    public override Task<int> SequenceAsync(int limit, CancellationToken cancellationToken) => Task.FromResult(0);
-
     public override Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken) =>
         Task.Run(() =>
         {

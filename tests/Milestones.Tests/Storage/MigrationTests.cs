@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging.Abstractions;
 using Milestones.Silo;
 using Milestones.Silo.Storage;
 
@@ -93,6 +94,32 @@ public abstract partial class MigrationTests
 public sealed class PostgresMigrationTests : MigrationTests
 {
     protected override StorageProvider Kind => StorageProvider.Postgres;
+
+    [Fact]
+    public async Task EventsAnEarlierBuildLeftUnpositioned_GetTheirPlacesAfterTheirServicesHead_AndNewWritesFollowThem()
+    {
+        await using var store = await TestStore.CreateAsync(Kind);
+        await store.MigrateAsync();
+
+        // As a build whose sequencer positioned events after commit left them: service a positioned through 2, the rest waiting.
+        await store.ScalarAsync("""
+            INSERT INTO feedhead (serviceid, position, pruned) VALUES ('a', 2, 0);
+            INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body) VALUES
+                ('a', 's', 1, 1, now(), 't', 'a1'), ('a', 's', 2, 2, now(), 't', 'a2'), ('a', 's', 3, NULL, now(), 't', 'a3'),
+                ('b', 's', 1, NULL, now(), 't', 'b1'), ('a', 'r', 1, NULL, now(), 't', 'ar1'), ('b', 's', 2, NULL, now(), 't', 'b2');
+            """);
+        await store.ScalarAsync(MigrationScriptCatalog.Load(Kind).Single(s => s.Name == "0007_feed_positions_at_insert").Sql);
+
+        // Then this build writes on it: its events follow the head, each placed once, by the transaction that stores it.
+        await using (var written = PostgresGrainStateStore.Create(store.ConnectionString, "a", NullLogger.Instance))
+        {
+            await written.WriteAsync([new GrainStateWrite("contract", "c", [1], null, events: [new("s", 4, DateTimeOffset.UtcNow, "t", "a4")])], CancellationToken.None);
+        }
+
+        Assert.Equal("a1:1 a2:2 a3:3 ar1:4 a4:5 b1:1 b2:2",
+            await store.ScalarAsync("SELECT string_agg(body || ':' || position, ' ' ORDER BY serviceid, position) FROM feedevent"));
+        Assert.Equal("a:5 b:2", await store.ScalarAsync("SELECT string_agg(serviceid || ':' || position, ' ' ORDER BY serviceid) FROM feedhead"));
+    }
 }
 
 public sealed class SqliteMigrationTests : MigrationTests
