@@ -206,6 +206,11 @@ public sealed class WebhookApiTests(ApiFactory factory) : WebhookApiTest(factory
             HttpStatusCode.BadRequest, "invalid_type");
 
     [Fact]
+    public async Task ADescriptionWithABidiOverride_Is400DescriptionInvalidCharacters() =>
+        await Problem(await Platform.PostAsJsonAsync("/v1/webhooks", new { url = "https://example.com/hook", description = "Ours\u202E" }),
+            HttpStatusCode.BadRequest, "description_invalid_characters");
+
+    [Fact]
     public async Task Webhooks_AreThePlatformsOnly_AndAnUnknownOneIsNotFound()
     {
         await using var hook = await HookAsync();
