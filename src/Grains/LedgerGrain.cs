@@ -5,7 +5,7 @@ namespace Milestones;
 
 /// <summary>
 /// The ledger check: reads every registered account, the platform's fee accounts included (in bounded parallel
-/// batches), and sums per currency.
+/// batches), and sums per currency in 128 bits: each balance is a long, their sum over many accounts need not be.
 /// Money captured but not yet confirmed as credited is counted once: as in transit when the destination
 /// has not applied it yet, otherwise in the destination's balance.
 /// </summary>
@@ -25,8 +25,8 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
         var accounts = shards.SelectMany(s => s).ToList();
         var listed = accounts.ToHashSet(StringComparer.Ordinal);
 
-        var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        long[] Sum(string currency) => sums.TryGetValue(currency, out var s) ? s : sums[currency] = new long[7];
+        var sums = new Dictionary<string, Int128[]>(StringComparer.Ordinal);
+        Int128[] Sum(string currency) => sums.TryGetValue(currency, out var s) ? s : sums[currency] = new Int128[7];
 
         foreach (var batch in accounts.Chunk(Parallelism))
         {

@@ -4,12 +4,19 @@ using Microsoft.Extensions.Options;
 namespace Milestones.Api.Auth;
 
 /// <summary>
-/// The one rule for <c>Auth:SigningKey</c>: at least 32 bytes, and outside Development never the published
-/// development key. The API refuses to start, and the <c>token</c> command to sign, when it is broken.
+/// The one rule for <c>Auth:SigningKey</c>: at least 32 bytes, and outside Development never a key published in
+/// this repository. The API refuses to start, and the <c>token</c> command to sign, when it is broken.
 /// </summary>
 public static class SigningKeyRule
 {
     public const int MinBytes = 32;
+
+    /// <summary>
+    /// Every key anyone can read here: the development key, and the placeholder docker-compose.yml once fell back to
+    /// when <c>MILESTONES_SIGNING_KEY</c> was unset (still in the history, so still public).
+    /// </summary>
+    public static IReadOnlyList<string> PublishedKeys { get; } =
+        [AuthOptions.DevelopmentSigningKey, "change-me-to-a-long-random-secret-of-32-chars-or-more"];
 
     /// <summary>Null when the key may be used; otherwise one line naming the setting.</summary>
     public static string? Problem(string? key, bool development)
@@ -19,9 +26,9 @@ public static class SigningKeyRule
             return $"Auth:SigningKey (env Auth__SigningKey) is not set; outside Development it must be a secret of at least {MinBytes} bytes.";
         }
 
-        if (!development && key == AuthOptions.DevelopmentSigningKey)
+        if (!development && PublishedKeys.Contains(key, StringComparer.Ordinal))
         {
-            return "Auth:SigningKey (env Auth__SigningKey) is the published development key; outside Development set a secret of your own.";
+            return "Auth:SigningKey (env Auth__SigningKey) is a published key; outside Development set a secret of your own.";
         }
 
         return Encoding.UTF8.GetByteCount(key) < MinBytes

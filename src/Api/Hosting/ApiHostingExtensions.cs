@@ -29,6 +29,8 @@ public static class ApiHostingExtensions
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            // {"amount":1,"amount":999999} means one thing to one reader and another to the next: refused (duplicate_field).
+            o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         });

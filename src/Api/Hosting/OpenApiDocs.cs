@@ -76,7 +76,15 @@ public static class OpenApiDocs
             }
             else if (context.JsonPropertyInfo is { } property)
             {
-                if (MoneyProperties.Contains(property.Name) && schema.Type?.HasFlag(JsonSchemaType.Integer) == true)
+                if (property.PropertyType == typeof(Int128))
+                {
+                    // The ledger check's sums over every account may pass 64 bits. An integer without a format reads as
+                    // 32 bits to client generators; the format registry's "decimal" keeps them exact (a JSON number still).
+                    schema.Type = JsonSchemaType.Number;
+                    schema.Format = "decimal";
+                    schema.Description = "Money in integer minor units of the currency, summed over every account: a whole number that may exceed 64 bits.";
+                }
+                else if (MoneyProperties.Contains(property.Name) && schema.Type?.HasFlag(JsonSchemaType.Integer) == true)
                 {
                     schema.Description = "Money in integer minor units of the currency (cents for USD): 25000 is 250.00.";
                 }

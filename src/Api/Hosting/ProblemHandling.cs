@@ -112,7 +112,7 @@ public static class ProblemHandling
         });
     }
 
-    /// <summary>Malformed JSON, unknown fields, wrong content type, oversized bodies: 4xx with a code, never 500.</summary>
+    /// <summary>Malformed JSON, unknown or repeated fields, wrong content type, oversized bodies: 4xx with a code, never 500.</summary>
     private sealed class BadRequestHandler : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -127,6 +127,8 @@ public static class ProblemHandling
             {
                 StatusCodes.Status415UnsupportedMediaType => ("unsupported_media_type", "Send the body as application/json."),
                 StatusCodes.Status413PayloadTooLarge => ("payload_too_large", $"The body may not exceed {MaxRequestBodyBytes} bytes."),
+                _ when json?.Message.StartsWith("Duplicate propert", StringComparison.Ordinal) == true =>
+                    ("duplicate_field", $"The body names a field more than once ({json.Path})."),
                 _ when json?.Message.Contains("could not be mapped", StringComparison.Ordinal) == true =>
                     ("unknown_field", $"The body has a field this route does not take ({json.Path})."),
                 _ when json is not null => ("malformed_json", $"The body is not valid JSON for this route at {json.Path}."),

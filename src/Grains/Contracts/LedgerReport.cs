@@ -27,18 +27,21 @@ public sealed record AccountReport(
     [property: Id(0)] IReadOnlyList<AccountTotals> Totals,
     [property: Id(1)] IReadOnlyList<InTransitTransfer> InTransit);
 
-/// <summary>Per currency: the money in all accounts (available + pending + held + paying out + in transit) against deposits minus completed payouts.</summary>
+/// <summary>
+/// Per currency: the money in all accounts (available + pending + held + paying out + in transit) against deposits
+/// minus completed payouts. Sums over every account, so 128-bit: they may pass the largest long, never 2^127.
+/// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.LedgerCurrencyReport")]
 public sealed record LedgerCurrencyReport(
     [property: Id(0)] string Currency,
-    [property: Id(1)] long Deposited,
-    [property: Id(2)] long PaidOut,
-    [property: Id(3)] long Available,
-    [property: Id(4)] long Held,
-    [property: Id(5)] long InTransit,
-    [property: Id(6)] long Pending,
-    [property: Id(7)] long PayingOut)
+    [property: Id(1)] Int128 Deposited,
+    [property: Id(2)] Int128 PaidOut,
+    [property: Id(3)] Int128 Available,
+    [property: Id(4)] Int128 Held,
+    [property: Id(5)] Int128 InTransit,
+    [property: Id(6)] Int128 Pending,
+    [property: Id(7)] Int128 PayingOut)
 {
     public bool Balanced => checked(Available + Pending + Held + PayingOut + InTransit) == checked(Deposited - PaidOut);
 }

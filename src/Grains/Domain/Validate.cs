@@ -11,6 +11,16 @@ public static class Validate
     public const int MaxLinkLength = 2048;
     public const int MaxOperations = 50;
 
+    /// <summary>
+    /// The one rule for free text (titles, descriptions, messages, reasons): present unless optional, at most
+    /// <paramref name="maxLength"/> UTF-16 characters, and nothing a reader could be fooled or broken by: no control
+    /// characters (Unicode Cc, e.g. NUL, ESC, DEL) but tab, line feed and carriage return (browsers send a text area's
+    /// line ends as CR LF), no bidirectional embedding, override or isolate characters (U+202A-U+202E, U+2066-U+2069:
+    /// they reorder what follows, "invoice_U+202Efdp.exe"), and no zero-width space, word joiner or byte-order mark
+    /// (U+200B, U+2060, U+FEFF). The zero-width joiner (U+200D, inside emoji sequences) and non-joiner (U+200C,
+    /// needed by Persian and Indic scripts) and the direction marks (U+200E, U+200F) are text and stay allowed.
+    /// A breach is 400 <c>{field}_invalid_characters</c>.
+    /// </summary>
     public static Error? Text(string? value, string field, int maxLength, bool required = true)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -18,10 +28,24 @@ public static class Validate
             return required ? Errors.Invalid($"{field}_required", field, $"'{field}' is required.") : null;
         }
 
-        return value.Length > maxLength
-            ? Errors.Invalid($"{field}_too_long", field, $"'{field}' is longer than {maxLength} characters.")
+        if (value.Length > maxLength)
+        {
+            return Errors.Invalid($"{field}_too_long", field, $"'{field}' is longer than {maxLength} characters.");
+        }
+
+        return value.AsSpan().IndexOfAny(RefusedInText) >= 0
+            ? Errors.Invalid($"{field}_invalid_characters", field,
+                $"'{field}' may not contain control characters (but tab and line ends), bidirectional override or isolate characters, or zero-width spaces.")
             : null;
     }
+
+    private static readonly System.Buffers.SearchValues<char> RefusedInText = System.Buffers.SearchValues.Create(
+        [
+            .. Enumerable.Range(0, 0x20).Select(c => (char)c).Where(c => c is not ('\t' or '\n' or '\r')),
+            .. Enumerable.Range(0x7F, 0x21).Select(c => (char)c),
+            '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069',
+            '\u200B', '\u2060', '\uFEFF',
+        ]);
 
     /// <summary>
     /// The one rule for every identifier (user ids, contract, milestone and change-request ids, deposit references):

@@ -26,6 +26,9 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
 
     public const int KeepAttempts = 10;
 
+    /// <summary>An endpoint's description is free text (<see cref="Domain.Validate.Text"/>) of at most this many characters.</summary>
+    public const int MaxDescriptionLength = 500;
+
     public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan LongestRetry = TimeSpan.FromHours(1);
 

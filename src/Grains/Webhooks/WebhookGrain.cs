@@ -83,9 +83,7 @@ internal sealed partial class WebhookGrain(
             ? Errors.Invalid("invalid_webhook_url", "url", refusal)
             : types.Count > 50 || types.Any(t => !FeedEvents.IsTypeName(t))
                 ? Errors.Invalid("invalid_type", "types", "types must be at most 50 event types (such as milestone.funded).")
-                : request.Description?.Length > 500
-                    ? Errors.Invalid("description_too_long", "description", "description is at most 500 characters.")
-                    : null;
+                : Validate.Text(request.Description, "description", Webhook.MaxDescriptionLength, required: false);
         if (error is not null)
         {
             return error;

@@ -93,6 +93,7 @@ public static class BadInputMatrix
         yield return create.With("a title of 201 characters", CreateBody(title: "\"{x:201}\""), 400, "title_too_long", "title");
         yield return create.With("a blank title", CreateBody(title: "\"  \""), 400, "title_required", "title");
         yield return create.With("a numeric title", CreateBody(title: "42"), 400, "malformed_json");
+        yield return create.With("a title with a right-to-left override", CreateBody(title: "\"Logo\\u202Egnp.exe\""), 400, "title_invalid_characters", "title");
         yield return create.With("a description of 4001 characters", CreateBody(milestones: $"[{Milestone(description: "\"{x:4001}\"")}]"),
             400, "description_too_long", "description");
         yield return create.With("an unknown currency", CreateBody(currency: "\"XXX\""), 400, "unknown_currency", "currency");
@@ -164,6 +165,7 @@ public static class BadInputMatrix
         var submit = BodyRoutes[7];
         yield return submit.With("no message", "{}", 400, "validation_failed", "message");
         yield return submit.With("a message of 4001 characters", """{"message":"{x:4001}"}""", 400, "message_too_long", "message");
+        yield return submit.With("a message with a NUL", """{"message":"Done\u0000"}""", 400, "message_invalid_characters", "message");
         yield return submit.With("an ftp link", """{"message":"Done","links":["ftp://example.com/file"]}""", 400, "invalid_link", "links");
         yield return submit.With("a relative link", """{"message":"Done","links":["/pr/1"]}""", 400, "invalid_link", "links");
         yield return submit.With("a link that is not a URL", """{"message":"Done","links":["see the attached"]}""", 400, "invalid_link", "links");

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Milestones.Contracts;
+using DomainCaller = Milestones.Domain.Caller;
 
 namespace Milestones.Tests.Api;
 
@@ -146,6 +149,26 @@ public sealed class MoneyApiTests(ApiFactory factory) : ApiTest(factory)
         var ledger = await Json(await Platform.GetAsync("/v1/ledger/verify"), HttpStatusCode.OK);
         Assert.True(ledger["balanced"]!.GetValue<bool>());
         Assert.True(ledger["currencies"]!.AsArray().Single(c => c!["currency"]!.GetValue<string>() == "USD")!["paidOut"]!.GetValue<long>() >= 2_000);
+    }
+
+    [Fact]
+    public async Task TheLedgerCheck_OfBalancesThatAddUpPastTheLargestLong_AnswersTheExactSumsAsJsonNumbers()
+    {
+        // Past the API's limit on one deposit (Milestones:MaxAmount): straight to the account grains, in a currency no other test uses.
+        var grains = Factory.Services.GetRequiredService<IGrainFactory>();
+        // An account holds at most half the largest long: three full ones add up past it.
+        for (var i = 0; i < 3; i++)
+        {
+            var deposit = new Deposit(long.MaxValue / 2, "IDR", Guid.NewGuid().ToString("N"));
+            Assert.Null((await grains.Account("whale-" + Guid.NewGuid().ToString("N")).DepositAsync(new DomainCaller("marketplace", IsPlatform: true), deposit)).Error);
+        }
+
+        var ledger = await Json(await Platform.GetAsync("/v1/ledger/verify"), HttpStatusCode.OK);
+
+        var idr = ledger["currencies"]!.AsArray().Single(c => c!["currency"]!.GetValue<string>() == "IDR")!;
+        Assert.Equal(("13835058055282163709", "13835058055282163709", "0"),
+            (idr["deposited"]!.ToJsonString(), idr["available"]!.ToJsonString(), idr["paidOut"]!.ToJsonString()));
+        Assert.True(ledger["balanced"]!.GetValue<bool>());
     }
 
     [Theory]

@@ -206,6 +206,11 @@ public sealed class WebhookApiTests(ApiFactory factory) : WebhookApiTest(factory
             HttpStatusCode.BadRequest, "invalid_type");
 
     [Fact]
+    public async Task ADescriptionWithABidiOverride_Is400DescriptionInvalidCharacters() =>
+        await Problem(await Platform.PostAsJsonAsync("/v1/webhooks", new { url = "https://example.com/hook", description = "Ours\u202E" }),
+            HttpStatusCode.BadRequest, "description_invalid_characters");
+
+    [Fact]
     public async Task Webhooks_AreThePlatformsOnly_AndAnUnknownOneIsNotFound()
     {
         await using var hook = await HookAsync();
@@ -346,6 +351,9 @@ public sealed class ProductionWebhookApiTests(ProductionApiFactory factory) : IC
     [InlineData("http://localhost:5000/hooks")]
     [InlineData("http://10.0.0.8/hooks")]
     [InlineData("http://[::1]/hooks")]
+    [InlineData("http://[64:ff9b::7f00:1]/hooks")]
+    [InlineData("http://[::127.0.0.1]/hooks")]
+    [InlineData("http://[2002:a9fe:a9fe::]/hooks")]
     public async Task APrivateTarget_Is400InvalidWebhookUrl(string url)
     {
         var response = await factory.ClientFor("ops", platform: true).PostAsJsonAsync("/v1/webhooks", new { url });

@@ -302,4 +302,42 @@ public sealed class ValidationTests
     [InlineData(" bob", "invalid_id")]
     public void Create_WithABadFreelancerId_IsRejected(string freelancerId, string code) =>
         Empty().Rejects(c => c.Create(Client, ContractId, ContractBuilder.Offer(10_000) with { FreelancerId = freelancerId }, Now), code);
+
+    /// <summary>Free text a reader could be fooled or broken by: control characters, bidi overrides and isolates, zero-width ones.</summary>
+    public static TheoryData<string> UnsafeTexts() =>
+    [
+        "Done\0", "a\u0001b", "esc\u001b[31m", "\u007f", "next\u0085line", "form\ffeed", "bell\a",
+        "invoice_\u202Efdp.exe", "\u202A", "\u202B", "\u202C", "\u202D", "\u2066x", "\u2067x", "\u2068x", "x\u2069",
+        "zero\u200Bwidth", "word\u2060joiner", "\uFEFFbom",
+    ];
+
+    [Theory]
+    [MemberData(nameof(UnsafeTexts))]
+    public void Text_WithAControlBidiControlOrZeroWidthCharacter_IsRejected_WithAFieldNamedCode(string text)
+    {
+        var error = Validate.Text(text, "message", Validate.MaxMessageLength, required: false);
+
+        Assert.Equal(("message_invalid_characters", ErrorKind.Validation, "message"), (error?.Code, error?.Kind, error?.Field));
+    }
+
+    [Theory]
+    [InlineData("Line one\nLine two\twith a tab")]
+    [InlineData("Windows line ends\r\nas a browser's text area sends them")]
+    [InlineData("\U0001F469\u200D\U0001F4BB a zero-width joiner inside an emoji")]
+    [InlineData("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 a zero-width non-joiner in Persian")]
+    [InlineData("\u05E9\u05DC\u05D5\u05DD\u200F a right-to-left mark")]
+    [InlineData("caf\u00E9 \u00A0 \u2014 \U0001F600")]
+    public void Text_WithTabsLineEndsJoinersAndDirectionMarks_IsAccepted(string text) =>
+        Assert.Null(Validate.Text(text, "message", Validate.MaxMessageLength));
+
+    [Fact]
+    public void Create_WithABidiOverrideInTheTitle_OrANulInADescription_IsRejected()
+    {
+        Empty().Rejects(c => c.Create(Client, ContractId, ContractBuilder.Offer(10_000) with { Title = "Logo\u202Egnp.exe" }, Now), "title_invalid_characters");
+        Empty().Rejects(c => c.Create(Client, ContractId, OfferWith(new NewMilestone("Work\0", Due, 100)), Now), "description_invalid_characters");
+    }
+
+    [Fact]
+    public void Submit_WithANulInTheMessage_IsRejected() =>
+        ContractBuilder.New().Funded(1).Rejects(c => c.Submit(Freelancer, new SubmitWork("m1", "Done\0"), Now), "message_invalid_characters");
 }

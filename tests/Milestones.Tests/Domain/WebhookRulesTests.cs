@@ -366,6 +366,42 @@ public sealed class WebhookRulesTests
         Assert.Null(WebhookTargets.Refusal(url, allowPrivate: true));
     }
 
+    /// <summary>IPv6 forms that carry an IPv4 address (and reach it through a translator or tunnel) are judged by it.</summary>
+    [Theory]
+    [InlineData("http://[::ffff:7f00:1]/")] // IPv4-mapped 127.0.0.1
+    [InlineData("http://[::127.0.0.1]/")] // IPv4-compatible 127.0.0.1
+    [InlineData("http://[::a00:1]/")] // IPv4-compatible 10.0.0.1
+    [InlineData("http://[64:ff9b::7f00:1]/")] // NAT64 127.0.0.1
+    [InlineData("http://[64:ff9b::10.1.2.3]/")] // NAT64 10.1.2.3
+    [InlineData("http://[64:ff9b::a9fe:a9fe]/")] // NAT64 169.254.169.254
+    [InlineData("http://[64:ff9b::c0a8:101]/")] // NAT64 192.168.1.1
+    [InlineData("http://[64:ff9b:1::7f00:1]/")] // local-use NAT64 127.0.0.1
+    [InlineData("http://[64:ff9b:1:2:3:4:ac10:1]/")] // local-use NAT64 172.16.0.1
+    [InlineData("http://[2002:7f00:1::]/")] // 6to4 127.0.0.1
+    [InlineData("http://[2002:a9fe:a9fe::1]/")] // 6to4 169.254.169.254
+    [InlineData("http://[2002:a00:1:1::1]/")] // 6to4 10.0.0.1
+    [InlineData("http://[2001:0:808:808:0:0:80ff:fffe]/")] // Teredo, client 127.0.0.1 (inverted) behind server 8.8.8.8
+    [InlineData("http://[2001:0:808:808:0:0:f5ff:fffe]/")] // Teredo, client 10.0.0.1 (inverted) behind server 8.8.8.8
+    [InlineData("http://[2001:0:7f00:1:0:0:f7f7:f7f7]/")] // Teredo, server 127.0.0.1 for client 8.8.8.8
+    public void AnIPv6AddressThatEmbedsAPrivateIPv4_IsRefused_UnlessPrivateTargetsAreAllowed(string url)
+    {
+        Assert.NotNull(WebhookTargets.Refusal(url, allowPrivate: false));
+        Assert.Null(WebhookTargets.Refusal(url, allowPrivate: true));
+        Assert.False(WebhookTargets.IsPublic(IPAddress.Parse(new Uri(url).Host)));
+    }
+
+    [Theory]
+    [InlineData("http://[::808:808]/")] // IPv4-compatible 8.8.8.8
+    [InlineData("http://[64:ff9b::808:808]/")] // NAT64 8.8.8.8
+    [InlineData("http://[64:ff9b:1::5db8:d70e]/")] // local-use NAT64 93.184.215.14
+    [InlineData("http://[2002:808:808::1]/")] // 6to4 8.8.8.8
+    [InlineData("http://[2001:0:808:808:0:0:a247:28f1]/")] // Teredo, server 8.8.8.8, client 93.184.215.14 (inverted)
+    public void AnIPv6AddressThatEmbedsAPublicIPv4_IsAccepted(string url)
+    {
+        Assert.Null(WebhookTargets.Refusal(url, allowPrivate: false));
+        Assert.True(WebhookTargets.IsPublic(IPAddress.Parse(new Uri(url).Host)));
+    }
+
     [Theory]
     [InlineData("https://example.com/hooks/milestones")]
     [InlineData("http://hooks.example.com:8443/in?key=1")]

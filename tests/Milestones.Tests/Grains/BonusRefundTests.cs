@@ -423,11 +423,11 @@ public sealed class BonusRefundTests(ClusterFixture fixture) : GrainTest(fixture
 
         var midway = Ok(await Grains.Ledger().VerifyAsync(Platform));
         Assert.True(midway.Balanced, string.Join("; ", midway.Currencies));
-        Assert.Equal(expected, midway.Currencies.Sum(c => c.InTransit) - baseline);
+        Assert.Equal(expected, midway.Currencies.Sum(c => (long)c.InTransit) - baseline);
         return expected;
     }
 
-    private async Task<long> InTransitAsync() => Ok(await Grains.Ledger().VerifyAsync(Platform)).Currencies.Sum(c => c.InTransit);
+    private async Task<long> InTransitAsync() => Ok(await Grains.Ledger().VerifyAsync(Platform)).Currencies.Sum(c => (long)c.InTransit);
 
     /// <summary>Finishes the open transfer: by a reactivation and a read, or by the command retried with its key (a replay).</summary>
     private async Task<ContractView> FinishAsync(IContractGrain grain, bool reactivate, Func<Task<Outcome<ContractResult>>> retry)

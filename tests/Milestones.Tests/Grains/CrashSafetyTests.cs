@@ -61,7 +61,7 @@ public sealed class CrashSafetyTests(ClusterFixture fixture) : GrainTest(fixture
 
         var midway = Ok(await Grains.Ledger().VerifyAsync(Platform));
         Assert.True(midway.Balanced, string.Join("; ", midway.Currencies));
-        Assert.Equal(inTransit, midway.Currencies.Sum(c => c.InTransit));
+        Assert.Equal(inTransit, midway.Currencies.Sum(c => (long)c.InTransit));
         var captured = kind != TransferKind.Capture || afterApplying;
         Assert.Equal(captured ? 0 : 1_030, (await BalanceAsync(Client)).Held);
 

@@ -92,7 +92,7 @@ public sealed class ModelBasedTests(ClusterFixture fixture, ITestOutputHelper ou
         var report = Ok(await Grains.Ledger().VerifyAsync(Platform));
         Assert.True(report.Balanced, string.Join("; ", report.Currencies));
         Assert.All(report.Currencies, c => Assert.Equal(0, c.InTransit));
-        return report.Currencies.SingleOrDefault(c => c.Currency == Usd)?.PaidOut ?? 0;
+        return (long)(report.Currencies.SingleOrDefault(c => c.Currency == Usd)?.PaidOut ?? 0);
     }
 
     private readonly Dictionary<ModelFault, int> armed = [];

@@ -10,7 +10,8 @@ public sealed class ApiStartupErrorTests
 {
     [Theory]
     [InlineData(null, "is not set")]
-    [InlineData(AuthOptions.DevelopmentSigningKey, "is the published development key")]
+    [InlineData(AuthOptions.DevelopmentSigningKey, "is a published key")]
+    [InlineData("change-me-to-a-long-random-secret-of-32-chars-or-more", "is a published key")]
     [InlineData("short-key", "is shorter than 32 bytes")]
     public async Task OutsideDevelopment_AMissingWeakOrPublishedSigningKey_StopsStartUp_InOneLineNamingTheSetting(string? key, string reason)
     {

@@ -51,6 +51,18 @@ public sealed class HostBehaviourTests
     }
 
     [Fact]
+    public async Task DotnetRun_TokenCommand_OutsideDevelopment_RefusesToSignWithTheOldComposePlaceholder()
+    {
+        var (exit, stdout, stderr) = await DotnetRunAsync(
+            new() { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth__SigningKey"] = "change-me-to-a-long-random-secret-of-32-chars-or-more" },
+            "token", "--user", "alice");
+
+        Assert.Equal(1, exit);
+        Assert.Empty(stdout.Trim());
+        Assert.Contains("token: Auth:SigningKey (env Auth__SigningKey) is a published key", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnUnreachablePostgres_StopsEitherHost_InOneLineNamingTheSetting_WithoutAStackTrace()
     {
         var unreachable = $"Host=127.0.0.1;Port={FreePorts.Take(1)[0]};Database=none;Username=none;Password=none;Timeout=3";

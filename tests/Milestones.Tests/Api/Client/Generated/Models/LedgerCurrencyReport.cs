@@ -12,8 +12,8 @@ namespace Milestones.Tests.Api.Client.Generated.Models
     public partial class LedgerCurrencyReport : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
-        public long? Available { get; set; }
+        /// <summary>Money in integer minor units of the currency, summed over every account: a whole number that may exceed 64 bits.</summary>
+        public decimal? Available { get; set; }
         /// <summary>The balanced property</summary>
         public bool? Balanced { get; set; }
         /// <summary>The currency property</summary>
@@ -24,18 +24,18 @@ namespace Milestones.Tests.Api.Client.Generated.Models
 #else
         public string Currency { get; set; }
 #endif
-        /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
-        public long? Deposited { get; set; }
-        /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
-        public long? Held { get; set; }
-        /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
-        public long? InTransit { get; set; }
-        /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
-        public long? PaidOut { get; set; }
-        /// <summary>The payingOut property</summary>
-        public long? PayingOut { get; set; }
-        /// <summary>Money in integer minor units of the currency (cents for USD): 25000 is 250.00.</summary>
-        public long? Pending { get; set; }
+        /// <summary>Money in integer minor units of the currency, summed over every account: a whole number that may exceed 64 bits.</summary>
+        public decimal? Deposited { get; set; }
+        /// <summary>Money in integer minor units of the currency, summed over every account: a whole number that may exceed 64 bits.</summary>
+        public decimal? Held { get; set; }
+        /// <summary>Money in integer minor units of the currency, summed over every account: a whole number that may exceed 64 bits.</summary>
+        public decimal? InTransit { get; set; }
+        /// <summary>Money in integer minor units of the currency, summed over every account: a whole number that may exceed 64 bits.</summary>
+        public decimal? PaidOut { get; set; }
+        /// <summary>Money in integer minor units of the currency, summed over every account: a whole number that may exceed 64 bits.</summary>
+        public decimal? PayingOut { get; set; }
+        /// <summary>Money in integer minor units of the currency, summed over every account: a whole number that may exceed 64 bits.</summary>
+        public decimal? Pending { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -54,15 +54,15 @@ namespace Milestones.Tests.Api.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "available", n => { Available = n.GetLongValue(); } },
+                { "available", n => { Available = n.GetDecimalValue(); } },
                 { "balanced", n => { Balanced = n.GetBoolValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
-                { "deposited", n => { Deposited = n.GetLongValue(); } },
-                { "held", n => { Held = n.GetLongValue(); } },
-                { "inTransit", n => { InTransit = n.GetLongValue(); } },
-                { "paidOut", n => { PaidOut = n.GetLongValue(); } },
-                { "payingOut", n => { PayingOut = n.GetLongValue(); } },
-                { "pending", n => { Pending = n.GetLongValue(); } },
+                { "deposited", n => { Deposited = n.GetDecimalValue(); } },
+                { "held", n => { Held = n.GetDecimalValue(); } },
+                { "inTransit", n => { InTransit = n.GetDecimalValue(); } },
+                { "paidOut", n => { PaidOut = n.GetDecimalValue(); } },
+                { "payingOut", n => { PayingOut = n.GetDecimalValue(); } },
+                { "pending", n => { Pending = n.GetDecimalValue(); } },
             };
         }
         /// <summary>
@@ -72,15 +72,15 @@ namespace Milestones.Tests.Api.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteLongValue("available", Available);
+            writer.WriteDecimalValue("available", Available);
             writer.WriteBoolValue("balanced", Balanced);
             writer.WriteStringValue("currency", Currency);
-            writer.WriteLongValue("deposited", Deposited);
-            writer.WriteLongValue("held", Held);
-            writer.WriteLongValue("inTransit", InTransit);
-            writer.WriteLongValue("paidOut", PaidOut);
-            writer.WriteLongValue("payingOut", PayingOut);
-            writer.WriteLongValue("pending", Pending);
+            writer.WriteDecimalValue("deposited", Deposited);
+            writer.WriteDecimalValue("held", Held);
+            writer.WriteDecimalValue("inTransit", InTransit);
+            writer.WriteDecimalValue("paidOut", PaidOut);
+            writer.WriteDecimalValue("payingOut", PayingOut);
+            writer.WriteDecimalValue("pending", Pending);
         }
     }
 }
