@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# What the shared database pays per lifecycle (create → accept ×2 → fund → submit → approve), for Milestones on
+# PostgreSQL and for the baseline (ASP.NET Core + Npgsql), on one private PostgreSQL. Each system runs a small and a
+# large number of lifecycles in one fresh process (the load tester's preparation — users, deposits — is the same in
+# both), and every figure is the difference of the two runs divided by the difference of their counts, so preparation
+# and start-up cancel: WAL bytes (pg_current_wal_lsn), rows inserted / updated (HOT of them) / deleted and commits
+# (pg_stat_user_tables, pg_stat_database), table and index bytes (pg_table_size, pg_indexes_size), PostgreSQL's CPU
+# (its postmaster and children, reaped ones included, from /proc) and the server process's CPU. These figures barely
+# move with the machine's noise. Each run starts after a CHECKPOINT, so each pays its pages' first full-page images.
+#
+#   benchmarks/cost.sh                       # 200 and 1,200 lifecycles at c=16; writes results/<date>-cost.md
+#   COST_SMALL=100 COST_LARGE=600 COST_CONCURRENCY=16 COST_API=path/to/Milestones.Api.dll benchmarks/cost.sh
+#
+# COST_API measures another build of the API (e.g. an older commit's, for a before/after) and COST_LABEL names it in
+# the report (default: this checkout's commit); COST_NAME names the report file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+small=${COST_SMALL:-200}; large=${COST_LARGE:-1200}; c=${COST_CONCURRENCY:-16}
+api=${COST_API:-src/Api/bin/Release/net10.0/Milestones.Api.dll}
+label=${COST_LABEL:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo "+changes")}
+baseline=benchmarks/Baseline/bin/Release/net10.0/Milestones.Baseline.dll
+loadtest=benchmarks/LoadTest/bin/Release/net10.0/Milestones.LoadTest.dll
+out="benchmarks/results/${COST_NAME:-$(date -u +%F)-cost}.md"
+work=$(mktemp -d)
+log() { echo "cost: $(date +%T) $*" >&2; }
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  PG_STATE_DIR="$work/pg" scripts/pg.sh stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -z "${COST_API:-}" ]; then
+  log "building (Release)"
+  for p in src/Api benchmarks/Baseline benchmarks/LoadTest; do dotnet build "$p" -c Release --nologo -v q >/dev/null; done
+fi
+
+pg=$(PG_STATE_DIR="$work/pg" scripts/pg.sh start)
+field() { tr ';' '\n' <<<"$pg" | sed -n "s/^$1=//Ip"; }
+export PGHOST=$(field Host) PGPORT=$(field Port) PGDATABASE=$(field Database) PGUSER=$(field Username) PGPASSWORD=$(field Password)
+postmaster=$(sed -n "s/^PG_PID='\([0-9]*\)'$/\1/p" "$work/pg/state")
+
+# CPU ticks of a process and, with "tree", of its reaped children too (utime stime [cutime cstime]).
+ticks() { awk -v tree="${2:-}" '{ t = $14 + $15; if (tree) t += $16 + $17; print t }' "/proc/$1/stat"; }
+pg_ticks() {
+  local total; total=$(ticks "$postmaster" tree)
+  for child in $(pgrep -P "$postmaster"); do total=$(( total + $(ticks "$child" 2>/dev/null || echo 0) )); done
+  echo "$total"
+}
+# One line of the database's counters: wal ins upd hot del commits tablebytes indexbytes
+snapshot() {
+  psql -Atq -F ' ' -c "SELECT pg_stat_clear_snapshot()" -c "
+    SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint,
+           sum(n_tup_ins), sum(n_tup_upd), sum(n_tup_hot_upd), sum(n_tup_del),
+           (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()),
+           sum(pg_table_size(relid)), sum(pg_indexes_size(relid))
+    FROM pg_stat_user_tables" | tail -n 1
+}
+tables() {
+  psql -Atq -F ' ' -c "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del FROM pg_stat_user_tables ORDER BY relname"
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# measure NAME DLL ENV... : one fresh server; the small run, then the large one; prints the per-lifecycle row
+measure() {
+  local name=$1 dll=$2; shift 2
+  local port; port=$(free_port); local url="http://127.0.0.1:$port"
+  env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning "$@" dotnet "$dll" --urls "$url" >>"$work/$name.log" 2>&1 &
+  local server=$!; pids+=("$server")
+  for _ in $(seq 1 120); do curl -sf "$url/health/ready" >/dev/null && break; sleep 0.5; done
+  curl -sf "$url/health/ready" >/dev/null || { tail -n 30 "$work/$name.log" >&2; log "$name did not become ready"; exit 1; }
+  local n
+  for n in "$small" "$large"; do
+    psql -q -c CHECKPOINT
+    sleep 11  # every backend has flushed its statistics (PostgreSQL 15 flushes an idle backend's within 10 s)
+    local before pgb srvb; before=$(snapshot); tables >"$work/$name-$n.before"; pgb=$(pg_ticks); srvb=$(ticks "$server")
+    log "$name: $n lifecycles at c=$c"
+    dotnet "$loadtest" --target "$url" --scenario lifecycle --concurrency "$c" --count "$n" --duration 10m --warmup 0 \
+      --clients 64 --label "$name" --out "$work/$name-$n" >/dev/null 2>>"$work/$name.progress" \
+      || { tail -n 30 "$work/$name.progress" >&2; log "load test failed"; exit 1; }
+    sleep 11
+    echo "$before $(snapshot) $pgb $(pg_ticks) $srvb $(ticks "$server")" >"$work/$name-$n.delta"
+    tables >"$work/$name-$n.after"
+  done
+  kill "$server"; wait "$server" 2>/dev/null || true
+}
+
+milestones_env() {
+  echo Dashboard__Enabled=false RateLimit__PermitsPerSecond=100000000 RateLimit__PermitsPerSecondPerAddress=100000000 \
+    Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port) Storage__Provider=Postgres Orleans__ServiceId="cost-$RANDOM"
+}
+measure milestones-pg "$api" $(milestones_env) ConnectionStrings__Milestones="$pg;Maximum Pool Size=64"
+measure baseline "$baseline" ConnectionStrings__Baseline="$pg"
+
+hz=$(getconf CLK_TCK)
+# row NAME: per-lifecycle figures from the two runs' deltas
+row() {
+  paste -d ' ' "$work/$1-$small.delta" "$work/$1-$large.delta" | awk -v n=$(( large - small )) -v hz="$hz" -v name="$1" '{
+    # each delta line: 8 before, 8 after, pg ticks before/after, server ticks before/after (20 fields)
+    for (i = 1; i <= 8; i++) d[i] = ($(28 + i) - $(20 + i)) - ($(8 + i) - $i)
+    pg = (($38 - $37) - ($18 - $17)) * 1000 / hz / n; srv = (($40 - $39) - ($20 - $19)) * 1000 / hz / n
+    printf "| %s | %.0f | %.1f | %.1f (%.1f HOT) | %.1f | %.2f | %.0f | %.0f | %.2f | %.2f |\n", name, d[1] / n,
+      d[2] / n, d[3] / n, d[4] / n, d[5] / n, d[6] / n, d[7] / n, d[8] / n, pg, srv }'
+}
+# per table: rows inserted / updated (HOT) / deleted per lifecycle
+per_table() {
+  join <(join "$work/$1-$small.before" "$work/$1-$small.after") <(join "$work/$1-$large.before" "$work/$1-$large.after") |
+    awk -v n=$(( large - small )) -v name="$1" '{
+      ins = (($14 - $10) - ($6 - $2)) / n; upd = (($15 - $11) - ($7 - $3)) / n; hot = (($16 - $12) - ($8 - $4)) / n; del = (($17 - $13) - ($9 - $5)) / n
+      if (ins + upd + del > 0.005) printf "| %s | %s | %.2f | %.2f (%.2f HOT) | %.2f |\n", name, $1, ins, upd, hot, del }'
+}
+{
+  echo "# What the database pays per lifecycle"
+  echo
+  echo "\`benchmarks/cost.sh\` ($small and $large lifecycles at c=$c, by difference; $(date -u +%FT%TZ); Milestones: $label)."
+  echo
+  echo "| system | WAL bytes | rows inserted | rows updated | rows deleted | commits | table bytes | index bytes | PostgreSQL CPU ms | server CPU ms |"
+  echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+  row milestones-pg
+  row baseline
+  echo
+  echo "| system | table | inserted | updated | deleted |"
+  echo "|---|---|--:|--:|--:|"
+  per_table milestones-pg
+  per_table baseline
+} | tee "$out"
+log "wrote $out"
