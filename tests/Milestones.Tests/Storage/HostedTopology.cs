@@ -15,6 +15,14 @@ internal sealed class HostedTopology(string connectionString, string serviceId) 
 
     public IReadOnlyList<SiloProcess> Processes => processes;
 
+    /// <summary>The deployment's migration step (<c>Milestones.Silo.dll migrate</c>), to its end.</summary>
+    public async Task MigrateAsync()
+    {
+        using var migrate = SiloProcess.Start(Environment(), "migrate");
+        var exit = await migrate.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        Assert.True(exit == 0, $"migrate exited with {exit}:\n{migrate.Describe()}");
+    }
+
     public void StartSilo()
     {
         var ports = FreePorts.Take(2);
