@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Net.Http.Headers;
 using Milestones.Api.Http;
+using Milestones.Contracts;
 
 namespace Milestones.Api.Hosting;
 
@@ -176,8 +177,10 @@ public static class ProblemHandling
                     return !requestAborted.IsCancellationRequested;
                 }
 
-                // OrleansException covers SiloUnavailableException, OrleansMessageRejectionException and a lost gateway.
-                if (e is TimeoutException or Orleans.Runtime.OrleansException or DbException)
+                // OrleansException covers SiloUnavailableException, OrleansMessageRejectionException and a lost gateway;
+                // a silo's store failure arrives as StoreUnavailableException (never as its driver's DbException, which a
+                // client in another process could not read); a DbException is this process's own.
+                if (e is TimeoutException or Orleans.Runtime.OrleansException or StoreUnavailableException or DbException)
                 {
                     return true;
                 }

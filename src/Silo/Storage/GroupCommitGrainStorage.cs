@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,8 @@ namespace Milestones.Silo.Storage;
 /// state's changed "My Jobs" lines (<see cref="IListedState"/>) go into their table in the same
 /// transaction too, and the store answers the lists (<see cref="IJobListings"/>); so do the answers a state remembers
 /// by idempotency key (<see cref="IAnswerSource"/>, read back by <see cref="IRememberedAnswers"/>). I/O runs on the thread pool, never
-/// on a grain's scheduler.
+/// on a grain's scheduler. No driver exception leaves it: every store operation's fails as a
+/// <see cref="StoreUnavailableException"/>, which a client in another process can read (<see cref="Guarded"/>).
 /// </summary>
 internal sealed partial class GroupCommitGrainStorage(
     GrainStateStore store,
@@ -37,7 +39,7 @@ internal sealed partial class GroupCommitGrainStorage(
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var stored = await store.ReadAsync(stateName, grainId.ToString(), CancellationToken.None).ConfigureAwait(false);
+        var stored = await Guarded(() => store.ReadAsync(stateName, grainId.ToString(), CancellationToken.None)).ConfigureAwait(false);
         grainState.ETag = stored?.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = stored?.Payload is not null;
         grainState.State = stored?.Payload is { } payload ? serializer.Deserialize<T>(payload) : Activator.CreateInstance<T>();
@@ -79,7 +81,7 @@ internal sealed partial class GroupCommitGrainStorage(
     }
 
     public async Task<ContractResult?> ReadAsync(GrainId grain, string key, CancellationToken cancellationToken) =>
-        await store.ReadAnswerAsync(grain.ToString(), key, cancellationToken).ConfigureAwait(false) is { } answer
+        await Guarded(() => store.ReadAnswerAsync(grain.ToString(), key, cancellationToken)).ConfigureAwait(false) is { } answer
             ? serializer.Deserialize<ContractResult>(answer)
             : null;
 
@@ -87,7 +89,7 @@ internal sealed partial class GroupCommitGrainStorage(
     {
         if (Version(grainState.ETag) is { } version)
         {
-            var cleared = await store.ClearAsync(stateName, grainId.ToString(), version, CancellationToken.None).ConfigureAwait(false)
+            var cleared = await Guarded(() => store.ClearAsync(stateName, grainId.ToString(), version, CancellationToken.None)).ConfigureAwait(false)
                 ?? throw Stale(stateName, grainId.ToString());
             grainState.ETag = cleared.ToString(CultureInfo.InvariantCulture);
         }
@@ -97,16 +99,16 @@ internal sealed partial class GroupCommitGrainStorage(
     }
 
     public async Task<IReadOnlyList<GrainId>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
-        [.. (await store.DueAsync(now, limit, cancellationToken).ConfigureAwait(false)).Select(GrainId.Parse)];
+        [.. (await Guarded(() => store.DueAsync(now, limit, cancellationToken)).ConfigureAwait(false)).Select(GrainId.Parse)];
 
     public Task<FeedRead> ReadAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken) =>
-        store.ReadFeedAsync(after, limit, types, cancellationToken);
+        Guarded(() => store.ReadFeedAsync(after, limit, types, cancellationToken));
 
     public Task<IReadOnlyList<ContractSummary>> ListAsync(
         string userId, PartyRole? role, IReadOnlyCollection<ContractStatus>? statuses, long afterTicks, string afterId, int limit, CancellationToken cancellationToken) =>
-        store.ListJobsAsync(userId, role, statuses, afterTicks, afterId, limit, cancellationToken);
+        Guarded(() => store.ListJobsAsync(userId, role, statuses, afterTicks, afterId, limit, cancellationToken));
 
-    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken) => store.PruneAsync(before, cancellationToken);
+    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken) => Guarded(() => store.PruneAsync(before, cancellationToken));
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(GroupCommitGrainStorage), ServiceLifecycleStage.RuntimeStorageServices, Start, StopAsync);
@@ -161,7 +163,7 @@ internal sealed partial class GroupCommitGrainStorage(
     {
         try
         {
-            var versions = await store.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            var versions = await Guarded(() => store.WriteAsync(batch, CancellationToken.None)).ConfigureAwait(false);
             for (var i = 0; i < batch.Count; i++)
             {
                 if (versions[i] is { } version)
@@ -181,6 +183,23 @@ internal sealed partial class GroupCommitGrainStorage(
             {
                 write.Fail(ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// One store operation. A driver's failure (a <see cref="DbException"/>: connection refused or lost, a database in
+    /// recovery or read-only, a timeout) becomes a <see cref="StoreUnavailableException"/>; anything else (a bug) passes
+    /// as it is, and so does a stale version (<see cref="InconsistentStateException"/>, never thrown by a store).
+    /// </summary>
+    private static async Task<T> Guarded<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (DbException ex)
+        {
+            throw StoreUnavailableException.From(ex);
         }
     }
 

@@ -38,6 +38,7 @@ public sealed class GrainFaults : IOutgoingGrainCallFilter
         "gateway-lost" => new OrleansException("No gateway is available."),
         "timeout" => new TimeoutException("The response did not arrive in time."),
         "database" => new StoreUnreachable(),
+        "store-unavailable" => StoreUnavailableException.From(new StoreUnreachable()),
         "canceled" => new OperationCanceledException("The silo shut down."),
         "bug" => new InvalidOperationException("A broken invariant."),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No such fault."),

@@ -11,6 +11,7 @@ public sealed class UnavailableApiTests(ApiFactory factory) : ApiTest(factory)
     [InlineData("gateway-lost")]
     [InlineData("timeout")]
     [InlineData("database")]
+    [InlineData("store-unavailable")]
     [InlineData("canceled")]
     public async Task AGrainCallThatFailsForInfrastructure_Is503_WithRetryAfter_AndSaysNothingWasApplied(string fault)
     {

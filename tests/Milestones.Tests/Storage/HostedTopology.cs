@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Milestones.Tests.Storage;
+
+/// <summary>
+/// The production topology as real processes on one PostgreSQL connection string: silos and Client-mode APIs
+/// (Development, so that tokens come from <c>/v1/dev/tokens</c>), each on free loopback ports; all killed on dispose.
+/// </summary>
+internal sealed class HostedTopology(string connectionString, string serviceId) : IDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly List<SiloProcess> processes = [];
+
+    public IReadOnlyList<SiloProcess> Processes => processes;
+
+    /// <summary>The deployment's migration step (<c>Milestones.Silo.dll migrate</c>), to its end.</summary>
+    public async Task MigrateAsync()
+    {
+        using var migrate = SiloProcess.Start(Environment(), "migrate");
+        var exit = await migrate.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        Assert.True(exit == 0, $"migrate exited with {exit}:\n{migrate.Describe()}");
+    }
+
+    public void StartSilo()
+    {
+        var ports = FreePorts.Take(2);
+        var environment = Environment();
+        environment["Orleans__SiloPort"] = ports[0].ToString(CultureInfo.InvariantCulture);
+        environment["Orleans__GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture);
+        processes.Add(SiloProcess.Start(environment));
+    }
+
+    /// <summary>Starts a Client-mode API; returns its base address.</summary>
+    public string StartApi()
+    {
+        var url = $"http://127.0.0.1:{FreePorts.Take(1)[0]}";
+        var environment = Environment();
+        environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        environment["Hosting__Mode"] = "Client";
+        environment["RateLimit__PermitsPerSecond"] = "100000";
+        environment["RateLimit__PermitsPerSecondPerAddress"] = "100000";
+        processes.Add(SiloProcess.StartApi(environment, "--urls", url));
+        return url;
+    }
+
+    /// <summary>Waits until the API at <paramref name="url"/> is ready (it reached a silo); fails the test after 90 s.</summary>
+    public async Task WaitReadyAsync(string url)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            try
+            {
+                using var response = await Http.GetAsync(url + "/health/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{url} not ready:\n{Describe()}");
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    public static async Task<string> TokenAsync(string url, string user, bool platform = false)
+    {
+        using var response = await Http.PostAsJsonAsync(url + "/v1/dev/tokens", new { userId = user, platform });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    /// <summary>One request, once: its status, its Retry-After (seconds, if any) and its body.</summary>
+    public static async Task<(int Status, TimeSpan? RetryAfter, string Body)> SendOnceAsync(
+        HttpMethod method, string url, string token, object? body = null, string? key = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        request.Headers.Authorization = new("Bearer", token);
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await Http.SendAsync(request);
+        return ((int)response.StatusCode, response.Headers.RetryAfter?.Delta, await response.Content.ReadAsStringAsync());
+    }
+
+    public string Describe() => string.Join("\n", processes.Select(p => p.Describe()));
+
+    public void Dispose() => processes.ForEach(p => p.Dispose());
+
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["Storage__Provider"] = "Postgres",
+        ["ConnectionStrings__Milestones"] = connectionString,
+        ["Storage__MigrateOnStart"] = "false",
+        ["Orleans__ServiceId"] = serviceId,
+        ["Orleans__ClusterId"] = serviceId,
+        ["Orleans__AdvertisedIP"] = "127.0.0.1",
+    };
+}
