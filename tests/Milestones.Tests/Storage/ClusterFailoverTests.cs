@@ -37,10 +37,10 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
     private readonly string serviceId = "ms-failover-" + Guid.NewGuid().ToString("N")[..8];
     private readonly List<(SiloProcess Process, int Port)> silos = [];
-    private readonly List<SiloProcess> apis = [];
     private readonly ConcurrentDictionary<int, int> statuses = new();
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private TestStore store = null!;
+    private Func<string> describe = () => "";
     private string[] urls = [];
     private int next;
     private long lastUnavailableTicks;
@@ -53,18 +53,18 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
     public async Task DisposeAsync()
     {
-        silos.ForEach(s => s.Process.Dispose());
-        apis.ForEach(a => a.Dispose());
         await store.DisposeAsync();
     }
 
     [Fact]
     public async Task ASiloKilledMidLoad_AndARollingRestart_LoseNothing_AndAnswerNo500()
     {
+        using var topology = new HostedTopology(store.ConnectionString, serviceId, new Dictionary<string, string> { ["Milestones__ReviewPeriod"] = "00:01:00" });
+        describe = topology.Describe;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 3; i++)
         {
-            StartSilo();
+            silos.Add(topology.StartSilo());
         }
 
         foreach (var silo in silos)
@@ -72,10 +72,10 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             await WaitForMemberAsync(silo.Port, status: 3);
         }
 
-        urls = [StartApi(), StartApi()];
+        urls = [topology.StartApi(), topology.StartApi()];
         foreach (var url in urls)
         {
-            await WaitReadyAsync(url);
+            await topology.WaitReadyAsync(url);
         }
 
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: 3 silos and 2 APIs up");
@@ -116,7 +116,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         // Rolling restart: a new silo joins, then an old one leaves gracefully, for each survivor.
         foreach (var old in silos.Skip(1).ToList())
         {
-            var port = StartSilo();
+            var (_, port) = topology.StartSilo();
             await WaitForMemberAsync(port, status: 3);
             await old.Process.TerminateAsync(TimeSpan.FromSeconds(60));
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: silo {port} joined, silo {old.Port} stopped with SIGTERM");
@@ -233,67 +233,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         return (usd.Sum(b => b.GetProperty("available").GetInt64()), usd.Sum(b => b.GetProperty("pending").GetInt64()));
     }
 
-    private async Task<string> TokenAsync(string user, bool platform = false)
-    {
-        using var response = await Http.PostAsJsonAsync(urls[0] + "/v1/dev/tokens", new { userId = user, platform });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-    }
-
-    private Dictionary<string, string> Environment() => new()
-    {
-        ["Storage__Provider"] = "Postgres",
-        ["ConnectionStrings__Milestones"] = store.ConnectionString,
-        ["Storage__MigrateOnStart"] = "false",
-        ["Orleans__ServiceId"] = serviceId,
-        ["Orleans__ClusterId"] = serviceId,
-        ["Orleans__AdvertisedIP"] = "127.0.0.1",
-        ["Milestones__ReviewPeriod"] = "00:01:00",
-    };
-
-    private int StartSilo()
-    {
-        var ports = FreePorts.Take(2);
-        var environment = Environment();
-        environment["Orleans__SiloPort"] = ports[0].ToString(CultureInfo.InvariantCulture);
-        environment["Orleans__GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture);
-        silos.Add((SiloProcess.Start(environment), ports[0]));
-        return ports[0];
-    }
-
-    private string StartApi()
-    {
-        var url = $"http://127.0.0.1:{FreePorts.Take(1)[0]}";
-        var environment = Environment();
-        environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        environment["Hosting__Mode"] = "Client";
-        environment["RateLimit__PermitsPerSecond"] = "100000";
-        environment["RateLimit__PermitsPerSecondPerAddress"] = "100000";
-        apis.Add(SiloProcess.StartApi(environment, "--urls", url));
-        return url;
-    }
-
-    private async Task WaitReadyAsync(string url)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
-        {
-            try
-            {
-                using var response = await Http.GetAsync(url + "/health/ready");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{url} not ready:\n{string.Join("\n", apis.Select(a => a.Describe()))}");
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
-    }
+    private Task<string> TokenAsync(string user, bool platform = false) => HostedTopology.TokenAsync(urls[0], user, platform);
 
     private async Task WaitForMemberAsync(int port, int status)
     {
@@ -314,7 +254,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 }
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"silo {port} never became {status}:\n{string.Join("\n", silos.Select(s => s.Process.Describe()))}");
+            Assert.True(DateTime.UtcNow < deadline, $"silo {port} never became {status}:\n{describe()}");
             await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
     }

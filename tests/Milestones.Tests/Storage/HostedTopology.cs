@@ -6,9 +6,10 @@ namespace Milestones.Tests.Storage;
 
 /// <summary>
 /// The production topology as real processes on one PostgreSQL connection string: silos and Client-mode APIs
-/// (Development, so that tokens come from <c>/v1/dev/tokens</c>), each on free loopback ports; all killed on dispose.
+/// (Development, so that tokens come from <c>/v1/dev/tokens</c>), each on free loopback ports, with the test's own
+/// <paramref name="settings"/> on every process; all killed on dispose.
 /// </summary>
-internal sealed class HostedTopology(string connectionString, string serviceId) : IDisposable
+internal sealed class HostedTopology(string connectionString, string serviceId, IReadOnlyDictionary<string, string>? settings = null) : IDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly List<SiloProcess> processes = [];
@@ -23,13 +24,16 @@ internal sealed class HostedTopology(string connectionString, string serviceId) 
         Assert.True(exit == 0, $"migrate exited with {exit}:\n{migrate.Describe()}");
     }
 
-    public void StartSilo()
+    /// <summary>Starts a silo; returns it and its silo port (its name in the membership table).</summary>
+    public (SiloProcess Process, int Port) StartSilo()
     {
         var ports = FreePorts.Take(2);
         var environment = Environment();
         environment["Orleans__SiloPort"] = ports[0].ToString(CultureInfo.InvariantCulture);
         environment["Orleans__GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture);
-        processes.Add(SiloProcess.Start(environment));
+        var silo = SiloProcess.Start(environment);
+        processes.Add(silo);
+        return (silo, ports[0]);
     }
 
     /// <summary>Starts a Client-mode API; returns its base address.</summary>
@@ -99,13 +103,22 @@ internal sealed class HostedTopology(string connectionString, string serviceId) 
 
     public void Dispose() => processes.ForEach(p => p.Dispose());
 
-    private Dictionary<string, string> Environment() => new()
+    private Dictionary<string, string> Environment()
     {
-        ["Storage__Provider"] = "Postgres",
-        ["ConnectionStrings__Milestones"] = connectionString,
-        ["Storage__MigrateOnStart"] = "false",
-        ["Orleans__ServiceId"] = serviceId,
-        ["Orleans__ClusterId"] = serviceId,
-        ["Orleans__AdvertisedIP"] = "127.0.0.1",
-    };
+        var environment = new Dictionary<string, string>
+        {
+            ["Storage__Provider"] = "Postgres",
+            ["ConnectionStrings__Milestones"] = connectionString,
+            ["Storage__MigrateOnStart"] = "false",
+            ["Orleans__ServiceId"] = serviceId,
+            ["Orleans__ClusterId"] = serviceId,
+            ["Orleans__AdvertisedIP"] = "127.0.0.1",
+        };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
 }

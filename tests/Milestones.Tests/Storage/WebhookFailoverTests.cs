@@ -48,7 +48,7 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private readonly string serviceId = "ms-hookfail-" + Guid.NewGuid().ToString("N")[..8];
     private readonly List<(SiloProcess Process, int Port)> silos = [];
     private readonly ConcurrentDictionary<int, int> statuses = new();
-    private SiloProcess? api;
+    private Func<string> describe = () => "";
     private IHost? orleans;
     private WebhookReceiver receiver = null!;
     private TestStore store = null!;
@@ -62,6 +62,22 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
         receiver = await WebhookReceiver.StartAsync();
     }
 
+    /// <summary>The processes of a test, with what every one of them is set to here.</summary>
+    private HostedTopology NewTopology()
+    {
+        var topology = new HostedTopology(store.ConnectionString, serviceId, new Dictionary<string, string>
+        {
+            ["Webhooks__AllowPrivateTargets"] = "true",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
+
+            // Scans every 2 s rather than 10: the webhook is back sooner once its silo is declared dead, the same way.
+            ["Milestones__WakeInterval"] = WakeInterval.ToString(),
+        });
+        describe = topology.Describe;
+        return topology;
+    }
+
     public async Task DisposeAsync()
     {
         if (orleans is not null)
@@ -71,8 +87,6 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
             orleans.Dispose();
         }
 
-        api?.Dispose();
-        silos.ForEach(s => s.Process.Dispose());
         await receiver.DisposeAsync();
         await store.DisposeAsync();
     }
@@ -80,10 +94,11 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task TheSiloHostingAWebhook_KilledMidDelivery_LosesAndReordersNothing()
     {
+        using var topology = NewTopology();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 3; i++)
         {
-            StartSilo();
+            silos.Add(topology.StartSilo());
         }
 
         foreach (var silo in silos)
@@ -91,8 +106,8 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
             await WaitForMemberAsync(silo.Port);
         }
 
-        url = StartApi();
-        await WaitReadyAsync();
+        url = topology.StartApi();
+        await topology.WaitReadyAsync(url);
         orleans = await ConnectAsync();
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: 3 silos, the API and a client of the cluster up");
 
@@ -183,7 +198,7 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
             Assert.True(DateTime.UtcNow < deadline, $"90 s after the webhook came back, {missing.Count} events not acknowledged (such as {string.Join(", ", missing.Take(5))}), " +
                 $"{lacking.Count} accounts short of events in the feed ({string.Join(", ", lacking.Take(5).Select(e => $"{e.Stream}: {streams.GetValueOrDefault(e.Stream)}"))}); " +
-                $"{receiver.Receipts.Count} requests\n" + string.Join("\n", silos.Select(s => s.Process.Describe())));
+                $"{receiver.Receipts.Count} requests\n" + describe());
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
@@ -248,9 +263,10 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task TheSiloRunningTheWakeUpScans_Killed_TheyRunOnAnotherWithinIntervalsOfTheVerdict()
     {
+        using var topology = NewTopology();
         for (var i = 0; i < 3; i++)
         {
-            StartSilo();
+            silos.Add(topology.StartSilo());
         }
 
         foreach (var silo in silos)
@@ -284,7 +300,7 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
                     return port;
                 }
 
-                Assert.True(DateTime.UtcNow < deadline, $"the wake-up scans did not run {what} within {within}:\n{string.Join("\n", silos.Select(s => s.Process.Describe()))}");
+                Assert.True(DateTime.UtcNow < deadline, $"the wake-up scans did not run {what} within {within}:\n{describe()}");
                 await Task.Delay(TimeSpan.FromMilliseconds(100));
             }
         }
@@ -388,12 +404,7 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
     private static string Text(JsonElement element, string property) => element.GetProperty(property).GetString()!;
 
-    private async Task<string> TokenAsync(string user, bool platform = false)
-    {
-        using var response = await Http.PostAsJsonAsync(url + "/v1/dev/tokens", new { userId = user, platform });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-    }
+    private Task<string> TokenAsync(string user, bool platform = false) => HostedTopology.TokenAsync(url, user, platform);
 
     /// <summary>A client of the cluster in the test process, to ask the management grain where the webhook's grain is.</summary>
     private async Task<IHost> ConnectAsync()
@@ -409,65 +420,6 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }).Build();
         await host.StartAsync();
         return host;
-    }
-
-    private Dictionary<string, string> Environment() => new()
-    {
-        ["Storage__Provider"] = "Postgres",
-        ["ConnectionStrings__Milestones"] = store.ConnectionString,
-        ["Storage__MigrateOnStart"] = "false",
-        ["Orleans__ServiceId"] = serviceId,
-        ["Orleans__ClusterId"] = serviceId,
-        ["Orleans__AdvertisedIP"] = "127.0.0.1",
-        ["Webhooks__AllowPrivateTargets"] = "true",
-        ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
-        ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
-
-        // Scans every 2 s rather than 10: the webhook is back sooner once its silo is declared dead, the same way.
-        ["Milestones__WakeInterval"] = WakeInterval.ToString(),
-    };
-
-    private void StartSilo()
-    {
-        var ports = FreePorts.Take(2);
-        var environment = Environment();
-        environment["Orleans__SiloPort"] = ports[0].ToString(CultureInfo.InvariantCulture);
-        environment["Orleans__GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture);
-        silos.Add((SiloProcess.Start(environment), ports[0]));
-    }
-
-    private string StartApi()
-    {
-        var address = $"http://127.0.0.1:{FreePorts.Take(1)[0]}";
-        var environment = Environment();
-        environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        environment["Hosting__Mode"] = "Client";
-        environment["RateLimit__PermitsPerSecond"] = "100000";
-        environment["RateLimit__PermitsPerSecondPerAddress"] = "100000";
-        api = SiloProcess.StartApi(environment, "--urls", address);
-        return address;
-    }
-
-    private async Task WaitReadyAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
-        {
-            try
-            {
-                using var response = await Http.GetAsync(url + "/health/ready");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{url} not ready:\n{api!.Describe()}");
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
     }
 
     /// <summary>Until the silo on <paramref name="port"/> is active in the membership table.</summary>
@@ -493,7 +445,7 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 }
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"silo {port} never became {what}:\n{string.Join("\n", silos.Select(s => s.Process.Describe()))}");
+            Assert.True(DateTime.UtcNow < deadline, $"silo {port} never became {what}:\n{describe()}");
             await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
     }
