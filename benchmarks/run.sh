@@ -12,8 +12,10 @@
 # Then the database's ceiling for one durable write per operation (pgbench, single-row upsert), activation times of
 # grains with a long history and memory per activated contract grain (in-process silo). The load tester's `report`
 # prints the table and ratios and writes benchmarks/results/<date>.md with its chart (<date>.png), keeping the files
-# it was made from in <date>-raw/; its last two lines are the lifecycle and the fund ratio. --quick (one level, short
-# runs) finishes in about 4 minutes and writes <date>-quick.md, a smoke run of the pipeline, not a figure to quote.
+# it was made from in <date>-raw/; its last two lines are the lifecycle and the fund ratio. Before the report, cost.sh
+# prints (and writes to <date>-cost.md) what the database pays per lifecycle for Milestones and the baseline.
+# --quick (one level, short runs) finishes in about 7 minutes and writes <date>-quick.md, a smoke run of the pipeline,
+# not a figure to quote.
 # BENCH_RESULTS_NAME names the report instead of <date>[-quick] (a second run on one day keeps the first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -130,10 +132,16 @@ MILESTONES_BENCH_PG="$pg" dotnet "$benchmarks" activation --ledger-lines "$ledge
 log "memory per activated contract grain ($grains contracts)"
 dotnet "$benchmarks" memory "$grains" | sed -n 's/^memory per activated contract grain: \([0-9]*\) bytes.*/\1/p' >"$work/memory.txt"
 
+name=${BENCH_RESULTS_NAME:-$date$suffix}
+log "what the database pays per lifecycle (cost.sh, its own PostgreSQL)"
+# Printed here, before the report, so that the report's ratios stay the last two lines.
+if $quick; then cost_counts=(COST_SMALL=50 COST_LARGE=250); else cost_counts=(); fi
+env COST_API="$api" COST_NAME="$name-cost" "${cost_counts[@]}" benchmarks/cost.sh 2>>"$work/cost.log" \
+  || { tail -n 30 "$work/cost.log" >&2; exit 1; }
+
 note="Full run."
 $quick && note="Smoke run (--quick): one level ($levels), $duration per run, small pools; it checks the pipeline, it is not a figure to quote."
 log "report (the whole run took $(( $(date +%s) - started )) s)"
-name=${BENCH_RESULTS_NAME:-$date$suffix}
 mkdir -p "benchmarks/results/$name-raw"
 cp "$work"/*.json "$work"/*.tsv "$work"/memory.txt "benchmarks/results/$name-raw/"  # the report's input, to render it again
 dotnet "$loadtest" report --results "benchmarks/results/$name-raw" --out "benchmarks/results/$name" --note "$note" \

@@ -59,11 +59,7 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <summary>Active one-milestone contracts, each ready to fund, spread over <paramref name="clients"/> funded client accounts.</summary>
     public async Task<(Caller Client, IContractGrain Contract)[]> PrepareAsync(int contracts, int clients, long amount = 1_000)
     {
-        var run = Guid.NewGuid().ToString("N")[..8];
-        var payers = Enumerable.Range(0, clients).Select(i => new Caller($"bench-{run}-client-{i}")).ToArray();
-        var platform = new Caller("bench", IsPlatform: true);
-        await Task.WhenAll(payers.Select(p => Grains.Account(p.UserId).DepositAsync(platform, new Deposit((amount + FeeSchedule.Of(amount, FeeSchedule.MaxBps)) * contracts, "USD", $"{run}-{p.UserId}"))));
-
+        var (run, payers) = await DepositAsync(clients, contracts, amount);
         var prepared = new (Caller, IContractGrain)[contracts];
         await Parallel.ForEachAsync(Enumerable.Range(0, contracts), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
         {
@@ -76,6 +72,35 @@ public sealed class BenchCluster : IAsyncDisposable
             prepared[i] = (client, grain);
         });
         return prepared;
+    }
+
+    /// <summary>
+    /// <paramref name="clients"/> fresh client accounts (of a fresh run id), each with enough for
+    /// <paramref name="fundings"/> fundings of <paramref name="amount"/> and their fees.
+    /// </summary>
+    public async Task<(string Run, Caller[] Clients)> DepositAsync(int clients, int fundings, long amount = 1_000)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var payers = Enumerable.Range(0, clients).Select(i => new Caller($"bench-{run}-client-{i}")).ToArray();
+        var platform = new Caller("bench", IsPlatform: true);
+        await Task.WhenAll(payers.Select(p => Grains.Account(p.UserId).DepositAsync(platform, new Deposit((amount + FeeSchedule.Of(amount, FeeSchedule.MaxBps)) * fundings, "USD", $"{run}-{p.UserId}"))));
+        return (run, payers);
+    }
+
+    /// <summary>
+    /// One whole lifecycle as the load tester's: create (three milestones) → accept (client) → accept (freelancer) →
+    /// fund the first → submit → approve.
+    /// </summary>
+    public async Task LifecycleAsync(Caller client, Caller freelancer, long amount = 1_000)
+    {
+        var grain = Grains.Contract(GrainKeys.NewContractId());
+        Check(await grain.CreateAsync(client, new CreateContract("Bench", freelancer.UserId, "USD",
+            [new NewMilestone("Design", Due, amount), new NewMilestone("Build", Due, amount), new NewMilestone("Launch", Due, amount)]), CommandOptions.None));
+        Check(await grain.AcceptTermsAsync(client, 1, CommandOptions.None));
+        Check(await grain.AcceptTermsAsync(freelancer, 1, CommandOptions.None));
+        Check(await grain.FundMilestoneAsync(client, "m1", CommandOptions.None));
+        Check(await grain.SubmitWorkAsync(freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Check(await grain.ApproveMilestoneAsync(client, new ApproveWork("m1"), CommandOptions.None));
     }
 
     /// <summary>Funds every prepared contract's first milestone with exactly <paramref name="concurrency"/> calls in flight.</summary>
