@@ -37,9 +37,14 @@ public static class WebhooksEndpoints
 
     public static async Task<Results<Created<WebhookView>, ProblemHttpResult>> Create(WebhookRequest body, [AsParameters] ApiServices api)
     {
-        var id = "wh_" + Guid.NewGuid().ToString("N");
-        return CommandResults.Answer(api.Http, await api.Grains.GetGrain<IWebhookGrain>(id).CreateAsync(api.Caller, new NewWebhook(body.Url!, body.Types, body.Description)),
-            view => TypedResults.Created($"/v1/webhooks/{id}", view));
+        if (RequestHeaders.TryReadOptions(api.Http.Request, out var options) is { } invalid)
+        {
+            return Problems.From(invalid);
+        }
+
+        var id = GrainKeys.Created(GrainKeys.WebhookPrefix, api.Caller.UserId, options.IdempotencyKey);
+        var created = await api.Grains.GetGrain<IWebhookGrain>(id).CreateAsync(api.Caller, new NewWebhook(body.Url!, body.Types, body.Description), options.IdempotencyKey);
+        return CommandResults.Answer(api.Http, created, view => TypedResults.Created($"/v1/webhooks/{id}", view));
     }
 
     public static async Task<Results<Ok<WebhookList>, ProblemHttpResult>> List([AsParameters] ApiServices api)

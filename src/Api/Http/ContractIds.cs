@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 using Milestones.Contracts;
 
@@ -8,13 +6,8 @@ namespace Milestones.Api.Http;
 /// <summary>Contract ids the API hands out: <c>ctr_</c> and 32 hex digits.</summary>
 public static partial class ContractIds
 {
-    /// <summary>
-    /// A new id; with an idempotency key, the id is derived from the caller and the key, so a retried
-    /// create reaches the same contract grain, which replays its first result.
-    /// </summary>
-    public static string New(string userId, string? idempotencyKey) => idempotencyKey is null
-        ? GrainKeys.NewContractId()
-        : GrainKeys.ContractPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{userId}\n{idempotencyKey}")))[..32];
+    /// <summary>A new id; with an idempotency key, derived from the caller and the key (<see cref="GrainKeys.Created"/>).</summary>
+    public static string New(string userId, string? idempotencyKey) => GrainKeys.Created(GrainKeys.ContractPrefix, userId, idempotencyKey);
 
     /// <summary>Anything else cannot be a contract: not found, without waking a grain.</summary>
     public static bool IsValid(string id) => Pattern().IsMatch(id);

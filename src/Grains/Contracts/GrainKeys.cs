@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Milestones.Contracts;
 
 /// <summary>
@@ -25,7 +28,18 @@ public static class GrainKeys
     public static string DepositReferenceOf(string key) =>
         key.StartsWith(DepositReferencePrefix, StringComparison.Ordinal) ? key[DepositReferencePrefix.Length..] : key;
 
+    public const string WebhookPrefix = "wh_";
+
     public static string NewContractId() => ContractPrefix + Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// The id of a grain a command creates: <paramref name="prefix"/> and 32 hex digits, new each time; with an
+    /// idempotency key, derived from the caller and the key, so a retried create reaches the same grain, which
+    /// replays its first answer.
+    /// </summary>
+    public static string Created(string prefix, string userId, string? idempotencyKey) => idempotencyKey is null
+        ? prefix + Guid.NewGuid().ToString("N")
+        : prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{userId}\n{idempotencyKey}")))[..32];
 
     public static IContractGrain Contract(this IGrainFactory grains, string contractId) => Reference<IContractGrain>.Get(grains, contractId);
 

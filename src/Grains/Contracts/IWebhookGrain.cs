@@ -8,7 +8,7 @@ namespace Milestones.Contracts;
 public interface IWebhookGrain : IGrainWithStringKey
 {
     /// <summary>Creates the endpoint; it is sent the events from now on. The answer is the only one that shows the secret.</summary>
-    [Alias("Create")] Task<Outcome<WebhookView>> CreateAsync(Caller caller, NewWebhook webhook);
+    [Alias("Create")] Task<Outcome<WebhookView>> CreateAsync(Caller caller, NewWebhook webhook, string? idempotencyKey = null);
 
     [Alias("Get")] Task<Outcome<WebhookView>> GetAsync(Caller caller);
 

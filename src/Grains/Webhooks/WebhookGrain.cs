@@ -66,16 +66,22 @@ internal sealed partial class WebhookGrain(
     /// <summary>Outcomes recorded since the last tick are stored on the way out (after a crash they are sent again).</summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => SaveRecordedAsync();
 
-    public async Task<Outcome<WebhookView>> CreateAsync(Caller caller, NewWebhook request)
+    /// <summary>
+    /// Makes the endpoint. Its id is derived from the platform's idempotency key if it sent one (the API's
+    /// <see cref="GrainKeys.Created"/>), so a retry reaches this grain again: the same request replays the first answer
+    /// (its secret included) for a day; another one under the key is refused.
+    /// </summary>
+    public async Task<Outcome<WebhookView>> CreateAsync(Caller caller, NewWebhook request, string? idempotencyKey = null)
     {
         if (PlatformOnly(caller, "manage webhooks") is { } notPlatform)
         {
             return notPlatform;
         }
 
+        var fingerprint = Fingerprint.Of("CreateWebhook", new { caller, request });
         if (State.Id.Length > 0)
         {
-            return new Error(ErrorKind.Conflict, "webhook_already_exists", "A webhook with this id already exists.");
+            return await ExistingAsync(idempotencyKey, fingerprint);
         }
 
         var types = request.Types ?? [];
@@ -98,10 +104,42 @@ internal sealed partial class WebhookGrain(
         // Listed first: a listed id whose endpoint was never stored is skipped by the list.
         await registry.AddAsync(this.GetPrimaryKeyString());
         var head = (await feed.ReadAsync(long.MaxValue - 1, 1, null, CancellationToken.None)).Head;
+
+        // From here on one synchronous step: a retry racing this one may have made the endpoint meanwhile.
+        if (State.Id.Length > 0)
+        {
+            return await ExistingAsync(idempotencyKey, fingerprint);
+        }
+
         webhook.Create(this.GetPrimaryKeyString(), request.Url, [.. types.Distinct(StringComparer.Ordinal)], request.Description, head, clock.GetUtcNow());
+        var answer = View() with { Secret = State.Secrets[0].Value };
+        if (idempotencyKey is not null)
+        {
+            IdempotencyKeys.Remember(State.Keys, new IdempotencyRecord(idempotencyKey, fingerprint, null, State.CreatedAt));
+            State.CreatedAnswer = answer;
+        }
+
         await commits.Changed();
         Start();
-        return Outcome<WebhookView>.Ok(View() with { Secret = State.Secrets[0].Value });
+        return Outcome<WebhookView>.Ok(answer);
+    }
+
+    /// <summary>A create of an endpoint that exists: the replay of its keyed create, once that is durable; else a refusal.</summary>
+    private async Task<Outcome<WebhookView>> ExistingAsync(string? idempotencyKey, string fingerprint)
+    {
+        var (known, reused) = IdempotencyKeys.Lookup(State.Keys, idempotencyKey, fingerprint);
+        if (reused is not null)
+        {
+            return reused;
+        }
+
+        if (known is null || State.CreatedAnswer is not { } first)
+        {
+            return new Error(ErrorKind.Conflict, "webhook_already_exists", "A webhook with this id already exists.");
+        }
+
+        await commits.Durable();
+        return new Outcome<WebhookView>(first, null, Replayed: true);
     }
 
     public async Task<Outcome<WebhookView>> GetAsync(Caller caller)
@@ -330,6 +368,11 @@ internal sealed partial class WebhookGrain(
     private Task WriteAsync()
     {
         State.WakeAt = State.Exists ? clock.GetUtcNow() + Poll : null;
+        if (State.CreatedAnswer is not null && clock.GetUtcNow() - State.CreatedAt > IdempotencyKeys.Retention)
+        {
+            (State.CreatedAnswer, State.Keys) = (null, []);
+        }
+
         return store.WriteStateAsync();
     }
 

@@ -1,3 +1,4 @@
+using Milestones.Contracts;
 using Milestones.Wakeups;
 
 namespace Milestones.Webhooks;
@@ -31,6 +32,12 @@ public sealed class WebhookState : IScheduledState
 
     /// <summary>When the endpoint must be woken: its next attempt, or the next look at the feed (stored with the row).</summary>
     [Id(10)] public DateTimeOffset? WakeAt { get; set; }
+
+    /// <summary>The key its create was sent with, if any (<see cref="IdempotencyKeys"/>): a retry with it replays <see cref="CreatedAnswer"/>.</summary>
+    [Id(11)] public List<IdempotencyRecord> Keys { get; set; } = [];
+
+    /// <summary>The keyed create's answer, secret included; kept a day (<see cref="IdempotencyKeys.Retention"/>), then dropped with its key.</summary>
+    [Id(12)] public WebhookView? CreatedAnswer { get; set; }
 
     public bool Exists => Id.Length > 0 && !Deleted;
 }

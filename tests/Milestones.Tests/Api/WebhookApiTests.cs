@@ -206,6 +206,36 @@ public sealed class WebhookApiTests(ApiFactory factory) : WebhookApiTest(factory
             HttpStatusCode.BadRequest, "invalid_type");
 
     [Fact]
+    public async Task ACreate_RetriedWithItsIdempotencyKey_ReplaysItsFirstAnswer_SecretIncluded_AndMakesOneEndpoint()
+    {
+        var key = "hook-" + Guid.NewGuid().ToString("N");
+        var url = "https://example.com/hooks/" + key;
+        HttpRequestMessage Create(string target) =>
+            new(HttpMethod.Post, "/v1/webhooks") { Content = JsonContent.Create(new { url = target, description = "keyed" }), Headers = { { "Idempotency-Key", key } } };
+
+        // Three at once (a client that timed out and retried twice), then one more later.
+        var racing = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Platform.SendAsync(Create(url))));
+        using var later = await Platform.SendAsync(Create(url));
+        var answers = racing.Append(later).ToList();
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.StatusCode));
+        Assert.Single(answers, a => !a.Headers.Contains("Idempotent-Replayed"));
+        var bodies = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync()));
+        Assert.Single(bodies.Distinct());
+        Assert.Single(answers.Select(a => a.Headers.Location).Distinct());
+        var created = JsonNode.Parse(bodies[0])!;
+        Assert.StartsWith("whsec_", (string?)created["secret"], StringComparison.Ordinal);
+        var listed = (await Json(await Platform.GetAsync("/v1/webhooks"), HttpStatusCode.OK))["items"]!.AsArray();
+        Assert.Single(listed, w => (string?)w!["url"] == url);
+
+        // The key with another request is refused and makes nothing.
+        await Problem(await Platform.SendAsync(Create(url + "/other")), HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.DoesNotContain((await Json(await Platform.GetAsync("/v1/webhooks"), HttpStatusCode.OK))["items"]!.AsArray(), w => (string?)w!["url"] == url + "/other");
+        answers.ForEach(a => a.Dispose());
+        await Json(await Platform.DeleteAsync($"/v1/webhooks/{created["id"]}"), HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task ADescriptionWithABidiOverride_Is400DescriptionInvalidCharacters() =>
         await Problem(await Platform.PostAsJsonAsync("/v1/webhooks", new { url = "https://example.com/hook", description = "Ours\u202E" }),
             HttpStatusCode.BadRequest, "description_invalid_characters");
