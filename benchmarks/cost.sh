@@ -6,7 +6,9 @@
 # and start-up cancel: WAL bytes (pg_current_wal_lsn), rows inserted / updated (HOT of them) / deleted and commits
 # (pg_stat_user_tables, pg_stat_database), table and index bytes (pg_table_size, pg_indexes_size), PostgreSQL's CPU
 # (its postmaster and children, reaped ones included, from /proc) and the server process's CPU. These figures barely
-# move with the machine's noise. Each run starts after a CHECKPOINT, so each pays its pages' first full-page images.
+# move with the machine's noise. Each run starts after a VACUUM and a CHECKPOINT (so each pays its pages' first
+# full-page images), with autovacuum off for the tables measured: a vacuum that happens to fall in one run and not the
+# other moved a figure by more than a lifecycle's worth (the dead row versions it would clean are the updates counted).
 #
 #   benchmarks/cost.sh                       # 200 and 1,200 lifecycles at c=16; writes results/<date>-cost.md
 #   COST_SMALL=100 COST_LARGE=600 COST_CONCURRENCY=16 COST_API=path/to/Milestones.Api.dll benchmarks/cost.sh
@@ -70,9 +72,12 @@ measure() {
   local server=$!; pids+=("$server")
   for _ in $(seq 1 120); do curl -sf "$url/health/ready" >/dev/null && break; sleep 0.5; done
   curl -sf "$url/health/ready" >/dev/null || { tail -n 30 "$work/$name.log" >&2; log "$name did not become ready"; exit 1; }
+  psql -q -c "DO \$\$ DECLARE t regclass; BEGIN
+    FOR t IN SELECT relid FROM pg_stat_user_tables LOOP EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = false)', t); END LOOP;
+  END \$\$"
   local n
   for n in "$small" "$large"; do
-    psql -q -c CHECKPOINT
+    psql -q -c VACUUM -c CHECKPOINT
     sleep 11  # every backend has flushed its statistics (PostgreSQL 15 flushes an idle backend's within 10 s)
     local before pgb srvb; before=$(snapshot); tables >"$work/$name-$n.before"; pgb=$(pg_ticks); srvb=$(ticks "$server")
     log "$name: $n lifecycles at c=$c"
