@@ -135,7 +135,8 @@ public static partial class SiloHostingExtensions
             return new GroupCommitGrainStorage(
                 store,
                 services.GetRequiredService<Serializer>(),
-                services.GetRequiredService<ILogger<GroupCommitGrainStorage>>());
+                services.GetRequiredService<ILogger<GroupCommitGrainStorage>>(),
+                storage.CompressStates);
         });
         silo.Services.AddSingleton(services => (IDueGrains)services.GetRequiredKeyedService<IGrainStorage>(name));
         silo.Services.AddSingleton(services => (IEventFeed)services.GetRequiredKeyedService<IGrainStorage>(name));

@@ -6,9 +6,10 @@ namespace Milestones.Silo;
 
 /// <summary>
 /// The storage configuration, resolved and checked once at start: <c>Storage:Provider</c>,
-/// <c>ConnectionStrings:Milestones</c>, <c>Storage:DataDirectory</c>, <c>Storage:MigrateOnStart</c>.
+/// <c>ConnectionStrings:Milestones</c>, <c>Storage:DataDirectory</c>, <c>Storage:MigrateOnStart</c>,
+/// <c>Storage:CompressStates</c> (states written deflated; every build since reads either form).
 /// </summary>
-public sealed record StorageSettings(StorageProvider Provider, string ConnectionString, bool MigrateOnStart)
+public sealed record StorageSettings(StorageProvider Provider, string ConnectionString, bool MigrateOnStart, bool CompressStates = true)
 {
     public const string ConnectionStringName = "Milestones";
 
@@ -32,12 +33,13 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
         }
 
         var migrate = !bool.TryParse(configuration["Storage:MigrateOnStart"], out var m) || m;
+        var compress = !bool.TryParse(configuration["Storage:CompressStates"], out var c) || c;
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         return provider switch
         {
-            StorageProvider.Memory => new StorageSettings(provider, "", false),
-            StorageProvider.Sqlite => new StorageSettings(provider, SqliteConnectionString(configuration, connectionString), migrate),
-            _ => new StorageSettings(provider, PostgresConnectionString(connectionString), migrate),
+            StorageProvider.Memory => new StorageSettings(provider, "", false, compress),
+            StorageProvider.Sqlite => new StorageSettings(provider, SqliteConnectionString(configuration, connectionString), migrate, compress),
+            _ => new StorageSettings(provider, PostgresConnectionString(connectionString), migrate, compress),
         };
     }
 

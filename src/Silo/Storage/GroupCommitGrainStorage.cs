@@ -18,7 +18,8 @@ namespace Milestones.Silo.Storage;
 /// log flush for many grains — with a version check per grain. A write is acknowledged only after its transaction
 /// committed; a stale write fails alone with <see cref="InconsistentStateException"/>; a database error fails the
 /// whole batch and nothing of it is acknowledged. State is written with Orleans' versioned binary serializer, and a
-/// state's wake-up time (<see cref="IScheduledState"/>) in the same row, so the due grains can be found
+/// state's wake-up time (<see cref="IScheduledState"/>) in the same row (the state deflated when that makes it smaller:
+/// <see cref="StoredPayload"/>), so the due grains can be found
 /// (<see cref="IDueGrains"/>); a state's new events (<see cref="IEventSource"/>) go into the outbox in the same
 /// transaction, each at its place in the feed, and the store's feed answers for them (<see cref="IEventFeed"/>); a
 /// state's changed "My Jobs" lines (<see cref="IListedState"/>) go into their table in the same
@@ -30,7 +31,8 @@ namespace Milestones.Silo.Storage;
 internal sealed partial class GroupCommitGrainStorage(
     GrainStateStore store,
     Serializer serializer,
-    ILogger<GroupCommitGrainStorage> logger) : IGrainStorage, IDueGrains, IEventFeed, IJobListings, IRememberedAnswers, ILifecycleParticipant<ISiloLifecycle>
+    ILogger<GroupCommitGrainStorage> logger,
+    bool compress = true) : IGrainStorage, IDueGrains, IEventFeed, IJobListings, IRememberedAnswers, ILifecycleParticipant<ISiloLifecycle>
 {
     internal const int MaxBatch = 256;
 
@@ -42,7 +44,7 @@ internal sealed partial class GroupCommitGrainStorage(
         var stored = await Guarded(() => store.ReadAsync(stateName, grainId.ToString(), CancellationToken.None)).ConfigureAwait(false);
         grainState.ETag = stored?.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = stored?.Payload is not null;
-        grainState.State = stored?.Payload is { } payload ? serializer.Deserialize<T>(payload) : Activator.CreateInstance<T>();
+        grainState.State = stored?.Payload is { } payload ? serializer.Deserialize<T>(StoredPayload.Unpack(payload)) : Activator.CreateInstance<T>();
         (grainState.State as ILoadedState)?.Loaded();
     }
 
@@ -54,8 +56,8 @@ internal sealed partial class GroupCommitGrainStorage(
         var lines = listed?.Unlisted();
         var answering = grainState.State as IAnswerSource;
         var (remembered, forgotten) = answering?.UnwrittenAnswers() ?? ([], []);
-        var write = new GrainStateWrite(stateName, grainId.ToString(), serializer.SerializeToArray(grainState.State), Version(grainState.ETag),
-            (grainState.State as IScheduledState)?.WakeAt, events, lines, [.. remembered.Select(a => (a.Key, serializer.SerializeToArray(a.Result)))], forgotten);
+        var write = new GrainStateWrite(stateName, grainId.ToString(), Pack(serializer.SerializeToArray(grainState.State)), Version(grainState.ETag),
+            (grainState.State as IScheduledState)?.WakeAt, events, lines, [.. remembered.Select(a => (a.Key, Pack(serializer.SerializeToArray(a.Result))))], forgotten);
         if (!queue.Writer.TryWrite(write))
         {
             throw new InvalidOperationException("Grain storage is stopped.");
@@ -82,7 +84,7 @@ internal sealed partial class GroupCommitGrainStorage(
 
     public async Task<ContractResult?> ReadAsync(GrainId grain, string key, CancellationToken cancellationToken) =>
         await Guarded(() => store.ReadAnswerAsync(grain.ToString(), key, cancellationToken)).ConfigureAwait(false) is { } answer
-            ? serializer.Deserialize<ContractResult>(answer)
+            ? serializer.Deserialize<ContractResult>(StoredPayload.Unpack(answer))
             : null;
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -202,6 +204,9 @@ internal sealed partial class GroupCommitGrainStorage(
             throw StoreUnavailableException.From(ex);
         }
     }
+
+    /// <summary>A payload as this storage writes it (<see cref="StoredPayload"/>; as it is with <c>Storage:CompressStates</c> off).</summary>
+    private byte[] Pack(byte[] serialized) => compress ? StoredPayload.Pack(serialized) : serialized;
 
     private static long? Version(string? etag) =>
         etag is null ? null : long.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture);

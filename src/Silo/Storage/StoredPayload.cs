@@ -1,0 +1,52 @@
+using System.IO.Compression;
+
+namespace Milestones.Silo.Storage;
+
+/// <summary>
+/// A grain state or remembered answer as stored: Orleans' versioned binary form, deflated (fastest level) behind
+/// <see cref="Mark"/> when that makes it smaller. Every write of a state rewrites its whole row, so its bytes are the
+/// database's log volume: a contract after one lifecycle is 2.7 KB and deflates to about 1.5 KB, an account's row
+/// from 1.2 KB to about 0.5 KB. Reading takes either form, so rows written before (or with
+/// <c>Storage:CompressStates</c> off) still read.
+/// </summary>
+internal static class StoredPayload
+{
+    /// <summary>Shorter payloads are stored as they are (a ledger line's reference is 6 bytes).</summary>
+    private const int CompressFrom = 256;
+
+    /// <summary>
+    /// What a deflated payload starts with. Orleans' form of a class or record starts with a field header naming a
+    /// reference or a tag-delimited value, never a zero byte, so an uncompressed payload is never taken for one.
+    /// </summary>
+    private static ReadOnlySpan<byte> Mark => [0x00, 0x4D, 0x53, 0x5A];
+
+    public static byte[] Pack(byte[] serialized)
+    {
+        if (serialized.Length < CompressFrom)
+        {
+            return serialized;
+        }
+
+        using var packed = new MemoryStream(serialized.Length);
+        packed.Write(Mark);
+        using (var deflate = new DeflateStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            deflate.Write(serialized);
+        }
+
+        return packed.Length < serialized.Length ? packed.ToArray() : serialized;
+    }
+
+    public static byte[] Unpack(byte[] stored)
+    {
+        if (!stored.AsSpan().StartsWith(Mark))
+        {
+            return stored;
+        }
+
+        using var deflate = new DeflateStream(new MemoryStream(stored, Mark.Length, stored.Length - Mark.Length), CompressionMode.Decompress);
+        using var unpacked = new MemoryStream(stored.Length * 3);
+        deflate.CopyTo(unpacked);
+        return unpacked.ToArray();
+    }
+}
