@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
@@ -53,6 +54,19 @@ public sealed class StoredPayloadTests
         random[0] = 1;
 
         Assert.Same(random, StoredPayload.Pack(random));
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public void CompressStates_IsOnUnlessSetOff(string? setting, bool expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Provider"] = "Memory", ["Storage:CompressStates"] = setting })
+            .Build();
+
+        Assert.Equal(expected, Milestones.Silo.StorageSettings.Resolve(configuration).CompressStates);
     }
 
     /// <summary>A new contract of three milestones with six idempotency keys: the kind of row every command rewrites.</summary>
