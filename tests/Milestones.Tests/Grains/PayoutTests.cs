@@ -80,6 +80,25 @@ public sealed class PayoutTests(ClusterFixture fixture) : GrainTest(fixture)
     }
 
     [Fact]
+    public async Task TwentyRetriesOfAKeyedPayoutAndOfAKeyedDeposit_RacingTheFirst_MakeOnePayoutAndOneCredit()
+    {
+        await DepositAsync(Owner, 10_000);
+        var reference = "ref-" + Guid.NewGuid().ToString("N");
+
+        // A client that timed out and retried at once, twenty times over (the account is reentrant: they interleave).
+        var payouts = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => RequestAsync(1_000, "payout-race")));
+        var deposits = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Account.DepositAsync(Platform, new Deposit(500, Usd, reference), "deposit-race")));
+
+        Assert.Single(payouts.Select(p => Ok(p).Id).Distinct());
+        Assert.Single(payouts, p => !p.Replayed);
+        Assert.All(deposits, d => Ok(d));
+        Assert.Single(deposits, d => !d.Replayed);
+        Assert.Equal((10_000L - 1_000 + 500, 1_000L), await AvailableAndPayingOutAsync());
+        Assert.Single(Ok(await Account.GetPayoutsAsync(Owner, null, 0, 500)).Items);
+        Assert.True((await LedgerUsdAsync()).Balanced);
+    }
+
+    [Fact]
     public async Task Request_ThenComplete_PaysOut_AndTheLedgerCountsItAsPaidOut()
     {
         var before = await LedgerUsdAsync();
