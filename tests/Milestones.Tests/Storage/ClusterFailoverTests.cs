@@ -23,11 +23,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
 {
     private const int ContractCount = 48;
     private const int Concurrency = 6;
-    private const long Amount = 1_000;
-
-    /// <summary>What funding <see cref="Amount"/> holds: the amount and the client's fee of 3%.</summary>
-    private const long Hold = 1_030;
-
     /// <summary>What its release pays the freelancer (pending for the 5-day security period): the amount less the 10% service fee.</summary>
     private const long Net = 900;
 
@@ -92,7 +87,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             await gate.WaitAsync();
             try
             {
-                var contract = await LifecycleAsync(w.Index, w.Client, w.Freelancer, platform);
+                var contract = await HostedTopology.KeyedLifecycleAsync(SendAsync, user => TokenAsync(user), serviceId, w.Index, platform);
                 acknowledged[contract] = (w.Client, w.Freelancer);
                 if (Interlocked.Increment(ref done) == ContractCount / 3)
                 {
@@ -158,24 +153,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         Assert.True(ledger.RootElement.GetProperty("ok").GetBoolean(), ledger.RootElement.ToString());
         Assert.False(statuses.ContainsKey(500), "an answer was 500");
         Assert.False(statuses.ContainsKey(-503), "a 503 had no Retry-After");
-    }
-
-    private async Task<string> LifecycleAsync(int index, string client, string freelancer, string platform)
-    {
-        var (clientToken, freelancerToken) = (await TokenAsync(client), await TokenAsync(freelancer));
-        (await SendAsync(HttpMethod.Post, $"/v1/accounts/{client}/deposits", platform,
-            new { amount = Hold, currency = "USD", reference = $"{serviceId}-{index}" })).Dispose();
-        using var created = await SendAsync(HttpMethod.Post, "/v1/contracts", clientToken, new
-        {
-            freelancerId = freelancer, title = "Failover", currency = "USD",
-            milestones = new[] { new { description = "All", dueDate = "2031-01-01", amount = Amount } },
-        }, key: $"create-{index}");
-        var id = created.RootElement.GetProperty("id").GetString()!;
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/accept", clientToken, new { termsVersion = 1 }, key: "accept-client")).Dispose();
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/accept", freelancerToken, new { termsVersion = 1 }, key: "accept-freelancer")).Dispose();
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/milestones/m1/fund", clientToken, key: "fund")).Dispose();
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/milestones/m1/submit", freelancerToken, new { message = "Done" }, key: "submit")).Dispose();
-        return id;
     }
 
     /// <summary>One request, on the APIs in turn, retried with the same key on 503 or a broken connection (bounded); any other failure fails the test.</summary>

@@ -20,11 +20,6 @@ public sealed class DatabaseFailoverTests(ITestOutputHelper output) : IAsyncLife
 {
     private const int ContractCount = 24;
     private const int Concurrency = 4;
-    private const long Amount = 1_000;
-
-    /// <summary>What funding <see cref="Amount"/> holds: the amount and the client's fee of 3%.</summary>
-    private const long Hold = 1_030;
-
     private static readonly TimeSpan PromotionDelay = TimeSpan.FromSeconds(3);
 
     /// <summary>How long the whole test may take, from the first server started: a hang fails it instead of stalling the run.</summary>
@@ -85,7 +80,7 @@ public sealed class DatabaseFailoverTests(ITestOutputHelper output) : IAsyncLife
             await gate.WaitAsync();
             try
             {
-                acknowledged[await LifecycleAsync(i, platform)] = $"client-{i}";
+                acknowledged[await HostedTopology.KeyedLifecycleAsync(SendAsync, user => HostedTopology.TokenAsync(urls[0], user), serviceId, i, platform)] = $"client-{i}";
                 if (Interlocked.Increment(ref done) == ContractCount / 3)
                 {
                     pair.KillPrimary();
@@ -125,32 +120,13 @@ public sealed class DatabaseFailoverTests(ITestOutputHelper output) : IAsyncLife
             Assert.Equal("submitted", view.RootElement.GetProperty("milestones")[0].GetProperty("status").GetString());
             using var account = await SendAsync(HttpMethod.Get, $"/v1/accounts/{client}", token);
             var usd = Assert.Single(account.RootElement.GetProperty("balances").EnumerateArray());
-            Assert.Equal((0, Hold), (usd.GetProperty("available").GetInt64(), usd.GetProperty("held").GetInt64()));
+            Assert.Equal((0, HostedTopology.Hold), (usd.GetProperty("available").GetInt64(), usd.GetProperty("held").GetInt64()));
         }
 
         using var ledger = await SendAsync(HttpMethod.Get, "/v1/ledger/verify", platform);
         Assert.True(ledger.RootElement.GetProperty("ok").GetBoolean(), ledger.RootElement.ToString());
         Assert.False(statuses.ContainsKey(500), "an answer was 500");
         Assert.False(statuses.ContainsKey(-503), "a 503 had no Retry-After");
-    }
-
-    private async Task<string> LifecycleAsync(int index, string platform)
-    {
-        var (client, freelancer) = ($"client-{index}", $"freelancer-{index}");
-        var (clientToken, freelancerToken) = (await HostedTopology.TokenAsync(urls[0], client), await HostedTopology.TokenAsync(urls[0], freelancer));
-        (await SendAsync(HttpMethod.Post, $"/v1/accounts/{client}/deposits", platform,
-            new { amount = Hold, currency = "USD", reference = $"{serviceId}-{index}" })).Dispose();
-        using var created = await SendAsync(HttpMethod.Post, "/v1/contracts", clientToken, new
-        {
-            freelancerId = freelancer, title = "Database failover", currency = "USD",
-            milestones = new[] { new { description = "All", dueDate = "2031-01-01", amount = Amount } },
-        }, key: $"create-{index}");
-        var id = created.RootElement.GetProperty("id").GetString()!;
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/accept", clientToken, new { termsVersion = 1 }, key: "accept-client")).Dispose();
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/accept", freelancerToken, new { termsVersion = 1 }, key: "accept-freelancer")).Dispose();
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/milestones/m1/fund", clientToken, key: "fund")).Dispose();
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/milestones/m1/submit", freelancerToken, new { message = "Done" }, key: "submit")).Dispose();
-        return id;
     }
 
     /// <summary>

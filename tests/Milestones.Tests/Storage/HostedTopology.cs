@@ -11,7 +11,13 @@ namespace Milestones.Tests.Storage;
 /// </summary>
 internal sealed class HostedTopology(string connectionString, string serviceId, IReadOnlyDictionary<string, string>? settings = null) : IDisposable
 {
+    /// <summary>What a lifecycle's one milestone costs, and what funding it holds: the amount and the client's fee of 3%.</summary>
+    public const long Amount = 1_000, Hold = 1_030;
+
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>One request by a test's own rule (where it sends, how it retries); its JSON answer.</summary>
+    public delegate Task<JsonDocument> Send(HttpMethod method, string path, string token, object? body = null, string? key = null);
     private readonly List<SiloProcess> processes = [];
 
     public IReadOnlyList<SiloProcess> Processes => processes;
@@ -97,6 +103,36 @@ internal sealed class HostedTopology(string connectionString, string serviceId, 
 
         using var response = await Http.SendAsync(request);
         return ((int)response.StatusCode, response.Headers.RetryAfter?.Delta, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// Lifecycle <paramref name="index"/> over HTTP, every step with its Idempotency-Key (so a test's retries are safe):
+    /// the platform deposits what funding holds for <c>client-{index}</c> (a reference unique to <paramref name="serviceId"/>),
+    /// who creates a contract of one milestone with <c>freelancer-{index}</c>; both accept; it is funded, submitted and,
+    /// when <paramref name="approve"/>, approved. Returns the contract's id.
+    /// </summary>
+    public static async Task<string> KeyedLifecycleAsync(Send send, Func<string, Task<string>> token, string serviceId, int index, string platform, bool approve = false)
+    {
+        var (client, freelancer) = ($"client-{index}", $"freelancer-{index}");
+        var (clientToken, freelancerToken) = (await token(client), await token(freelancer));
+        (await send(HttpMethod.Post, $"/v1/accounts/{client}/deposits", platform,
+            new { amount = Hold, currency = "USD", reference = $"{serviceId}-{index}" })).Dispose();
+        using var created = await send(HttpMethod.Post, "/v1/contracts", clientToken, new
+        {
+            freelancerId = freelancer, title = "Failover", currency = "USD",
+            milestones = new[] { new { description = "All", dueDate = "2031-01-01", amount = Amount } },
+        }, key: $"create-{index}");
+        var id = created.RootElement.GetProperty("id").GetString()!;
+        (await send(HttpMethod.Post, $"/v1/contracts/{id}/accept", clientToken, new { termsVersion = 1 }, key: "accept-client")).Dispose();
+        (await send(HttpMethod.Post, $"/v1/contracts/{id}/accept", freelancerToken, new { termsVersion = 1 }, key: "accept-freelancer")).Dispose();
+        (await send(HttpMethod.Post, $"/v1/contracts/{id}/milestones/m1/fund", clientToken, key: "fund")).Dispose();
+        (await send(HttpMethod.Post, $"/v1/contracts/{id}/milestones/m1/submit", freelancerToken, new { message = "Done" }, key: "submit")).Dispose();
+        if (approve)
+        {
+            (await send(HttpMethod.Post, $"/v1/contracts/{id}/milestones/m1/approve", clientToken, key: "approve")).Dispose();
+        }
+
+        return id;
     }
 
     public string Describe() => string.Join("\n", processes.Select(p => p.Describe()));

@@ -29,11 +29,6 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
 {
     private const int ContractCount = 24;
     private const int Concurrency = 6;
-    private const long Amount = 1_000;
-
-    /// <summary>What funding <see cref="Amount"/> holds: the amount and the client's fee of 3%.</summary>
-    private const long Hold = 1_030;
-
     /// <summary>Statuses of a silo in Orleans' membership table.</summary>
     private const int Active = 3, Dead = 6;
 
@@ -128,7 +123,7 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
             await gate.WaitAsync();
             try
             {
-                contracts[await LifecycleAsync(i, platform)] = i;
+                contracts[await HostedTopology.KeyedLifecycleAsync(SendAsync, user => TokenAsync(user), serviceId, i, platform, approve: true)] = i;
                 if (Interlocked.Increment(ref done) == ContractCount / 3)
                 {
                     killAfter.SetResult();
@@ -317,26 +312,6 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output) : IAsyncLifet
         output.WriteLine($"silo {victim.Port} killed; declared dead after {verdict.TotalSeconds:F1} s; the scans run on silo {moved} " +
             $"{(killed.Elapsed - verdict).TotalSeconds:F1} s after that");
         Assert.Contains(silos, s => s.Port == moved && !s.Process.HasExited);
-    }
-
-    private async Task<string> LifecycleAsync(int index, string platform)
-    {
-        var (client, freelancer) = ($"client-{index}", $"freelancer-{index}");
-        var (clientToken, freelancerToken) = (await TokenAsync(client), await TokenAsync(freelancer));
-        (await SendAsync(HttpMethod.Post, $"/v1/accounts/{client}/deposits", platform,
-            new { amount = Hold, currency = "USD", reference = $"{serviceId}-{index}" })).Dispose();
-        using var created = await SendAsync(HttpMethod.Post, "/v1/contracts", clientToken, new
-        {
-            freelancerId = freelancer, title = "Webhook failover", currency = "USD",
-            milestones = new[] { new { description = "All", dueDate = "2031-01-01", amount = Amount } },
-        }, key: $"create-{index}");
-        var id = Text(created, "id");
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/accept", clientToken, new { termsVersion = 1 }, key: "accept-client")).Dispose();
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/accept", freelancerToken, new { termsVersion = 1 }, key: "accept-freelancer")).Dispose();
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/milestones/m1/fund", clientToken, key: "fund")).Dispose();
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/milestones/m1/submit", freelancerToken, new { message = "Done" }, key: "submit")).Dispose();
-        (await SendAsync(HttpMethod.Post, $"/v1/contracts/{id}/milestones/m1/approve", clientToken, key: "approve")).Dispose();
-        return id;
     }
 
     /// <summary>Appends the feed's events after <paramref name="after"/> to <paramref name="feed"/> (bounded); returns the cursor after them.</summary>
