@@ -22,9 +22,9 @@ public sealed class BenchCluster : IAsyncDisposable
     public IGrainFactory Grains => cluster.Client;
     public IClusterClient Client => cluster.Client;
 
-    public static async Task<BenchCluster> StartAsync(string storage)
+    public static async Task<BenchCluster> StartAsync(string storage, bool compressStates = true)
     {
-        var settings = Settings(storage);
+        var settings = Settings(storage) with { CompressStates = compressStates };
         if (settings.Database is { } kind)
         {
             await Silo.Storage.SchemaMigrator.MigrateAsync(kind, settings.ConnectionString, NullLogger.Instance, CancellationToken.None);

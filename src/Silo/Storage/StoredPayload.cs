@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 
 namespace Milestones.Silo.Storage;
@@ -27,14 +28,24 @@ internal static class StoredPayload
             return serialized;
         }
 
-        using var packed = new MemoryStream(serialized.Length);
-        packed.Write(Mark);
-        using (var deflate = new DeflateStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+        // Into a pooled buffer twice the size (deflate grows what it cannot shrink by a few bytes a block), so the one
+        // array allocated is the result.
+        var buffer = ArrayPool<byte>.Shared.Rent(serialized.Length * 2);
+        try
         {
-            deflate.Write(serialized);
-        }
+            using var packed = new MemoryStream(buffer);
+            packed.Write(Mark);
+            using (var deflate = new DeflateStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                deflate.Write(serialized);
+            }
 
-        return packed.Length < serialized.Length ? packed.ToArray() : serialized;
+            return packed.Position < serialized.Length ? buffer[..(int)packed.Position] : serialized;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public static byte[] Unpack(byte[] stored)
