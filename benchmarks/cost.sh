@@ -23,24 +23,14 @@ label=${COST_LABEL:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src 
 baseline=benchmarks/Baseline/bin/Release/net10.0/Milestones.Baseline.dll
 loadtest=benchmarks/LoadTest/bin/Release/net10.0/Milestones.LoadTest.dll
 out="benchmarks/results/${COST_NAME:-$(date -u +%F)-cost}.md"
-work=$(mktemp -d)
-log() { echo "cost: $(date +%T) $*" >&2; }
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  PG_STATE_DIR="$work/pg" scripts/pg.sh stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+LOG_NAME=cost; source benchmarks/common.sh
 
 if [ -z "${COST_API:-}" ]; then
   log "building (Release)"
   for p in src/Api benchmarks/Baseline benchmarks/LoadTest; do dotnet build "$p" -c Release --nologo -v q >/dev/null; done
 fi
 
-pg=$(PG_STATE_DIR="$work/pg" scripts/pg.sh start)
-field() { tr ';' '\n' <<<"$pg" | sed -n "s/^$1=//Ip"; }
-export PGHOST=$(field Host) PGPORT=$(field Port) PGDATABASE=$(field Database) PGUSER=$(field Username) PGPASSWORD=$(field Password)
+start_pg
 postmaster=$(sed -n "s/^PG_PID='\([0-9]*\)'$/\1/p" "$work/pg/state")
 
 # CPU ticks of a process and, with "tree", of its reaped children too (utime stime [cutime cstime]).
@@ -62,7 +52,6 @@ snapshot() {
 tables() {
   psql -Atq -F ' ' -c "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del FROM pg_stat_user_tables ORDER BY relname"
 }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # measure NAME DLL ENV... : one fresh server; the small run, then the large one; prints the per-lifecycle row
 measure() {

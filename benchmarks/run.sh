@@ -32,15 +32,8 @@ else
 fi
 ramp_seconds=10s
 nlevels=$(tr ',' '\n' <<<"$levels" | wc -l); cold_pool=$(( nlevels * count )); webhook_pool=$(( nlevels * (warm_count + count) ))
-work=$(mktemp -d); date=$(date -u +%F); started=$(date +%s)
-log() { echo "bench: $(date +%T) $*" >&2; }
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  PG_STATE_DIR="$work/pg" scripts/pg.sh stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+date=$(date -u +%F); started=$(date +%s)
+LOG_NAME=bench; source benchmarks/common.sh
 
 log "building (Release)"
 for p in src/Api benchmarks/Baseline benchmarks/LoadTest benchmarks/Milestones.Benchmarks; do
@@ -48,13 +41,10 @@ for p in src/Api benchmarks/Baseline benchmarks/LoadTest benchmarks/Milestones.B
 done
 loadtest=benchmarks/LoadTest/bin/Release/net10.0/Milestones.LoadTest.dll
 
-pg=$(PG_STATE_DIR="$work/pg" scripts/pg.sh start)
-field() { tr ';' '\n' <<<"$pg" | sed -n "s/^$1=//Ip"; }
-export PGHOST=$(field Host) PGPORT=$(field Port) PGDATABASE=$(field Database) PGUSER=$(field Username) PGPASSWORD=$(field Password)
+start_pg
 
 # Each server process starts on a settled database: the previous one's dirty pages and WAL are checkpointed first.
 settle() { psql -q -c CHECKPOINT >/dev/null 2>&1 || log "CHECKPOINT refused; going on"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # serve NAME DLL ENV... : starts a server on a free loopback port, waits until ready, sets $url and $server
 serve() {
   local name=$1 dll=$2; shift 2
