@@ -185,7 +185,7 @@ internal sealed class AccountGrain(
 
         if (known is not null)
         {
-            // The payout as its first answer showed it: just fingerprint.
+            // The payout as its first answer showed it: just asked.
             var asFirst = state.Payouts.Find(p => p.Id == known.Made)! with { Status = PayoutStatus.Pending, ClosedAt = null, Reference = null, Reason = null };
             await commits.Durable();
             return new Outcome<Payout>(asFirst, null, Replayed: true);

@@ -7,8 +7,9 @@ namespace Milestones.Events;
 
 /// <summary>
 /// Reads the store's feed (<see cref="IEventFeed"/>): every event is positioned by the transaction that stores it,
-/// so a reader sees every event acknowledged before its call, and never skips one following the cursor. Once an hour it deletes what is older than the retention.
-/// A cursor is a position; one under what was deleted has lost events and is refused.
+/// so a reader sees every event acknowledged before its call, and never skips one following the cursor. Once an hour
+/// it deletes what is older than the retention. A cursor is a position; one under what was deleted has lost events and
+/// is refused.
 /// </summary>
 internal sealed class EventFeedGrain(IEventFeed feed, TimeProvider clock, IOptions<MilestonesOptions> options) : Grain, IEventFeedGrain
 {
