@@ -172,7 +172,7 @@ internal sealed partial class ContractGrain : IEffectPorts
     {
         var copy = ServiceProvider.GetRequiredService<DeepCopier<ContractState>>().Copy(State);
         new Contract(copy, rules).TransferApplied(decidedAt);
-        return [.. copy.Events.Skip(State.Events.Count).Select(e => FeedEvents.Contract(copy, e))];
+        return [.. copy.Events.Where(e => e.Seq > State.EventCount).Select(e => FeedEvents.Contract(copy, e))];
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Milestones.Contracts;
 using Milestones.Domain;
 using Milestones.Effects;
+using Milestones.Events;
 using Orleans.Core;
 using Orleans.Storage;
 
@@ -19,6 +20,7 @@ internal sealed partial class ContractGrain(
     TimeProvider clock,
     ContractRules rules,
     IRememberedAnswers answers,
+    IEventStreams streams,
     ILogger<ContractGrain> logger) : Grain, IContractGrain
 {
     private StateStorageBridge<ContractGrainState> store = null!;
@@ -142,7 +144,7 @@ internal sealed partial class ContractGrain(
         }
 
         limit = Math.Clamp(limit, 1, 500);
-        var page = State.Events.Where(e => e.Seq > after).Take(limit + 1).ToList();
+        var page = await EventsAsync(after, limit + 1);
         var next = page.Count > limit ? page[limit - 1].Seq : (long?)null;
         return Outcome<EventPage>.Ok(new EventPage(page.Take(limit).ToList(), next));
     }
@@ -150,17 +152,47 @@ internal sealed partial class ContractGrain(
     public async Task<Outcome<AuditReport>> GetAuditAsync(Caller caller)
     {
         await CatchUpAsync();
-        return Visible(caller) ?? Outcome<AuditReport>.Ok(AuditChain.Verify(State.Events));
+        if (Visible(caller) is { } error)
+        {
+            return error;
+        }
+
+        const int Page = 1000;
+        var log = new List<ContractEvent>();
+        for (var page = await EventsAsync(0, Page); ; page = await EventsAsync(log[^1].Seq, Page))
+        {
+            log.AddRange(page);
+            if (page.Count < Page)
+            {
+                return Outcome<AuditReport>.Ok(AuditChain.Verify(log));
+            }
+        }
     }
 
     /// <summary>
-    /// The stored state, and the domain over it. Events stored before the audit chain carry no hash: they get theirs
-    /// here, in order (<see cref="AuditChain.HashLegacy"/>), and are stored with the contract's next write.
+    /// The contract's events numbered after <paramref name="after"/>, at most <paramref name="limit"/>, in order: those
+    /// an earlier build kept in the state's row, then the outbox's, then those recorded and not stored yet (an outcome
+    /// answered before its write).
     /// </summary>
+    private async Task<List<ContractEvent>> EventsAsync(long after, int limit)
+    {
+        var events = State.RowEvents.Where(e => e.Seq > after).Take(limit).ToList();
+        var from = Math.Max(after, State.RowEvents.Count > 0 ? State.RowEvents[^1].Seq : 0);
+        if (events.Count < limit && from < State.EventCount)
+        {
+            var stored = await streams.ReadStreamAsync(FeedEvents.ContractStream(State.Id), from, limit - events.Count, CancellationToken.None);
+            events.AddRange(stored.Select(FeedEvents.LogEntry));
+            from = events.Count > 0 ? events[^1].Seq : from;
+        }
+
+        events.AddRange(State.Events.Where(e => e.Seq > from).Take(limit - events.Count));
+        return events;
+    }
+
+    /// <summary>The stored state, and the domain over it.</summary>
     private async Task ReadStateAsync()
     {
         await store.ReadStateAsync();
-        AuditChain.HashLegacy(State.Events);
         contract = new Contract(State, rules);
     }
 

@@ -26,12 +26,12 @@ public sealed class ContractGrainState : IScheduledState, IEventSource, IListedS
     /// <summary>Set when the books disagree: the contract takes no more commands until the platform has looked.</summary>
     [Id(6)] public ContractHalt? Halt { get; set; }
 
-    /// <summary>How many of the contract's events are stored (in the outbox with the state that holds them).</summary>
+    /// <summary>The last of the contract's events stored (in the outbox, with the state that recorded it).</summary>
     [field: NonSerialized]
     private long StoredEvents { get; set; }
 
     public IReadOnlyList<OutboxEvent> Unwritten(GrainId grain) =>
-        Contract.Events.Count == StoredEvents ? [] : [.. Contract.Events.Skip((int)StoredEvents).Select(e => FeedEvents.Contract(Contract, e))];
+        Contract.EventCount == StoredEvents ? [] : [.. Contract.Events.Where(e => e.Seq > StoredEvents).Select(e => FeedEvents.Contract(Contract, e))];
 
     /// <summary>The status the parties' "My Jobs" lines hold (stored with the state that has it); null: none stored.</summary>
     [field: NonSerialized]
@@ -43,15 +43,31 @@ public sealed class ContractGrainState : IScheduledState, IEventSource, IListedS
     public IReadOnlyList<JobListing> Unlisted() =>
         ListingChanged ? [new(Contract.ClientId, Contract.ToSummary(PartyRole.Client)), new(Contract.FreelancerId, Contract.ToSummary(PartyRole.Freelancer))] : [];
 
+    /// <summary>
+    /// Read from the store: its events are in the outbox (<see cref="ContractGrain"/> reads them there). A row an
+    /// earlier build wrote keeps its events itself: they are hashed into the audit chain if they were stored before it
+    /// (<see cref="AuditChain.HashLegacy"/>; stored with the next write), and the log goes on from the last of them.
+    /// </summary>
     public void Loaded()
     {
-        StoredEvents = Contract.Events.Count;
+        AuditChain.HashLegacy(Contract.RowEvents);
+        if (Contract.EventCount == 0 && Contract.RowEvents.Count > 0)
+        {
+            (Contract.EventCount, Contract.LastHash) = (Contract.RowEvents[^1].Seq, Contract.RowEvents[^1].Hash);
+        }
+
+        StoredEvents = Contract.EventCount;
         ListedStatus = Contract.Exists ? Contract.Status : null;
     }
 
     public void Listed(IReadOnlyList<JobListing> lines) => ListedStatus = lines[^1].Summary.Status;
 
-    public void Written(IReadOnlyList<OutboxEvent> events) => StoredEvents = Math.Max(StoredEvents, events.Max(e => e.Seq));
+    /// <summary>The events are in the outbox: memory keeps only those it has not stored yet.</summary>
+    public void Written(IReadOnlyList<OutboxEvent> events)
+    {
+        StoredEvents = Math.Max(StoredEvents, events.Max(e => e.Seq));
+        Contract.Events.RemoveAll(e => e.Seq <= StoredEvents);
+    }
 
     /// <summary>Answers remembered since the state was read or written: stored by its next write (null: none; most activations remember none).</summary>
     [NonSerialized]

@@ -132,8 +132,9 @@ public sealed partial class Contract(ContractState state, ContractRules rules)
     {
         state.Version++;
         state.UpdatedAt = now;
-        var e = new ContractEvent(state.Events.Count + 1, now, Shared(actor), type, data.ToDictionary(d => d.Key, d => d.Value), message);
-        state.Events.Add(e with { Hash = AuditChain.Next(state.Events.Count == 0 ? null : state.Events[^1].Hash, e) });
+        var e = new ContractEvent(++state.EventCount, now, Shared(actor), type, data.ToDictionary(d => d.Key, d => d.Value), message);
+        state.LastHash = AuditChain.Next(state.LastHash, e);
+        state.Events.Add(e with { Hash = state.LastHash });
     }
 
     /// <summary>

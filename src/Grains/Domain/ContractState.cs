@@ -18,7 +18,21 @@ public sealed class ContractState
     [Id(10)] public List<MilestoneState> Milestones { get; set; } = [];
     [Id(11)] public int NextMilestoneNumber { get; set; } = 1;
     [Id(12)] public List<ChangeRequestState> ChangeRequests { get; set; } = [];
-    [Id(13)] public List<ContractEvent> Events { get; set; } = [];
+    /// <summary>
+    /// The events recorded since the state was read: the log itself lives once, in the store's outbox, written with
+    /// the state that records each event (see <c>IEventSource</c>); never stored in the state's row.
+    /// </summary>
+    [field: NonSerialized]
+    public List<ContractEvent> Events { get; set; } = [];
+
+    /// <summary>The events an earlier build kept in the state's row (the outbox may have lost them to the feed's retention): kept there.</summary>
+    [Id(13)] public List<ContractEvent> RowEvents { get; set; } = [];
+
+    /// <summary>How many events the contract has recorded: the last one's <see cref="ContractEvent.Seq"/>.</summary>
+    [Id(24)] public long EventCount { get; set; }
+
+    /// <summary>The last event's hash, the head of the audit chain the next event links to (null before the first).</summary>
+    [Id(25)] public string? LastHash { get; set; }
     [Id(14)] public TransferIntent? OpenTransfer { get; set; }
 
     /// <summary>Bumped by every visible change; the API's ETag.</summary>

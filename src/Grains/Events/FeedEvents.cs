@@ -18,7 +18,13 @@ public static partial class FeedEvents
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static string ContractStream(string contractId) => "contract:" + contractId;
+    public static string ContractStream(string contractId) => KeptStreams + contractId;
+
+    /// <summary>
+    /// What begins the name of a stream the feed's retention spares: a contract's, whose events are its log (its audit
+    /// chain, read back by <see cref="IEventStreams"/>), stored only here.
+    /// </summary>
+    public const string KeptStreams = "contract:";
 
     public static string AccountStream(string accountId) => "account:" + accountId;
 
@@ -83,6 +89,9 @@ public static partial class FeedEvents
 
     [GeneratedRegex("^[a-z_]{1,50}(\\.[a-z_]{1,50}){1,3}$")]
     private static partial Regex TypeName();
+
+    /// <summary>A contract's event as its log has it, from the event the outbox stored.</summary>
+    public static ContractEvent LogEntry(FeedEvent e) => new(e.Seq, e.At, e.Actor, e.Type, e.Data, e.Message, e.Hash);
 
     public static FeedEvent Parse(string body) => JsonSerializer.Deserialize<FeedEvent>(body, Json)
         ?? throw new InvalidDataException("An outbox event's body is empty.");

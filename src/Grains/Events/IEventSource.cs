@@ -1,3 +1,5 @@
+using Milestones.Contracts;
+
 namespace Milestones.Events;
 
 /// <summary>
@@ -34,11 +36,25 @@ public interface IEventSource : ILoadedState
 /// </summary>
 public interface IEventFeed
 {
-    /// <summary>The events after <paramref name="after"/>, in order, of <paramref name="types"/> only if given.</summary>
+    /// <summary>
+    /// The events after <paramref name="after"/> and after the highest position pruned, in order, of
+    /// <paramref name="types"/> only if given.
+    /// </summary>
     Task<FeedRead> ReadAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the positioned events older than <paramref name="before"/>; returns how many.</summary>
+    /// <summary>
+    /// Deletes the positioned events older than <paramref name="before"/>, but for the streams kept
+    /// (<see cref="FeedEvents.KeptStreams"/>: they stay for <see cref="IEventStreams"/>, and leave the feed with the rest);
+    /// returns how many.
+    /// </summary>
     Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
+}
+
+/// <summary>The store's streams: one contract's or account's events as the outbox keeps them (the grain storage answers it).</summary>
+public interface IEventStreams
+{
+    /// <summary>The events of <paramref name="stream"/> numbered after <paramref name="after"/>, in order, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<FeedEvent>> ReadStreamAsync(string stream, long after, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -36,6 +36,10 @@ internal abstract class GrainStateStore : IAsyncDisposable
     /// <inheritdoc cref="IEventFeed.ReadAsync"/>
     public abstract Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken);
 
+    /// <inheritdoc cref="IEventStreams.ReadStreamAsync"/>
+    /// <remarks>Each event's JSON.</remarks>
+    public abstract Task<IReadOnlyList<string>> ReadStreamAsync(string stream, long after, int limit, CancellationToken cancellationToken);
+
     /// <summary>The serialized answer stored for <paramref name="key"/> of the grain's state, or null.</summary>
     public abstract Task<byte[]?> ReadAnswerAsync(string grainId, string key, CancellationToken cancellationToken);
 

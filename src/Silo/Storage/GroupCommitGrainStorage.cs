@@ -21,7 +21,8 @@ namespace Milestones.Silo.Storage;
 /// state's wake-up time (<see cref="IScheduledState"/>) in the same row (the state deflated when that makes it smaller:
 /// <see cref="StoredPayload"/>), so the due grains can be found
 /// (<see cref="IDueGrains"/>); a state's new events (<see cref="IEventSource"/>) go into the outbox in the same
-/// transaction, each at its place in the feed, and the store's feed answers for them (<see cref="IEventFeed"/>); a
+/// transaction, each at its place in the feed, and the store's feed answers for them (<see cref="IEventFeed"/>), as do
+/// its streams (<see cref="IEventStreams"/>); a
 /// state's changed "My Jobs" lines (<see cref="IListedState"/>) go into their table in the same
 /// transaction too, and the store answers the lists (<see cref="IJobListings"/>); so do the answers a state remembers
 /// by idempotency key (<see cref="IAnswerSource"/>, read back by <see cref="IRememberedAnswers"/>). I/O runs on the thread pool, never
@@ -32,7 +33,7 @@ internal sealed partial class GroupCommitGrainStorage(
     GrainStateStore store,
     Serializer serializer,
     ILogger<GroupCommitGrainStorage> logger,
-    bool compress = true) : IGrainStorage, IDueGrains, IEventFeed, IJobListings, IRememberedAnswers, ILifecycleParticipant<ISiloLifecycle>
+    bool compress = true) : IGrainStorage, IDueGrains, IEventFeed, IEventStreams, IJobListings, IRememberedAnswers, ILifecycleParticipant<ISiloLifecycle>
 {
     internal const int MaxBatch = 256;
 
@@ -105,6 +106,9 @@ internal sealed partial class GroupCommitGrainStorage(
 
     public Task<FeedRead> ReadAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken) =>
         Guarded(() => store.ReadFeedAsync(after, limit, types, cancellationToken));
+
+    public async Task<IReadOnlyList<FeedEvent>> ReadStreamAsync(string stream, long after, int limit, CancellationToken cancellationToken) =>
+        [.. (await Guarded(() => store.ReadStreamAsync(stream, after, limit, cancellationToken)).ConfigureAwait(false)).Select(FeedEvents.Parse)];
 
     public Task<IReadOnlyList<ContractSummary>> ListAsync(
         string userId, PartyRole? role, IReadOnlyCollection<ContractStatus>? statuses, long afterTicks, string afterId, int limit, CancellationToken cancellationToken) =>

@@ -15,6 +15,8 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
 
     /// <summary>The outbox and feed: each event positioned as it is stored, in feed order.</summary>
     private readonly List<(long Position, OutboxEvent Event)> positioned = [];
+
+    /// <summary>Every event stored, by stream and number (an event pruned from the feed is not stored again).</summary>
     private readonly HashSet<(string, long)> stored = [];
     private readonly Dictionary<(string UserId, string ContractId), ContractSummary> jobs = [];
     private readonly Dictionary<(string GrainId, string Key), byte[]> answers = [];
@@ -74,10 +76,19 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
     {
         lock (rows)
         {
-            var from = positioned.BinarySearch((after + 1, null!), Comparer<(long Position, OutboxEvent)>.Create((a, b) => a.Position.CompareTo(b.Position)));
+            var from = positioned.BinarySearch((Math.Max(after, pruned) + 1, null!), Comparer<(long Position, OutboxEvent)>.Create((a, b) => a.Position.CompareTo(b.Position)));
             var page = positioned.Skip(from < 0 ? ~from : from).Where(e => types is null || types.Contains(e.Event.Type))
                 .Take(limit).Select(e => (e.Position, e.Event.Body)).ToList();
             return Task.FromResult(new FeedRead(page, pruned, head));
+        }
+    }
+
+    public override Task<IReadOnlyList<string>> ReadStreamAsync(string stream, long after, int limit, CancellationToken cancellationToken)
+    {
+        lock (rows)
+        {
+            return Task.FromResult<IReadOnlyList<string>>([.. positioned.Select(p => p.Event).Where(e => e.Stream == stream && e.Seq > after)
+                .OrderBy(e => e.Seq).Take(limit).Select(e => e.Body)]);
         }
     }
 
@@ -107,10 +118,9 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
     {
         lock (rows)
         {
-            var old = positioned.Where(e => e.Event.At < before).ToList();
-            pruned = old.Aggregate(pruned, (highest, e) => Math.Max(highest, e.Position));
-            positioned.RemoveAll(e => e.Event.At < before);
-            return Task.FromResult(old.Count);
+            bool Old((long, OutboxEvent Event) e) => e.Event.At < before && !e.Event.Stream.StartsWith(FeedEvents.KeptStreams, StringComparison.Ordinal);
+            pruned = positioned.Where(Old).Aggregate(pruned, (highest, e) => Math.Max(highest, e.Position));
+            return Task.FromResult(positioned.RemoveAll(Old));
         }
     }
 

@@ -118,7 +118,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         FROM head h
         LEFT JOIN LATERAL (
             SELECT position, body FROM feedevent
-            WHERE serviceid = @serviceid AND position > @after AND position <= h.position AND (@types::text[] IS NULL OR type = ANY(@types))
+            WHERE serviceid = @serviceid AND position > GREATEST(@after, h.pruned) AND position <= h.position AND (@types::text[] IS NULL OR type = ANY(@types))
             ORDER BY position LIMIT @limit
         ) e ON true
         ORDER BY e.position;
@@ -134,11 +134,16 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         LIMIT @limit;
         """;
 
+    private const string StreamSql = """
+        SELECT body FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND seq > @after ORDER BY seq LIMIT @limit;
+        """;
+
     private const string AnswerSql = "SELECT answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key;";
 
     private const string PruneSql = """
         WITH gone AS (
-            DELETE FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before RETURNING position
+            DELETE FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before AND NOT starts_with(stream, @kept)
+            RETURNING position
         )
         UPDATE feedhead SET pruned = GREATEST(pruned, (SELECT COALESCE(MAX(position), 0) FROM gone)) WHERE serviceid = @serviceid
         RETURNING (SELECT count(*) FROM gone);
@@ -369,6 +374,23 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         return new FeedRead(events, pruned, head);
     }
 
+    public override async Task<IReadOnlyList<string>> ReadStreamAsync(string stream, long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(StreamSql);
+        command.Parameters.AddWithValue("serviceid", serviceId);
+        command.Parameters.AddWithValue("stream", stream);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("limit", limit);
+        var bodies = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            bodies.Add(reader.GetString(0));
+        }
+
+        return bodies;
+    }
+
     public override async Task<byte[]?> ReadAnswerAsync(string grainId, string key, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(AnswerSql);
@@ -404,6 +426,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         await using var command = dataSource.CreateCommand(PruneSql);
         command.Parameters.AddWithValue("serviceid", serviceId);
         command.Parameters.AddWithValue("before", before.UtcDateTime);
+        command.Parameters.AddWithValue("kept", FeedEvents.KeptStreams);
         return (int)((await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)) as long? ?? 0);
     }
 

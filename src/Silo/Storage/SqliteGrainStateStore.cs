@@ -103,6 +103,10 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
 
     private const string DeleteAnswerSql = "DELETE FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key;";
 
+    private const string StreamSql = """
+        SELECT body FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND seq > @after ORDER BY seq LIMIT @limit;
+        """;
+
     private const string AnswerSql = "SELECT answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key;";
 
     private const string JobsSql = """
@@ -117,14 +121,17 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
 
     private const string FeedSql = """
         SELECT position, body FROM feedevent
-        WHERE serviceid = @serviceid AND position > @after AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+        WHERE serviceid = @serviceid AND position > MAX(@after, (SELECT COALESCE(MAX(pruned), 0) FROM feedhead WHERE serviceid = @serviceid))
+          AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
         ORDER BY position LIMIT @limit;
         """;
 
     private const string FeedHeadSql = "SELECT COALESCE(MAX(pruned), 0), COALESCE(MAX(position), 0) FROM feedhead WHERE serviceid = @serviceid;";
 
     private const string PruneSql = """
-        DELETE FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before RETURNING position;
+        DELETE FROM feedevent
+        WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before AND substr(stream, 1, length(@kept)) <> @kept
+        RETURNING position;
         """;
 
     private const string MarkPrunedSql = "UPDATE feedhead SET pruned = MAX(pruned, @pruned) WHERE serviceid = @serviceid;";
@@ -159,6 +166,24 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
             throw;
         }
     }
+
+    public override Task<IReadOnlyList<string>> ReadStreamAsync(string stream, long after, int limit, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<string>>(() =>
+        {
+            using var connection = Open();
+            using var command = ServiceCommand(connection, StreamSql);
+            command.Parameters.AddWithValue("@stream", stream);
+            command.Parameters.AddWithValue("@after", after);
+            command.Parameters.AddWithValue("@limit", limit);
+            using var reader = command.ExecuteReader();
+            var bodies = new List<string>();
+            while (reader.Read())
+            {
+                bodies.Add(reader.GetString(0));
+            }
+
+            return bodies;
+        }, cancellationToken);
 
     public override Task<byte[]?> ReadAnswerAsync(string grainId, string key, CancellationToken cancellationToken) =>
         Task.Run(() =>
@@ -226,6 +251,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
             using var transaction = connection.BeginTransaction(deferred: false);
             using var prune = ServiceCommand(connection, PruneSql, transaction);
             prune.Parameters.AddWithValue("@before", before.ToUnixTimeMilliseconds());
+            prune.Parameters.AddWithValue("@kept", FeedEvents.KeptStreams);
             var gone = new List<long>();
             using (var reader = prune.ExecuteReader())
             {

@@ -136,6 +136,61 @@ public sealed class EventOutboxTests(ClusterFixture fixture) : GrainTest(fixture
         Assert.Equal((2L, "deposit.recorded", "500"), (deposit.Seq, deposit.Type, deposit.Data["amount"]));
     }
 
+    [Fact]
+    public async Task AContractsLog_IsStoredOnceInTheOutbox_NotInItsRow_AndIsReadBackWhole_AfterItsGrainIsGone()
+    {
+        await DepositAsync(Client, 1_030);
+        var grain = await CreateActiveAsync(1_000);
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Ok(await grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
+        var log = Ok(await grain.GetEventsAsync(Client, 0, 100)).Events;
+        await Fixture.Cluster.DeactivateAsync(grain);
+
+        var stored = await StoredStateAsync(grain);
+        Assert.Empty(stored.Contract.RowEvents);
+        Assert.Equal((log.Count, log[^1].Hash), (stored.Contract.EventCount, stored.Contract.LastHash));
+        Assert.Equal(Same(log), Same(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events));
+        Assert.Equal(Same(log.Skip(2).Take(3)), Same(Ok(await grain.GetEventsAsync(Client, 2, 3)).Events));
+        Assert.Equal((true, log.Count, log[^1].Hash), Audit(Ok(await grain.GetAuditAsync(Client))));
+    }
+
+    [Fact]
+    public async Task AContractAnEarlierBuildStoredWithItsEventsInItsRow_KeepsThemThere_AndItsLogGoesOnFromThem()
+    {
+        // An earlier build kept the whole log in the row, and the feed's retention may have deleted those events from
+        // the outbox: here they are in no stream at all (the row is stored under an id the outbox has never seen).
+        await DepositAsync(Client, 2_100);
+        var source = await CreateActiveAsync(1_000);
+        var earlier = Ok(await source.GetEventsAsync(Client, 0, 100)).Events;
+        var id = GrainKeys.NewContractId();
+        var row = await StoredStateAsync(source);
+        row.Contract.Id = id;
+        (row.Contract.RowEvents, row.Contract.EventCount, row.Contract.LastHash) = ([.. earlier.Select(e => e with { Hash = null })], 0, null);
+        var grain = Grains.Contract(id);
+        await Storage.WriteStateAsync(StorageLayout.Contract, grain.GetGrainId(), new GrainState<ContractGrainState>(row));
+
+        Assert.Equal(Same(earlier), Same(Ok(await grain.GetEventsAsync(Client, 0, 100)).Events));
+        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Fixture.Clock.Advance(TimeSpan.FromSeconds(1)); // the outcome's write after the answer runs on a timer
+        await Fixture.Cluster.DeactivateAsync(grain);
+
+        var log = Ok(await grain.GetEventsAsync(Client, 0, 100)).Events;
+        Assert.Equal(Same(earlier), Same(log.Take(earlier.Count)));
+        Assert.Equal(Enumerable.Range(1, log.Count).Select(n => (long)n), log.Select(e => e.Seq));
+        Assert.Contains(log.Skip(earlier.Count), e => e.Type == "milestone.funded");
+        Assert.Equal((true, log.Count, log[^1].Hash), Audit(Ok(await grain.GetAuditAsync(Client))));
+        var stored = await StoredStateAsync(grain);
+        Assert.Equal(Same(earlier), Same(stored.Contract.RowEvents));
+        Assert.Equal(log.Count, stored.Contract.EventCount);
+    }
+
+    private static (bool, long, string?) Audit(AuditReport report) => (report.Ok, report.Events, report.Head);
+
+    /// <summary>Events compared by everything they say: the bytes their hash covers, and the hash.</summary>
+    private static List<(string, string?)> Same(IEnumerable<ContractEvent> events) =>
+        [.. events.Select(e => (Convert.ToHexString(AuditChain.Canonical(e)), e.Hash))];
+
     private static List<FeedEvent> Stream(IEnumerable<FeedEvent> feed, IContractGrain grain) =>
         [.. feed.Where(e => e.ContractId == grain.GetPrimaryKeyString())];
 

@@ -94,7 +94,7 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
         var retry = await grain.CreateAsync(Client, NewContract(1_000), key);
         Assert.True(retry.Replayed);
         Assert.Equal(first.Contract, retry.Value!.Contract, ContractViewComparer.Instance);
-        Assert.Equal((1L, 1), ((await StoredStateAsync(grain)).Contract.Version, (await StoredStateAsync(grain)).Contract.Events.Count));
+        Assert.Equal((1L, 1L), ((await StoredStateAsync(grain)).Contract.Version, (await StoredStateAsync(grain)).Contract.EventCount));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
 
             var retry = Ok(await grain.CreateAsync(Client, NewContract(1_000), key));
             Assert.Equal((1, 1), (retry.Contract.Version, (await StoredStateAsync(grain)).Contract.Version));
-            Assert.Single((await StoredStateAsync(grain)).Contract.Events);
+            Assert.Equal(1, (await StoredStateAsync(grain)).Contract.EventCount);
         }
     }
 

@@ -121,22 +121,29 @@ public sealed class EventFeedStoreTests
     [InlineData(StorageProvider.Postgres)]
     [InlineData(StorageProvider.Sqlite)]
     [InlineData(StorageProvider.Memory)]
-    public async Task Prune_DeletesEventsOlderThanTheCutoff_AndMarksTheHighestPruned(StorageProvider kind)
+    public async Task Prune_DeletesEventsOlderThanTheCutoff_MarksTheHighestPruned_AndKeepsContractsLogsOutOfTheFeed(StorageProvider kind)
     {
         await using var opened = await OpenAsync(kind);
         var store = opened.Store;
         var old = DateTimeOffset.UtcNow.AddDays(-40);
+        var contract = FeedEvents.ContractStream("ctr_1");
         await store.WriteAsync(
             [new GrainStateWrite("state", "a", [1], null, events: [Event("a", 1, "real", old), Event("a", 2, "real", old), Event("a", 3, "real")])],
             CancellationToken.None);
-        await store.WriteAsync([new GrainStateWrite("state", "b", [1], null, events: [Event("b", 1, "real", old)])], CancellationToken.None);
+        await store.WriteAsync([new GrainStateWrite("state", "c", [1], null, events: [Event(contract, 1, "real", old), Event(contract, 2, "real", old)])], CancellationToken.None);
+        await store.WriteAsync([new GrainStateWrite("state", "b", [1], null, events: [Event("b", 1, "real", old), Event("b", 2, "real")])], CancellationToken.None);
 
         Assert.Equal(3, await store.PruneAsync(DateTimeOffset.UtcNow.AddDays(-30), CancellationToken.None));
 
+        // The feed goes on after the highest position pruned: a|3 (3), under b|1 (6), is behind it; the contract's
+        // old events stay in their stream and leave the feed.
         var rest = await store.ReadFeedAsync(0, 10, null, CancellationToken.None);
-        Assert.Equal((4L, 4L), (rest.Pruned, rest.Head));
-        Assert.Equal([(3L, "a|3|real")], rest.Events);
-        Assert.Empty((await store.ReadFeedAsync(0, 10, ["t.b"], CancellationToken.None)).Events);
+        Assert.Equal((6L, 7L), (rest.Pruned, rest.Head));
+        Assert.Equal([(7L, "b|2|real")], rest.Events);
+        Assert.Empty((await store.ReadFeedAsync(0, 10, ["t.a"], CancellationToken.None)).Events);
+        Assert.Equal([$"{contract}|1|real", $"{contract}|2|real"], await store.ReadStreamAsync(contract, 0, 10, CancellationToken.None));
+        Assert.Equal([$"{contract}|2|real"], await store.ReadStreamAsync(contract, 1, 10, CancellationToken.None));
+        Assert.Equal([$"{contract}|1|real"], await store.ReadStreamAsync(contract, 0, 1, CancellationToken.None));
     }
 
     /// <summary>Every fifth event of a stream is of this type.</summary>

@@ -80,7 +80,7 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         Rejected(await grain.CreateAsync(Client, command, CommandOptions.None), "contract_already_exists");
 
         var stored = await StoredStateAsync(grain);
-        Assert.Equal((1L, 1), (stored.Contract.Version, stored.Contract.Events.Count));
+        Assert.Equal((1L, 1L), (stored.Contract.Version, stored.Contract.EventCount));
         var listed = Ok(await Grains.UserContracts().ListAsync(Client.UserId, null, null, 10, null)).Items;
         Assert.Equal([(grain.GetPrimaryKeyString(), 1L)], listed.Select(c => (c.ContractId, c.Version)));
     }
