@@ -1,6 +1,7 @@
 using Milestones.Contracts;
 using Milestones.Domain;
 using Milestones.Events;
+using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -64,8 +65,8 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             UNION ALL
             SELECT statename, grainid, version FROM inserted
         ), fresh AS (
-            SELECT e.stream, e.seq, e.at, e.type, e.body, row_number() OVER (ORDER BY e.n) AS k
-            FROM unnest(@evwrites, @evstreams, @evseqs, @evats, @evtypes, @evbodies) WITH ORDINALITY AS e (write, stream, seq, at, type, body, n)
+            SELECT e.stream, e.seq, e.at, e.type, e.body, e.packed, row_number() OVER (ORDER BY e.n) AS k
+            FROM unnest(@evwrites, @evstreams, @evseqs, @evats, @evtypes, @evbodies, @evpacked) WITH ORDINALITY AS e (write, stream, seq, at, type, body, packed, n)
             JOIN input i ON i.n = e.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
             WHERE NOT EXISTS (SELECT 1 FROM feedevent f WHERE f.serviceid = @serviceid AND f.stream = e.stream AND f.seq = e.seq)
@@ -75,8 +76,8 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             ON CONFLICT (serviceid) DO UPDATE SET position = h.position + excluded.position
             RETURNING h.position - (SELECT count(*) FROM fresh) AS base
         ), events AS (
-            INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body)
-            SELECT @serviceid, f.stream, f.seq, h.base + f.k, f.at, f.type, f.body
+            INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body, packed)
+            SELECT @serviceid, f.stream, f.seq, h.base + f.k, f.at, f.type, f.body, f.packed
             FROM fresh f CROSS JOIN head h
             ORDER BY f.k
             ON CONFLICT DO NOTHING
@@ -114,10 +115,10 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         WITH head AS (
             SELECT COALESCE(MAX(pruned), 0) AS pruned, COALESCE(MAX(position), 0) AS position FROM feedhead WHERE serviceid = @serviceid
         )
-        SELECT h.pruned, h.position, e.position, e.body
+        SELECT h.pruned, h.position, e.position, e.body, e.packed
         FROM head h
         LEFT JOIN LATERAL (
-            SELECT position, body FROM feedevent
+            SELECT position, body, packed FROM feedevent
             WHERE serviceid = @serviceid AND position > GREATEST(@after, h.pruned) AND position <= h.position AND (@types::text[] IS NULL OR type = ANY(@types))
             ORDER BY position LIMIT @limit
         ) e ON true
@@ -135,7 +136,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         """;
 
     private const string StreamSql = """
-        SELECT body FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND seq > @after ORDER BY seq LIMIT @limit;
+        SELECT body, packed FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND seq > @after ORDER BY seq LIMIT @limit;
         """;
 
     private const string AnswerSql = "SELECT answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key;";
@@ -270,7 +271,9 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("evseqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, events.Select(e => e.Event.Seq).ToArray());
         command.Parameters.AddWithValue("evats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, events.Select(e => e.Event.At.UtcDateTime).ToArray());
         command.Parameters.AddWithValue("evtypes", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Type).ToArray());
-        command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Body).ToArray());
+        var bodies = events.Select(e => EventBody.Pack(e.Event.Body)).ToArray();
+        command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text, bodies.Select(b => (object?)b.Json ?? DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("evpacked", NpgsqlDbType.Array | NpgsqlDbType.Bytea, bodies.Select(b => (object?)b.Packed ?? DBNull.Value).ToArray());
         var lines = batch.SelectMany((w, i) => w.Listings.Select(l => (Write: (long)i + 1, l.UserId, l.Summary))).ToList();
         command.Parameters.AddWithValue("lswrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Write).ToArray());
         command.Parameters.AddWithValue("lsusers", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.UserId).ToArray());
@@ -367,7 +370,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             (pruned, head) = (reader.GetInt64(0), reader.GetInt64(1));
             if (!reader.IsDBNull(2))
             {
-                events.Add((reader.GetInt64(2), reader.GetString(3)));
+                events.Add((reader.GetInt64(2), EventBody.Read(reader, 3)));
             }
         }
 
@@ -385,7 +388,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            bodies.Add(reader.GetString(0));
+            bodies.Add(EventBody.Read(reader, 0));
         }
 
         return bodies;
@@ -463,4 +466,22 @@ internal sealed class PendingRead(string stateName, string grainId)
     public string GrainId => grainId;
 
     public TaskCompletionSource<StoredGrainState?> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>
+/// An event's JSON as PostgreSQL keeps it: deflated in <c>packed</c> where that makes it smaller
+/// (<see cref="StoredPayload"/>), else as text in <c>body</c> (as every event an earlier build stored).
+/// </summary>
+internal static class EventBody
+{
+    public static (string? Json, byte[]? Packed) Pack(string json)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(json);
+        var packed = StoredPayload.Pack(utf8);
+        return ReferenceEquals(packed, utf8) ? (json, null) : (null, packed);
+    }
+
+    /// <summary>The JSON of a row whose <c>body</c> is column <paramref name="body"/> and <c>packed</c> the next one.</summary>
+    public static string Read(NpgsqlDataReader row, int body) =>
+        row.IsDBNull(body) ? Encoding.UTF8.GetString(StoredPayload.Unpack(row.GetFieldValue<byte[]>(body + 1))) : row.GetString(body);
 }

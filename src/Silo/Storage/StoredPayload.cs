@@ -4,11 +4,10 @@ using System.IO.Compression;
 namespace Milestones.Silo.Storage;
 
 /// <summary>
-/// A grain state or remembered answer as stored: Orleans' versioned binary form, deflated (fastest level) behind
-/// <see cref="Mark"/> when that makes it smaller. Every write of a state rewrites its whole row, so its bytes are the
-/// database's log volume: a contract after one lifecycle is 2.7 KB and deflates to about 1.5 KB, an account's row
-/// from 1.2 KB to about 0.5 KB. Reading takes either form, so rows written before (or with
-/// <c>Storage:CompressStates</c> off) still read.
+/// A grain state or remembered answer as stored (and, on PostgreSQL, an event's JSON: <see cref="EventBody"/>):
+/// Orleans' versioned binary form, deflated behind <see cref="Mark"/> when that makes it smaller. Every write of a
+/// state rewrites its whole row, so its bytes are the database's log volume (an account's row deflates to about a
+/// third). Reading takes either form, so rows written before (or with <c>Storage:CompressStates</c> off) still read.
 /// </summary>
 internal static class StoredPayload
 {
@@ -35,7 +34,9 @@ internal static class StoredPayload
         {
             using var packed = new MemoryStream(buffer);
             packed.Write(Mark);
-            using (var deflate = new DeflateStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+            // The optimal level, not the fastest: on payloads this small the fastest (static codes only) leaves a third
+            // more (a 535-byte event: 406 bytes, against 314), for about 10 µs less; the database's log is the scarce part.
+            using (var deflate = new DeflateStream(packed, CompressionLevel.Optimal, leaveOpen: true))
             {
                 deflate.Write(serialized);
             }

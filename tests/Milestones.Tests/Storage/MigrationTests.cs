@@ -120,6 +120,29 @@ public sealed class PostgresMigrationTests : MigrationTests
             await store.ScalarAsync("SELECT string_agg(body || ':' || position, ' ' ORDER BY serviceid, position) FROM feedevent"));
         Assert.Equal("a:5 b:2", await store.ScalarAsync("SELECT string_agg(serviceid || ':' || position, ' ' ORDER BY serviceid) FROM feedhead"));
     }
+
+    [Fact]
+    public async Task EventsAnEarlierBuildStoredAsText_ReadBeside_TheDeflatedOnesThisBuildStores()
+    {
+        await using var store = await TestStore.CreateAsync(Kind);
+        await store.MigrateAsync();
+        var large = "{\"data\":\"" + string.Concat(Enumerable.Repeat("released ", 60)) + "\"}";
+        await store.ScalarAsync($"""
+            INSERT INTO feedhead (serviceid, position, pruned) VALUES ('a', 1, 0);
+            INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body) VALUES ('a', 's', 1, 1, now(), 't', '{large}');
+            """);
+
+        await using var written = PostgresGrainStateStore.Create(store.ConnectionString, "a", NullLogger.Instance);
+        await written.WriteAsync(
+            [new GrainStateWrite("contract", "c", [1], null, events: [new("s", 2, DateTimeOffset.UtcNow, "t", large), new("s", 3, DateTimeOffset.UtcNow, "t", "{}")])],
+            CancellationToken.None);
+
+        Assert.Equal([(1L, large), (2L, large), (3L, "{}")], (await written.ReadFeedAsync(0, 10, null, CancellationToken.None)).Events);
+        Assert.Equal([large, large, "{}"], await written.ReadStreamAsync("s", 0, 10, CancellationToken.None));
+        Assert.Equal("1:text 2:packed 3:text", await store.ScalarAsync(
+            "SELECT string_agg(seq || ':' || CASE WHEN packed IS NULL THEN 'text' ELSE 'packed' END, ' ' ORDER BY seq) FROM feedevent"));
+        Assert.True((int)(await store.ScalarAsync("SELECT octet_length(packed) FROM feedevent WHERE seq = 2"))! < large.Length / 4);
+    }
 }
 
 public sealed class SqliteMigrationTests : MigrationTests
