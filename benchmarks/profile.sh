@@ -2,13 +2,14 @@
 # Where the API's CPU goes per lifecycle (create → accept ×2 → fund → submit → approve), by layer: HTTP + auth, grains
 # and Orleans, the domain, serialisation, storage, networking and threading. One API process on a private PostgreSQL,
 # run as cost.sh runs it, is warmed by a lifecycle load, then runs two more of the same size: the reference, untraced
-# (lifecycles/s and the process's CPU per lifecycle from /proc), and the traced one, under dotnet-trace's sample
-# profiler (every managed thread's stack about once a millisecond). ProfileReport keeps the samples that are CPU,
-# gives each to one layer (the rules: benchmarks/ProfileReport/LayerRules.cs) and splits the reference's CPU per
-# lifecycle by those shares; the server GC's threads, which the sampler never sees, are measured apart from /proc.
+# (lifecycles/s and the process's user and kernel CPU per lifecycle from /proc), and the traced one, under
+# dotnet-trace's sample profiler (every managed thread's stack about once a millisecond). ProfileReport keeps the
+# samples that are user-mode CPU, gives each to one layer (the rules: benchmarks/ProfileReport/LayerRules.cs) and
+# splits the reference's CPU per lifecycle by those shares, less what the samples cannot see and /proc can: the
+# kernel's time, the server GC's threads and the JIT's background compiler, each a row of its own.
 #
 #   benchmarks/profile.sh                   # 2,000 lifecycles per run at c=16; writes results/<date>-profile.md
-#   PROFILE_COUNT=500 PROFILE_CONCURRENCY=16 PROFILE_NAME=2026-12-07-profile PROFILE_TRACE=/tmp/api.nettrace benchmarks/profile.sh
+#   PROFILE_COUNT=500 PROFILE_CONCURRENCY=16 PROFILE_NAME=<name> PROFILE_TRACE=/tmp/api.nettrace benchmarks/profile.sh
 #
 # PROFILE_NAME names the report file; PROFILE_TRACE keeps the trace there (ProfileReport or PerfView open it again).
 set -euo pipefail

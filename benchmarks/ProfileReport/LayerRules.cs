@@ -3,25 +3,28 @@ using System.Text.RegularExpressions;
 namespace Milestones.ProfileReport;
 
 /// <summary>
-/// The whole attribution, in three tables. <see cref="Layers"/>: a CPU sample goes to the layer of the first frame, from
-/// the leaf towards the root, that a rule matches (rules are tried in order, so an earlier one wins for the same
+/// The whole attribution, in three tables. <see cref="Layers"/>: a CPU sample goes to the layer of the first frame,
+/// from the leaf towards the root, that a rule matches (rules are tried in order, so an earlier one wins for the same
 /// frame); frames no rule matches (the base library's collections, strings, casts, hashing, async plumbing) pass the
-/// sample on to their caller. <see cref="WaitsAndSystemCalls"/> and <see cref="NativeWork"/>: which samples are user-mode
-/// CPU.
+/// sample on to their caller. <see cref="WaitsAndSystemCalls"/> and <see cref="NativeWork"/>: which samples are
+/// user-mode CPU.
 /// A pattern is matched against a frame's "module!Namespace.Type.Method(arguments)", '*' standing for any text; a frame
 /// the trace has no method name for reads "module!" (precompiled code not named in the trace) or "!" (native code).
 /// </summary>
 internal static class LayerRules
 {
-    /// <summary>The layer of a sample whose leaf frame is native code (allocation and cast helpers, stubs, the JIT).</summary>
+    /// <summary>The layer of a sample whose leaf frame is native code: the runtime's helpers and stubs.</summary>
     public const string RuntimeNative = "GC / runtime native";
 
     /// <summary>The layer of a sample no frame of which any rule matches.</summary>
     public const string Other = "other";
 
-    /// <summary>Frames a rule of this name matches are skipped: they say where the sampler stopped a thread, not what it did.</summary>
+    /// <summary>
+    /// Frames a rule of this name matches are skipped: they say where the sampler stopped a thread, not what it did.
+    /// </summary>
     public const string Skip = "skip";
 
+    /// <summary>The layers' rules, tried in order for each frame.</summary>
     public static readonly IReadOnlyList<LayerRule> Layers =
     [
         // A thread that the sampler stops in managed code is caught at a GC poll; the code that polled is its caller.

@@ -130,7 +130,7 @@ internal sealed class Profile
         return frame;
     }
 
-    /// <summary>One code address of the trace: its module, its method if the trace names it, and its rule's layer.</summary>
+    /// <summary>A code address of the trace: its module, its method if the trace names one, and its layer.</summary>
     private sealed class Frame
     {
         public Frame(string module, string method)
