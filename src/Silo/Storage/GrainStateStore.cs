@@ -17,6 +17,12 @@ internal abstract class GrainStateStore : IAsyncDisposable
     /// <summary>How many batches may be in flight at once.</summary>
     public abstract int Writers { get; }
 
+    /// <summary>
+    /// Whether the store keeps an event's JSON deflated where that makes it smaller (<see cref="GrainStateWrite.PackedEvents"/>):
+    /// PostgreSQL, whose log every silo shares, does; an embedded store need not.
+    /// </summary>
+    public virtual bool KeepsEventsPacked => false;
+
     public abstract Task<StoredGrainState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken);
 
     /// <summary>

@@ -17,7 +17,8 @@ internal sealed class GrainStateWrite(
     IReadOnlyList<OutboxEvent>? events = null,
     IReadOnlyList<JobListing>? listings = null,
     IReadOnlyList<(string Key, byte[] Answer)>? answers = null,
-    IReadOnlyList<string>? forgotten = null)
+    IReadOnlyList<string>? forgotten = null,
+    IReadOnlyList<byte[]?>? packedEvents = null)
 {
     private readonly TaskCompletionSource<long> committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -34,6 +35,13 @@ internal sealed class GrainStateWrite(
 
     /// <summary>The events the state recorded since it was last stored (<see cref="IEventSource"/>).</summary>
     public IReadOnlyList<OutboxEvent> Events { get; } = events ?? [];
+
+    /// <summary>
+    /// Each event's JSON deflated (<see cref="StoredPayload.PackText"/>; null where that is not smaller), in the order of
+    /// <see cref="Events"/>, for a store that keeps events so; empty: none packed. Packed by the writing grain's call,
+    /// not by the batch that commits it.
+    /// </summary>
+    public IReadOnlyList<byte[]?> PackedEvents { get; } = packedEvents ?? [];
 
     /// <summary>The state's "My Jobs" lines that changed (<see cref="IListedState"/>).</summary>
     public IReadOnlyList<JobListing> Listings { get; } = listings ?? [];

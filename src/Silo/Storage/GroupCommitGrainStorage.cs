@@ -58,7 +58,8 @@ internal sealed partial class GroupCommitGrainStorage(
         var answering = grainState.State as IAnswerSource;
         var (remembered, forgotten) = answering?.UnwrittenAnswers() ?? ([], []);
         var write = new GrainStateWrite(stateName, grainId.ToString(), Pack(serializer.SerializeToArray(grainState.State)), Version(grainState.ETag),
-            (grainState.State as IScheduledState)?.WakeAt, events, lines, [.. remembered.Select(a => (a.Key, Pack(serializer.SerializeToArray(a.Result))))], forgotten);
+            (grainState.State as IScheduledState)?.WakeAt, events, lines, [.. remembered.Select(a => (a.Key, Pack(serializer.SerializeToArray(a.Result))))], forgotten,
+            compress && store.KeepsEventsPacked && events is { Count: > 0 } ? [.. events.Select(e => StoredPayload.PackText(e.Body))] : null);
         if (!queue.Writer.TryWrite(write))
         {
             throw new InvalidOperationException("Grain storage is stopped.");
@@ -209,7 +210,10 @@ internal sealed partial class GroupCommitGrainStorage(
         }
     }
 
-    /// <summary>A payload as this storage writes it (<see cref="StoredPayload"/>; as it is with <c>Storage:CompressStates</c> off).</summary>
+    /// <summary>
+    /// A payload as this storage writes it (<see cref="StoredPayload"/>; as it is with <c>Storage:CompressStates</c> off,
+    /// which leaves events as text too).
+    /// </summary>
     private byte[] Pack(byte[] serialized) => compress ? StoredPayload.Pack(serialized) : serialized;
 
     private static long? Version(string? etag) =>

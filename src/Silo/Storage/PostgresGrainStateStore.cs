@@ -1,7 +1,6 @@
 using Milestones.Contracts;
 using Milestones.Domain;
 using Milestones.Events;
-using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -182,6 +181,8 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     /// <summary>Two batches in flight: one commits while the next gathers.</summary>
     public override int Writers => 2;
 
+    public override bool KeepsEventsPacked => true;
+
     public static PostgresGrainStateStore Create(string connectionString, string serviceId, ILogger logger)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
@@ -271,9 +272,10 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("evseqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, events.Select(e => e.Event.Seq).ToArray());
         command.Parameters.AddWithValue("evats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, events.Select(e => e.Event.At.UtcDateTime).ToArray());
         command.Parameters.AddWithValue("evtypes", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Type).ToArray());
-        var bodies = events.Select(e => EventBody.Pack(e.Event.Body)).ToArray();
-        command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text, bodies.Select(b => (object?)b.Json ?? DBNull.Value).ToArray());
-        command.Parameters.AddWithValue("evpacked", NpgsqlDbType.Array | NpgsqlDbType.Bytea, bodies.Select(b => (object?)b.Packed ?? DBNull.Value).ToArray());
+        var packed = batch.SelectMany(w => w.PackedEvents.Count > 0 ? w.PackedEvents : w.Events.Select(_ => (byte[]?)null)).ToArray();
+        command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text,
+            events.Select((e, i) => packed[i] is null ? e.Event.Body : (object)DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("evpacked", NpgsqlDbType.Array | NpgsqlDbType.Bytea, packed.Select(p => (object?)p ?? DBNull.Value).ToArray());
         var lines = batch.SelectMany((w, i) => w.Listings.Select(l => (Write: (long)i + 1, l.UserId, l.Summary))).ToList();
         command.Parameters.AddWithValue("lswrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Write).ToArray());
         command.Parameters.AddWithValue("lsusers", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.UserId).ToArray());
@@ -370,7 +372,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             (pruned, head) = (reader.GetInt64(0), reader.GetInt64(1));
             if (!reader.IsDBNull(2))
             {
-                events.Add((reader.GetInt64(2), EventBody.Read(reader, 3)));
+                events.Add((reader.GetInt64(2), EventJson(reader, 3)));
             }
         }
 
@@ -388,7 +390,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            bodies.Add(EventBody.Read(reader, 0));
+            bodies.Add(EventJson(reader, 0));
         }
 
         return bodies;
@@ -448,6 +450,10 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         await dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>An event's JSON from its row: <c>body</c> at column <paramref name="body"/>, else deflated in <c>packed</c>, the next one.</summary>
+    private static string EventJson(NpgsqlDataReader row, int body) =>
+        row.IsDBNull(body) ? StoredPayload.UnpackText(row.GetFieldValue<byte[]>(body + 1)) : row.GetString(body);
+
     private NpgsqlCommand Command(string sql, string stateName, string grainId)
     {
         var command = dataSource.CreateCommand(sql);
@@ -466,22 +472,4 @@ internal sealed class PendingRead(string stateName, string grainId)
     public string GrainId => grainId;
 
     public TaskCompletionSource<StoredGrainState?> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-}
-
-/// <summary>
-/// An event's JSON as PostgreSQL keeps it: deflated in <c>packed</c> where that makes it smaller
-/// (<see cref="StoredPayload"/>), else as text in <c>body</c> (as every event an earlier build stored).
-/// </summary>
-internal static class EventBody
-{
-    public static (string? Json, byte[]? Packed) Pack(string json)
-    {
-        var utf8 = Encoding.UTF8.GetBytes(json);
-        var packed = StoredPayload.Pack(utf8);
-        return ReferenceEquals(packed, utf8) ? (json, null) : (null, packed);
-    }
-
-    /// <summary>The JSON of a row whose <c>body</c> is column <paramref name="body"/> and <c>packed</c> the next one.</summary>
-    public static string Read(NpgsqlDataReader row, int body) =>
-        row.IsDBNull(body) ? Encoding.UTF8.GetString(StoredPayload.Unpack(row.GetFieldValue<byte[]>(body + 1))) : row.GetString(body);
 }

@@ -217,7 +217,6 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
             return page;
         }, cancellationToken);
 
-    /// <summary>Nothing to do: every event is positioned by the transaction that inserts it.</summary>
     public override Task<FeedRead> ReadFeedAsync(long after, int limit, IReadOnlyCollection<string>? types, CancellationToken cancellationToken) =>
         Task.Run(() =>
         {

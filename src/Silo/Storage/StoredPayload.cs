@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.IO.Compression;
+using System.Text;
 
 namespace Milestones.Silo.Storage;
 
 /// <summary>
-/// A grain state or remembered answer as stored (and, on PostgreSQL, an event's JSON: <see cref="EventBody"/>):
+/// A grain state or remembered answer as stored (and an event's JSON where the store keeps it so,
+/// <see cref="GrainStateStore.KeepsEventsPacked"/>):
 /// Orleans' versioned binary form, deflated behind <see cref="Mark"/> when that makes it smaller. Every write of a
 /// state rewrites its whole row, so its bytes are the database's log volume (an account's row deflates to about a
 /// third). Reading takes either form, so rows written before (or with <c>Storage:CompressStates</c> off) still read.
@@ -48,6 +50,16 @@ internal static class StoredPayload
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>Text (an event's JSON) deflated, or null where that does not make it smaller.</summary>
+    public static byte[]? PackText(string text)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        var packed = Pack(utf8);
+        return ReferenceEquals(packed, utf8) ? null : packed;
+    }
+
+    public static string UnpackText(byte[] packed) => Encoding.UTF8.GetString(Unpack(packed));
 
     public static byte[] Unpack(byte[] stored)
     {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging.Abstractions;
+using Milestones.Events;
 using Milestones.Silo;
 using Milestones.Silo.Storage;
 
@@ -133,8 +134,9 @@ public sealed class PostgresMigrationTests : MigrationTests
             """);
 
         await using var written = PostgresGrainStateStore.Create(store.ConnectionString, "a", NullLogger.Instance);
+        OutboxEvent[] events = [new("s", 2, DateTimeOffset.UtcNow, "t", large), new("s", 3, DateTimeOffset.UtcNow, "t", "{}")];
         await written.WriteAsync(
-            [new GrainStateWrite("contract", "c", [1], null, events: [new("s", 2, DateTimeOffset.UtcNow, "t", large), new("s", 3, DateTimeOffset.UtcNow, "t", "{}")])],
+            [new GrainStateWrite("contract", "c", [1], null, events: events, packedEvents: [.. events.Select(e => StoredPayload.PackText(e.Body))])],
             CancellationToken.None);
 
         Assert.Equal([(1L, large), (2L, large), (3L, "{}")], (await written.ReadFeedAsync(0, 10, null, CancellationToken.None)).Events);

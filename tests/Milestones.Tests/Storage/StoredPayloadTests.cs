@@ -56,6 +56,19 @@ public sealed class StoredPayloadTests
         Assert.Same(random, StoredPayload.Pack(random));
     }
 
+    [Fact]
+    public void AnEventsJson_IsPackedWhenThatMakesItSmaller_AndReadsBackAsItWas()
+    {
+        var released = """{"id":"contract:ctr_43ca1dbf9eab53117a2a70c5d1129595:7","type":"milestone.released","at":"2026-12-07T02:41:14.9537062+00:00","actor":"client-39","seq":7,"contractId":"ctr_43ca1dbf9eab53117a2a70c5d1129595","data":{"milestoneId":"m1","amount":"100","reason":"approve","freelancerNet":"90","serviceFee":"10","clientFee":"3","returned":"0","availableAt":"2026-12-12T02:41:14.9536925+00:00"},"notify":["freelancer-39"],"hash":"afa5be892c51da7efb8780034b75d4c2aee2ab07a2e0c2a67f4ec6d14027a7d9"}""";
+
+        var packed = StoredPayload.PackText(released);
+
+        Assert.NotNull(packed);
+        Assert.True(packed.Length < released.Length * 0.7, $"{released.Length} -> {packed.Length} bytes");
+        Assert.Equal(released, StoredPayload.UnpackText(packed));
+        Assert.Null(StoredPayload.PackText("""{"type":"t.short"}"""));
+    }
+
     [Theory]
     [InlineData(null, true)]
     [InlineData("false", false)]
