@@ -5,7 +5,9 @@
 # both), and every figure is the difference of the two runs divided by the difference of their counts, so preparation
 # and start-up cancel: WAL bytes (pg_current_wal_lsn), rows inserted / updated (HOT of them) / deleted and commits
 # (pg_stat_user_tables, pg_stat_database), table and index bytes (pg_table_size, pg_indexes_size), PostgreSQL's CPU
-# (its postmaster and children, reaped ones included, from /proc) and the server process's CPU. These figures barely
+# (its postmaster and children, reaped ones included, from /proc) and the server process's CPU, and the WAL bytes by
+# relation (pg_waldump over each run: every record's total length, full-page images included, given to the relation
+# its first block belongs to; "-" for records of none, such as commits). These figures barely
 # move with the machine's noise. Each run starts after a VACUUM and a CHECKPOINT (so each pays its pages' first
 # full-page images), with autovacuum off for the tables measured: a vacuum that happens to fall in one run and not the
 # other moved a figure by more than a lifecycle's worth (the dead row versions it would clean are the updates counted).
@@ -31,7 +33,26 @@ if [ -z "${COST_API:-}" ]; then
 fi
 
 start_pg
-postmaster=$(sed -n "s/^PG_PID='\([0-9]*\)'$/\1/p" "$work/pg/state")
+pg_state() { sed -n "s/^$1='\(.*\)'$/\1/p" "$work/pg/state"; }
+postmaster=$(pg_state PG_PID)
+
+# wal_by_relation FROM TO: the WAL between two byte positions, as "relation bytes" lines (read as the cluster's OS
+# user, before the next checkpoint can recycle it).
+wal_by_relation() {
+  local lsn=() b; for b in "$1" "$2"; do lsn+=("$(printf '%X/%X' $(( b >> 32 )) $(( b & 0xFFFFFFFF )))"); done
+  local dump=("$(pg_state PG_BIN)/pg_waldump" -p "$(pg_state PGDATA_DIR)/pg_wal" -s "${lsn[0]}" -e "${lsn[1]}")
+  local owner; owner=$(pg_state PG_OS_USER)
+  { if [ -n "$owner" ]; then runuser -u "$owner" -- "${dump[@]}"; else "${dump[@]}"; fi; } 2>/dev/null |
+    awk 'match($0, /len \(rec\/tot\): *[0-9]+\/ *[0-9]+/) {
+           split(substr($0, RSTART, RLENGTH), len, "/"); rel = "-"
+           if (match($0, /rel [0-9]+\/[0-9]+\/[0-9]+/)) { split(substr($0, RSTART + 4, RLENGTH - 4), r, "/"); rel = r[3] }
+           bytes[rel] += len[3] }
+         END { for (rel in bytes) print rel, bytes[rel] }' |
+    while read -r node bytes; do
+      [ "$node" = - ] && { echo "- $bytes"; continue; }
+      echo "$(psql -Atq -c "SELECT coalesce((SELECT relname FROM pg_class WHERE pg_relation_filenode(oid) = $node LIMIT 1), 'filenode_$node')") $bytes"
+    done | LC_ALL=C sort
+}
 
 # CPU ticks of a process and, with "tree", of its reaped children too (utime stime [cutime cstime]).
 ticks() { awk -v tree="${2:-}" '{ t = $14 + $15; if (tree) t += $16 + $17; print t }' "/proc/$1/stat"; }
@@ -74,8 +95,10 @@ measure() {
       --clients 64 --label "$name" --out "$work/$name-$n" >/dev/null 2>>"$work/$name.progress" \
       || { tail -n 30 "$work/$name.progress" >&2; log "load test failed"; exit 1; }
     sleep 11
-    echo "$before $(snapshot) $pgb $(pg_ticks) $srvb $(ticks "$server")" >"$work/$name-$n.delta"
+    local after; after=$(snapshot)
+    echo "$before $after $pgb $(pg_ticks) $srvb $(ticks "$server")" >"$work/$name-$n.delta"
     tables >"$work/$name-$n.after"
+    wal_by_relation "${before%% *}" "${after%% *}" >"$work/$name-$n.wal"
   done
   kill "$server"; wait "$server" 2>/dev/null || true
 }
@@ -104,6 +127,12 @@ per_table() {
       ins = (($14 - $10) - ($6 - $2)) / n; upd = (($15 - $11) - ($7 - $3)) / n; hot = (($16 - $12) - ($8 - $4)) / n; del = (($17 - $13) - ($9 - $5)) / n
       if (ins + upd + del > 0.005) printf "| %s | %s | %.2f | %.2f (%.2f HOT) | %.2f |\n", name, $1, ins, upd, hot, del }'
 }
+# per relation: WAL bytes per lifecycle
+wal_per_relation() {
+  LC_ALL=C join -a 1 -a 2 -e 0 -o 0,1.2,2.2 "$work/$1-$small.wal" "$work/$1-$large.wal" |
+    awk -v n=$(( large - small )) -v name="$1" '{ d = ($3 - $2) / n; if (d >= 1) printf "%s %s %.0f\n", name, $1, d }' |
+    sort -k3,3nr | awk '{ printf "| %s | %s | %s |\n", $1, $2, $3 }'
+}
 {
   echo "# What the database pays per lifecycle"
   echo
@@ -118,5 +147,10 @@ per_table() {
   echo "|---|---|--:|--:|--:|"
   per_table milestones-pg
   per_table baseline
+  echo
+  echo "| system | relation (table or index) | WAL bytes |"
+  echo "|---|---|--:|"
+  wal_per_relation milestones-pg
+  wal_per_relation baseline
 } | tee "$out"
 log "wrote $out"
