@@ -64,39 +64,45 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             UNION ALL
             SELECT statename, grainid, version FROM inserted
         ), fresh AS (
-            SELECT e.stream, e.seq, e.at, e.type, e.body, e.packed, row_number() OVER (ORDER BY e.n) AS k
+            SELECT DISTINCT ON (e.stream, e.seq) e.stream, e.seq, e.at, e.type, e.body, e.packed, e.n
             FROM unnest(@evwrites, @evstreams, @evseqs, @evats, @evtypes, @evbodies, @evpacked) WITH ORDINALITY AS e (write, stream, seq, at, type, body, packed, n)
             JOIN input i ON i.n = e.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
             WHERE NOT EXISTS (SELECT 1 FROM feedevent f WHERE f.serviceid = @serviceid AND f.stream = e.stream AND f.seq = e.seq)
+            ORDER BY e.stream, e.seq, e.n
+        ), placed AS (
+            SELECT f.*, row_number() OVER (ORDER BY f.n) AS k FROM fresh f
         ), head AS (
-            INSERT INTO feedhead AS h (serviceid, position, pruned)
-            SELECT @serviceid, c.n, 0 FROM (SELECT count(*) AS n FROM fresh) c WHERE c.n > 0
-            ON CONFLICT (serviceid) DO UPDATE SET position = h.position + excluded.position
-            RETURNING h.position - (SELECT count(*) FROM fresh) AS base
+            UPDATE feedhead h SET position = h.position + c.n
+            FROM (SELECT count(*) AS n FROM placed) c
+            WHERE h.serviceid = @serviceid AND c.n > 0
+            RETURNING h.position - c.n AS base
         ), events AS (
             INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body, packed)
             SELECT @serviceid, f.stream, f.seq, h.base + f.k, f.at, f.type, f.body, f.packed
-            FROM fresh f CROSS JOIN head h
+            FROM placed f CROSS JOIN head h
             ORDER BY f.k
-            ON CONFLICT DO NOTHING
+        ), relisted AS (
+            UPDATE usercontract u SET status = l.status, title = l.title, version = l.version
+            FROM unnest(@lswrites, @lsusers, @lscontracts, @lsstatuses, @lstitles, @lsversions) AS l (write, userid, contractid, status, title, version)
+            JOIN input i ON i.n = l.write
+            JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
+            WHERE u.serviceid = @serviceid AND u.userid = l.userid AND u.contractid = l.contractid AND u.version < l.version
         ), listed AS (
-            INSERT INTO usercontract AS u (serviceid, userid, contractid, role, status, title, created, version)
+            INSERT INTO usercontract (serviceid, userid, contractid, role, status, title, created, version)
             SELECT @serviceid, l.userid, l.contractid, l.role, l.status, l.title, l.created, l.version
             FROM unnest(@lswrites, @lsusers, @lscontracts, @lsroles, @lsstatuses, @lstitles, @lscreated, @lsversions)
                 AS l (write, userid, contractid, role, status, title, created, version)
             JOIN input i ON i.n = l.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
-            ON CONFLICT (serviceid, userid, contractid) DO UPDATE
-            SET status = excluded.status, title = excluded.title, version = excluded.version
-            WHERE u.version < excluded.version
+            WHERE NOT EXISTS (SELECT 1 FROM usercontract u WHERE u.serviceid = @serviceid AND u.userid = l.userid AND u.contractid = l.contractid)
         ), answered AS (
             INSERT INTO commandanswer (serviceid, grainid, key, answer)
-            SELECT @serviceid, w.grainid, a.key, a.answer
+            SELECT DISTINCT ON (w.grainid, a.key) @serviceid, w.grainid, a.key, a.answer
             FROM unnest(@anwrites, @ankeys, @answers) AS a (write, key, answer)
             JOIN input i ON i.n = a.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
-            ON CONFLICT DO NOTHING
+            WHERE NOT EXISTS (SELECT 1 FROM commandanswer c WHERE c.serviceid = @serviceid AND c.grainid = w.grainid AND c.key = a.key)
         ), forgotten AS (
             DELETE FROM commandanswer c
             USING unnest(@fgwrites, @fgkeys) AS f (write, key), input i, written w
@@ -138,6 +144,9 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         SELECT body, packed FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND seq > @after ORDER BY seq LIMIT @limit;
         """;
 
+    /// <summary>The service's feed head, which every write that stores events moves (an update: the row is there first).</summary>
+    private const string HeadSql = "INSERT INTO feedhead (serviceid, position, pruned) VALUES (@serviceid, 0, 0) ON CONFLICT DO NOTHING;";
+
     private const string AnswerSql = "SELECT answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key;";
 
     private const string PruneSql = """
@@ -177,6 +186,12 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     private long inserted;
 
     private long nextAnalyzeAt = FirstAnalyzeAt;
+
+    /// <summary>
+    /// Whether the service's feedhead row is known to exist: a write moves it by an update, which (unlike an upsert)
+    /// logs no lock of the row before changing it. Stored by this store's first write; no statement deletes it.
+    /// </summary>
+    private volatile bool headStored;
 
     /// <summary>Two batches in flight: one commits while the next gathers.</summary>
     public override int Writers => 2;
@@ -259,6 +274,14 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
 
     public override async Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken)
     {
+        if (!headStored)
+        {
+            await using var head = dataSource.CreateCommand(HeadSql);
+            head.Parameters.AddWithValue("serviceid", serviceId);
+            await head.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            headStored = true;
+        }
+
         await using var command = dataSource.CreateCommand(WriteSql);
         command.Parameters.AddWithValue("serviceid", serviceId);
         command.Parameters.AddWithValue("statenames", NpgsqlDbType.Array | NpgsqlDbType.Text, batch.Select(w => w.StateName).ToArray());
