@@ -376,8 +376,9 @@ internal sealed class AccountGrain(
 
     /// <summary>
     /// The line that applied <paramref name="transferId"/>, if it lies in a page sealed before the lines in memory
-    /// (which <see cref="Account"/> searches itself). Its <see cref="LedgerLineRef"/> names the line, and the page
-    /// must hold that id there: a reference an interrupted seal left, never counted, finds nothing.
+    /// (which <see cref="Account"/> searches itself). Its <see cref="LedgerLineRef"/> names the line (under the name an
+    /// earlier build gave it, if this build wrote none and an earlier one sealed pages), and the page must hold that
+    /// id there: a reference an interrupted seal left, never counted, finds nothing.
     /// </summary>
     private async Task<LedgerEntry?> FindSealedLineAsync(string transferId)
     {
@@ -387,6 +388,11 @@ internal sealed class AccountGrain(
         }
 
         var found = await pages.ReadRowAsync<LedgerLineRef>(StorageLayout.LedgerLine(transferId), this.GetGrainId());
+        if (!found.RecordExists && state.ShortLineRefsFrom > 0)
+        {
+            found = await pages.ReadRowAsync<LedgerLineRef>(StorageLayout.EarlierLedgerLine(transferId), this.GetGrainId());
+        }
+
         var seq = found.State!.Seq;
         if (seq < 1 || seq > state.EarlierLines)
         {

@@ -21,7 +21,7 @@ public static class IdempotencyKeys
     /// <summary>What <paramref name="key"/> was sent with before: its record if with <paramref name="fingerprint"/>, a refusal if with another, or neither.</summary>
     public static (IdempotencyRecord? Known, Error? Reused) Lookup(List<IdempotencyRecord> keys, string? key, string fingerprint) =>
         key is null || keys.FindLast(k => k.Key == key) is not { } known ? (null, null)
-        : known.Fingerprint == fingerprint ? (known, null)
+        : Fingerprint.Matches(known.Fingerprint, fingerprint) ? (known, null)
         : (null, Errors.IdempotencyKeyReused());
 
     /// <summary>Adds <paramref name="record"/> and forgets what the rule lets go, adding each forgotten key to <paramref name="forgotten"/>.</summary>

@@ -1,7 +1,9 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
+using Milestones.Domain;
 
 namespace Milestones;
 
@@ -44,10 +46,16 @@ public static class StorageLayout
     public static string AccountHolds(int slot) => string.Create(CultureInfo.InvariantCulture, $"accountHolds/{slot}");
 
     /// <summary>
-    /// The row that finds the sealed line of a transfer id on its account: named by the id's SHA-256 (ids run up to
-    /// 136 characters; a name is at most 150), so two ids never share a row.
+    /// The row that finds the sealed line of a transfer id on its account: named by the first 128 bits of the id's
+    /// SHA-256 in base64url (ids run up to 136 characters; a name is at most 150), so two ids never share a row. The
+    /// name is in the row and in its key, written once per ledger line: 36 characters rather than 76.
     /// </summary>
-    public static string LedgerLine(string transferId) => "accountLine/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(transferId)));
+    public static string LedgerLine(string transferId) => "accountLine/" + Base64Url.EncodeToString(TransferIdHash(transferId).AsSpan(0, 16));
+
+    /// <summary>The row an earlier build wrote for a sealed line: named by the id's whole SHA-256 in hex (<see cref="AccountState.ShortLineRefsFrom"/>).</summary>
+    public static string EarlierLedgerLine(string transferId) => "accountLine/" + Convert.ToHexStringLower(TransferIdHash(transferId));
+
+    private static byte[] TransferIdHash(string transferId) => SHA256.HashData(Encoding.UTF8.GetBytes(transferId));
 
     /// <summary>A stable shard of a key (not string.GetHashCode, which changes between processes).</summary>
     public static int ShardOf(string key, int shards) => (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(key)) % (uint)shards);

@@ -73,6 +73,13 @@ public sealed class AccountState : IScheduledState, IEventSource
     /// <summary>Which of the two <see cref="HoldsSnapshot"/> rows the row counts (the next snapshot is written to the other).</summary>
     [Id(8)] public int HoldsSlot { get; set; }
 
+    /// <summary>
+    /// The first sealed page whose lines' <see cref="LedgerLineRef"/> rows have this build's names
+    /// (<see cref="StorageLayout.LedgerLine"/>); an earlier build sealed the pages before it under
+    /// <see cref="StorageLayout.EarlierLedgerLine"/>. Absent only from a row an earlier build wrote: set when read.
+    /// </summary>
+    [Id(11)] public int? ShortLineRefsFrom { get; set; }
+
     /// <summary>When the account must be woken: its earliest pending credit's due time or payout's expiry (stored with the row).</summary>
     [Id(9)] public DateTimeOffset? WakeAt { get; set; }
 
@@ -117,6 +124,7 @@ public sealed class AccountState : IScheduledState, IEventSource
         // An earlier build's keys had no time: as the oldest, they are kept among the 64 most recent, as they were.
         Keys.InsertRange(0, EarlierKeys.Select(k => new IdempotencyRecord(k.Key, AccountKey.EarlierFingerprint + k.Asked, null, DateTimeOffset.MinValue, k.Refusal, k.Made)));
         EarlierKeys.Clear();
+        ShortLineRefsFrom ??= SealedPages;
         StoredLines = ((long)SealedPages * StorageLayout.LedgerPageSize) + Tail.Count;
         Carried.Clear();
     }

@@ -91,4 +91,18 @@ public sealed class FingerprintTests
         // The defect this guards against: System.Text.Json writes a value tuple as {}, so every change request looked alike.
         Assert.Equal(Of("AcceptChange", ("cr1", "ok")), Of("AcceptChange", ("cr2", "ok")));
     }
+
+    [Fact]
+    public void AKeyAnEarlierBuildRememberedWithTheWholeDigest_IsStillKnownByTheFingerprintItBegins()
+    {
+        // As an earlier build stored it: the command's whole SHA-256 (64 hex digits), of which 32 are kept now.
+        const string Earlier = "8F578E1F7BA2AF94726F3797A475C06CCB35418EE9614BD496BBD9252EF367F2";
+        var fingerprint = Fingerprint.Of("fund", new { caller = "alice", amount = 5 });
+        List<IdempotencyRecord> keys = [new("k", Earlier, null, DateTimeOffset.UnixEpoch)];
+
+        Assert.Equal(Earlier[..32], fingerprint);
+        Assert.Same(keys[0], IdempotencyKeys.Lookup(keys, "k", fingerprint).Known);
+        Assert.Equal("idempotency_key_reused", IdempotencyKeys.Lookup(keys, "k", Fingerprint.Of("fund", new { caller = "alice", amount = 6 })).Reused?.Code);
+        Assert.Equal("idempotency_key_reused", IdempotencyKeys.Lookup(keys, "k", Earlier[..31]).Reused?.Code);
+    }
 }

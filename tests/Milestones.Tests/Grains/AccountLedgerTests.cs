@@ -119,6 +119,35 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     }
 
     [Fact]
+    public async Task ALineAnEarlierBuildSealed_IsFoundByTheNameThatBuildGaveItsRow()
+    {
+        await DepositAsync(Client, 10_000, first);
+        for (var i = 0; i < 2 * StorageLayout.LedgerPageSize; i++)
+        {
+            await DepositAsync(Client, 1);
+        }
+
+        // As an earlier build left it: the first deposit's line found by the row named by its id's whole SHA-256, and
+        // an account row that does not say from which page the names are this build's.
+        var account = Grains.Account(Client.UserId);
+        await Fixture.Cluster.DeactivateAsync(account);
+        var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage);
+        var transferId = $"deposit/{first}";
+        var named = await storage.ReadRowAsync<LedgerLineRef>(StorageLayout.LedgerLine(transferId), account.GetGrainId());
+        Assert.Equal(1L, named.State!.Seq);
+        await storage.ClearStateAsync(StorageLayout.LedgerLine(transferId), account.GetGrainId(), named);
+        await storage.WriteStateAsync(StorageLayout.EarlierLedgerLine(transferId), account.GetGrainId(), new GrainState<LedgerLineRef>(new LedgerLineRef(1)));
+        var row = await storage.ReadRowAsync<AccountState>(StorageLayout.Account, account.GetGrainId());
+        Assert.Equal(0, row.State!.ShortLineRefsFrom);
+        row.State.ShortLineRefsFrom = null;
+        await storage.WriteStateAsync(StorageLayout.Account, account.GetGrainId(), row);
+
+        // The deposit sent again is found sealed and replays; it is not credited twice.
+        Assert.True((await account.DepositAsync(Platform, new Deposit(10_000, Usd, first))).Replayed);
+        Assert.Equal(10_000 + (2 * StorageLayout.LedgerPageSize), (await BalanceAsync(Client)).Available);
+    }
+
+    [Fact]
     public async Task APageLeftByAnInterruptedSeal_IsOverwritten_WhenTheAccountSealsIt()
     {
         await DepositAsync(Client, 1, first);
