@@ -8,7 +8,7 @@ namespace Milestones.Benchmarks;
 /// Whole lifecycles through the grains (<see cref="BenchCluster.LifecycleAsync"/>), one at a time, on memory storage:
 /// the time and the bytes allocated per lifecycle by the grains, their calls and serialisation, without HTTP or a
 /// database. Each invocation runs <see cref="Batch"/> lifecycles for fresh clients, deposited for in set-up.
-/// <see cref="CompressStates"/>: what deflating every stored state and answer costs the silo per lifecycle.
+/// <see cref="CompressStates"/>: what compressing every stored state and answer costs the silo per lifecycle.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]

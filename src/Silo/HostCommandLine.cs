@@ -15,7 +15,7 @@ public static class HostCommandLine
           ConnectionStrings:Milestones  the store's connection string (default: SQLite file in Storage:DataDirectory)
           Storage:DataDirectory         where the embedded store keeps its files (default .data)
           Storage:MigrateOnStart        apply the schema when a silo starts (default true)
-          Storage:CompressStates        write states, answers and (PostgreSQL) events deflated (default true)
+          Storage:CompressStates        write states, answers and (PostgreSQL) events compressed (default true)
           Orleans:ServiceId, Orleans:ClusterId        cluster identity (default milestones)
           Orleans:SiloPort, Orleans:GatewayPort       silo endpoints (default 11111, 30000)
           Orleans:AdvertisedIP          the address other silos reach this one at (Postgres only)

@@ -7,7 +7,7 @@ namespace Milestones.Silo;
 /// <summary>
 /// The storage configuration, resolved and checked once at start: <c>Storage:Provider</c>,
 /// <c>ConnectionStrings:Milestones</c>, <c>Storage:DataDirectory</c>, <c>Storage:MigrateOnStart</c>,
-/// <c>Storage:CompressStates</c> (states, answers and, on PostgreSQL, events written deflated; every build since reads
+/// <c>Storage:CompressStates</c> (states, answers and, on PostgreSQL, events written compressed; every build since reads
 /// either form).
 /// </summary>
 public sealed record StorageSettings(StorageProvider Provider, string ConnectionString, bool MigrateOnStart, bool CompressStates = true)

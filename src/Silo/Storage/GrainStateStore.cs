@@ -18,7 +18,7 @@ internal abstract class GrainStateStore : IAsyncDisposable
     public abstract int Writers { get; }
 
     /// <summary>
-    /// Whether the store keeps an event's JSON deflated where that makes it smaller (<see cref="GrainStateWrite.PackedEvents"/>):
+    /// Whether the store keeps an event's JSON compressed where that makes it smaller (<see cref="GrainStateWrite.PackedEvents"/>):
     /// PostgreSQL, whose log every silo shares, does; an embedded store need not.
     /// </summary>
     public virtual bool KeepsEventsPacked => false;

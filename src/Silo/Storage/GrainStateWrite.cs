@@ -37,7 +37,7 @@ internal sealed class GrainStateWrite(
     public IReadOnlyList<OutboxEvent> Events { get; } = events ?? [];
 
     /// <summary>
-    /// Each event's JSON deflated (<see cref="StoredPayload.PackText"/>; null where that is not smaller), in the order of
+    /// Each event's JSON compressed (<see cref="StoredPayload.PackText"/>; null where that is not smaller), in the order of
     /// <see cref="Events"/>, for a store that keeps events so; empty: none packed. Packed by the writing grain's call,
     /// not by the batch that commits it.
     /// </summary>

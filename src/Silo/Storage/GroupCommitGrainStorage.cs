@@ -18,7 +18,7 @@ namespace Milestones.Silo.Storage;
 /// log flush for many grains — with a version check per grain. A write is acknowledged only after its transaction
 /// committed; a stale write fails alone with <see cref="InconsistentStateException"/>; a database error fails the
 /// whole batch and nothing of it is acknowledged. State is written with Orleans' versioned binary serializer, and a
-/// state's wake-up time (<see cref="IScheduledState"/>) in the same row (the state deflated when that makes it smaller:
+/// state's wake-up time (<see cref="IScheduledState"/>) in the same row (the state compressed when that makes it smaller:
 /// <see cref="StoredPayload"/>), so the due grains can be found
 /// (<see cref="IDueGrains"/>); a state's new events (<see cref="IEventSource"/>) go into the outbox in the same
 /// transaction, each at its place in the feed, and the store's feed answers for them (<see cref="IEventFeed"/>), as do

@@ -473,7 +473,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         await dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>An event's JSON from its row: <c>body</c> at column <paramref name="body"/>, else deflated in <c>packed</c>, the next one.</summary>
+    /// <summary>An event's JSON from its row: <c>body</c> at column <paramref name="body"/>, else compressed in <c>packed</c>, the next one.</summary>
     private static string EventJson(NpgsqlDataReader row, int body) =>
         row.IsDBNull(body) ? StoredPayload.UnpackText(row.GetFieldValue<byte[]>(body + 1)) : row.GetString(body);
 
