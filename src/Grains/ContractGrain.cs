@@ -353,7 +353,7 @@ internal sealed partial class ContractGrain(
         }
 
         var result = store.State.UnwrittenAnswer(seen.Key)
-            ?? await answers.ReadAsync(this.GetGrainId(), seen.Key, CancellationToken.None)
+            ?? await answers.ReadAsync(this.GetGrainId(), FeedEvents.ContractStream(State.Id), seen.Key, CancellationToken.None)
             ?? throw new InvalidOperationException($"The answer of idempotency key '{seen.Key}' of {State.Id} is missing from the store.");
         return new Outcome<ContractResult>(result, null, Replayed: true);
     }

@@ -24,6 +24,9 @@ public interface IAnswerSource
 /// <summary>The store's remembered answers (the grain storage answers it).</summary>
 public interface IRememberedAnswers
 {
-    /// <summary>The answer stored for <paramref name="key"/> of the grain's state, or null.</summary>
-    Task<ContractResult?> ReadAsync(GrainId grain, string key, CancellationToken cancellationToken);
+    /// <summary>
+    /// The answer stored for <paramref name="key"/> of the grain's state, or null. <paramref name="stream"/> is the
+    /// stream of the grain's events: the store may keep an answer beside the event its command recorded.
+    /// </summary>
+    Task<ContractResult?> ReadAsync(GrainId grain, string stream, string key, CancellationToken cancellationToken);
 }

@@ -46,8 +46,11 @@ internal abstract class GrainStateStore : IAsyncDisposable
     /// <remarks>Each event's JSON.</remarks>
     public abstract Task<IReadOnlyList<string>> ReadStreamAsync(string stream, long after, int limit, CancellationToken cancellationToken);
 
-    /// <summary>The serialized answer stored for <paramref name="key"/> of the grain's state, or null.</summary>
-    public abstract Task<byte[]?> ReadAnswerAsync(string grainId, string key, CancellationToken cancellationToken);
+    /// <summary>
+    /// The serialized answer stored for <paramref name="key"/> of the grain's state, or null. <paramref name="stream"/>
+    /// is the stream of the grain's events: a store may keep an answer beside the event its command recorded.
+    /// </summary>
+    public abstract Task<byte[]?> ReadAnswerAsync(string grainId, string stream, string key, CancellationToken cancellationToken);
 
     /// <inheritdoc cref="IJobListings.ListAsync"/>
     public abstract Task<IReadOnlyList<ContractSummary>> ListJobsAsync(

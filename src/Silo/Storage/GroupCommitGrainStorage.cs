@@ -84,8 +84,8 @@ internal sealed partial class GroupCommitGrainStorage(
         }
     }
 
-    public async Task<ContractResult?> ReadAsync(GrainId grain, string key, CancellationToken cancellationToken) =>
-        await Guarded(() => store.ReadAnswerAsync(grain.ToString(), key, cancellationToken)).ConfigureAwait(false) is { } answer
+    public async Task<ContractResult?> ReadAsync(GrainId grain, string stream, string key, CancellationToken cancellationToken) =>
+        await Guarded(() => store.ReadAnswerAsync(grain.ToString(), stream, key, cancellationToken)).ConfigureAwait(false) is { } answer
             ? serializer.Deserialize<ContractResult>(StoredPayload.Unpack(answer))
             : null;
 

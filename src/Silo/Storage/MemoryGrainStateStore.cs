@@ -92,7 +92,7 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
         }
     }
 
-    public override Task<byte[]?> ReadAnswerAsync(string grainId, string key, CancellationToken cancellationToken)
+    public override Task<byte[]?> ReadAnswerAsync(string grainId, string stream, string key, CancellationToken cancellationToken)
     {
         lock (rows)
         {

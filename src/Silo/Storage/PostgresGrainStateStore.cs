@@ -64,23 +64,27 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             UNION ALL
             SELECT statename, grainid, version FROM inserted
         ), fresh AS (
-            SELECT DISTINCT ON (e.stream, e.seq) e.stream, e.seq, e.at, e.type, e.body, e.packed, e.n
+            SELECT DISTINCT ON (e.stream, e.seq) e.stream, e.seq, e.at, e.type, e.body, e.packed, e.n, e.write
             FROM unnest(@evwrites, @evstreams, @evseqs, @evats, @evtypes, @evbodies, @evpacked) WITH ORDINALITY AS e (write, stream, seq, at, type, body, packed, n)
             JOIN input i ON i.n = e.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
             WHERE NOT EXISTS (SELECT 1 FROM feedevent f WHERE f.serviceid = @serviceid AND f.stream = e.stream AND f.seq = e.seq)
             ORDER BY e.stream, e.seq, e.n
         ), placed AS (
-            SELECT f.*, row_number() OVER (ORDER BY f.n) AS k FROM fresh f
+            SELECT f.*, row_number() OVER (ORDER BY f.n) AS k, row_number() OVER (PARTITION BY f.write ORDER BY f.n) AS j FROM fresh f
+        ), answers AS (
+            SELECT a.write, a.key, a.answer, row_number() OVER (PARTITION BY a.write ORDER BY a.n) AS j
+            FROM unnest(@anwrites, @ankeys, @answers) WITH ORDINALITY AS a (write, key, answer, n)
         ), head AS (
             UPDATE feedhead h SET position = h.position + c.n
             FROM (SELECT count(*) AS n FROM placed) c
             WHERE h.serviceid = @serviceid AND c.n > 0
             RETURNING h.position - c.n AS base
         ), events AS (
-            INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body, packed)
-            SELECT @serviceid, f.stream, f.seq, h.base + f.k, f.at, f.type, f.body, f.packed
+            INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body, packed, answerkey, answer)
+            SELECT @serviceid, f.stream, f.seq, h.base + f.k, f.at, f.type, f.body, f.packed, a.key, a.answer
             FROM placed f CROSS JOIN head h
+            LEFT JOIN answers a ON a.write = f.write AND a.j = f.j
             ORDER BY f.k
         ), relisted AS (
             UPDATE usercontract u SET status = l.status, title = l.title, version = l.version
@@ -99,10 +103,11 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         ), answered AS (
             INSERT INTO commandanswer (serviceid, grainid, key, answer)
             SELECT DISTINCT ON (w.grainid, a.key) @serviceid, w.grainid, a.key, a.answer
-            FROM unnest(@anwrites, @ankeys, @answers) AS a (write, key, answer)
+            FROM answers a
             JOIN input i ON i.n = a.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
-            WHERE NOT EXISTS (SELECT 1 FROM commandanswer c WHERE c.serviceid = @serviceid AND c.grainid = w.grainid AND c.key = a.key)
+            WHERE NOT EXISTS (SELECT 1 FROM placed f WHERE f.write = a.write AND f.j = a.j)
+              AND NOT EXISTS (SELECT 1 FROM commandanswer c WHERE c.serviceid = @serviceid AND c.grainid = w.grainid AND c.key = a.key)
         ), forgotten AS (
             DELETE FROM commandanswer c
             USING unnest(@fgwrites, @fgkeys) AS f (write, key), input i, written w
@@ -147,7 +152,19 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     /// <summary>The service's feed head, which every write that stores events moves (an update: the row is there first).</summary>
     private const string HeadSql = "INSERT INTO feedhead (serviceid, position, pruned) VALUES (@serviceid, 0, 0) ON CONFLICT DO NOTHING;";
 
-    private const string AnswerSql = "SELECT answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key;";
+    /// <summary>
+    /// A key's answer: in a row of its own, or beside an event of the grain's stream (the newest: the answer of a key
+    /// forgotten there stays, and the key may be remembered again; a row of its own is deleted with its key).
+    /// </summary>
+    private const string AnswerSql = """
+        SELECT answer FROM (
+            SELECT answer, 0 AS beside, 0::bigint AS seq FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key
+            UNION ALL
+            SELECT answer, 1, seq FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND answerkey = @key
+        ) a
+        ORDER BY beside, seq DESC
+        LIMIT 1;
+        """;
 
     private const string PruneSql = """
         WITH gone AS (
@@ -419,11 +436,12 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         return bodies;
     }
 
-    public override async Task<byte[]?> ReadAnswerAsync(string grainId, string key, CancellationToken cancellationToken)
+    public override async Task<byte[]?> ReadAnswerAsync(string grainId, string stream, string key, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(AnswerSql);
         command.Parameters.AddWithValue("serviceid", serviceId);
         command.Parameters.AddWithValue("grainid", grainId);
+        command.Parameters.AddWithValue("stream", stream);
         command.Parameters.AddWithValue("key", key);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
     }

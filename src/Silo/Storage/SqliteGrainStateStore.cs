@@ -185,7 +185,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
             return bodies;
         }, cancellationToken);
 
-    public override Task<byte[]?> ReadAnswerAsync(string grainId, string key, CancellationToken cancellationToken) =>
+    public override Task<byte[]?> ReadAnswerAsync(string grainId, string stream, string key, CancellationToken cancellationToken) =>
         Task.Run(() =>
         {
             using var connection = Open();

@@ -21,10 +21,10 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : 
             ? Task.FromException(new InjectedFaultException($"Injected failure of the write of '{stateName}' of {grainId}."))
             : inner.WriteStateAsync(stateName, grainId, grainState);
 
-    public Task<ContractResult?> ReadAsync(GrainId grain, string key, CancellationToken cancellationToken) =>
+    public Task<ContractResult?> ReadAsync(GrainId grain, string stream, string key, CancellationToken cancellationToken) =>
         probe.TryTripRead(grain)
             ? Task.FromException<ContractResult?>(new InjectedFaultException($"Injected failure of the read of the answer '{key}' of {grain}."))
-            : ((IRememberedAnswers)inner).ReadAsync(grain, key, cancellationToken);
+            : ((IRememberedAnswers)inner).ReadAsync(grain, stream, key, cancellationToken);
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ClearStateAsync(stateName, grainId, grainState);

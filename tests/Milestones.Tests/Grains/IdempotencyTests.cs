@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Milestones.Domain;
 using Milestones.Contracts;
+using Milestones.Events;
 
 namespace Milestones.Tests.Grains;
 
@@ -15,7 +16,7 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
 
         var first = Ok(await Edit(0));
         Assert.All((await StoredStateAsync(grain)).Keys, k => Assert.Null(k.Result));
-        Assert.Equal(first.Contract, (await answers.ReadAsync(grain.GetGrainId(), "edit-0", CancellationToken.None))!.Contract, ContractViewComparer.Instance);
+        Assert.Equal(first.Contract, (await answers.ReadAsync(grain.GetGrainId(), StreamOf(grain), "edit-0", CancellationToken.None))!.Contract, ContractViewComparer.Instance);
         await Fixture.Cluster.DeactivateAsync(grain);
         var replay = await Edit(0);
         Assert.True(replay.Replayed);
@@ -35,10 +36,10 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
 
         for (var i = 0; i < 5; i++)
         {
-            Assert.Null(await answers.ReadAsync(grain.GetGrainId(), $"edit-{i}", CancellationToken.None));
+            Assert.Null(await answers.ReadAsync(grain.GetGrainId(), StreamOf(grain), $"edit-{i}", CancellationToken.None));
         }
 
-        Assert.Equal(2_005, (await answers.ReadAsync(grain.GetGrainId(), "edit-5", CancellationToken.None))!.Contract.Milestones[1].Amount);
+        Assert.Equal(2_005, (await answers.ReadAsync(grain.GetGrainId(), StreamOf(grain), "edit-5", CancellationToken.None))!.Contract.Milestones[1].Amount);
         Assert.Equal(Enumerable.Range(5, 65).Select(i => $"edit-{i}"), (await StoredStateAsync(grain)).Keys.Select(k => k.Key));
     }
 
@@ -217,4 +218,6 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
         Assert.True((await grain.EditMilestoneAsync(Client, new EditMilestone("m2", Amount: 2_000 + count - 1),
             new CommandOptions($"k{count - 1}"))).Replayed);
     }
+
+    private static string StreamOf(IContractGrain grain) => FeedEvents.ContractStream(grain.GetPrimaryKeyString());
 }

@@ -145,6 +145,35 @@ public sealed class PostgresMigrationTests : MigrationTests
             "SELECT string_agg(seq || ':' || CASE WHEN packed IS NULL THEN 'text' ELSE 'packed' END, ' ' ORDER BY seq) FROM feedevent"));
         Assert.True((int)(await store.ScalarAsync("SELECT octet_length(packed) FROM feedevent WHERE seq = 2"))! < large.Length / 4);
     }
+
+    [Fact]
+    public async Task AnswersAnEarlierBuildStoredInRowsOfTheirOwn_ReadBeside_TheOnesThisBuildStoresBesideNewEvents()
+    {
+        await using var store = await TestStore.CreateAsync(Kind);
+        await store.MigrateAsync();
+        await store.ScalarAsync("INSERT INTO commandanswer (serviceid, grainid, key, answer) VALUES ('a', 'contract/c', 'earlier', '\\x01'::bytea);");
+
+        await using var written = PostgresGrainStateStore.Create(store.ConnectionString, "a", NullLogger.Instance);
+        static OutboxEvent Event(long seq) => new("s", seq, DateTimeOffset.UnixEpoch, "t", $"e{seq}");
+        async Task WriteAsync(long? expected, OutboxEvent[] events, (string, byte[])[] answers) =>
+            await written.WriteAsync([new GrainStateWrite("contract", "contract/c", [1], expected, events: events, answers: answers)], CancellationToken.None);
+
+        // Three answers, two new events: the first two answers beside the events, the third in a row of its own.
+        await WriteAsync(null, [Event(1), Event(2)], [("k1", [11]), ("k2", [12]), ("k3", [13])]);
+        // An event stored already takes no answer.
+        await WriteAsync(1, [Event(2), Event(3)], [("k4", [14]), ("k5", [15])]);
+        // A key remembered again after it was forgotten: its newest answer is read.
+        await WriteAsync(2, [Event(4)], [("k1", [21])]);
+
+        Assert.Equal("1:k1 2:k2 3:k4 4:k1", await store.ScalarAsync("SELECT string_agg(seq || ':' || answerkey, ' ' ORDER BY seq) FROM feedevent"));
+        Assert.Equal("earlier k3 k5", await store.ScalarAsync("SELECT string_agg(key, ' ' ORDER BY key) FROM commandanswer"));
+        foreach (var (key, answer) in new[] { ("earlier", 1), ("k1", 21), ("k2", 12), ("k3", 13), ("k4", 14), ("k5", 15) })
+        {
+            Assert.Equal([(byte)answer], (await written.ReadAnswerAsync("contract/c", "s", key, CancellationToken.None))!);
+        }
+
+        Assert.Null(await written.ReadAnswerAsync("contract/c", "s", "k6", CancellationToken.None));
+    }
 }
 
 public sealed class SqliteMigrationTests : MigrationTests

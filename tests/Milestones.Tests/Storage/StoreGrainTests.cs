@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
+using Milestones.Events;
 using Milestones.Tests.Grains;
 using Milestones.Wakeups;
 using Orleans.Storage;
@@ -20,11 +21,44 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     protected TestStore Store => fixture.Store;
 
     [Fact]
+    public async Task EveryKeyedCommandOfALifecycle_ReplaysItsFirstAnswer_WhenItsGrainIsGone()
+    {
+        await DepositAsync(Client, 10_000);
+        var grain = Grains.Contract(GrainKeys.NewContractId());
+        var create = new CreateContract("Build a shop", Freelancer.UserId, Usd, [new NewMilestone("Design", Due, 1_000), new NewMilestone("Build", Due, 2_000)]);
+        Func<CommandOptions, Task<Outcome<ContractResult>>>[] commands =
+        [
+            o => grain.CreateAsync(Client, create, o),
+            o => grain.AcceptTermsAsync(Client, 1, o),
+            o => grain.AcceptTermsAsync(Freelancer, 1, o),
+            o => grain.FundMilestoneAsync(Client, "m1", o),
+            o => grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), o),
+            o => grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), o),
+        ];
+        var first = new List<ContractView>();
+        for (var i = 0; i < commands.Length; i++)
+        {
+            first.Add(Ok(await commands[i](new CommandOptions($"lifecycle-{i}"))).Contract);
+        }
+
+        // Answers are stored beside the events their writes stored, or in rows of their own (PostgreSQL), or in rows of
+        // their own (the others): each replays exactly from the store alone.
+        await Fixture.Cluster.DeactivateAsync(grain);
+        for (var i = 0; i < commands.Length; i++)
+        {
+            var replay = await commands[i](new CommandOptions($"lifecycle-{i}"));
+            Assert.True(replay.Replayed, $"command {i}");
+            Assert.Equal(first[i], replay.Value!.Contract, ContractViewComparer.Instance);
+        }
+    }
+
+    [Fact]
     public async Task Answers_AreStoredWithTheStateThatRemembersThem_DeletedWithTheOneThatForgetsThem_AndNeverByAStaleWrite()
     {
         var answers = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IRememberedAnswers>();
         var result = new ContractResult(await ViewAsync(await CreateActiveAsync(1_000, 2_000)));
         var grain = Grains.Contract(GrainKeys.NewContractId()).GetGrainId();
+        var stream = FeedEvents.ContractStream(grain.Key.ToString()!);
         var start = Fixture.Clock.GetUtcNow();
         IdempotencyRecord Key(string key, DateTimeOffset at) => new(key, "fingerprint", null, at);
 
@@ -36,13 +70,13 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         }
 
         await Storage.WriteStateAsync(StorageLayout.Contract, grain, row);
-        Assert.Equal(result.Contract, (await answers.ReadAsync(grain, "old-2", CancellationToken.None))!.Contract, ContractViewComparer.Instance);
+        Assert.Equal(result.Contract, (await answers.ReadAsync(grain, stream, "old-2", CancellationToken.None))!.Contract, ContractViewComparer.Instance);
 
         var staleState = new ContractGrainState();
         staleState.RememberKey(Key("stale", start), result);
         await Assert.ThrowsAsync<InconsistentStateException>(
             () => Storage.WriteStateAsync(StorageLayout.Contract, grain, new GrainState<ContractGrainState>(staleState)));
-        Assert.Null(await answers.ReadAsync(grain, "stale", CancellationToken.None));
+        Assert.Null(await answers.ReadAsync(grain, stream, "stale", CancellationToken.None));
 
         // 64 keys a day later: the three old ones are beyond the 64 most recent and older than a day.
         for (var i = 0; i < 64; i++)
@@ -53,11 +87,11 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
         await Storage.WriteStateAsync(StorageLayout.Contract, grain, row);
         for (var i = 0; i < 3; i++)
         {
-            Assert.Null(await answers.ReadAsync(grain, $"old-{i}", CancellationToken.None));
+            Assert.Null(await answers.ReadAsync(grain, stream, $"old-{i}", CancellationToken.None));
         }
 
-        Assert.NotNull(await answers.ReadAsync(grain, "new-0", CancellationToken.None));
-        Assert.NotNull(await answers.ReadAsync(grain, "new-63", CancellationToken.None));
+        Assert.NotNull(await answers.ReadAsync(grain, stream, "new-0", CancellationToken.None));
+        Assert.NotNull(await answers.ReadAsync(grain, stream, "new-63", CancellationToken.None));
         var stored = new GrainState<ContractGrainState>(new ContractGrainState());
         await Storage.ReadStateAsync(StorageLayout.Contract, grain, stored);
         Assert.Equal(64, stored.State!.Keys.Count);
