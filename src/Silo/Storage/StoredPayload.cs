@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text;
 using ZstdSharp;
@@ -38,11 +39,15 @@ internal static class StoredPayload
     /// <summary>The dictionaries by number, each read once from this assembly; index 0 is unused.</summary>
     private static readonly byte[][] Dictionaries = [[], Load(1)];
 
-    [ThreadStatic]
-    private static Compressor? compressor;
+    /// <summary>
+    /// Compressors with the dictionary loaded, each used by one call at a time. Loading the dictionary builds its tables
+    /// (most of a megabyte at this level), so they are kept and shared by every thread rather than made per thread: the
+    /// thread pool adds and retires threads all the time under load.
+    /// </summary>
+    private static readonly ConcurrentBag<Compressor> Compressors = [];
 
-    [ThreadStatic]
-    private static Decompressor?[]? decompressors;
+    /// <summary>Decompressors by dictionary number, likewise.</summary>
+    private static readonly ConcurrentBag<Decompressor>[] Decompressors = [.. Dictionaries.Select(_ => new ConcurrentBag<Decompressor>())];
 
     /// <summary>
     /// What a payload an earlier build deflated starts with. Orleans' form of a class or record starts with a field
@@ -58,7 +63,7 @@ internal static class StoredPayload
             return serialized;
         }
 
-        var zstd = compressor ??= NewCompressor();
+        var zstd = Compressors.TryTake(out var kept) ? kept : NewCompressor();
         var bound = Compressor.GetCompressBound(serialized.Length) + 7;
         var buffer = ArrayPool<byte>.Shared.Rent(bound);
         try
@@ -72,6 +77,7 @@ internal static class StoredPayload
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            Compressors.Add(zstd);
         }
     }
 
@@ -103,12 +109,19 @@ internal static class StoredPayload
             throw new InvalidDataException($"A stored payload names compression dictionary {number}, which this build does not have.");
         }
 
-        var zstd = (decompressors ??= new Decompressor?[Dictionaries.Length])[number] ??= NewDecompressor(number);
         var header = 2 + ReadLength(stored.AsSpan(2), out var length);
         var unpacked = new byte[length];
-        var written = zstd.Unwrap(stored.AsSpan(header), unpacked);
-        return written == length ? unpacked
-            : throw new InvalidDataException($"A stored payload unpacked to {written} bytes; its header says {length}.");
+        var zstd = Decompressors[number].TryTake(out var kept) ? kept : NewDecompressor(number);
+        try
+        {
+            var written = zstd.Unwrap(stored.AsSpan(header), unpacked);
+            return written == length ? unpacked
+                : throw new InvalidDataException($"A stored payload unpacked to {written} bytes; its header says {length}.");
+        }
+        finally
+        {
+            Decompressors[number].Add(zstd);
+        }
     }
 
     private static byte[] Inflate(byte[] stored)

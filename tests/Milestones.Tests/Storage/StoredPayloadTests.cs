@@ -64,6 +64,24 @@ public sealed class StoredPayloadTests
     }
 
     [Fact]
+    public void PayloadsPackedAndUnpackedOnManyThreadsAtOnce_EachReadBackAsItWas()
+    {
+        // The compressors and decompressors are shared by every thread, one call at a time each.
+        var payloads = Enumerable.Range(0, 64).Select(i => Serializer.SerializeToArray(new ContractResult(
+            new Contract(Contract().Contract, ContractRules.Default).ToView() with { Title = $"Shop {i}", Version = i }, null))).ToArray();
+        var packed = new byte[payloads.Length][];
+        Parallel.For(0, 4_000, new ParallelOptions { MaxDegreeOfParallelism = 16 }, n =>
+        {
+            var i = n % payloads.Length;
+            var mine = StoredPayload.Pack(payloads[i]);
+            Assert.Equal(payloads[i], StoredPayload.Unpack(mine));
+            packed[i] = mine;
+        });
+
+        Assert.All(Enumerable.Range(0, payloads.Length), i => Assert.Equal(payloads[i], StoredPayload.Unpack(packed[i])));
+    }
+
+    [Fact]
     public void APayloadNamingADictionaryThisBuildLacks_IsRefused_NotMisread()
     {
         var packed = StoredPayload.Pack(Serializer.SerializeToArray(Contract()));
