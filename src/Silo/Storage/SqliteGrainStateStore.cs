@@ -175,14 +175,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
             command.Parameters.AddWithValue("@stream", stream);
             command.Parameters.AddWithValue("@after", after);
             command.Parameters.AddWithValue("@limit", limit);
-            using var reader = command.ExecuteReader();
-            var bodies = new List<string>();
-            while (reader.Read())
-            {
-                bodies.Add(reader.GetString(0));
-            }
-
-            return bodies;
+            return FirstColumn(command);
         }, cancellationToken);
 
     public override Task<byte[]?> ReadAnswerAsync(string grainId, string stream, string key, CancellationToken cancellationToken) =>
@@ -284,15 +277,21 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
             using var command = ServiceCommand(connection, DueSql);
             command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("@limit", limit);
-            using var reader = command.ExecuteReader();
-            var due = new List<string>();
-            while (reader.Read())
-            {
-                due.Add(reader.GetString(0));
-            }
-
-            return due;
+            return FirstColumn(command);
         }, cancellationToken);
+
+    /// <summary>The first column of every row the command reads, as text.</summary>
+    private static List<string> FirstColumn(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
 
     public override Task<long?> ClearAsync(string stateName, string grainId, long version, CancellationToken cancellationToken) =>
         Task.Run(() =>
