@@ -387,12 +387,10 @@ internal sealed class AccountGrain(
             return null;
         }
 
-        var found = await pages.ReadRowAsync<LedgerLineRef>(StorageLayout.LedgerLine(transferId), this.GetGrainId());
-        if (!found.RecordExists && state.ShortLineRefsFrom > 0)
-        {
-            found = await pages.ReadRowAsync<LedgerLineRef>(StorageLayout.EarlierLedgerLine(transferId), this.GetGrainId());
-        }
-
+        // Both names at once where an earlier build sealed pages (the store answers concurrent reads in one statement).
+        string[] names = state.ShortLineRefsFrom > 0 ? [StorageLayout.LedgerLine(transferId), StorageLayout.EarlierLedgerLine(transferId)] : [StorageLayout.LedgerLine(transferId)];
+        var rows = await Task.WhenAll(names.Select(name => pages.ReadRowAsync<LedgerLineRef>(name, this.GetGrainId())));
+        var found = rows.FirstOrDefault(row => row.RecordExists) ?? rows[0];
         var seq = found.State!.Seq;
         if (seq < 1 || seq > state.EarlierLines)
         {
