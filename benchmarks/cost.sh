@@ -6,8 +6,8 @@
 # and start-up cancel: WAL bytes (pg_current_wal_lsn), rows inserted / updated (HOT of them) / deleted and commits
 # (pg_stat_user_tables, pg_stat_database), table and index bytes (pg_table_size, pg_indexes_size), PostgreSQL's CPU
 # (its postmaster and children, reaped ones included, from /proc) and the server process's CPU, and the WAL bytes by
-# relation (pg_waldump over each run: every record's total length, full-page images included, given to the relation
-# its first block belongs to; "-" for records of none, such as commits). These figures barely
+# relation (pg_waldump over each run: every record's total length, full-page images included and also shown apart,
+# given to the relation its first block belongs to; "-" for records of none, such as commits). These figures barely
 # move with the machine's noise. Each run starts after a VACUUM and a CHECKPOINT (so each pays its pages' first
 # full-page images), with autovacuum off for the tables measured: a vacuum that happens to fall in one run and not the
 # other moved a figure by more than a lifecycle's worth (the dead row versions it would clean are the updates counted).
@@ -46,11 +46,11 @@ wal_by_relation() {
     awk 'match($0, /len \(rec\/tot\): *[0-9]+\/ *[0-9]+/) {
            split(substr($0, RSTART, RLENGTH), len, "/"); rel = "-"
            if (match($0, /rel [0-9]+\/[0-9]+\/[0-9]+/)) { split(substr($0, RSTART + 4, RLENGTH - 4), r, "/"); rel = r[3] }
-           bytes[rel] += len[3] }
-         END { for (rel in bytes) print rel, bytes[rel] }' |
-    while read -r node bytes; do
-      [ "$node" = - ] && { echo "- $bytes"; continue; }
-      echo "$(psql -Atq -c "SELECT coalesce((SELECT relname FROM pg_class WHERE pg_relation_filenode(oid) = $node LIMIT 1), 'filenode_$node')") $bytes"
+           sub(/.*: */, "", len[2]); bytes[rel] += len[3]; images[rel] += len[3] - len[2] }
+         END { for (rel in bytes) print rel, bytes[rel], images[rel] }' |
+    while read -r node bytes images; do
+      [ "$node" = - ] && { echo "- $bytes $images"; continue; }
+      echo "$(psql -Atq -c "SELECT coalesce((SELECT relname FROM pg_class WHERE pg_relation_filenode(oid) = $node LIMIT 1), 'filenode_$node')") $bytes $images"
     done | LC_ALL=C sort
 }
 
@@ -127,11 +127,11 @@ per_table() {
       ins = (($14 - $10) - ($6 - $2)) / n; upd = (($15 - $11) - ($7 - $3)) / n; hot = (($16 - $12) - ($8 - $4)) / n; del = (($17 - $13) - ($9 - $5)) / n
       if (ins + upd + del > 0.005) printf "| %s | %s | %.2f | %.2f (%.2f HOT) | %.2f |\n", name, $1, ins, upd, hot, del }'
 }
-# per relation: WAL bytes per lifecycle
+# per relation: WAL bytes per lifecycle, and those of full-page images among them
 wal_per_relation() {
-  LC_ALL=C join -a 1 -a 2 -e 0 -o 0,1.2,2.2 "$work/$1-$small.wal" "$work/$1-$large.wal" |
-    awk -v n=$(( large - small )) -v name="$1" '{ d = ($3 - $2) / n; if (d >= 1) printf "%s %s %.0f\n", name, $1, d }' |
-    sort -k3,3nr | awk '{ printf "| %s | %s | %s |\n", $1, $2, $3 }'
+  LC_ALL=C join -a 1 -a 2 -e 0 -o 0,1.2,1.3,2.2,2.3 "$work/$1-$small.wal" "$work/$1-$large.wal" |
+    awk -v n=$(( large - small )) -v name="$1" '{ d = ($4 - $2) / n; f = ($5 - $3) / n; if (d >= 1) printf "%s %s %.0f %.0f\n", name, $1, d, f }' |
+    sort -k3,3nr | awk '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }'
 }
 {
   echo "# What the database pays per lifecycle"
@@ -148,8 +148,8 @@ wal_per_relation() {
   per_table milestones-pg
   per_table baseline
   echo
-  echo "| system | relation (table or index) | WAL bytes |"
-  echo "|---|---|--:|"
+  echo "| system | relation (table or index) | WAL bytes | of which full-page images |"
+  echo "|---|---|--:|--:|"
   wal_per_relation milestones-pg
   wal_per_relation baseline
 } | tee "$out"
