@@ -14,27 +14,31 @@ namespace Milestones;
 /// per write: every decision is made synchronously on the state (no await between reading and changing it), and
 /// every answer waits until the state it was computed from is durable (<see cref="CommitQueue"/>). Transfers are
 /// idempotent by id, so a transfer whose write failed is retried by its contract and applied once.
-/// An activation reads a bounded number of rows however long the ledger: its own (balances and money in transit as
-/// they stand, the lines since the last sealed page), the counted holds snapshot and at most 15 pages sealed since.
-/// Older lines are read from their pages only when asked for: a statement page, the replay of an old deposit, or a
-/// transfer that may have been applied before (found through its <see cref="LedgerLineRef"/>).
+/// Its ledger lines are its events, kept in its stream (<see cref="ILedgerLines"/>). An activation reads a bounded
+/// number of rows however long the ledger: its own (balances and money in transit as they stand), the counted holds
+/// snapshot and at most 255 lines since. Older lines are read only when asked for: a statement page, the replay of an
+/// old deposit, or a transfer that may have been applied before (found by its id).
 /// </summary>
 [Reentrant]
 internal sealed class AccountGrain(
     [PersistentState(StorageLayout.Account, StorageLayout.Storage)] IPersistentState<AccountState> store,
-    [FromKeyedServices(StorageLayout.Storage)] IGrainStorage pages,
+    [FromKeyedServices(StorageLayout.Storage)] IGrainStorage rows,
+    ILedgerLines ledger,
     TimeProvider clock,
     ContractRules rules) : Grain, IAccountGrain, IWakeable
 {
-    /// <summary>Sealed pages read in parallel when a statement or an old deposit's replay needs them.</summary>
+    /// <summary>Pages an earlier build sealed, read in parallel when a statement or an old deposit's replay needs them.</summary>
     private const int PagesReadAtOnce = 32;
+
+    /// <summary>Lines read from the stream by one statement.</summary>
+    private const int LinesReadAtOnce = 500;
 
     private AccountState state = null!;
 
-    /// <summary>The holds open after the last sealed line: what the next seal's snapshot starts from.</summary>
-    private Dictionary<string, Hold> sealedHolds = null!;
+    /// <summary>The holds open after the counted snapshot's line (<see cref="AccountState.HoldsAsOf"/>): what the next snapshot starts from.</summary>
+    private Dictionary<string, Hold> snapshotHolds = null!;
 
-    /// <summary>The two holds snapshot rows as last read or written (their versions), so a seal writes over its slot at once.</summary>
+    /// <summary>The two holds snapshot rows as last read or written (their versions), so a snapshot writes over its slot at once.</summary>
     private readonly GrainState<HoldsSnapshot>?[] holdsRows = new GrainState<HoldsSnapshot>?[2];
     private Account account = null!;
     private CommitQueue commits = null!;
@@ -44,40 +48,40 @@ internal sealed class AccountGrain(
 
     private string UserId => GrainKeys.UserIdOf(Key);
 
+    private string Stream => FeedEvents.AccountStream(UserId);
+
+    /// <summary>The line after which the stream keeps the ledger (an earlier build kept those up to it).</summary>
+    private long StreamFrom => state.StreamFrom ?? 0;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         state = store.State;
-        sealedHolds = await ReadSealedHoldsAsync(state.HoldsSlot, state.SealedPages);
-        state.Entries = [.. state.Tail];
-        state.EarlierLines = (long)state.SealedPages * StorageLayout.LedgerPageSize;
-        Account.Restore(state, sealedHolds);
+        var asOf = state.HoldsAsOf ?? 0;
+        var holds = ReadSnapshotAsync(state.HoldsSlot, asOf);
+        state.EarlierLines = asOf;
+        state.Entries = await StoredLinesAsync(asOf, state.Lines);
+        if (state.Entries.Count != state.Lines - asOf)
+        {
+            throw new InvalidOperationException($"The ledger is not whole: {state.Entries.Count} lines are stored after line {asOf}; the account's row counts {state.Lines}.");
+        }
+
+        snapshotHolds = await holds;
+        Account.Restore(state, snapshotHolds);
         account = new Account(state);
         commits = new CommitQueue(WriteAsync, DeactivateOnIdle);
     }
 
-    /// <summary>
-    /// The holds open after the last of <paramref name="sealedPages"/>: the counted snapshot (written at the last
-    /// multiple of <see cref="StorageLayout.HoldsSnapshotPages"/> pages) with the few pages sealed since applied.
-    /// </summary>
-    private async Task<Dictionary<string, Hold>> ReadSealedHoldsAsync(int slot, int sealedPages)
+    /// <summary>The holds open after line <paramref name="asOf"/>: the snapshot counted in <paramref name="slot"/> (none before line 1).</summary>
+    private async Task<Dictionary<string, Hold>> ReadSnapshotAsync(int slot, long asOf)
     {
-        var snapshotPages = sealedPages - (sealedPages % StorageLayout.HoldsSnapshotPages);
-        var since = Task.WhenAll(Enumerable.Range(snapshotPages, sealedPages - snapshotPages).Select(ReadPageAsync));
-        Dictionary<string, Hold> holds = [];
-        if (snapshotPages > 0)
+        if (asOf == 0)
         {
-            var row = holdsRows[slot] = await pages.ReadRowAsync<HoldsSnapshot>(StorageLayout.AccountHolds(slot), this.GetGrainId());
-            var asOf = (long)snapshotPages * StorageLayout.LedgerPageSize;
-            holds = row.State!.AsOfLine == asOf ? row.State.Holds
-                : throw new InvalidOperationException($"The holds snapshot in slot {slot} is as of line {row.State.AsOfLine}; the account's row counts one as of line {asOf}.");
+            return [];
         }
 
-        foreach (var line in (await since).SelectMany(page => page.State!.Entries))
-        {
-            Account.ApplyToHolds(holds, line);
-        }
-
-        return holds;
+        var row = holdsRows[slot] = await rows.ReadRowAsync<HoldsSnapshot>(StorageLayout.AccountHolds(slot), this.GetGrainId());
+        return row.State!.AsOfLine == asOf ? new(row.State.Holds)
+            : throw new InvalidOperationException($"The holds snapshot in slot {slot} is as of line {row.State.AsOfLine}; the account's row counts one as of line {asOf}.");
     }
 
     public async Task<Outcome<AccountView>> DepositAsync(Caller caller, Deposit deposit, string? idempotencyKey = null)
@@ -325,60 +329,36 @@ internal sealed class AccountGrain(
     }
 
     /// <summary>
-    /// Seals every full page with the rows that find its lines by transfer id and, where a page ends a run of
-    /// <see cref="StorageLayout.HoldsSnapshotPages"/>, the holds open after it in the slot the row does not count
-    /// (all written together before the row that counts them, over anything an interrupted seal left:
-    /// <see cref="GrainRows"/>); then writes the account's row with the lines since the last page.
+    /// Writes the account's row, its new lines into its stream with it. Where the ledger has passed the next multiple
+    /// of <see cref="StorageLayout.HoldsSnapshotLines"/>, the holds open after that line go first into the slot the row
+    /// does not count (over anything an interrupted snapshot left: <see cref="GrainRows"/>), and the row counts it.
     /// </summary>
     private async Task WriteAsync()
     {
-        var full = (int)((account.LineCount / StorageLayout.LedgerPageSize) - state.SealedPages);
-        if (full > 0)
+        var asOf = account.LineCount / StorageLayout.HoldsSnapshotLines * StorageLayout.HoldsSnapshotLines;
+        if (asOf > state.HoldsAsOf)
         {
-            var grain = this.GetGrainId();
-            var rows = new List<Task>();
-            HoldsSnapshot? snapshot = null;
-            for (var number = state.SealedPages; number < state.SealedPages + full; number++)
+            var holds = new Dictionary<string, Hold>(snapshotHolds);
+            foreach (var line in state.Entries.Where(e => e.Seq > state.HoldsAsOf && e.Seq <= asOf))
             {
-                var lines = state.Entries.GetRange(InMemory((long)number * StorageLayout.LedgerPageSize), StorageLayout.LedgerPageSize);
-                rows.Add(pages.WriteUncountedRowAsync(StorageLayout.LedgerPage(number), grain, new GrainState<LedgerPage>(new LedgerPage { Entries = lines })));
-                foreach (var line in lines)
-                {
-                    rows.Add(pages.WriteUncountedRowAsync(StorageLayout.LedgerLine(line.Order.TransferId), grain, new GrainState<LedgerLineRef>(new LedgerLineRef(line.Seq))));
-                    Account.ApplyToHolds(sealedHolds, line);
-                }
-
-                if ((number + 1) % StorageLayout.HoldsSnapshotPages == 0)
-                {
-                    snapshot = new HoldsSnapshot { AsOfLine = lines[^1].Seq, Holds = new(sealedHolds) };
-                }
+                Account.ApplyToHolds(holds, line);
             }
 
-            var slot = state.HoldsSlot;
-            if (snapshot is not null)
-            {
-                slot = 1 - slot;
-                var holds = holdsRows[slot] ??= new GrainState<HoldsSnapshot>(new HoldsSnapshot());
-                holds.State = snapshot;
-                rows.Add(pages.WriteUncountedRowAsync(StorageLayout.AccountHolds(slot), grain, holds));
-            }
-
-            await Task.WhenAll(rows);
-            state.SealedPages += full;
-            state.HoldsSlot = slot;
+            var slot = 1 - state.HoldsSlot;
+            var row = holdsRows[slot] ??= new GrainState<HoldsSnapshot>(new HoldsSnapshot());
+            row.State = new HoldsSnapshot { AsOfLine = asOf, Holds = holds };
+            await rows.WriteUncountedRowAsync(StorageLayout.AccountHolds(slot), this.GetGrainId(), row);
+            (state.HoldsAsOf, state.HoldsSlot, snapshotHolds) = (asOf, slot, holds);
         }
 
-        var unsealed = InMemory((long)state.SealedPages * StorageLayout.LedgerPageSize);
+        state.Lines = account.LineCount;
         state.WakeAt = account.NextDue;
-        state.Tail = state.Entries.GetRange(unsealed, state.Entries.Count - unsealed);
         await store.WriteStateAsync();
     }
 
     /// <summary>
-    /// The line that applied <paramref name="transferId"/>, if it lies in a page sealed before the lines in memory
-    /// (which <see cref="Account"/> searches itself). Its <see cref="LedgerLineRef"/> names the line (under the name an
-    /// earlier build gave it, if this build wrote none and an earlier one sealed pages), and the page must hold that
-    /// id there: a reference an interrupted seal left, never counted, finds nothing.
+    /// The line that applied <paramref name="transferId"/>, if it lies before the lines in memory (which
+    /// <see cref="Account"/> searches itself): in the stream, or where an earlier build stored it.
     /// </summary>
     private async Task<LedgerEntry?> FindSealedLineAsync(string transferId)
     {
@@ -387,12 +367,33 @@ internal sealed class AccountGrain(
             return null;
         }
 
-        // Both names at once where an earlier build sealed pages (the store answers concurrent reads in one statement).
+        if (state.EarlierLines > StreamFrom && await ledger.FindLineAsync(Stream, transferId) is { } line && line.Seq <= state.EarlierLines)
+        {
+            return line;
+        }
+
+        return state.Tail.Find(l => l.Order.TransferId == transferId && l.Seq <= state.EarlierLines) ?? await FindInEarlierPagesAsync(transferId);
+    }
+
+    /// <summary>
+    /// The line of <paramref name="transferId"/> in a page an earlier build sealed. Its <see cref="LedgerLineRef"/> names
+    /// the line (under the name a still earlier build gave it, if that one sealed pages), and the page must hold that id
+    /// there: a reference an interrupted seal left, never counted, finds nothing.
+    /// </summary>
+    private async Task<LedgerEntry?> FindInEarlierPagesAsync(string transferId)
+    {
+        var sealedLines = Math.Min((long)state.SealedPages * StorageLayout.LedgerPageSize, state.EarlierLines);
+        if (sealedLines == 0)
+        {
+            return null;
+        }
+
+        // Both names at once where a still earlier build sealed pages (the store answers concurrent reads in one statement).
         string[] names = state.ShortLineRefsFrom > 0 ? [StorageLayout.LedgerLine(transferId), StorageLayout.EarlierLedgerLine(transferId)] : [StorageLayout.LedgerLine(transferId)];
-        var rows = await Task.WhenAll(names.Select(name => pages.ReadRowAsync<LedgerLineRef>(name, this.GetGrainId())));
-        var found = rows.FirstOrDefault(row => row.RecordExists) ?? rows[0];
+        var refs = await Task.WhenAll(names.Select(name => rows.ReadRowAsync<LedgerLineRef>(name, this.GetGrainId())));
+        var found = refs.FirstOrDefault(row => row.RecordExists) ?? refs[0];
         var seq = found.State!.Seq;
-        if (seq < 1 || seq > state.EarlierLines)
+        if (seq < 1 || seq > sealedLines)
         {
             return null;
         }
@@ -402,17 +403,25 @@ internal sealed class AccountGrain(
         return line?.Seq == seq && line.Order.TransferId == transferId ? line : null;
     }
 
-    /// <summary>
-    /// Up to <paramref name="count"/> ledger lines after line <paramref name="after"/>, as of now: from their sealed
-    /// pages (read a few at a time) and from memory.
-    /// </summary>
+    /// <summary>Up to <paramref name="count"/> ledger lines after line <paramref name="after"/>, as of now: stored ones, then those in memory.</summary>
     private async Task<List<LedgerEntry>> LinesAsync(long after, long count)
     {
         after = Math.Min(after, account.LineCount);
         var end = Math.Min(after + count, account.LineCount);
-        var fromMemory = state.Entries.GetRange(InMemory(Math.Max(after, state.EarlierLines)), (int)Math.Max(0, end - Math.Max(after, state.EarlierLines)));
+        var lines = await StoredLinesAsync(after, Math.Min(end, state.EarlierLines));
+        var from = Math.Max(after, state.EarlierLines);
+        lines.AddRange(state.Entries.GetRange(InMemory(from), (int)Math.Max(0, end - from)));
+        return lines;
+    }
+
+    /// <summary>
+    /// The stored lines after line <paramref name="after"/> up to line <paramref name="end"/>: those of pages an earlier
+    /// build sealed (read a few at a time), of the tail it left in the row, and of the stream.
+    /// </summary>
+    private async Task<List<LedgerEntry>> StoredLinesAsync(long after, long end)
+    {
         var lines = new List<LedgerEntry>();
-        var sealedEnd = Math.Min(end, state.EarlierLines);
+        var sealedEnd = Math.Min(end, (long)state.SealedPages * StorageLayout.LedgerPageSize);
         for (var number = (int)(after / StorageLayout.LedgerPageSize); (long)number * StorageLayout.LedgerPageSize < sealedEnd; number += PagesReadAtOnce)
         {
             var read = await Task.WhenAll(Enumerable.Range(number, PagesReadAtOnce)
@@ -421,14 +430,22 @@ internal sealed class AccountGrain(
             lines.AddRange(read.SelectMany(p => p.State!.Entries).Where(e => e.Seq > after && e.Seq <= sealedEnd));
         }
 
-        lines.AddRange(fromMemory);
+        lines.AddRange(state.Tail.Where(e => e.Seq > after && e.Seq <= end));
+        for (var from = Math.Max(after, StreamFrom); from < end;)
+        {
+            var limit = (int)Math.Min(LinesReadAtOnce, end - from);
+            var read = await ledger.ReadLinesAsync(Stream, from, limit);
+            lines.AddRange(read.Where(e => e.Seq <= end));
+            from = read.Count == limit ? read[^1].Seq : end;
+        }
+
         return lines;
     }
 
     /// <summary>The index in memory of the line after line <paramref name="seq"/>.</summary>
     private int InMemory(long seq) => (int)(seq - state.EarlierLines);
 
-    private Task<GrainState<LedgerPage>> ReadPageAsync(int number) => pages.ReadRowAsync<LedgerPage>(StorageLayout.LedgerPage(number), this.GetGrainId());
+    private Task<GrainState<LedgerPage>> ReadPageAsync(int number) => rows.ReadRowAsync<LedgerPage>(StorageLayout.LedgerPage(number), this.GetGrainId());
 
     /// <summary>Woken because a pending credit's security period has ended: it becomes available, durably.</summary>
     public Task WakeAsync()

@@ -3,9 +3,8 @@ using Milestones.Domain;
 namespace Milestones;
 
 /// <summary>
-/// The holds open after ledger line <see cref="AsOfLine"/>, the last line of every
-/// <see cref="StorageLayout.HoldsSnapshotPages"/>th sealed page. Two rows take turns, so the one the account's row
-/// counts is never written over by a seal that might not be counted.
+/// The holds open after ledger line <see cref="AsOfLine"/>, a multiple of <see cref="StorageLayout.HoldsSnapshotLines"/>.
+/// Two rows take turns, so the one the account's row counts is never written over by a snapshot that might not be counted.
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.HoldsSnapshot")]
@@ -15,7 +14,7 @@ public sealed class HoldsSnapshot
     [Id(1)] public Dictionary<string, Hold> Holds { get; set; } = [];
 }
 
-/// <summary>A sealed page of an account's ledger: <see cref="StorageLayout.LedgerPageSize"/> lines, never changed once counted.</summary>
+/// <summary>A page of an account's ledger an earlier build sealed: <see cref="StorageLayout.LedgerPageSize"/> lines, never changed (read only).</summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.LedgerPage")]
 public sealed class LedgerPage
@@ -24,9 +23,9 @@ public sealed class LedgerPage
 }
 
 /// <summary>
-/// Where a transfer id's line was sealed: its sequence number. Written with its page, before the row that counts the
-/// page; so a reference to a page no row counts, or to a line of another id (its page sealed again after an
-/// interrupted seal), was left by a seal that never counted and says nothing.
+/// Where an earlier build sealed a transfer id's line: its sequence number (read only). Written with its page, before
+/// the row that counted the page; so a reference to a page no row counts, or to a line of another id (its page sealed
+/// again after an interrupted seal), was left by a seal that never counted and says nothing.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ms.LedgerLineRef")]
 public sealed record LedgerLineRef([property: Id(0)] long Seq)

@@ -141,6 +141,7 @@ public static partial class SiloHostingExtensions
         silo.Services.AddSingleton(services => (IDueGrains)services.GetRequiredKeyedService<IGrainStorage>(name));
         silo.Services.AddSingleton(services => (IEventFeed)services.GetRequiredKeyedService<IGrainStorage>(name));
         silo.Services.AddSingleton(services => (IEventStreams)services.GetRequiredKeyedService<IGrainStorage>(name));
+        silo.Services.AddSingleton(services => (ILedgerLines)services.GetRequiredKeyedService<IGrainStorage>(name));
         silo.Services.AddSingleton(services => (IJobListings)services.GetRequiredKeyedService<IGrainStorage>(name));
         silo.Services.AddSingleton(services => (IRememberedAnswers)services.GetRequiredKeyedService<IGrainStorage>(name));
         return storage.Provider == StorageProvider.Memory

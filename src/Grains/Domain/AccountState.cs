@@ -31,14 +31,15 @@ public sealed class Hold
 
 /// <summary>
 /// The state of one escrow account, as stored and in memory; behaviour lives in <see cref="Account"/>. Its row keeps
-/// the balances, money in transit, pending credits, payouts and keys as they stand and the ledger lines not yet
-/// sealed into a page (<see cref="Tail"/>). Every <see cref="StorageLayout.LedgerPageSize"/> lines are sealed into a
-/// <see cref="LedgerPage"/> row of their own, with a <see cref="LedgerLineRef"/> row per line that finds it by
-/// transfer id and, every <see cref="StorageLayout.HoldsSnapshotPages"/> pages, the <see cref="HoldsSnapshot"/> after
-/// the last of them, all written before the row that counts them. So a transfer's write costs the same however long
-/// the ledger, and an activation reads its row, the counted snapshot and at most 15 pages, and never replays its
-/// ledger: the holds are the snapshot's with the lines since applied (<see cref="Account.Restore"/>). Members without
-/// an <c>Id</c> live in memory only.
+/// the balances, money in transit, pending credits, payouts and keys as they stand and how many ledger lines there
+/// are (<see cref="Lines"/>). The lines themselves are the account's events, each stored once, with its event, in the
+/// account's stream (<see cref="Events.ILedgerLines"/>), in the transaction of the row that counts it. Every
+/// <see cref="StorageLayout.HoldsSnapshotLines"/> lines the holds open after the last of them are written to a
+/// <see cref="HoldsSnapshot"/> row before the row that counts it, so an activation reads its row, the counted snapshot
+/// and the lines since, and never replays its ledger: the holds are the snapshot's with those lines applied
+/// (<see cref="Account.Restore"/>). An earlier build kept the lines up to <see cref="StreamFrom"/> in pages of their
+/// own (<see cref="SealedPages"/>) and in the row (<see cref="Tail"/>); they stay there. Members without an <c>Id</c>
+/// live in memory only.
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.AccountState")]
@@ -64,14 +65,29 @@ public sealed class AccountState : IScheduledState, IEventSource
     /// <summary>Every payout, in the order asked.</summary>
     [Id(5)] public List<Payout> Payouts { get; set; } = [];
 
-    /// <summary>How many ledger pages are sealed (and counted).</summary>
-    [Id(6)] public int SealedPages { get; set; }
+    /// <summary>How many lines the ledger has, all stored.</summary>
+    [Id(13)] public long Lines { get; set; }
 
-    /// <summary>The ledger lines after the sealed pages, as of the last write.</summary>
-    [Id(7)] public List<LedgerEntry> Tail { get; set; } = [];
+    /// <summary>
+    /// The line the counted <see cref="HoldsSnapshot"/> is as of: a multiple of <see cref="StorageLayout.HoldsSnapshotLines"/>
+    /// (0: none). Absent from a row an earlier build wrote: set when read.
+    /// </summary>
+    [Id(14)] public long? HoldsAsOf { get; set; }
 
     /// <summary>Which of the two <see cref="HoldsSnapshot"/> rows the row counts (the next snapshot is written to the other).</summary>
     [Id(8)] public int HoldsSlot { get; set; }
+
+    /// <summary>
+    /// How many lines an earlier build stored (in <see cref="SealedPages"/> and <see cref="Tail"/>); the stream keeps
+    /// those after them. Absent from a row an earlier build wrote: set when read, and never changed.
+    /// </summary>
+    [Id(12)] public long? StreamFrom { get; set; }
+
+    /// <summary>How many pages of <see cref="StorageLayout.LedgerPageSize"/> lines an earlier build sealed (never more now).</summary>
+    [Id(6)] public int SealedPages { get; set; }
+
+    /// <summary>The lines an earlier build stored after its sealed pages, up to <see cref="StreamFrom"/> (never more now).</summary>
+    [Id(7)] public List<LedgerEntry> Tail { get; set; } = [];
 
     /// <summary>
     /// The first sealed page whose lines' <see cref="LedgerLineRef"/> rows have this build's names
@@ -88,14 +104,14 @@ public sealed class AccountState : IScheduledState, IEventSource
     public Dictionary<string, Hold> Holds { get; set; } = [];
 
     /// <summary>
-    /// The ledger lines in memory, in order: the <see cref="Tail"/> read when the account was activated, and every
-    /// line applied since. The account statement and the idempotency record in one; earlier lines are read from
-    /// their sealed pages when asked for.
+    /// The ledger lines in memory, in order: those after the counted snapshot, read when the account was activated,
+    /// and every line applied since. The account statement and the idempotency record in one; earlier lines are read
+    /// where they are stored when asked for.
     /// </summary>
     [field: NonSerialized]
     public List<LedgerEntry> Entries { get; set; } = [];
 
-    /// <summary>How many lines precede <see cref="Entries"/> (all in sealed pages).</summary>
+    /// <summary>How many lines precede <see cref="Entries"/> (all stored).</summary>
     [field: NonSerialized]
     public long EarlierLines { get; set; }
 
@@ -125,7 +141,13 @@ public sealed class AccountState : IScheduledState, IEventSource
         Keys.InsertRange(0, EarlierKeys.Select(k => new IdempotencyRecord(k.Key, AccountKey.EarlierFingerprint + k.Asked, null, DateTimeOffset.MinValue, k.Refusal, k.Made)));
         EarlierKeys.Clear();
         ShortLineRefsFrom ??= SealedPages;
-        StoredLines = ((long)SealedPages * StorageLayout.LedgerPageSize) + Tail.Count;
+        if (StreamFrom is null)
+        {
+            StreamFrom = Lines = ((long)SealedPages * StorageLayout.LedgerPageSize) + Tail.Count;
+            HoldsAsOf = (long)SealedPages * StorageLayout.LedgerPageSize / StorageLayout.HoldsSnapshotLines * StorageLayout.HoldsSnapshotLines;
+        }
+
+        StoredLines = Lines;
         Carried.Clear();
     }
 

@@ -46,7 +46,7 @@ public static partial class FeedEvents
     public static OutboxEvent Ledger(string accountKey, LedgerEntry line)
     {
         var fees = GrainKeys.IsFeeAccount(accountKey);
-        var accountId = fees ? accountKey : GrainKeys.UserIdOf(accountKey);
+        var accountId = GrainKeys.UserIdOf(accountKey);
         var order = line.Order;
         var (type, actor) = order.Kind switch
         {
@@ -78,7 +78,7 @@ public static partial class FeedEvents
         Add(data, "milestoneId", order.MilestoneId);
         Add(data, "availableAt", order.AvailableAt?.ToString("O", CultureInfo.InvariantCulture));
         var stream = AccountStream(accountId);
-        return Outbox(stream, new FeedEvent(Id(stream, line.Seq), type, line.At, actor, line.Seq, null, accountId, data, null, fees ? [] : [accountId]));
+        return Outbox(stream, new FeedEvent(Id(stream, line.Seq), type, line.At, actor, line.Seq, null, accountId, data, null, fees ? [] : [accountId])) with { Line = line };
     }
 
     /// <summary>The stream of a parsed event: its contract's or its account's.</summary>

@@ -1,10 +1,13 @@
 using Milestones.Contracts;
+using Milestones.Domain;
 
 namespace Milestones.Events;
 
 /// <summary>
 /// An event as the outbox stores it: in its stream (<c>contract:{id}</c> or <c>account:{id}</c>) under its number
 /// there, with its type and time for the feed's filters and retention, and its public JSON (<see cref="FeedEvent"/>).
+/// An account's event is a line of its ledger, and the stream is where the ledger is kept: <see cref="Line"/> is the
+/// line itself, stored with the event and found again by <see cref="ILedgerLines"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ms.OutboxEvent")]
 public sealed record OutboxEvent(
@@ -12,7 +15,8 @@ public sealed record OutboxEvent(
     [property: Id(1)] long Seq,
     [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] string Type,
-    [property: Id(4)] string Body);
+    [property: Id(4)] string Body,
+    [property: Id(5)] LedgerEntry? Line = null);
 
 /// <summary>
 /// A grain state that records events. The grain storage writes the events recorded since the state was last read
@@ -44,8 +48,8 @@ public interface IEventFeed
 
     /// <summary>
     /// Deletes the positioned events older than <paramref name="before"/>, but for the streams kept
-    /// (<see cref="FeedEvents.KeptStreams"/>: they stay for <see cref="IEventStreams"/>, and leave the feed with the rest);
-    /// returns how many.
+    /// (<see cref="FeedEvents.KeptStreams"/>: they stay for <see cref="IEventStreams"/>) and the ledger lines (they stay
+    /// for <see cref="ILedgerLines"/>), which leave the feed with the rest; returns how many were deleted.
     /// </summary>
     Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
@@ -55,6 +59,19 @@ public interface IEventStreams
 {
     /// <summary>The events of <paramref name="stream"/> numbered after <paramref name="after"/>, in order, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<FeedEvent>> ReadStreamAsync(string stream, long after, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// An account's ledger as its stream keeps it: the lines stored with its events (<see cref="OutboxEvent.Line"/>),
+/// never pruned (the grain storage answers it). Lines an earlier build kept in pages of the account's own are not here.
+/// </summary>
+public interface ILedgerLines
+{
+    /// <summary>The lines of <paramref name="stream"/> numbered after <paramref name="after"/>, in order, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<LedgerEntry>> ReadLinesAsync(string stream, long after, int limit);
+
+    /// <summary>The line of <paramref name="stream"/> that applied <paramref name="transferId"/>, if one is stored.</summary>
+    Task<LedgerEntry?> FindLineAsync(string stream, string transferId);
 }
 
 /// <summary>

@@ -27,7 +27,7 @@ internal abstract class GrainStateStore : IAsyncDisposable
 
     /// <summary>
     /// Commits the batch in one transaction, each write's events into the outbox with it (an event already there is
-    /// kept as it is), its "My Jobs" lines over the stored ones (a line of a newer contract version is never
+    /// kept as it is; a ledger line beside its event), its "My Jobs" lines over the stored ones (a line of a newer contract version is never
     /// replaced by an older one), its remembered answers (one already there is kept) and the deletion of its forgotten
     /// ones; returns each write's new version, or null where the version was stale (nothing of it is written).
     /// </summary>
@@ -45,6 +45,12 @@ internal abstract class GrainStateStore : IAsyncDisposable
     /// <inheritdoc cref="IEventStreams.ReadStreamAsync"/>
     /// <remarks>Each event's JSON.</remarks>
     public abstract Task<IReadOnlyList<string>> ReadStreamAsync(string stream, long after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The serialized ledger lines stored with the events of <paramref name="stream"/> numbered after <paramref name="after"/>, in order, at most <paramref name="limit"/>.</summary>
+    public abstract Task<IReadOnlyList<byte[]>> ReadLinesAsync(string stream, long after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The serialized ledger lines of <paramref name="stream"/> stored under <paramref name="lineRef"/> (<see cref="StoredLine.RefOf"/>).</summary>
+    public abstract Task<IReadOnlyList<byte[]>> FindLinesAsync(string stream, byte[] lineRef, CancellationToken cancellationToken);
 
     /// <summary>
     /// The serialized answer stored for <paramref name="key"/> of the grain's state, or null. <paramref name="stream"/>

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Milestones.Events;
 
 namespace Milestones.Silo.Storage;
@@ -18,7 +20,8 @@ internal sealed class GrainStateWrite(
     IReadOnlyList<JobListing>? listings = null,
     IReadOnlyList<(string Key, byte[] Answer)>? answers = null,
     IReadOnlyList<string>? forgotten = null,
-    IReadOnlyList<byte[]?>? packedEvents = null)
+    IReadOnlyList<byte[]?>? packedEvents = null,
+    IReadOnlyList<StoredLine?>? lines = null)
 {
     private readonly TaskCompletionSource<long> committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -43,6 +46,12 @@ internal sealed class GrainStateWrite(
     /// </summary>
     public IReadOnlyList<byte[]?> PackedEvents { get; } = packedEvents ?? [];
 
+    /// <summary>
+    /// Each event's ledger line as stored (<see cref="OutboxEvent.Line"/>; null for an event that is none), in the order
+    /// of <see cref="Events"/>; empty: no event is one.
+    /// </summary>
+    public IReadOnlyList<StoredLine?> Lines { get; } = lines ?? [];
+
     /// <summary>The state's "My Jobs" lines that changed (<see cref="IListedState"/>).</summary>
     public IReadOnlyList<JobListing> Listings { get; } = listings ?? [];
 
@@ -59,4 +68,15 @@ internal sealed class GrainStateWrite(
     public void Complete(long version) => committed.TrySetResult(version);
 
     public void Fail(Exception error) => committed.TrySetException(error);
+}
+
+/// <summary>A ledger line as the outbox keeps it beside its event: serialized, and <see cref="Ref"/>, which finds it by transfer id.</summary>
+internal sealed record StoredLine(byte[] Payload, byte[] Ref)
+{
+    /// <summary>
+    /// What finds the line of <paramref name="transferId"/> in <paramref name="stream"/>: the first 128 bits of the SHA-256
+    /// of both, so one short index entry per line serves every account; a lookup checks the stream and the id it finds.
+    /// </summary>
+    public static byte[] RefOf(string stream, string transferId) =>
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{stream}\n{transferId}"))[..16];
 }

@@ -22,7 +22,7 @@ namespace Milestones.Silo.Storage;
 /// <see cref="StoredPayload"/>), so the due grains can be found
 /// (<see cref="IDueGrains"/>); a state's new events (<see cref="IEventSource"/>) go into the outbox in the same
 /// transaction, each at its place in the feed, and the store's feed answers for them (<see cref="IEventFeed"/>), as do
-/// its streams (<see cref="IEventStreams"/>); a
+/// its streams (<see cref="IEventStreams"/>) and the ledger lines stored with accounts' events (<see cref="ILedgerLines"/>); a
 /// state's changed "My Jobs" lines (<see cref="IListedState"/>) go into their table in the same
 /// transaction too, and the store answers the lists (<see cref="IJobListings"/>); so do the answers a state remembers
 /// by idempotency key (<see cref="IAnswerSource"/>, read back by <see cref="IRememberedAnswers"/>). I/O runs on the thread pool, never
@@ -33,7 +33,7 @@ internal sealed partial class GroupCommitGrainStorage(
     GrainStateStore store,
     Serializer serializer,
     ILogger<GroupCommitGrainStorage> logger,
-    bool compress = true) : IGrainStorage, IDueGrains, IEventFeed, IEventStreams, IJobListings, IRememberedAnswers, ILifecycleParticipant<ISiloLifecycle>
+    bool compress = true) : IGrainStorage, IDueGrains, IEventFeed, IEventStreams, ILedgerLines, IJobListings, IRememberedAnswers, ILifecycleParticipant<ISiloLifecycle>
 {
     internal const int MaxBatch = 256;
 
@@ -59,7 +59,8 @@ internal sealed partial class GroupCommitGrainStorage(
         var (remembered, forgotten) = answering?.UnwrittenAnswers() ?? ([], []);
         var write = new GrainStateWrite(stateName, grainId.ToString(), Pack(serializer.SerializeToArray(grainState.State)), Version(grainState.ETag),
             (grainState.State as IScheduledState)?.WakeAt, events, lines, [.. remembered.Select(a => (a.Key, Pack(serializer.SerializeToArray(a.Result))))], forgotten,
-            compress && store.KeepsEventsPacked && events is { Count: > 0 } ? [.. events.Select(e => StoredPayload.PackText(e.Body))] : null);
+            compress && store.KeepsEventsPacked && events is { Count: > 0 } ? [.. events.Select(e => StoredPayload.PackText(e.Body))] : null,
+            events?.Any(e => e.Line is not null) == true ? [.. events.Select(Line)] : null);
         if (!queue.Writer.TryWrite(write))
         {
             throw new InvalidOperationException("Grain storage is stopped.");
@@ -83,6 +84,21 @@ internal sealed partial class GroupCommitGrainStorage(
             answering!.AnswersWritten(remembered, forgotten);
         }
     }
+
+    private StoredLine? Line(OutboxEvent e) =>
+        e.Line is { } line ? new StoredLine(Pack(serializer.SerializeToArray(line)), StoredLine.RefOf(e.Stream, line.Order.TransferId)) : null;
+
+    public async Task<IReadOnlyList<LedgerEntry>> ReadLinesAsync(string stream, long after, int limit) =>
+        [.. (await Guarded(() => store.ReadLinesAsync(stream, after, limit, CancellationToken.None)).ConfigureAwait(false)).Select(ReadLine)];
+
+    /// <summary>The line found by its reference whose transfer id is the one asked (two ids sharing a reference are told apart here).</summary>
+    public async Task<LedgerEntry?> FindLineAsync(string stream, string transferId) =>
+        (await Guarded(() => store.FindLinesAsync(stream, StoredLine.RefOf(stream, transferId), CancellationToken.None)).ConfigureAwait(false))
+            .Select(ReadLine)
+            .FirstOrDefault(line => line.Order.TransferId == transferId);
+
+    private LedgerEntry ReadLine(byte[] stored) =>
+        serializer.Deserialize<LedgerEntry>(StoredPayload.Unpack(stored)) ?? throw new InvalidDataException("A stored ledger line is empty.");
 
     public async Task<ContractResult?> ReadAsync(GrainId grain, string stream, string key, CancellationToken cancellationToken) =>
         await Guarded(() => store.ReadAnswerAsync(grain.ToString(), stream, key, cancellationToken)).ConfigureAwait(false) is { } answer

@@ -13,8 +13,8 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
 {
     private readonly Dictionary<(string, string), Row> rows = [];
 
-    /// <summary>The outbox and feed: each event positioned as it is stored, in feed order.</summary>
-    private readonly List<(long Position, OutboxEvent Event)> positioned = [];
+    /// <summary>The outbox and feed: each event positioned as it is stored, in feed order, with its ledger line if it is one.</summary>
+    private readonly List<(long Position, OutboxEvent Event, StoredLine? Line)> positioned = [];
 
     /// <summary>Every event stored, by stream and number (an event pruned from the feed is not stored again).</summary>
     private readonly HashSet<(string, long)> stored = [];
@@ -42,9 +42,10 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
             {
                 if (versions[i] is not null)
                 {
-                    foreach (var e in batch[i].Events.Where(e => stored.Add((e.Stream, e.Seq))))
+                    var write = batch[i];
+                    foreach (var (e, line) in write.Events.Select((e, n) => (e, write.Lines.Count > 0 ? write.Lines[n] : null)).Where(e => stored.Add((e.e.Stream, e.e.Seq))))
                     {
-                        positioned.Add((++head, e));
+                        positioned.Add((++head, e, line));
                     }
 
                     foreach (var (key, answer) in batch[i].Answers)
@@ -76,7 +77,7 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
     {
         lock (rows)
         {
-            var from = positioned.BinarySearch((Math.Max(after, pruned) + 1, null!), Comparer<(long Position, OutboxEvent)>.Create((a, b) => a.Position.CompareTo(b.Position)));
+            var from = positioned.BinarySearch((Math.Max(after, pruned) + 1, null!, null), Comparer<(long Position, OutboxEvent, StoredLine?)>.Create((a, b) => a.Position.CompareTo(b.Position)));
             var page = positioned.Skip(from < 0 ? ~from : from).Where(e => types is null || types.Contains(e.Event.Type))
                 .Take(limit).Select(e => (e.Position, e.Event.Body)).ToList();
             return Task.FromResult(new FeedRead(page, pruned, head));
@@ -89,6 +90,24 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
         {
             return Task.FromResult<IReadOnlyList<string>>([.. positioned.Select(p => p.Event).Where(e => e.Stream == stream && e.Seq > after)
                 .OrderBy(e => e.Seq).Take(limit).Select(e => e.Body)]);
+        }
+    }
+
+    public override Task<IReadOnlyList<byte[]>> ReadLinesAsync(string stream, long after, int limit, CancellationToken cancellationToken)
+    {
+        lock (rows)
+        {
+            return Task.FromResult<IReadOnlyList<byte[]>>([.. positioned.Where(p => p.Line is not null && p.Event.Stream == stream && p.Event.Seq > after)
+                .OrderBy(p => p.Event.Seq).Take(limit).Select(p => p.Line!.Payload)]);
+        }
+    }
+
+    public override Task<IReadOnlyList<byte[]>> FindLinesAsync(string stream, byte[] lineRef, CancellationToken cancellationToken)
+    {
+        lock (rows)
+        {
+            return Task.FromResult<IReadOnlyList<byte[]>>([.. positioned.Where(p => p.Event.Stream == stream && p.Line?.Ref.AsSpan().SequenceEqual(lineRef) == true)
+                .Select(p => p.Line!.Payload)]);
         }
     }
 
@@ -118,8 +137,9 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
     {
         lock (rows)
         {
-            bool Old((long, OutboxEvent Event) e) => e.Event.At < before && !e.Event.Stream.StartsWith(FeedEvents.KeptStreams, StringComparison.Ordinal);
-            pruned = positioned.Where(Old).Aggregate(pruned, (highest, e) => Math.Max(highest, e.Position));
+            bool Old((long, OutboxEvent Event, StoredLine? Line) e) =>
+                e.Event.At < before && e.Line is null && !e.Event.Stream.StartsWith(FeedEvents.KeptStreams, StringComparison.Ordinal);
+            pruned = positioned.Where(e => e.Event.At < before).Aggregate(pruned, (highest, e) => Math.Max(highest, e.Position));
             return Task.FromResult(positioned.RemoveAll(Old));
         }
     }

@@ -64,8 +64,9 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             UNION ALL
             SELECT statename, grainid, version FROM inserted
         ), fresh AS (
-            SELECT DISTINCT ON (e.stream, e.seq) e.stream, e.seq, e.at, e.type, e.body, e.packed, e.n, e.write
-            FROM unnest(@evwrites, @evstreams, @evseqs, @evats, @evtypes, @evbodies, @evpacked) WITH ORDINALITY AS e (write, stream, seq, at, type, body, packed, n)
+            SELECT DISTINCT ON (e.stream, e.seq) e.stream, e.seq, e.at, e.type, e.body, e.packed, e.line, e.lineref, e.n, e.write
+            FROM unnest(@evwrites, @evstreams, @evseqs, @evats, @evtypes, @evbodies, @evpacked, @evlines, @evlinerefs)
+                WITH ORDINALITY AS e (write, stream, seq, at, type, body, packed, line, lineref, n)
             JOIN input i ON i.n = e.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
             WHERE NOT EXISTS (SELECT 1 FROM feedevent f WHERE f.serviceid = @serviceid AND f.stream = e.stream AND f.seq = e.seq)
@@ -81,8 +82,8 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             WHERE h.serviceid = @serviceid AND c.n > 0
             RETURNING h.position - c.n AS base
         ), events AS (
-            INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body, packed, answerkey, answer)
-            SELECT @serviceid, f.stream, f.seq, h.base + f.k, f.at, f.type, f.body, f.packed, a.key, a.answer
+            INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body, packed, answerkey, answer, line, lineref)
+            SELECT @serviceid, f.stream, f.seq, h.base + f.k, f.at, f.type, f.body, f.packed, a.key, a.answer, f.line, f.lineref
             FROM placed f CROSS JOIN head h
             LEFT JOIN answers a ON a.write = f.write AND a.j = f.j
             ORDER BY f.k
@@ -149,6 +150,14 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         SELECT body, packed FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND seq > @after ORDER BY seq LIMIT @limit;
         """;
 
+    private const string LinesSql = """
+        SELECT line FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND seq > @after AND line IS NOT NULL ORDER BY seq LIMIT @limit;
+        """;
+
+    private const string FindLinesSql = """
+        SELECT line FROM feedevent WHERE lineref = @lineref AND serviceid = @serviceid AND stream = @stream AND line IS NOT NULL;
+        """;
+
     /// <summary>The service's feed head, which every write that stores events moves (an update: the row is there first).</summary>
     private const string HeadSql = "INSERT INTO feedhead (serviceid, position, pruned) VALUES (@serviceid, 0, 0) ON CONFLICT DO NOTHING;";
 
@@ -166,12 +175,18 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         LIMIT 1;
         """;
 
+    /// <summary>
+    /// The feed's window moves past every event older than the cutoff; of those, the ones no stream keeps (neither a
+    /// contract's log nor a ledger line) are deleted.
+    /// </summary>
     private const string PruneSql = """
-        WITH gone AS (
-            DELETE FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before AND NOT starts_with(stream, @kept)
+        WITH old AS (
+            SELECT MAX(position) AS upto FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before
+        ), gone AS (
+            DELETE FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before AND NOT starts_with(stream, @kept) AND line IS NULL
             RETURNING position
         )
-        UPDATE feedhead SET pruned = GREATEST(pruned, (SELECT COALESCE(MAX(position), 0) FROM gone)) WHERE serviceid = @serviceid
+        UPDATE feedhead SET pruned = GREATEST(pruned, (SELECT COALESCE(upto, 0) FROM old)) WHERE serviceid = @serviceid
         RETURNING (SELECT count(*) FROM gone);
         """;
 
@@ -316,6 +331,9 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text,
             events.Select((e, i) => packed[i] is null ? e.Event.Body : (object)DBNull.Value).ToArray());
         command.Parameters.AddWithValue("evpacked", NpgsqlDbType.Array | NpgsqlDbType.Bytea, packed.Select(p => (object?)p ?? DBNull.Value).ToArray());
+        var stored = batch.SelectMany(w => w.Lines.Count > 0 ? w.Lines : w.Events.Select(_ => (StoredLine?)null)).ToArray();
+        command.Parameters.AddWithValue("evlines", NpgsqlDbType.Array | NpgsqlDbType.Bytea, stored.Select(l => (object?)l?.Payload ?? DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("evlinerefs", NpgsqlDbType.Array | NpgsqlDbType.Bytea, stored.Select(l => (object?)l?.Ref ?? DBNull.Value).ToArray());
         var lines = batch.SelectMany((w, i) => w.Listings.Select(l => (Write: (long)i + 1, l.UserId, l.Summary))).ToList();
         command.Parameters.AddWithValue("lswrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Write).ToArray());
         command.Parameters.AddWithValue("lsusers", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.UserId).ToArray());
@@ -434,6 +452,37 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         }
 
         return bodies;
+    }
+
+    public override async Task<IReadOnlyList<byte[]>> ReadLinesAsync(string stream, long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(LinesSql);
+        command.Parameters.AddWithValue("serviceid", serviceId);
+        command.Parameters.AddWithValue("stream", stream);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("limit", limit);
+        return await ColumnAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task<IReadOnlyList<byte[]>> FindLinesAsync(string stream, byte[] lineRef, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(FindLinesSql);
+        command.Parameters.AddWithValue("serviceid", serviceId);
+        command.Parameters.AddWithValue("stream", stream);
+        command.Parameters.AddWithValue("lineref", lineRef);
+        return await ColumnAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<byte[]>> ColumnAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var values = new List<byte[]>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            values.Add(reader.GetFieldValue<byte[]>(0));
+        }
+
+        return values;
     }
 
     public override async Task<byte[]?> ReadAnswerAsync(string grainId, string stream, string key, CancellationToken cancellationToken)

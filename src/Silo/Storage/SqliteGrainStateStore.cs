@@ -77,7 +77,8 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
 
     /// <summary>An event sent again (a write whose outcome was unknown) is stored once, as first written, and takes no place.</summary>
     private const string InsertEventSql = """
-        INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body) VALUES (@serviceid, @stream, @seq, @position, @at, @type, @body)
+        INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body, line, lineref)
+        VALUES (@serviceid, @stream, @seq, @position, @at, @type, @body, @line, @lineref)
         ON CONFLICT (serviceid, stream, seq) DO NOTHING;
         """;
 
@@ -107,6 +108,14 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
         SELECT body FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND seq > @after ORDER BY seq LIMIT @limit;
         """;
 
+    private const string LinesSql = """
+        SELECT line FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND seq > @after AND line IS NOT NULL ORDER BY seq LIMIT @limit;
+        """;
+
+    private const string FindLinesSql = """
+        SELECT line FROM feedevent WHERE lineref = @lineref AND serviceid = @serviceid AND stream = @stream AND line IS NOT NULL;
+        """;
+
     private const string AnswerSql = "SELECT answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key;";
 
     private const string JobsSql = """
@@ -130,11 +139,16 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
 
     private const string PruneSql = """
         DELETE FROM feedevent
-        WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before AND substr(stream, 1, length(@kept)) <> @kept
+        WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before AND substr(stream, 1, length(@kept)) <> @kept AND line IS NULL
         RETURNING position;
         """;
 
-    private const string MarkPrunedSql = "UPDATE feedhead SET pruned = MAX(pruned, @pruned) WHERE serviceid = @serviceid;";
+    /// <summary>The feed's window moves past every event older than the cutoff, kept or deleted.</summary>
+    private const string MarkPrunedSql = """
+        UPDATE feedhead
+        SET pruned = MAX(pruned, COALESCE((SELECT MAX(position) FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before), 0), @pruned)
+        WHERE serviceid = @serviceid;
+        """;
 
     public override int Writers => 1;
 
@@ -175,7 +189,28 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
             command.Parameters.AddWithValue("@stream", stream);
             command.Parameters.AddWithValue("@after", after);
             command.Parameters.AddWithValue("@limit", limit);
-            return FirstColumn(command);
+            return FirstColumn<string>(command);
+        }, cancellationToken);
+
+    public override Task<IReadOnlyList<byte[]>> ReadLinesAsync(string stream, long after, int limit, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<byte[]>>(() =>
+        {
+            using var connection = Open();
+            using var command = ServiceCommand(connection, LinesSql);
+            command.Parameters.AddWithValue("@stream", stream);
+            command.Parameters.AddWithValue("@after", after);
+            command.Parameters.AddWithValue("@limit", limit);
+            return FirstColumn<byte[]>(command);
+        }, cancellationToken);
+
+    public override Task<IReadOnlyList<byte[]>> FindLinesAsync(string stream, byte[] lineRef, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<byte[]>>(() =>
+        {
+            using var connection = Open();
+            using var command = ServiceCommand(connection, FindLinesSql);
+            command.Parameters.AddWithValue("@stream", stream);
+            command.Parameters.AddWithValue("@lineref", lineRef);
+            return FirstColumn<byte[]>(command);
         }, cancellationToken);
 
     public override Task<byte[]?> ReadAnswerAsync(string grainId, string stream, string key, CancellationToken cancellationToken) =>
@@ -255,6 +290,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
 
             using var mark = ServiceCommand(connection, MarkPrunedSql, transaction);
             mark.Parameters.AddWithValue("@pruned", gone.DefaultIfEmpty(0).Max());
+            mark.Parameters.AddWithValue("@before", before.ToUnixTimeMilliseconds());
             mark.ExecuteNonQuery();
             transaction.Commit();
             return gone.Count;
@@ -277,17 +313,17 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
             using var command = ServiceCommand(connection, DueSql);
             command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("@limit", limit);
-            return FirstColumn(command);
+            return FirstColumn<string>(command);
         }, cancellationToken);
 
-    /// <summary>The first column of every row the command reads, as text.</summary>
-    private static List<string> FirstColumn(SqliteCommand command)
+    /// <summary>The first column of every row the command reads.</summary>
+    private static List<T> FirstColumn<T>(SqliteCommand command)
     {
         using var reader = command.ExecuteReader();
-        var values = new List<string>();
+        var values = new List<T>();
         while (reader.Read())
         {
-            values.Add(reader.GetString(0));
+            values.Add(reader.GetFieldValue<T>(0));
         }
 
         return values;
@@ -411,7 +447,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
 
             update = new Statement(connection, UpdateSql, serviceId, "@statename", "@grainid", "@payload", "@expected", "@wakeat");
             insert = new Statement(connection, InsertSql, serviceId, "@statename", "@grainid", "@payload", "@wakeat");
-            insertEvent = new Statement(connection, InsertEventSql, serviceId, "@stream", "@seq", "@position", "@at", "@type", "@body");
+            insertEvent = new Statement(connection, InsertEventSql, serviceId, "@stream", "@seq", "@position", "@at", "@type", "@body", "@line", "@lineref");
             head = new Statement(connection, HeadSql, serviceId);
             setHead = new Statement(connection, SetHeadSql, serviceId, "@position");
             upsertJob = new Statement(connection, UpsertJobSql, serviceId, "@userid", "@contractid", "@role", "@status", "@title", "@created", "@version");
@@ -441,9 +477,11 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
                     continue;
                 }
 
-                foreach (var e in write.Events)
+                for (var n = 0; n < write.Events.Count; n++)
                 {
-                    position += insertEvent.Run(transaction, e.Stream, e.Seq, position + 1, e.At.ToUnixTimeMilliseconds(), e.Type, e.Body);
+                    var (e, line) = (write.Events[n], write.Lines.Count > 0 ? write.Lines[n] : null);
+                    position += insertEvent.Run(transaction, e.Stream, e.Seq, position + 1, e.At.ToUnixTimeMilliseconds(), e.Type, e.Body,
+                        (object?)line?.Payload ?? DBNull.Value, (object?)line?.Ref ?? DBNull.Value);
                 }
 
                 foreach (var line in write.Listings)

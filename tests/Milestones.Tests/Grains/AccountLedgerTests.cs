@@ -2,32 +2,33 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
+using Milestones.Events;
 using Orleans.Storage;
 
 namespace Milestones.Tests.Grains;
 
 /// <summary>
-/// An account's ledger is stored in sealed pages plus the lines since the last page, beside its balances and holds
-/// as they stand: a reactivated account is exactly the account it was, and old transfer ids still replay — found
-/// through the rows that name their sealed line, never through a stale one.
+/// An account's ledger lines are its events, kept in its stream, beside its balances and holds as they stand and a
+/// snapshot of its holds every 256 lines: a reactivated account is exactly the account it was, and old transfer ids
+/// still replay — found by their id in the stream, or where an earlier build stored them (its pages, the rows that
+/// name their sealed line, never through a stale one, and the tail it left in the row).
 /// Concurrent transfers share the account's writes; a failed write fails every transfer it carried, and their
 /// contracts finish them exactly once.
 /// </summary>
 public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixture)
 {
+    private const int SnapshotLines = StorageLayout.HoldsSnapshotLines;
+
     // Deposit references are unique across all accounts: each test uses its own.
     private readonly string first = "first-" + Guid.NewGuid().ToString("N");
-    private readonly string sealingReference = "sealing-" + Guid.NewGuid().ToString("N");
+    private readonly string snapshotReference = "snapshot-" + Guid.NewGuid().ToString("N");
 
     [Fact]
-    public async Task Ledger_AcrossSealedPages_IsRestoredExactly_WithItsHolds_AndOldTransfersStillReplay()
+    public async Task Ledger_AcrossAHoldsSnapshot_IsRestoredExactly_WithItsHolds_AndOldTransfersStillReplay()
     {
         await DepositAsync(Client, 10_000, first);
         var early = await FundedContractsAsync(3);
-        for (var i = 0; i < (2 * StorageLayout.LedgerPageSize) + 10; i++)
-        {
-            await DepositAsync(Client, 1);
-        }
+        await DepositsUpToLineAsync(SnapshotLines + 10);
 
         var late = await FundedContractsAsync(1);
         Ok(await early[1].EndAsync(Client, new EndContract(HeldFunds.Refund, "Not needed"), CommandOptions.None));
@@ -41,19 +42,36 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         Assert.True((await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(10_000, Usd, first))).Replayed);
         Rejected(await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(5, Usd, first)), "deposit_reference_conflict");
 
-        // The holds rebuilt from sealed pages are real: the early contracts can still release and refund. Each held
-        // 103 (100 and the client's fee of 3): two are refunded, one released, one still held.
+        // The holds rebuilt from the snapshot and the lines since are real: the early contracts can still release and
+        // refund. Each held 103 (100 and the client's fee of 3): two are refunded, one released, one still held.
         Ok(await early[0].EndAsync(Client, new EndContract(HeldFunds.Refund, "Done here"), CommandOptions.None));
         Ok(await early[2].SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         Ok(await early[2].ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
-        Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) + 10 - 206, 103L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Equal((10_000 + SnapshotLines + 10 - 4 - 206, 103L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
         Assert.Equal((0, 90L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
+    }
+
+    [Fact]
+    public async Task LedgerLines_OutliveTheFeedsRetention_WhileTheirEventsLeaveTheFeed()
+    {
+        await DepositAsync(Client, 10_000, first);
+        await FundedContractsAsync(1);
+        var before = await SnapshotAsync();
+
+        var feed = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IEventFeed>();
+        await feed.PruneAsync(Fixture.Clock.GetUtcNow().AddDays(1), CancellationToken.None);
+        await Fixture.Cluster.DeactivateAsync(Grains.Account(Client.UserId));
+
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.True((await Grains.Account(Client.UserId).DepositAsync(Platform, new Deposit(10_000, Usd, first))).Replayed);
+        var stream = FeedEvents.AccountStream(Client.UserId);
+        Assert.DoesNotContain((await feed.ReadAsync(0, 500, null, CancellationToken.None)).Events, e => e.Body.Contains(stream, StringComparison.Ordinal));
     }
 
     [Theory]
     [InlineData(TransferKind.Hold)]
     [InlineData(TransferKind.Capture)]
-    public async Task ATransferAppliedWhoseAnswerWasLost_IsReplayedFromItsSealedPage_WhenItsContractFinishesIt(TransferKind lost)
+    public async Task ATransferAppliedWhoseAnswerWasLost_IsReplayedFromTheStream_WhenItsContractFinishesIt(TransferKind lost)
     {
         await DepositAsync(Client, 10_000, first);
         var grain = await CreateActiveAsync(1_000);
@@ -69,24 +87,58 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
             : () => grain.ApproveMilestoneAsync(Client, new ApproveWork("m1"), new CommandOptions("lost-answer"));
         Rejected(await command(), "transfer_in_progress");
 
-        // Two pages of other lines seal the applied transfer's line away from memory, and a new activation starts
-        // from the stored row alone.
-        for (var i = 0; i < 2 * StorageLayout.LedgerPageSize; i++)
-        {
-            await DepositAsync(Client, 1);
-        }
-
+        // Lines past the next holds snapshot put the applied transfer's line before it, so a new activation (from the
+        // stored row, the snapshot and the lines since) does not read it: it is looked up by its id.
+        await DepositsUpToLineAsync(SnapshotLines + 2);
         await Fixture.Cluster.DeactivateAsync(Grains.Account(Client.UserId));
         var retried = Ok(await command());
 
         Assert.Equal(lost == TransferKind.Hold ? MilestoneStatus.Funded : MilestoneStatus.Released, retried.Contract.Milestones[0].Status);
-        var balance = await BalanceAsync(Client);
-        Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) - 1_030, lost == TransferKind.Hold ? 1_030L : 0L), (balance.Available, balance.Held));
-        var freelancer = await BalanceAsync(Freelancer);
-        Assert.Equal((0, lost == TransferKind.Hold ? 0L : 900L), (freelancer.Available, freelancer.Pending));
         var lines = Ok(await Grains.Account(Client.UserId).GetTransfersAsync(Client, 0, 500)).Entries;
         Assert.Single(lines, l => l.Order.Kind == lost);
         Assert.Equal(Enumerable.Range(1, lines.Count).Select(i => (long)i), lines.Select(l => l.Seq));
+        var balance = await BalanceAsync(Client);
+        var deposits = lines.Count(l => l.Order.Kind == TransferKind.Deposit) - 1;
+        Assert.Equal((10_000 + deposits - 1_030, lost == TransferKind.Hold ? 1_030L : 0L), (balance.Available, balance.Held));
+        var freelancer = await BalanceAsync(Freelancer);
+        Assert.Equal((0, lost == TransferKind.Hold ? 0L : 900L), (freelancer.Available, freelancer.Pending));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnAccountAnEarlierBuildStored_IsReadWhole_ReplaysItsOldTransfers_AndGoesOnInItsStream(bool wholeDigestNames)
+    {
+        // As an earlier build left it: 17 sealed pages (a holds snapshot as of line 256), their lines found by rows
+        // named by the id's hash (in the form a still earlier build gave them, or the later one), 5 lines in the row.
+        var account = Grains.Account(Client.UserId);
+        const int stored = (17 * StorageLayout.LedgerPageSize) + 5;
+        await EarlierBuildAccountAsync(17, 5, wholeDigestNames);
+
+        Assert.Equal(stored, (await BalanceAsync(Client)).Available);
+        Assert.Equal(Enumerable.Range(1, stored).Select(i => (long)i), (await AllLinesAsync()).Select(l => l.Seq));
+        foreach (var line in new[] { 1, 200, 260, stored })
+        {
+            Assert.True((await account.DepositAsync(Platform, new Deposit(1, Usd, $"{first}-{line}"))).Replayed);
+        }
+
+        Rejected(await account.DepositAsync(Platform, new Deposit(2, Usd, $"{first}-1")), "deposit_reference_conflict");
+
+        // It goes on in its stream, past the next holds snapshot; each reactivation reads it whole, and the old lines
+        // still replay.
+        var early = await FundedContractsAsync(1);
+        await DepositsUpToLineAsync((2 * SnapshotLines) + 3);
+        var before = await SnapshotAsync();
+        await Fixture.Cluster.DeactivateAsync(account);
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(Enumerable.Range(1, (2 * SnapshotLines) + 3).Select(i => (long)i), (await AllLinesAsync()).Select(l => l.Seq));
+        foreach (var line in new[] { 1, 200, stored })
+        {
+            Assert.True((await account.DepositAsync(Platform, new Deposit(1, Usd, $"{first}-{line}"))).Replayed);
+        }
+
+        Ok(await early[0].EndAsync(Client, new EndContract(HeldFunds.Refund, "Done here"), CommandOptions.None));
+        Assert.Equal(((2 * SnapshotLines) + 3 - 1, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
     }
 
     [Theory]
@@ -94,19 +146,15 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     [InlineData(1_000L)]
     public async Task ARowNamingALineOfAnotherTransferOrOfNoCountedPage_IsNotTakenForThisTransfer(long namedLine)
     {
+        await EarlierBuildAccountAsync(16, 0, wholeDigestNames: false);
         await DepositAsync(Client, 10_000, first);
-        for (var i = 0; i < 2 * StorageLayout.LedgerPageSize; i++)
-        {
-            await DepositAsync(Client, 1);
-        }
 
-        // A row an interrupted seal could have left for this contract's hold: naming line 1 (a deposit's, sealed and
-        // counted) or a line beyond every counted page.
+        // A row an interrupted seal of the earlier build could have left for this contract's hold: naming line 1 (a
+        // deposit's, sealed and counted) or a line beyond every counted page.
         var grain = await CreateActiveAsync(1_000);
         var account = Grains.Account(Client.UserId);
-        var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage);
         var holdId = $"{grain.GetPrimaryKeyString()}/m1/fund";
-        await storage.WriteStateAsync(StorageLayout.LedgerLine(holdId), account.GetGrainId(), new GrainState<LedgerLineRef>(new LedgerLineRef(namedLine)));
+        await Storage.WriteStateAsync(StorageLayout.LedgerLine(holdId), account.GetGrainId(), new GrainState<LedgerLineRef>(new LedgerLineRef(namedLine)));
         await Fixture.Cluster.DeactivateAsync(account);
 
         // The hold fails before it is applied, so its contract sends it again, as one that may have been applied.
@@ -114,76 +162,18 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         Rejected(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None), "transfer_in_progress");
         Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
 
-        Assert.Equal((10_000 + (2 * StorageLayout.LedgerPageSize) - 1_030, 1_030L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
-        Assert.Single(Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries, l => l.Order.TransferId == holdId);
-    }
-
-    [Fact]
-    public async Task ALineAnEarlierBuildSealed_IsFoundByTheNameThatBuildGaveItsRow()
-    {
-        await DepositAsync(Client, 10_000, first);
-        for (var i = 0; i < 2 * StorageLayout.LedgerPageSize; i++)
-        {
-            await DepositAsync(Client, 1);
-        }
-
-        // As an earlier build left it: the first deposit's line found by the row named by its id's whole SHA-256, and
-        // an account row that does not say from which page the names are this build's.
-        var account = Grains.Account(Client.UserId);
-        await Fixture.Cluster.DeactivateAsync(account);
-        var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage);
-        var transferId = $"deposit/{first}";
-        var named = await storage.ReadRowAsync<LedgerLineRef>(StorageLayout.LedgerLine(transferId), account.GetGrainId());
-        Assert.Equal(1L, named.State!.Seq);
-        await storage.ClearStateAsync(StorageLayout.LedgerLine(transferId), account.GetGrainId(), named);
-        await storage.WriteStateAsync(StorageLayout.EarlierLedgerLine(transferId), account.GetGrainId(), new GrainState<LedgerLineRef>(new LedgerLineRef(1)));
-        var row = await storage.ReadRowAsync<AccountState>(StorageLayout.Account, account.GetGrainId());
-        Assert.Equal(0, row.State!.ShortLineRefsFrom);
-        row.State.ShortLineRefsFrom = null;
-        await storage.WriteStateAsync(StorageLayout.Account, account.GetGrainId(), row);
-
-        // The deposit sent again is found sealed and replays; it is not credited twice.
-        Assert.True((await account.DepositAsync(Platform, new Deposit(10_000, Usd, first))).Replayed);
-        Assert.Equal(10_000 + (2 * StorageLayout.LedgerPageSize), (await BalanceAsync(Client)).Available);
-    }
-
-    [Fact]
-    public async Task APageLeftByAnInterruptedSeal_IsOverwritten_WhenTheAccountSealsIt()
-    {
-        await DepositAsync(Client, 1, first);
-        var account = Grains.Account(Client.UserId);
-        var storage = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageLayout.Storage);
-        var orphan = new GrainState<LedgerPage>(new LedgerPage
-        {
-            Entries = [new LedgerEntry(1, new TransferOrder("deposit/orphan", TransferKind.Deposit, new Money(999, Usd)), Fixture.Clock.GetUtcNow(), 999, 0)],
-        });
-        await storage.WriteStateAsync("accountLedger/0", account.GetGrainId(), orphan);
-
-        for (var i = 1; i < StorageLayout.LedgerPageSize + 4; i++)
-        {
-            await DepositAsync(Client, 1);
-        }
-
-        var before = await SnapshotAsync();
-        await Fixture.Cluster.DeactivateAsync(account);
-
-        Assert.Equal(before, await SnapshotAsync());
-        Assert.Equal(StorageLayout.LedgerPageSize + 4, (await BalanceAsync(Client)).Available);
-        var transfers = Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries;
-        Assert.Equal(Enumerable.Range(1, StorageLayout.LedgerPageSize + 4).Select(i => (long)i), transfers.Select(t => t.Seq));
-        Assert.DoesNotContain(transfers, t => t.Order.TransferId == "deposit/orphan");
+        Assert.Equal((10_000 + SnapshotLines - 1_030, 1_030L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Single(await AllLinesAsync(), l => l.Order.TransferId == holdId);
     }
 
     [Theory]
-    [InlineData("accountLedger/31")]
     [InlineData("accountHolds/0")]
     [InlineData(StorageLayout.Account)]
-    public async Task ASealThatFails_LeavesTheCountedHoldsSnapshot_AndTheAccountReactivatesExactly(string failingRow)
+    public async Task ASnapshotWriteThatFails_LeavesTheCountedHoldsSnapshot_AndTheAccountReactivatesExactly(string failingRow)
     {
-        // Holds of A and B early; A released and C funded later; then deposits up to the line before the page that
-        // completes the second run of snapshot pages (whose seal writes the second holds snapshot, in the other slot
-        // than the first, which the row counts until then).
-        const int snapshotLine = 2 * StorageLayout.HoldsSnapshotPages * StorageLayout.LedgerPageSize;
+        // Holds of A and B early; A released and C funded later; then deposits up to the line before the second holds
+        // snapshot (written in the other slot than the first, which the row counts until then).
+        const int snapshotLine = 2 * SnapshotLines;
         await DepositAsync(Client, 10_000, first);
         var early = await FundedContractsAsync(2);
         await DepositsUpToLineAsync(snapshotLine / 2);
@@ -193,26 +183,26 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         await DepositsUpToLineAsync(snapshotLine - 1);
         var before = await SnapshotAsync();
 
-        // The write that seals that page fails: at its page, at the snapshot, or at the row that would count them
-        // after the page, its line rows and the snapshot in the other slot were written.
+        // The write that completes the line fails: at the snapshot, or at the row that would count it after the
+        // snapshot was written in the other slot.
         var account = Grains.Account(Client.UserId);
         Fixture.Probe.FailNextWrite(account.GetGrainId(), failingRow);
-        await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, new Deposit(1, Usd, sealingReference)));
+        await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, new Deposit(1, Usd, snapshotReference)));
         await Fixture.Cluster.DeactivateAsync(account);
 
         Assert.Equal(before, await SnapshotAsync());
         var holds = (await BalanceAsync(Client)).Holds.Select(h => h.ContractId).Order().ToList();
         Assert.Equal(new[] { early[1], late[0] }.Select(g => g.GetPrimaryKeyString()).Order().ToList(), holds);
 
-        // Retried, the deposit seals the page and writes the snapshot; a new activation reads it, and later one reads
-        // it with the pages sealed since.
-        Assert.False((await account.DepositAsync(Platform, new Deposit(1, Usd, sealingReference))).Replayed);
-        foreach (var lines in new[] { snapshotLine, snapshotLine + (2 * StorageLayout.LedgerPageSize) + 3 })
+        // Retried, the deposit completes the line and writes the snapshot; a new activation reads it, and a later one
+        // reads it with the lines since.
+        Assert.False((await account.DepositAsync(Platform, new Deposit(1, Usd, snapshotReference))).Replayed);
+        foreach (var lines in new[] { snapshotLine, snapshotLine + 35 })
         {
             await DepositsUpToLineAsync(lines);
-            var sealedNow = await SnapshotAsync();
+            var now = await SnapshotAsync();
             await Fixture.Cluster.DeactivateAsync(account);
-            Assert.Equal(sealedNow, await SnapshotAsync());
+            Assert.Equal(now, await SnapshotAsync());
         }
 
         Ok(await early[1].EndAsync(Client, new EndContract(HeldFunds.Refund, "Done here"), CommandOptions.None));
@@ -245,27 +235,24 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     }
 
     [Fact]
-    public async Task AFailedPageSeal_FailsTheTransferThatFilledThePage_AndItsRetryLandsOnce()
+    public async Task AFailedSnapshot_FailsTheTransferThatCompletedItsLines_AndItsRetryLandsOnce()
     {
-        for (var i = 0; i < StorageLayout.LedgerPageSize - 1; i++)
-        {
-            await DepositAsync(Client, 1);
-        }
+        await DepositsUpToLineAsync(SnapshotLines - 1);
 
         var account = Grains.Account(Client.UserId);
-        var sealing = new Deposit(5, Usd, sealingReference);
+        var completing = new Deposit(5, Usd, snapshotReference);
         Fixture.Probe.FailNextWrite(account.GetGrainId());
-        await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, sealing));
-        Assert.Equal(StorageLayout.LedgerPageSize - 1, (await BalanceAsync(Client)).Available);
+        await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, completing));
+        Assert.Equal(SnapshotLines - 1, (await BalanceAsync(Client)).Available);
 
-        Assert.False((await account.DepositAsync(Platform, sealing)).Replayed);
-        Assert.True((await account.DepositAsync(Platform, sealing)).Replayed);
+        Assert.False((await account.DepositAsync(Platform, completing)).Replayed);
+        Assert.True((await account.DepositAsync(Platform, completing)).Replayed);
         var before = await SnapshotAsync();
         await Fixture.Cluster.DeactivateAsync(account);
 
         Assert.Equal(before, await SnapshotAsync());
-        Assert.Equal(StorageLayout.LedgerPageSize - 1 + 5, (await BalanceAsync(Client)).Available);
-        Assert.Equal(StorageLayout.LedgerPageSize, Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries.Count);
+        Assert.Equal(SnapshotLines - 1 + 5, (await BalanceAsync(Client)).Available);
+        Assert.Equal(SnapshotLines, (await AllLinesAsync()).Count);
     }
 
     [Fact]
@@ -303,19 +290,62 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     /// <summary>Deposits of 1 until the client's ledger has <paramref name="lines"/> lines.</summary>
     private async Task DepositsUpToLineAsync(int lines)
     {
-        var count = 0L;
-        for (long? after = 0; after is { } from;)
-        {
-            var page = Ok(await Grains.Account(Client.UserId).GetTransfersAsync(Client, from, 500));
-            count += page.Entries.Count;
-            after = page.NextAfter;
-        }
-
-        for (var i = count; i < lines; i++)
+        for (var i = (await AllLinesAsync()).Count; i < lines; i++)
         {
             await DepositAsync(Client, 1);
         }
     }
+
+    /// <summary>
+    /// Stores the client's account as an earlier build left it: <paramref name="pages"/> sealed pages and
+    /// <paramref name="tail"/> lines in its row, each a deposit of 1 (<c>{first}-{line}</c>), found by rows named as
+    /// that build or a still earlier one named them, and the holds snapshot (none open) its sealed pages counted.
+    /// </summary>
+    private async Task EarlierBuildAccountAsync(int pages, int tail, bool wholeDigestNames)
+    {
+        var grain = Grains.Account(Client.UserId).GetGrainId();
+        var lines = Enumerable.Range(1, (pages * StorageLayout.LedgerPageSize) + tail)
+            .Select(i => new LedgerEntry(i, new TransferOrder($"deposit/{first}-{i}", TransferKind.Deposit, new Money(1, Usd)), Fixture.Clock.GetUtcNow(), i, 0))
+            .ToList();
+        foreach (var page in lines.Take(pages * StorageLayout.LedgerPageSize).Chunk(StorageLayout.LedgerPageSize))
+        {
+            await Storage.WriteStateAsync(StorageLayout.LedgerPage((int)((page[0].Seq - 1) / StorageLayout.LedgerPageSize)), grain, new GrainState<LedgerPage>(new LedgerPage { Entries = [.. page] }));
+            foreach (var line in page)
+            {
+                var name = wholeDigestNames ? StorageLayout.EarlierLedgerLine(line.Order.TransferId) : StorageLayout.LedgerLine(line.Order.TransferId);
+                await Storage.WriteStateAsync(name, grain, new GrainState<LedgerLineRef>(new LedgerLineRef(line.Seq)));
+            }
+        }
+
+        if (pages >= SnapshotLines / StorageLayout.LedgerPageSize)
+        {
+            var asOf = (long)pages * StorageLayout.LedgerPageSize / SnapshotLines * SnapshotLines;
+            await Storage.WriteStateAsync(StorageLayout.AccountHolds(0), grain, new GrainState<HoldsSnapshot>(new HoldsSnapshot { AsOfLine = asOf }));
+        }
+
+        var state = new AccountState
+        {
+            Balances = { [Usd] = new CurrencyBalance { Available = lines.Count, Deposited = lines.Count } },
+            SealedPages = pages,
+            Tail = [.. lines.Skip(pages * StorageLayout.LedgerPageSize)],
+            ShortLineRefsFrom = wholeDigestNames ? null : 0,
+        };
+        await Storage.WriteStateAsync(StorageLayout.Account, grain, new GrainState<AccountState>(state));
+    }
+
+    private async Task<List<LedgerEntry>> AllLinesAsync()
+    {
+        var lines = new List<LedgerEntry>();
+        for (long? after = 0; after is { } from;)
+        {
+            var page = Ok(await Grains.Account(Client.UserId).GetTransfersAsync(Client, from, 500));
+            lines.AddRange(page.Entries);
+            after = page.NextAfter;
+        }
+
+        return lines;
+    }
+
 
     private async Task<string> SnapshotAsync()
     {
@@ -323,7 +353,7 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         return JsonSerializer.Serialize(new
         {
             View = Ok(await account.GetAsync(Client)),
-            Transfers = Ok(await account.GetTransfersAsync(Client, 0, 500)),
+            Transfers = await AllLinesAsync(),
             Report = await account.ReportAsync(),
         });
     }

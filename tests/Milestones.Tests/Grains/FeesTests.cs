@@ -184,7 +184,7 @@ public sealed class FeesTests(ClusterFixture fixture) : GrainTest(fixture)
         var stored = await StoredAccountAsync(account);
         Assert.Equal((900, 0L, (DateTimeOffset?)null), (stored.Balances[Usd].Available, stored.Balances[Usd].Pending, stored.WakeAt));
         Assert.Empty(stored.Pending);
-        Assert.Equal(TransferKind.Available, stored.Tail[^1].Order.Kind);
+        Assert.Equal(TransferKind.Available, Ok(await account.GetTransfersAsync(Freelancer, 0, 100)).Entries[^1].Order.Kind);
         var again = Fixture.Probe.Woken(account.GetPrimaryKeyString());
         await ScanAsync();
         Assert.False(again.IsCompleted);

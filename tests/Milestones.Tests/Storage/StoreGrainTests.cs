@@ -53,6 +53,34 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     }
 
     [Fact]
+    public async Task AnAccountsLedger_IsReadBackFromItsStream_AcrossAHoldsSnapshot_AndAnOldLineIsFoundByItsId_PastTheFeedsRetention()
+    {
+        var reference = "first-" + Guid.NewGuid().ToString("N");
+        await DepositAsync(Client, 10_000, reference);
+        var held = await CreateActiveAsync(1_000);
+        Ok(await held.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        const int lines = StorageLayout.HoldsSnapshotLines + 20;
+        for (var i = 2; i < lines; i++)
+        {
+            await DepositAsync(Client, 1);
+        }
+
+        var account = Grains.Account(Client.UserId);
+        var statement = JsonSerializer.Serialize(Ok(await account.GetTransfersAsync(Client, 0, 500)));
+        var feed = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IEventFeed>();
+        await feed.PruneAsync(Fixture.Clock.GetUtcNow().AddDays(1), CancellationToken.None);
+        await Fixture.Cluster.DeactivateAsync(account);
+
+        // The new activation reads the snapshot and the 20 lines since; the first deposit and the hold lie before them.
+        Assert.Equal(statement, JsonSerializer.Serialize(Ok(await account.GetTransfersAsync(Client, 0, 500))));
+        Assert.Equal(Enumerable.Range(1, lines).Select(i => (long)i), Ok(await account.GetTransfersAsync(Client, 0, 500)).Entries.Select(l => l.Seq));
+        Assert.True((await account.DepositAsync(Platform, new Deposit(10_000, Usd, reference))).Replayed);
+        Rejected(await account.DepositAsync(Platform, new Deposit(5, Usd, reference)), "deposit_reference_conflict");
+        Ok(await held.EndAsync(Client, new EndContract(HeldFunds.Refund, "Not needed"), CommandOptions.None));
+        Assert.Equal((10_000 + lines - 2, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+    }
+
+    [Fact]
     public async Task Answers_AreStoredWithTheStateThatRemembersThem_DeletedWithTheOneThatForgetsThem_AndNeverByAStaleWrite()
     {
         var answers = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IRememberedAnswers>();
