@@ -127,7 +127,8 @@ public static partial class SiloHostingExtensions
             var serviceId = services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
             GrainStateStore store = storage.Provider switch
             {
-                StorageProvider.Postgres => PostgresGrainStateStore.Create(storage.ConnectionString, serviceId, services.GetRequiredService<ILogger<PostgresGrainStateStore>>()),
+                StorageProvider.Postgres => PostgresGrainStateStore.Create(storage.ConnectionString, serviceId, services.GetRequiredService<ILogger<PostgresGrainStateStore>>(),
+                    StoredLine.Json(services.GetRequiredService<Serializer>())),
                 StorageProvider.Sqlite => new SqliteGrainStateStore(storage.ConnectionString, serviceId, services.GetRequiredService<ILogger<SqliteGrainStateStore>>()),
                 // Memory (tests): the silos of one in-process cluster may share one store, as they would share a database.
                 _ => services.GetService<MemoryGrainStateStore>() ?? new MemoryGrainStateStore(),

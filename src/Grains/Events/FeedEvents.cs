@@ -26,7 +26,16 @@ public static partial class FeedEvents
     /// </summary>
     public const string KeptStreams = "contract:";
 
-    public static string AccountStream(string accountId) => "account:" + accountId;
+    private const string AccountStreams = "account:";
+
+    public static string AccountStream(string accountId) => AccountStreams + accountId;
+
+    /// <summary>The JSON of the event <see cref="Ledger"/> makes of <paramref name="line"/>, in the account stream <paramref name="stream"/>.</summary>
+    public static string LedgerJson(string stream, LedgerEntry line)
+    {
+        var accountId = stream[AccountStreams.Length..];
+        return Ledger(GrainKeys.IsFeeAccount(accountId) ? accountId : GrainKeys.User(accountId), line).Body;
+    }
 
     /// <summary>A contract's event; the other party of its actor is notified (both parties of a time-driven or platform event).</summary>
     public static OutboxEvent Contract(ContractState contract, ContractEvent e)

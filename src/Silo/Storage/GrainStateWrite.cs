@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Milestones.Domain;
 using Milestones.Events;
+using Orleans.Serialization;
 
 namespace Milestones.Silo.Storage;
 
@@ -79,4 +81,11 @@ internal sealed record StoredLine(byte[] Payload, byte[] Ref)
     /// </summary>
     public static byte[] RefOf(string stream, string transferId) =>
         SHA256.HashData(Encoding.UTF8.GetBytes($"{stream}\n{transferId}"))[..16];
+
+    public static LedgerEntry Read(Serializer serializer, byte[] payload) =>
+        serializer.Deserialize<LedgerEntry>(StoredPayload.Unpack(payload)) ?? throw new InvalidDataException("A stored ledger line is empty.");
+
+    /// <summary>The JSON of a stored line's event, from its account stream and the line (<see cref="FeedEvents.LedgerJson"/>).</summary>
+    public static Func<string, byte[], string> Json(Serializer serializer) =>
+        (stream, payload) => FeedEvents.LedgerJson(stream, Read(serializer, payload));
 }

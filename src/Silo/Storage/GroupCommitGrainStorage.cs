@@ -59,7 +59,7 @@ internal sealed partial class GroupCommitGrainStorage(
         var (remembered, forgotten) = answering?.UnwrittenAnswers() ?? ([], []);
         var write = new GrainStateWrite(stateName, grainId.ToString(), Pack(serializer.SerializeToArray(grainState.State)), Version(grainState.ETag),
             (grainState.State as IScheduledState)?.WakeAt, events, lines, [.. remembered.Select(a => (a.Key, Pack(serializer.SerializeToArray(a.Result))))], forgotten,
-            compress && store.KeepsEventsPacked && events is { Count: > 0 } ? [.. events.Select(e => StoredPayload.PackText(e.Body))] : null,
+            compress && store.KeepsEventsPacked && events is { Count: > 0 } ? [.. events.Select(e => e.Line is null ? StoredPayload.PackText(e.Body) : null)] : null,
             events?.Any(e => e.Line is not null) == true ? [.. events.Select(Line)] : null);
         if (!queue.Writer.TryWrite(write))
         {
@@ -97,8 +97,7 @@ internal sealed partial class GroupCommitGrainStorage(
             .Select(ReadLine)
             .FirstOrDefault(line => line.Order.TransferId == transferId);
 
-    private LedgerEntry ReadLine(byte[] stored) =>
-        serializer.Deserialize<LedgerEntry>(StoredPayload.Unpack(stored)) ?? throw new InvalidDataException("A stored ledger line is empty.");
+    private LedgerEntry ReadLine(byte[] stored) => StoredLine.Read(serializer, stored);
 
     public async Task<ContractResult?> ReadAsync(GrainId grain, string stream, string key, CancellationToken cancellationToken) =>
         await Guarded(() => store.ReadAnswerAsync(grain.ToString(), stream, key, cancellationToken)).ConfigureAwait(false) is { } answer

@@ -14,9 +14,11 @@ namespace Milestones.Silo.Storage;
 /// gathered the same way: the reads waiting when a reader is free are answered by one statement (many grains
 /// activating at once — a silo that has just started — cost a round trip per batch, not per grain). The writes'
 /// events go into the outbox and their "My Jobs" lines into their table in the same statement, joined to the writes
-/// that succeeded.
+/// that succeeded. An event that is a ledger line is stored as the line alone: its JSON is made from the line when read
+/// (<paramref name="ledgerJson"/>: the account stream and the stored line), exactly as it was made when written.
 /// </summary>
-internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSource, string serviceId, ILogger logger) : GrainStateStore
+internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSource, string serviceId, ILogger logger, Func<string, byte[], string>? ledgerJson)
+    : GrainStateStore
 {
     private const int MaxReadBatch = 256;
 
@@ -89,10 +91,10 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             ORDER BY f.k
         ), relisted AS (
             UPDATE usercontract u SET status = l.status, title = l.title, version = l.version
-            FROM unnest(@lswrites, @lsusers, @lscontracts, @lsstatuses, @lstitles, @lsversions) AS l (write, userid, contractid, status, title, version)
+            FROM unnest(@lswrites, @lsusers, @lscontracts, @lsstatuses, @lstitles, @lscreated, @lsversions) AS l (write, userid, contractid, status, title, created, version)
             JOIN input i ON i.n = l.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
-            WHERE u.serviceid = @serviceid AND u.userid = l.userid AND u.contractid = l.contractid AND u.version < l.version
+            WHERE u.serviceid = @serviceid AND u.userid = l.userid AND u.created = l.created AND u.contractid = l.contractid AND u.version < l.version
         ), listed AS (
             INSERT INTO usercontract (serviceid, userid, contractid, role, status, title, created, version)
             SELECT @serviceid, l.userid, l.contractid, l.role, l.status, l.title, l.created, l.version
@@ -100,7 +102,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
                 AS l (write, userid, contractid, role, status, title, created, version)
             JOIN input i ON i.n = l.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
-            WHERE NOT EXISTS (SELECT 1 FROM usercontract u WHERE u.serviceid = @serviceid AND u.userid = l.userid AND u.contractid = l.contractid)
+            WHERE NOT EXISTS (SELECT 1 FROM usercontract u WHERE u.serviceid = @serviceid AND u.userid = l.userid AND u.created = l.created AND u.contractid = l.contractid)
         ), answered AS (
             INSERT INTO commandanswer (serviceid, grainid, key, answer)
             SELECT DISTINCT ON (w.grainid, a.key) @serviceid, w.grainid, a.key, a.answer
@@ -126,10 +128,10 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         WITH head AS (
             SELECT COALESCE(MAX(pruned), 0) AS pruned, COALESCE(MAX(position), 0) AS position FROM feedhead WHERE serviceid = @serviceid
         )
-        SELECT h.pruned, h.position, e.position, e.body, e.packed
+        SELECT h.pruned, h.position, e.position, e.body, e.packed, e.stream, e.line
         FROM head h
         LEFT JOIN LATERAL (
-            SELECT position, body, packed FROM feedevent
+            SELECT position, body, packed, stream, line FROM feedevent
             WHERE serviceid = @serviceid AND position > GREATEST(@after, h.pruned) AND position <= h.position AND (@types::text[] IS NULL OR type = ANY(@types))
             ORDER BY position LIMIT @limit
         ) e ON true
@@ -147,7 +149,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         """;
 
     private const string StreamSql = """
-        SELECT body, packed FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND seq > @after ORDER BY seq LIMIT @limit;
+        SELECT body, packed, stream, line FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND seq > @after ORDER BY seq LIMIT @limit;
         """;
 
     private const string LinesSql = """
@@ -230,7 +232,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
 
     public override bool KeepsEventsPacked => true;
 
-    public static PostgresGrainStateStore Create(string connectionString, string serviceId, ILogger logger)
+    public static PostgresGrainStateStore Create(string connectionString, string serviceId, ILogger logger, Func<string, byte[], string>? ledgerJson = null)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
@@ -242,7 +244,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         // statement per command).
         builder.ConnectionStringBuilder.NoResetOnClose = true;
 
-        var store = new PostgresGrainStateStore(builder.Build(), serviceId, logger);
+        var store = new PostgresGrainStateStore(builder.Build(), serviceId, logger, ledgerJson);
         store.readers = Enumerable.Range(0, Readers).Select(_ => Task.Run(store.ReadBatchesAsync)).ToArray();
         return store;
     }
@@ -328,10 +330,11 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("evats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, events.Select(e => e.Event.At.UtcDateTime).ToArray());
         command.Parameters.AddWithValue("evtypes", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Type).ToArray());
         var packed = batch.SelectMany(w => w.PackedEvents.Count > 0 ? w.PackedEvents : w.Events.Select(_ => (byte[]?)null)).ToArray();
-        command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text,
-            events.Select((e, i) => packed[i] is null ? e.Event.Body : (object)DBNull.Value).ToArray());
-        command.Parameters.AddWithValue("evpacked", NpgsqlDbType.Array | NpgsqlDbType.Bytea, packed.Select(p => (object?)p ?? DBNull.Value).ToArray());
         var stored = batch.SelectMany(w => w.Lines.Count > 0 ? w.Lines : w.Events.Select(_ => (StoredLine?)null)).ToArray();
+        command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text,
+            events.Select((e, i) => packed[i] is null && stored[i] is null ? e.Event.Body : (object)DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("evpacked", NpgsqlDbType.Array | NpgsqlDbType.Bytea,
+            packed.Select((p, i) => stored[i] is null ? (object?)p ?? DBNull.Value : DBNull.Value).ToArray());
         command.Parameters.AddWithValue("evlines", NpgsqlDbType.Array | NpgsqlDbType.Bytea, stored.Select(l => (object?)l?.Payload ?? DBNull.Value).ToArray());
         command.Parameters.AddWithValue("evlinerefs", NpgsqlDbType.Array | NpgsqlDbType.Bytea, stored.Select(l => (object?)l?.Ref ?? DBNull.Value).ToArray());
         var lines = batch.SelectMany((w, i) => w.Listings.Select(l => (Write: (long)i + 1, l.UserId, l.Summary))).ToList();
@@ -540,9 +543,14 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         await dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>An event's JSON from its row: <c>body</c> at column <paramref name="body"/>, else compressed in <c>packed</c>, the next one.</summary>
-    private static string EventJson(NpgsqlDataReader row, int body) =>
-        row.IsDBNull(body) ? StoredPayload.UnpackText(row.GetFieldValue<byte[]>(body + 1)) : row.GetString(body);
+    /// <summary>
+    /// An event's JSON from its row's columns <c>body</c> (at <paramref name="body"/>), <c>packed</c>, <c>stream</c> and
+    /// <c>line</c> (the next three): the JSON as written, else compressed, else made from the ledger line it is the event of.
+    /// </summary>
+    private string EventJson(NpgsqlDataReader row, int body) =>
+        !row.IsDBNull(body) ? row.GetString(body)
+        : !row.IsDBNull(body + 1) ? StoredPayload.UnpackText(row.GetFieldValue<byte[]>(body + 1))
+        : (ledgerJson ?? throw new InvalidOperationException("This store was opened without a way to read ledger lines."))(row.GetString(body + 2), row.GetFieldValue<byte[]>(body + 3));
 
     private NpgsqlCommand Command(string sql, string stateName, string grainId)
     {

@@ -81,6 +81,25 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     }
 
     [Fact]
+    public async Task AnAccountsEvents_ReadFromTheFeed_AreTheJsonTheirLinesWereWrittenWith_WhereverTheStoreKeepsIt()
+    {
+        var feed = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IEventFeed>();
+        var from = (await feed.ReadAsync(0, 1, null, CancellationToken.None)).Head;
+        await DepositAsync(Client, 10_000);
+        var contract = await CreateActiveAsync(1_000);
+        Ok(await contract.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await contract.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Ok(await contract.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
+
+        var lines = Ok(await Grains.Account(Client.UserId).GetTransfersAsync(Client, 0, 100)).Entries;
+        var read = (await feed.ReadAsync(from, 100, null, CancellationToken.None)).Events
+            .Select(e => e.Body)
+            .Where(json => FeedEvents.Parse(json) is { ContractId: null } e && e.AccountId == Client.UserId);
+        Assert.Equal(3, lines.Count);
+        Assert.Equal(lines.Select(line => FeedEvents.Ledger(GrainKeys.User(Client.UserId), line).Body), read);
+    }
+
+    [Fact]
     public async Task Answers_AreStoredWithTheStateThatRemembersThem_DeletedWithTheOneThatForgetsThem_AndNeverByAStaleWrite()
     {
         var answers = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IRememberedAnswers>();
