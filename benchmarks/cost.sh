@@ -11,6 +11,9 @@
 # move with the machine's noise. Each run starts after a VACUUM and a CHECKPOINT (so each pays its pages' first
 # full-page images), with autovacuum off for the tables measured: a vacuum that happens to fall in one run and not the
 # other moved a figure by more than a lifecycle's worth (the dead row versions it would clean are the updates counted).
+# Both runs follow a warm-up of COST_WARMUP lifecycles (default 2,000) in the same process, so that the JIT's tiering,
+# which goes on for thousands of lifecycles after start-up, falls in neither: else the small run's share of it made
+# the difference of CPU meaningless (even negative).
 #
 #   benchmarks/cost.sh                       # 200 and 1,200 lifecycles at c=16; writes results/<date>-cost.md
 #   COST_SMALL=100 COST_LARGE=600 COST_CONCURRENCY=16 COST_API=path/to/Milestones.Api.dll benchmarks/cost.sh
@@ -19,7 +22,7 @@
 # the report (default: this checkout's commit); COST_NAME names the report file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-small=${COST_SMALL:-200}; large=${COST_LARGE:-1200}; c=${COST_CONCURRENCY:-16}
+small=${COST_SMALL:-200}; large=${COST_LARGE:-1200}; warmup=${COST_WARMUP:-2000}; c=${COST_CONCURRENCY:-16}
 api=${COST_API:-src/Api/bin/Release/net10.0/Milestones.Api.dll}
 label=${COST_LABEL:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo "+changes")}
 baseline=benchmarks/Baseline/bin/Release/net10.0/Milestones.Baseline.dll
@@ -85,15 +88,20 @@ measure() {
   psql -q -c "DO \$\$ DECLARE t regclass; BEGIN
     FOR t IN SELECT relid FROM pg_stat_user_tables LOOP EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = false)', t); END LOOP;
   END \$\$"
+  load() {
+    dotnet "$loadtest" --target "$url" --scenario lifecycle --concurrency "$c" --count "$1" --duration 10m --warmup 0 \
+      --clients 64 --label "$name" --out "$work/$name-$2" >/dev/null 2>>"$work/$name.progress" \
+      || { tail -n 30 "$work/$name.progress" >&2; log "load test failed"; exit 1; }
+  }
+  log "$name: warming up with $warmup lifecycles"
+  load "$warmup" warmup
   local n
   for n in "$small" "$large"; do
     psql -q -c VACUUM -c CHECKPOINT
     sleep 11  # every backend has flushed its statistics (PostgreSQL 15 flushes an idle backend's within 10 s)
     local before pgb srvb; before=$(snapshot); tables >"$work/$name-$n.before"; pgb=$(pg_ticks); srvb=$(ticks "$server")
     log "$name: $n lifecycles at c=$c"
-    dotnet "$loadtest" --target "$url" --scenario lifecycle --concurrency "$c" --count "$n" --duration 10m --warmup 0 \
-      --clients 64 --label "$name" --out "$work/$name-$n" >/dev/null 2>>"$work/$name.progress" \
-      || { tail -n 30 "$work/$name.progress" >&2; log "load test failed"; exit 1; }
+    load "$n" "$n"
     sleep 11
     local after; after=$(snapshot)
     echo "$before $after $pgb $(pg_ticks) $srvb $(ticks "$server")" >"$work/$name-$n.delta"
@@ -136,7 +144,7 @@ wal_per_relation() {
 {
   echo "# What the database pays per lifecycle"
   echo
-  echo "\`benchmarks/cost.sh\` ($small and $large lifecycles at c=$c, by difference; $(date -u +%FT%TZ); Milestones: $label)."
+  echo "\`benchmarks/cost.sh\` ($small and $large lifecycles at c=$c after $warmup, by difference; $(date -u +%FT%TZ); Milestones: $label)."
   echo
   echo "| system | WAL bytes | rows inserted | rows updated | rows deleted | commits | table bytes | index bytes | PostgreSQL CPU ms | server CPU ms |"
   echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"

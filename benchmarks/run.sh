@@ -125,7 +125,7 @@ dotnet "$benchmarks" memory "$grains" | sed -n 's/^memory per activated contract
 name=${BENCH_RESULTS_NAME:-$date$suffix}
 log "what the database pays per lifecycle (cost.sh, its own PostgreSQL)"
 # Printed here, before the report, so that the report's ratios stay the last two lines.
-if $quick; then cost_counts=(COST_SMALL=50 COST_LARGE=250); else cost_counts=(); fi
+if $quick; then cost_counts=(COST_SMALL=50 COST_LARGE=250 COST_WARMUP=250); else cost_counts=(); fi
 env COST_API="$api" COST_NAME="$name-cost" "${cost_counts[@]}" benchmarks/cost.sh 2>>"$work/cost.log" \
   || { tail -n 30 "$work/cost.log" >&2; exit 1; }
 

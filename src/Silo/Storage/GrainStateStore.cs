@@ -50,7 +50,7 @@ internal abstract class GrainStateStore : IAsyncDisposable
     public abstract Task<IReadOnlyList<byte[]>> ReadLinesAsync(string stream, long after, int limit, CancellationToken cancellationToken);
 
     /// <summary>The serialized ledger lines of <paramref name="stream"/> stored under <paramref name="lineRef"/> (<see cref="StoredLine.RefOf"/>).</summary>
-    public abstract Task<IReadOnlyList<byte[]>> FindLinesAsync(string stream, byte[] lineRef, CancellationToken cancellationToken);
+    public abstract Task<IReadOnlyList<byte[]>> FindLinesAsync(string stream, long lineRef, CancellationToken cancellationToken);
 
     /// <summary>
     /// The serialized answer stored for <paramref name="key"/> of the grain's state, or null. <paramref name="stream"/>

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Milestones.Domain;
@@ -73,14 +74,14 @@ internal sealed class GrainStateWrite(
 }
 
 /// <summary>A ledger line as the outbox keeps it beside its event: serialized, and <see cref="Ref"/>, which finds it by transfer id.</summary>
-internal sealed record StoredLine(byte[] Payload, byte[] Ref)
+internal sealed record StoredLine(byte[] Payload, long Ref)
 {
     /// <summary>
-    /// What finds the line of <paramref name="transferId"/> in <paramref name="stream"/>: the first 128 bits of the SHA-256
+    /// What finds the line of <paramref name="transferId"/> in <paramref name="stream"/>: the first 64 bits of the SHA-256
     /// of both, so one short index entry per line serves every account; a lookup checks the stream and the id it finds.
     /// </summary>
-    public static byte[] RefOf(string stream, string transferId) =>
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{stream}\n{transferId}"))[..16];
+    public static long RefOf(string stream, string transferId) =>
+        BinaryPrimitives.ReadInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes($"{stream}\n{transferId}")));
 
     public static LedgerEntry Read(Serializer serializer, byte[] payload) =>
         serializer.Deserialize<LedgerEntry>(StoredPayload.Unpack(payload)) ?? throw new InvalidDataException("A stored ledger line is empty.");

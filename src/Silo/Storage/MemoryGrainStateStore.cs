@@ -102,11 +102,11 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
         }
     }
 
-    public override Task<IReadOnlyList<byte[]>> FindLinesAsync(string stream, byte[] lineRef, CancellationToken cancellationToken)
+    public override Task<IReadOnlyList<byte[]>> FindLinesAsync(string stream, long lineRef, CancellationToken cancellationToken)
     {
         lock (rows)
         {
-            return Task.FromResult<IReadOnlyList<byte[]>>([.. positioned.Where(p => p.Event.Stream == stream && p.Line?.Ref.AsSpan().SequenceEqual(lineRef) == true)
+            return Task.FromResult<IReadOnlyList<byte[]>>([.. positioned.Where(p => p.Event.Stream == stream && p.Line?.Ref == lineRef)
                 .Select(p => p.Line!.Payload)]);
         }
     }

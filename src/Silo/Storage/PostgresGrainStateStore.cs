@@ -336,7 +336,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("evpacked", NpgsqlDbType.Array | NpgsqlDbType.Bytea,
             packed.Select((p, i) => stored[i] is null ? (object?)p ?? DBNull.Value : DBNull.Value).ToArray());
         command.Parameters.AddWithValue("evlines", NpgsqlDbType.Array | NpgsqlDbType.Bytea, stored.Select(l => (object?)l?.Payload ?? DBNull.Value).ToArray());
-        command.Parameters.AddWithValue("evlinerefs", NpgsqlDbType.Array | NpgsqlDbType.Bytea, stored.Select(l => (object?)l?.Ref ?? DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("evlinerefs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, stored.Select(l => (object?)l?.Ref ?? DBNull.Value).ToArray());
         var lines = batch.SelectMany((w, i) => w.Listings.Select(l => (Write: (long)i + 1, l.UserId, l.Summary))).ToList();
         command.Parameters.AddWithValue("lswrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Write).ToArray());
         command.Parameters.AddWithValue("lsusers", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.UserId).ToArray());
@@ -467,7 +467,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         return await ColumnAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task<IReadOnlyList<byte[]>> FindLinesAsync(string stream, byte[] lineRef, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<byte[]>> FindLinesAsync(string stream, long lineRef, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(FindLinesSql);
         command.Parameters.AddWithValue("serviceid", serviceId);

@@ -203,7 +203,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
             return FirstColumn<byte[]>(command);
         }, cancellationToken);
 
-    public override Task<IReadOnlyList<byte[]>> FindLinesAsync(string stream, byte[] lineRef, CancellationToken cancellationToken) =>
+    public override Task<IReadOnlyList<byte[]>> FindLinesAsync(string stream, long lineRef, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<byte[]>>(() =>
         {
             using var connection = Open();
