@@ -45,6 +45,12 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         JOIN grainstate g ON g.serviceid = @serviceid AND g.statename = k.statename AND g.grainid = k.grainid;
         """;
 
+    /// <summary>
+    /// Events one transaction can place: an event's position is its transaction's id times this, plus its number in the
+    /// transaction (schema 0012), and a reader reads only below the oldest transaction still running.
+    /// </summary>
+    private const int EventsPerTransaction = 1 << 16;
+
     private const string WriteSql = """
         WITH input AS (
             SELECT * FROM unnest(@statenames, @grainids, @payloads, @expected, @wakeats) WITH ORDINALITY AS i (statename, grainid, payload, expected, wakeat, n)
@@ -78,15 +84,10 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         ), answers AS (
             SELECT a.write, a.key, a.answer, row_number() OVER (PARTITION BY a.write ORDER BY a.n) AS j
             FROM unnest(@anwrites, @ankeys, @answers) WITH ORDINALITY AS a (write, key, answer, n)
-        ), head AS (
-            UPDATE feedhead h SET position = h.position + c.n
-            FROM (SELECT count(*) AS n FROM placed) c
-            WHERE h.serviceid = @serviceid AND c.n > 0
-            RETURNING h.position - c.n AS base
         ), events AS (
             INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body, packed, answerkey, answer, line, lineref)
-            SELECT @serviceid, f.stream, f.seq, h.base + f.k, f.at, f.type, f.body, f.packed, a.key, a.answer, f.line, f.lineref
-            FROM placed f CROSS JOIN head h
+            SELECT @serviceid, f.stream, f.seq, (pg_current_xact_id()::text::bigint << 16) + f.k, f.at, f.type, f.body, f.packed, a.key, a.answer, f.line, f.lineref
+            FROM placed f
             LEFT JOIN answers a ON a.write = f.write AND a.j = f.j
             ORDER BY f.k
         ), relisted AS (
@@ -126,7 +127,8 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     /// </summary>
     private const string FeedSql = """
         WITH head AS (
-            SELECT COALESCE(MAX(pruned), 0) AS pruned, COALESCE(MAX(position), 0) AS position FROM feedhead WHERE serviceid = @serviceid
+            SELECT COALESCE((SELECT pruned FROM feedhead WHERE serviceid = @serviceid), 0) AS pruned,
+                (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16) - 1 AS position
         )
         SELECT h.pruned, h.position, e.position, e.body, e.packed, e.stream, e.line
         FROM head h
@@ -160,8 +162,6 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         SELECT line FROM feedevent WHERE lineref = @lineref AND serviceid = @serviceid AND stream = @stream AND line IS NOT NULL;
         """;
 
-    /// <summary>The service's feed head, which every write that stores events moves (an update: the row is there first).</summary>
-    private const string HeadSql = "INSERT INTO feedhead (serviceid, position, pruned) VALUES (@serviceid, 0, 0) ON CONFLICT DO NOTHING;";
 
     /// <summary>
     /// A key's answer: in a row of its own, or beside an event of the grain's stream (the newest: the answer of a key
@@ -188,7 +188,8 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             DELETE FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before AND NOT starts_with(stream, @kept) AND line IS NULL
             RETURNING position
         )
-        UPDATE feedhead SET pruned = GREATEST(pruned, (SELECT COALESCE(upto, 0) FROM old)) WHERE serviceid = @serviceid
+        INSERT INTO feedhead AS h (serviceid, pruned) SELECT @serviceid, COALESCE(upto, 0) FROM old
+        ON CONFLICT (serviceid) DO UPDATE SET pruned = GREATEST(h.pruned, excluded.pruned)
         RETURNING (SELECT count(*) FROM gone);
         """;
 
@@ -220,12 +221,6 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     private long inserted;
 
     private long nextAnalyzeAt = FirstAnalyzeAt;
-
-    /// <summary>
-    /// Whether the service's feedhead row is known to exist: a write moves it by an update, which (unlike an upsert)
-    /// logs no lock of the row before changing it. Stored by this store's first write; no statement deletes it.
-    /// </summary>
-    private volatile bool headStored;
 
     /// <summary>Two batches in flight: one commits while the next gathers.</summary>
     public override int Writers => 2;
@@ -308,14 +303,6 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
 
     public override async Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken)
     {
-        if (!headStored)
-        {
-            await using var head = dataSource.CreateCommand(HeadSql);
-            head.Parameters.AddWithValue("serviceid", serviceId);
-            await head.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            headStored = true;
-        }
-
         await using var command = dataSource.CreateCommand(WriteSql);
         command.Parameters.AddWithValue("serviceid", serviceId);
         command.Parameters.AddWithValue("statenames", NpgsqlDbType.Array | NpgsqlDbType.Text, batch.Select(w => w.StateName).ToArray());
@@ -324,6 +311,11 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("expected", NpgsqlDbType.Array | NpgsqlDbType.Bigint, batch.Select(w => w.ExpectedVersion).ToArray());
         command.Parameters.AddWithValue("wakeats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, batch.Select(w => w.WakeAt?.UtcDateTime).ToArray());
         var events = batch.SelectMany((w, i) => w.Events.Select(e => (Write: (long)i + 1, Event: e))).ToList();
+        if (events.Count >= EventsPerTransaction)
+        {
+            throw new InvalidOperationException($"A batch of {events.Count} events is more than one transaction can place in the feed ({EventsPerTransaction - 1}).");
+        }
+
         command.Parameters.AddWithValue("evwrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, events.Select(e => e.Write).ToArray());
         command.Parameters.AddWithValue("evstreams", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Stream).ToArray());
         command.Parameters.AddWithValue("evseqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, events.Select(e => e.Event.Seq).ToArray());

@@ -13,7 +13,7 @@ namespace Milestones.Silo.Storage;
 /// </summary>
 public static class SchemaMigrator
 {
-    /// <summary>Brings the database up to the newest embedded schema.</summary>
+    /// <summary>Brings the database up to the newest embedded schema (or to version <paramref name="through"/>: a test's earlier build).</summary>
     /// <returns>How many scripts this call applied (0 when already up to date).</returns>
     /// <exception cref="InvalidOperationException">
     /// An applied script no longer matches its embedded text (checksum), a script failed (it is rolled back;
@@ -21,7 +21,7 @@ public static class SchemaMigrator
     /// Connection failures surface as the driver's own exceptions (<see cref="DbException"/>, <see cref="TimeoutException"/>).
     /// </exception>
     public static async Task<int> MigrateAsync(
-        StorageProvider kind, string connectionString, ILogger logger, CancellationToken cancellationToken)
+        StorageProvider kind, string connectionString, ILogger logger, CancellationToken cancellationToken, int through = int.MaxValue)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(logger);
@@ -43,7 +43,7 @@ public static class SchemaMigrator
         {
             var applied = 0;
             var current = 0;
-            foreach (var script in scripts)
+            foreach (var script in scripts.Where(s => s.Version <= through))
             {
                 if (await ApplyIfMissingAsync(kind, database, connection, script, logger, cancellationToken).ConfigureAwait(false))
                 {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Milestones.Events;
 using Milestones.Silo;
 using Milestones.Silo.Storage;
+using Npgsql;
 
 namespace Milestones.Tests.Storage;
 
@@ -37,7 +38,7 @@ public abstract partial class MigrationTests
         var (expected, scripts) = await ReferenceSchemaAsync();
         await using var store = await TestStore.CreateAsync(Kind);
 
-        var applied = await Task.WhenAll(Task.Run(store.MigrateAsync), Task.Run(store.MigrateAsync));
+        var applied = await Task.WhenAll(Task.Run(() => store.MigrateAsync()), Task.Run(() => store.MigrateAsync()));
 
         Assert.Equal(scripts, applied.Sum());
         Assert.Equal(expected, await store.DumpSchemaAsync());
@@ -100,7 +101,7 @@ public sealed class PostgresMigrationTests : MigrationTests
     public async Task EventsAnEarlierBuildLeftUnpositioned_GetTheirPlacesAfterTheirServicesHead_AndNewWritesFollowThem()
     {
         await using var store = await TestStore.CreateAsync(Kind);
-        await store.MigrateAsync();
+        await store.MigrateAsync(through: 6);
 
         // As a build whose sequencer positioned events after commit left them: service a positioned through 2, the rest waiting.
         await store.ScalarAsync("""
@@ -109,17 +110,50 @@ public sealed class PostgresMigrationTests : MigrationTests
                 ('a', 's', 1, 1, now(), 't', 'a1'), ('a', 's', 2, 2, now(), 't', 'a2'), ('a', 's', 3, NULL, now(), 't', 'a3'),
                 ('b', 's', 1, NULL, now(), 't', 'b1'), ('a', 'r', 1, NULL, now(), 't', 'ar1'), ('b', 's', 2, NULL, now(), 't', 'b2');
             """);
-        await store.ScalarAsync(MigrationScriptCatalog.Load(Kind).Single(s => s.Name == "0007_feed_positions_at_insert").Sql);
+        await store.MigrateAsync();
 
-        // Then this build writes on it: its events follow the head, each placed once, by the transaction that stores it.
-        await using (var written = PostgresGrainStateStore.Create(store.ConnectionString, "a", NullLogger.Instance))
+        // Then this build writes on it: its events follow them all, each placed once, by the transaction that stores it.
+        await using var written = PostgresGrainStateStore.Create(store.ConnectionString, "a", NullLogger.Instance);
+        await written.WriteAsync([new GrainStateWrite("contract", "c", [1], null, events: [new("s", 4, DateTimeOffset.UtcNow, "t", "a4")])], CancellationToken.None);
+
+        Assert.Equal("a1:1 a2:2 a3:3 ar1:4 b1:1 b2:2",
+            await store.ScalarAsync("SELECT string_agg(body || ':' || position, ' ' ORDER BY serviceid, position) FROM feedevent WHERE position < 1000"));
+        Assert.Equal(["a1", "a2", "a3", "ar1", "a4"], (await written.ReadFeedAsync(0, 10, null, CancellationToken.None)).Events.Select(e => e.Body));
+    }
+
+    [Fact]
+    public async Task AnEventThatCommitsLate_IsNeverPlacedUnderWhatAReaderHasRead()
+    {
+        await using var store = await TestStore.CreateAsync(Kind);
+        await store.MigrateAsync();
+        await using var written = PostgresGrainStateStore.Create(store.ConnectionString, "a", NullLogger.Instance);
+        static GrainStateWrite Write(string grain, string body) => new("contract", grain, [1], null, events: [new(grain, 1, DateTimeOffset.UtcNow, "t", body)]);
+
+        // A writer's transaction begins first and is still open while a second commits.
+        await using var late = new NpgsqlConnection(store.ConnectionString);
+        await late.OpenAsync();
+        await using var transaction = await late.BeginTransactionAsync();
+        await using (var begin = new NpgsqlCommand("SELECT pg_current_xact_id()", late, transaction))
         {
-            await written.WriteAsync([new GrainStateWrite("contract", "c", [1], null, events: [new("s", 4, DateTimeOffset.UtcNow, "t", "a4")])], CancellationToken.None);
+            await begin.ExecuteScalarAsync();
         }
 
-        Assert.Equal("a1:1 a2:2 a3:3 ar1:4 a4:5 b1:1 b2:2",
-            await store.ScalarAsync("SELECT string_agg(body || ':' || position, ' ' ORDER BY serviceid, position) FROM feedevent"));
-        Assert.Equal("a:5 b:2", await store.ScalarAsync("SELECT string_agg(serviceid || ':' || position, ' ' ORDER BY serviceid) FROM feedhead"));
+        await written.WriteAsync([Write("early", "second")], CancellationToken.None);
+        var held = await written.ReadFeedAsync(0, 10, null, CancellationToken.None);
+        Assert.Empty(held.Events);
+
+        // The open one stores its event the way the store does, and commits: it comes first, and the reader misses neither.
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body) VALUES ('a', 'late', 1, (pg_current_xact_id()::text::bigint << 16) + 1, now(), 't', 'first')",
+            late, transaction))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+        var read = await written.ReadFeedAsync(held.ReadThrough(0, 10), 10, null, CancellationToken.None);
+        Assert.Equal(["first", "second"], read.Events.Select(e => e.Body));
+        Assert.True(read.Head >= read.Events[^1].Position);
     }
 
     [Fact]
@@ -128,10 +162,7 @@ public sealed class PostgresMigrationTests : MigrationTests
         await using var store = await TestStore.CreateAsync(Kind);
         await store.MigrateAsync();
         var large = "{\"data\":\"" + string.Concat(Enumerable.Repeat("released ", 60)) + "\"}";
-        await store.ScalarAsync($"""
-            INSERT INTO feedhead (serviceid, position, pruned) VALUES ('a', 1, 0);
-            INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body) VALUES ('a', 's', 1, 1, now(), 't', '{large}');
-            """);
+        await store.ScalarAsync($"INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body) VALUES ('a', 's', 1, 1, now(), 't', '{large}');");
 
         await using var written = PostgresGrainStateStore.Create(store.ConnectionString, "a", NullLogger.Instance);
         OutboxEvent[] events = [new("s", 2, DateTimeOffset.UtcNow, "t", large), new("s", 3, DateTimeOffset.UtcNow, "t", "{}")];
@@ -139,7 +170,7 @@ public sealed class PostgresMigrationTests : MigrationTests
             [new GrainStateWrite("contract", "c", [1], null, events: events, packedEvents: [.. events.Select(e => StoredPayload.PackText(e.Body))])],
             CancellationToken.None);
 
-        Assert.Equal([(1L, large), (2L, large), (3L, "{}")], (await written.ReadFeedAsync(0, 10, null, CancellationToken.None)).Events);
+        Assert.Equal([large, large, "{}"], (await written.ReadFeedAsync(0, 10, null, CancellationToken.None)).Events.Select(e => e.Body));
         Assert.Equal([large, large, "{}"], await written.ReadStreamAsync("s", 0, 10, CancellationToken.None));
         Assert.Equal("1:text 2:packed 3:text", await store.ScalarAsync(
             "SELECT string_agg(seq || ':' || CASE WHEN packed IS NULL THEN 'text' ELSE 'packed' END, ' ' ORDER BY seq) FROM feedevent"));

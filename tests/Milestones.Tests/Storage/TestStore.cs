@@ -22,9 +22,12 @@ public abstract class TestStore : IAsyncDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    /// <summary>Applies the schema the way a silo does at start; returns the number of scripts applied.</summary>
-    public Task<int> MigrateAsync() =>
-        SchemaMigrator.MigrateAsync(Kind, ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+    /// <summary>
+    /// Applies the schema the way a silo does at start (an earlier build's: up to version <paramref name="through"/>);
+    /// returns the number of scripts applied.
+    /// </summary>
+    public Task<int> MigrateAsync(int through = int.MaxValue) =>
+        SchemaMigrator.MigrateAsync(Kind, ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None, through);
 
     /// <summary>
     /// Everything that makes up the schema, as text: tables and columns (types, nullability, defaults), indexes,
