@@ -51,9 +51,9 @@ internal sealed class GrainStateWrite(
 
     /// <summary>
     /// Each event's ledger line as stored (<see cref="OutboxEvent.Line"/>; null for an event that is none), in the order
-    /// of <see cref="Events"/>; empty: no event is one.
+    /// of <see cref="Events"/>, one per event.
     /// </summary>
-    public IReadOnlyList<StoredLine?> Lines { get; } = lines ?? [];
+    public IReadOnlyList<StoredLine?> Lines { get; } = lines ?? new StoredLine?[events?.Count ?? 0];
 
     /// <summary>The state's "My Jobs" lines that changed (<see cref="IListedState"/>).</summary>
     public IReadOnlyList<JobListing> Listings { get; } = listings ?? [];

@@ -43,7 +43,7 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
                 if (versions[i] is not null)
                 {
                     var write = batch[i];
-                    foreach (var (e, line) in write.Events.Select((e, n) => (e, write.Lines.Count > 0 ? write.Lines[n] : null)).Where(e => stored.Add((e.e.Stream, e.e.Seq))))
+                    foreach (var (e, line) in write.Events.Zip(write.Lines).Where(e => stored.Add((e.First.Stream, e.First.Seq))))
                     {
                         positioned.Add((++head, e, line));
                     }

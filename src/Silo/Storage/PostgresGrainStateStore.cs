@@ -322,7 +322,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("evats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, events.Select(e => e.Event.At.UtcDateTime).ToArray());
         command.Parameters.AddWithValue("evtypes", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Type).ToArray());
         var packed = batch.SelectMany(w => w.PackedEvents.Count > 0 ? w.PackedEvents : w.Events.Select(_ => (byte[]?)null)).ToArray();
-        var stored = batch.SelectMany(w => w.Lines.Count > 0 ? w.Lines : w.Events.Select(_ => (StoredLine?)null)).ToArray();
+        var stored = batch.SelectMany(w => w.Lines).ToArray();
         command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text,
             events.Select((e, i) => packed[i] is null && stored[i] is null ? e.Event.Body : (object)DBNull.Value).ToArray());
         command.Parameters.AddWithValue("evpacked", NpgsqlDbType.Array | NpgsqlDbType.Bytea,
