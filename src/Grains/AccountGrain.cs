@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Milestones.Contracts;
 using Milestones.Domain;
 using Milestones.Events;
@@ -20,12 +21,13 @@ namespace Milestones;
 /// old deposit, or a transfer that may have been applied before (found by its id).
 /// </summary>
 [Reentrant]
-internal sealed class AccountGrain(
+internal sealed partial class AccountGrain(
     [PersistentState(StorageLayout.Account, StorageLayout.Storage)] IPersistentState<AccountState> store,
     [FromKeyedServices(StorageLayout.Storage)] IGrainStorage rows,
     ILedgerLines ledger,
     TimeProvider clock,
-    ContractRules rules) : Grain, IAccountGrain, IWakeable
+    ContractRules rules,
+    ILogger<AccountGrain> logger) : Grain, IAccountGrain, IWakeable
 {
     /// <summary>Pages an earlier build sealed, read in parallel when a statement or an old deposit's replay needs them.</summary>
     private const int PagesReadAtOnce = 32;
@@ -43,6 +45,9 @@ internal sealed class AccountGrain(
     private Account account = null!;
     private CommitQueue commits = null!;
     private Task? registering;
+
+    /// <summary>A capture was settled in memory since the last write (<see cref="SettleAsync"/>): the next write stores it.</summary>
+    private bool settledUnsaved;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -287,8 +292,31 @@ internal sealed class AccountGrain(
         return result;
     }
 
-    public async Task SettleAsync(string transferId) =>
-        await (account.Settle(transferId) ? commits.Changed() : commits.Durable());
+    /// <summary>
+    /// The capture's legs are credited: no longer in transit. Not written now: a settlement only saves the ledger check
+    /// a question (it counts a leg in transit unless its destination has applied it, <see cref="LedgerGrain"/>), so
+    /// losing one to a crash loses nothing. The account's next write stores it, or its deactivation.
+    /// </summary>
+    public Task SettleAsync(string transferId)
+    {
+        settledUnsaved |= account.Settle(transferId);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (settledUnsaved)
+        {
+            try
+            {
+                await commits.Changed();
+            }
+            catch (Exception ex)
+            {
+                LogSettlementNotSaved(ex, Key);
+            }
+        }
+    }
 
     public async Task<bool> HasAppliedAsync(string transferId)
     {
@@ -305,7 +333,7 @@ internal sealed class AccountGrain(
             .Select(b => new AccountTotals(b.Key, b.Value.Available, b.Value.Held, b.Value.Deposited, b.Value.PaidOut, b.Value.Pending, b.Value.PayingOut))
             .ToList();
         var inTransit = state.InTransit
-            .Select(l => new InTransitTransfer(l.Key, l.Value.Account, l.Value.Amount.Currency, l.Value.Amount.Amount))
+            .Select(l => new InTransitTransfer(l.Key, l.Value.Account, l.Value.Amount.Currency, l.Value.Amount.Amount, l.Value.Source))
             .ToList();
         await commits.Durable();
         return new AccountReport(totals, inTransit);
@@ -353,6 +381,7 @@ internal sealed class AccountGrain(
 
         state.Lines = account.LineCount;
         state.WakeAt = account.NextDue;
+        settledUnsaved = false;
         await store.WriteStateAsync();
     }
 
@@ -477,4 +506,7 @@ internal sealed class AccountGrain(
         : Errors.AccountNotFound();
 
     private AccountView View() => AccountViews.Current(UserId, state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Settlements of {Account} were not saved on deactivation; the ledger check asks their destinations instead")]
+    private partial void LogSettlementNotSaved(Exception exception, string account);
 }

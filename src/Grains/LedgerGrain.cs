@@ -7,7 +7,8 @@ namespace Milestones;
 /// The ledger check: reads every registered account, the platform's fee accounts included (in bounded parallel
 /// batches), and sums per currency in 128 bits: each balance is a long, their sum over many accounts need not be.
 /// Money captured but not yet confirmed as credited is counted once: as in transit when the destination
-/// has not applied it yet, otherwise in the destination's balance.
+/// has not applied it yet, otherwise in the destination's balance (and a capture whose every leg has landed is
+/// settled on its account, which may have lost its settlement to a crash).
 /// </summary>
 internal sealed class LedgerGrain : Grain, ILedgerGrain
 {
@@ -31,7 +32,7 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
         foreach (var batch in accounts.Chunk(Parallelism))
         {
             var reports = await Task.WhenAll(batch.Select(a => GrainFactory.AccountByKey(a).ReportAsync()));
-            foreach (var report in reports)
+            foreach (var (account, report) in batch.Zip(reports))
             {
                 foreach (var t in report.Totals)
                 {
@@ -44,14 +45,25 @@ internal sealed class LedgerGrain : Grain, ILedgerGrain
                     s[6] += t.PayingOut;
                 }
 
-                foreach (var transfer in report.InTransit)
+                foreach (var capture in report.InTransit.GroupBy(t => t.Source))
                 {
-                    // Credited money counts on the destination only if the check visits it: a first credit can
-                    // register its account after the registry was listed.
-                    if (!listed.Contains(transfer.Destination)
-                        || !await GrainFactory.AccountByKey(transfer.Destination).HasAppliedAsync(transfer.TransferId))
+                    var credited = true;
+                    foreach (var transfer in capture)
                     {
-                        Sum(transfer.Currency)[4] += transfer.Amount;
+                        // Credited money counts on the destination only if the check visits it: a first credit can
+                        // register its account after the registry was listed.
+                        if (!listed.Contains(transfer.Destination)
+                            || !await GrainFactory.AccountByKey(transfer.Destination).HasAppliedAsync(transfer.TransferId))
+                        {
+                            Sum(transfer.Currency)[4] += transfer.Amount;
+                            credited = false;
+                        }
+                    }
+
+                    if (credited)
+                    {
+                        // Every leg landed: a settlement the account lost (it is written lazily) is made again.
+                        await GrainFactory.AccountByKey(account).SettleAsync(capture.Key);
                     }
                 }
             }

@@ -12,14 +12,18 @@ public sealed record AccountTotals(
     [property: Id(5)] long Pending,
     [property: Id(6)] long PayingOut);
 
-/// <summary>Money captured from a hold on its way to <see cref="Destination"/> (an account grain's key), credited there as <see cref="TransferId"/>.</summary>
+/// <summary>
+/// Money captured from a hold (by the transfer <see cref="Source"/>) on its way to <see cref="Destination"/> (an account
+/// grain's key), credited there as <see cref="TransferId"/>.
+/// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.InTransitTransfer")]
 public sealed record InTransitTransfer(
     [property: Id(0)] string TransferId,
     [property: Id(1)] string Destination,
     [property: Id(2)] string Currency,
-    [property: Id(3)] long Amount);
+    [property: Id(3)] long Amount,
+    [property: Id(4)] string Source);
 
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.AccountReport")]

@@ -275,6 +275,56 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         Assert.Equal(100, (await BalanceAsync(Client)).Available);
     }
 
+    [Fact]
+    public async Task ASettlement_IsNoWriteOfItsOwn_TheNextWriteOrDeactivationStoresIt_AndOneLostIsMadeAgainByTheCheck()
+    {
+        await DepositAsync(Client, 10_000, first);
+        var contracts = await FundedContractsAsync(2);
+        var account = Grains.Account(Client.UserId);
+        async Task<List<string>> StoredSourcesAsync() =>
+            [.. (await StoredAccountAsync(account)).InTransit.Values.Select(l => l.Source).Distinct()];
+
+        // The capture's write stores its legs in transit; the settlement once they landed is kept in memory only.
+        await ApprovedAndSettledAsync(contracts[0]);
+        var firstCapture = Assert.Single(await StoredSourcesAsync());
+        Assert.StartsWith(contracts[0].GetPrimaryKeyString(), firstCapture);
+
+        // The next capture's write stores it.
+        await ApprovedAndSettledAsync(contracts[1]);
+        var secondCapture = Assert.Single(await StoredSourcesAsync());
+        Assert.StartsWith(contracts[1].GetPrimaryKeyString(), secondCapture);
+
+        // Lost (the write on deactivation fails, as a crash would lose it): the reactivated account has the legs in
+        // transit again, the check counts the money once (its destinations hold it) and settles the capture again.
+        Fixture.Probe.FailNextWrite(account.GetGrainId());
+        await Fixture.Cluster.DeactivateAsync(account);
+        Assert.Equal([secondCapture], await StoredSourcesAsync());
+        Assert.Equal([secondCapture], (await account.ReportAsync()).InTransit.Select(t => t.Source).Distinct());
+        await LedgerExactAsync();
+        await SettledAsync(account);
+
+        // Stored on deactivation.
+        await Fixture.Cluster.DeactivateAsync(account);
+        Assert.Empty(await StoredSourcesAsync());
+    }
+
+    private async Task ApprovedAndSettledAsync(IContractGrain contract)
+    {
+        Ok(await contract.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+        Ok(await contract.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
+        await SettledAsync(Grains.Account(Client.UserId));
+    }
+
+    /// <summary>Waits until the account has nothing in transit (a settlement is a one-way message).</summary>
+    private static async Task SettledAsync(IAccountGrain account)
+    {
+        for (var i = 0; (await account.ReportAsync()).InTransit.Count > 0; i++)
+        {
+            Assert.True(i < 100, "The account never settled its capture.");
+            await Task.Delay(50);
+        }
+    }
+
     private async Task<IContractGrain[]> FundedContractsAsync(int count)
     {
         var grains = new IContractGrain[count];
