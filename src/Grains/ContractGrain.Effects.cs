@@ -64,12 +64,13 @@ internal sealed partial class ContractGrain : IEffectPorts
             return await HaltAsync(intent, broken);
         }
 
+        var answerCarried = false;
         if (answer.Refused is null)
         {
             contract.TransferApplied(store.State.TransferDecidedAt ?? Now);
             if (answer.Carried is { } carried)
             {
-                OutcomeCarried(carried);
+                answerCarried = OutcomeCarried(carried) && carried is [{ Answer: not null }, ..];
             }
         }
         else
@@ -80,7 +81,7 @@ internal sealed partial class ContractGrain : IEffectPorts
         var key = store.State.PendingKey;
         store.State.PendingKey = null;
         store.State.TransferDecidedAt = null;
-        var result = new ContractResult(contract.ToView(), intent.Purpose is TransferPurpose.Bonus or TransferPurpose.Refund ? intent.Subject : null);
+        var result = Result(contract, intent);
         if (key is not null)
         {
             if (answer.Refused is { } refused)
@@ -89,7 +90,8 @@ internal sealed partial class ContractGrain : IEffectPorts
             }
             else
             {
-                store.State.RememberKey(key, result);
+                // An answer the account's write stored with the outcome's events is not stored again.
+                store.State.RememberKey(key, answerCarried ? null : result);
             }
         }
 
@@ -125,18 +127,23 @@ internal sealed partial class ContractGrain : IEffectPorts
         return Errors.ContractHalted();
     }
 
+    /// <summary>What a command whose transfer <paramref name="intent"/> completed answers.</summary>
+    private static ContractResult Result(Contract contract, TransferIntent intent) =>
+        new(contract.ToView(), intent.Purpose is TransferPurpose.Bonus or TransferPurpose.Refund ? intent.Subject : null);
+
     /// <summary>
     /// Applies the intent's orders (<see cref="Contract.Plan"/>): the client's first, then the credits its capture
     /// sends, together, then settles the capture. Only a hold may be refused; any other refusal means the books disagree.
     /// A transfer of one order decides its outcome on one account, so the outcome's events go with that order and
-    /// are stored with the account's change: returned as carried if that account applied the order now (a replay
-    /// returns null: the contract's next write sends them, stored once).
+    /// are stored with the account's change, and so does the answer of the command waiting for it (beside the first
+    /// event): returned as carried if that account applied the order now (a replay returns null: the contract's next
+    /// write sends them, stored once).
     /// </summary>
     private async Task<(Error? Refused, Error? Broken, IReadOnlyList<OutboxEvent>? Carried)> ApplyOnAccountsAsync(TransferIntent intent, bool resent)
     {
         var plan = contract.Plan(intent);
         var carried = plan is { Sources: [{ Order.Legs: null }], Credits: [] } && store.State.TransferDecidedAt is { } decidedAt
-            ? OutcomeEvents(decidedAt)
+            ? OutcomeEvents(intent, decidedAt)
             : null;
         for (var i = 0; i < plan.Sources.Count; i++)
         {
@@ -166,29 +173,38 @@ internal sealed partial class ContractGrain : IEffectPorts
 
     /// <summary>
     /// The events the open transfer's outcome records, worked out on a copy of the state: the outcome depends only on
-    /// what is stored (the intent and its decision time), so the real one records exactly these.
+    /// what is stored (the intent, its decision time and the key of the command waiting for it), so the real one
+    /// records exactly these; the first carries that command's answer.
     /// </summary>
-    private List<OutboxEvent> OutcomeEvents(DateTimeOffset decidedAt)
+    private List<OutboxEvent> OutcomeEvents(TransferIntent intent, DateTimeOffset decidedAt)
     {
         var copy = ServiceProvider.GetRequiredService<DeepCopier<ContractState>>().Copy(State);
-        new Contract(copy, rules).TransferApplied(decidedAt);
-        return [.. copy.Events.Where(e => e.Seq > State.EventCount).Select(e => FeedEvents.Contract(copy, e))];
+        var outcome = new Contract(copy, rules);
+        outcome.TransferApplied(decidedAt);
+        List<OutboxEvent> events = [.. copy.Events.Where(e => e.Seq > State.EventCount).Select(e => FeedEvents.Contract(copy, e))];
+        if (store.State.PendingKey is { } key && events.Count > 0)
+        {
+            events[0] = events[0] with { Answer = new CarriedAnswer(this.GetGrainId(), key.Key, Result(outcome, intent)) };
+        }
+
+        return events;
     }
 
     /// <summary>
     /// The outcome just recorded had its events stored by the account (<paramref name="carried"/>): they are in the
-    /// outbox, so the contract's next write does not send them again. Should they differ (a bug), the write sends its own.
+    /// outbox, so the contract's next write does not send them again. Should they differ (a bug), the write sends its
+    /// own, and its answer with them: false.
     /// </summary>
-    private void OutcomeCarried(IReadOnlyList<OutboxEvent> carried)
+    private bool OutcomeCarried(IReadOnlyList<OutboxEvent> carried)
     {
-        if (store.State.Unwritten(this.GetGrainId()).SequenceEqual(carried))
+        if (store.State.Unwritten(this.GetGrainId()).SequenceEqual(carried.Select(e => e with { Answer = null })))
         {
             store.State.Written(carried);
+            return true;
         }
-        else
-        {
-            LogCarriedEventsDiffer(State.Id);
-        }
+
+        LogCarriedEventsDiffer(State.Id);
+        return false;
     }
 
     /// <summary>

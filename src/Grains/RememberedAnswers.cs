@@ -6,6 +6,14 @@ namespace Milestones;
 public sealed record StoredAnswer(string Key, ContractResult Result);
 
 /// <summary>
+/// The answer of <paramref name="Owner"/>'s command under <paramref name="Key"/>, carried by an event of its outcome
+/// into the write of another grain (<see cref="Events.OutboxEvent.Answer"/>), which stores it as the owner's.
+/// </summary>
+[SuppressReferenceTracking]
+[GenerateSerializer, Immutable, Alias("ms.CarriedAnswer")]
+public sealed record CarriedAnswer([property: Id(0)] GrainId Owner, [property: Id(1)] string Key, [property: Id(2)] ContractResult Result);
+
+/// <summary>
 /// A grain state that remembers its commands' answers by idempotency key. Each answer is stored once, in a row of its
 /// own that the grain storage writes in the same transaction as the state that first remembers its key (and deletes
 /// with the state that forgets the key), and only if that write succeeds. The state itself keeps the key, the

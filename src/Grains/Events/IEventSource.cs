@@ -7,7 +7,8 @@ namespace Milestones.Events;
 /// An event as the outbox stores it: in its stream (<c>contract:{id}</c> or <c>account:{id}</c>) under its number
 /// there, with its type and time for the feed's filters and retention, and its public JSON (<see cref="FeedEvent"/>).
 /// An account's event is a line of its ledger, and the stream is where the ledger is kept: <see cref="Line"/> is the
-/// line itself, stored with the event and found again by <see cref="ILedgerLines"/>.
+/// line itself, stored with the event and found again by <see cref="ILedgerLines"/>. <see cref="Answer"/>: a command's
+/// answer stored beside the event, where another grain's write carries the outcome of that command (a funding's).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ms.OutboxEvent")]
 public sealed record OutboxEvent(
@@ -16,7 +17,8 @@ public sealed record OutboxEvent(
     [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] string Type,
     [property: Id(4)] string Body,
-    [property: Id(5)] LedgerEntry? Line = null);
+    [property: Id(5)] LedgerEntry? Line = null,
+    [property: Id(6)] CarriedAnswer? Answer = null);
 
 /// <summary>
 /// A grain state that records events. The grain storage writes the events recorded since the state was last read

@@ -21,7 +21,7 @@ internal sealed class GrainStateWrite(
     DateTimeOffset? wakeAt = null,
     IReadOnlyList<OutboxEvent>? events = null,
     IReadOnlyList<JobListing>? listings = null,
-    IReadOnlyList<(string Key, byte[] Answer)>? answers = null,
+    IReadOnlyList<AnswerWrite>? answers = null,
     IReadOnlyList<string>? forgotten = null,
     IReadOnlyList<byte[]?>? packedEvents = null,
     IReadOnlyList<StoredLine?>? lines = null)
@@ -58,8 +58,8 @@ internal sealed class GrainStateWrite(
     /// <summary>The state's "My Jobs" lines that changed (<see cref="IListedState"/>).</summary>
     public IReadOnlyList<JobListing> Listings { get; } = listings ?? [];
 
-    /// <summary>The answers the state remembered, serialized (<see cref="IAnswerSource"/>): a row each, kept if one is there.</summary>
-    public IReadOnlyList<(string Key, byte[] Answer)> Answers { get; } = answers ?? [];
+    /// <summary>The answers the state remembered and those its events carry, serialized (<see cref="IAnswerSource"/>, <see cref="OutboxEvent.Answer"/>).</summary>
+    public IReadOnlyList<AnswerWrite> Answers { get; } = answers ?? [];
 
     /// <summary>The keys the state forgot: their answers' rows are deleted.</summary>
     public IReadOnlyList<string> Forgotten { get; } = forgotten ?? [];
@@ -72,6 +72,14 @@ internal sealed class GrainStateWrite(
 
     public void Fail(Exception error) => committed.TrySetException(error);
 }
+
+/// <summary>
+/// A remembered answer as a write stores it: the answer of <paramref name="GrainId"/>'s command under
+/// <paramref name="Key"/> (the writing grain's, or one its events carry), serialized; beside the write's event of
+/// index <paramref name="Event"/> where a store keeps answers so and the write stores that event, else in a row of its
+/// own (one already there is kept).
+/// </summary>
+internal sealed record AnswerWrite(string GrainId, string Key, byte[] Answer, int? Event);
 
 /// <summary>A ledger line as the outbox keeps it beside its event: serialized, and <see cref="Ref"/>, which finds it by transfer id.</summary>
 internal sealed record StoredLine(byte[] Payload, long Ref)

@@ -58,7 +58,7 @@ internal sealed partial class GroupCommitGrainStorage(
         var answering = grainState.State as IAnswerSource;
         var (remembered, forgotten) = answering?.UnwrittenAnswers() ?? ([], []);
         var write = new GrainStateWrite(stateName, grainId.ToString(), Pack(serializer.SerializeToArray(grainState.State)), Version(grainState.ETag),
-            (grainState.State as IScheduledState)?.WakeAt, events, lines, [.. remembered.Select(a => (a.Key, Pack(serializer.SerializeToArray(a.Result))))], forgotten,
+            (grainState.State as IScheduledState)?.WakeAt, events, lines, Answers(grainId, events ?? [], remembered), forgotten,
             compress && store.KeepsEventsPacked && events is { Count: > 0 } ? [.. events.Select(e => e.Line is null ? StoredPayload.PackText(e.Body) : null)] : null,
             events?.Any(e => e.Line is not null) == true ? [.. events.Select(Line)] : null);
         if (!queue.Writer.TryWrite(write))
@@ -83,6 +83,25 @@ internal sealed partial class GroupCommitGrainStorage(
         {
             answering!.AnswersWritten(remembered, forgotten);
         }
+    }
+
+    /// <summary>
+    /// The answers a write stores: those the state remembered, beside its events in order (those that carry none), and
+    /// those its events carry, beside them.
+    /// </summary>
+    private List<AnswerWrite> Answers(GrainId grainId, IReadOnlyList<OutboxEvent> events, IReadOnlyList<StoredAnswer> remembered)
+    {
+        var free = new Queue<int>(Enumerable.Range(0, events.Count).Where(i => events[i].Answer is null));
+        var answers = remembered.Select(a => new AnswerWrite(grainId.ToString(), a.Key, Pack(serializer.SerializeToArray(a.Result)), free.TryDequeue(out var i) ? i : null)).ToList();
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i].Answer is { } carried)
+            {
+                answers.Add(new AnswerWrite(carried.Owner.ToString(), carried.Key, Pack(serializer.SerializeToArray(carried.Result)), i));
+            }
+        }
+
+        return answers;
     }
 
     private StoredLine? Line(OutboxEvent e) =>

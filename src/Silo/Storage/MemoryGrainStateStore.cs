@@ -48,9 +48,9 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
                         positioned.Add((++head, e, line));
                     }
 
-                    foreach (var (key, answer) in batch[i].Answers)
+                    foreach (var answer in batch[i].Answers)
                     {
-                        answers.TryAdd((batch[i].GrainId, key), answer);
+                        answers.TryAdd((answer.GrainId, answer.Key), answer.Answer);
                     }
 
                     foreach (var key in batch[i].Forgotten)

@@ -80,15 +80,14 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             WHERE NOT EXISTS (SELECT 1 FROM feedevent f WHERE f.serviceid = @serviceid AND f.stream = e.stream AND f.seq = e.seq)
             ORDER BY e.stream, e.seq, e.n
         ), placed AS (
-            SELECT f.*, row_number() OVER (ORDER BY f.n) AS k, row_number() OVER (PARTITION BY f.write ORDER BY f.n) AS j FROM fresh f
+            SELECT f.*, row_number() OVER (ORDER BY f.n) AS k FROM fresh f
         ), answers AS (
-            SELECT a.write, a.key, a.answer, row_number() OVER (PARTITION BY a.write ORDER BY a.n) AS j
-            FROM unnest(@anwrites, @ankeys, @answers) WITH ORDINALITY AS a (write, key, answer, n)
+            SELECT * FROM unnest(@anwrites, @angrains, @ankeys, @answers, @anevents) AS a (write, grainid, key, answer, event)
         ), events AS (
             INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body, packed, answerkey, answer, line, lineref)
             SELECT @serviceid, f.stream, f.seq, (pg_current_xact_id()::text::bigint << 16) + f.k, f.at, f.type, f.body, f.packed, a.key, a.answer, f.line, f.lineref
             FROM placed f
-            LEFT JOIN answers a ON a.write = f.write AND a.j = f.j
+            LEFT JOIN answers a ON a.event = f.n
             ORDER BY f.k
         ), relisted AS (
             UPDATE usercontract u SET status = l.status, title = l.title, version = l.version
@@ -106,12 +105,12 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             WHERE NOT EXISTS (SELECT 1 FROM usercontract u WHERE u.serviceid = @serviceid AND u.userid = l.userid AND u.created = l.created AND u.contractid = l.contractid)
         ), answered AS (
             INSERT INTO commandanswer (serviceid, grainid, key, answer)
-            SELECT DISTINCT ON (w.grainid, a.key) @serviceid, w.grainid, a.key, a.answer
+            SELECT DISTINCT ON (a.grainid, a.key) @serviceid, a.grainid, a.key, a.answer
             FROM answers a
             JOIN input i ON i.n = a.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
-            WHERE NOT EXISTS (SELECT 1 FROM placed f WHERE f.write = a.write AND f.j = a.j)
-              AND NOT EXISTS (SELECT 1 FROM commandanswer c WHERE c.serviceid = @serviceid AND c.grainid = w.grainid AND c.key = a.key)
+            WHERE NOT EXISTS (SELECT 1 FROM placed f WHERE f.n = a.event)
+              AND NOT EXISTS (SELECT 1 FROM commandanswer c WHERE c.serviceid = @serviceid AND c.grainid = a.grainid AND c.key = a.key)
         ), forgotten AS (
             DELETE FROM commandanswer c
             USING unnest(@fgwrites, @fgkeys) AS f (write, key), input i, written w
@@ -338,10 +337,18 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("lstitles", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.Summary.Title).ToArray());
         command.Parameters.AddWithValue("lscreated", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Summary.CreatedAt.UtcTicks).ToArray());
         command.Parameters.AddWithValue("lsversions", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Summary.Version).ToArray());
-        var answers = batch.SelectMany((w, i) => w.Answers.Select(a => (Write: (long)i + 1, a.Key, a.Answer))).ToList();
+        // An answer beside an event names the event's number among the batch's (the ordinality of the event arrays).
+        var answers = new List<(long Write, AnswerWrite Answer, long? Event)>();
+        for (int i = 0, before = 0; i < batch.Count; before += batch[i].Events.Count, i++)
+        {
+            answers.AddRange(batch[i].Answers.Select(a => (i + 1L, a, before + 1 + (long?)a.Event)));
+        }
+
         command.Parameters.AddWithValue("anwrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, answers.Select(a => a.Write).ToArray());
-        command.Parameters.AddWithValue("ankeys", NpgsqlDbType.Array | NpgsqlDbType.Text, answers.Select(a => a.Key).ToArray());
-        command.Parameters.AddWithValue("answers", NpgsqlDbType.Array | NpgsqlDbType.Bytea, answers.Select(a => a.Answer).ToArray());
+        command.Parameters.AddWithValue("angrains", NpgsqlDbType.Array | NpgsqlDbType.Text, answers.Select(a => a.Answer.GrainId).ToArray());
+        command.Parameters.AddWithValue("ankeys", NpgsqlDbType.Array | NpgsqlDbType.Text, answers.Select(a => a.Answer.Key).ToArray());
+        command.Parameters.AddWithValue("answers", NpgsqlDbType.Array | NpgsqlDbType.Bytea, answers.Select(a => a.Answer.Answer).ToArray());
+        command.Parameters.AddWithValue("anevents", NpgsqlDbType.Array | NpgsqlDbType.Bigint, answers.Select(a => (object?)a.Event ?? DBNull.Value).ToArray());
         var forgotten = batch.SelectMany((w, i) => w.Forgotten.Select(key => (Write: (long)i + 1, Key: key))).ToList();
         command.Parameters.AddWithValue("fgwrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, forgotten.Select(f => f.Write).ToArray());
         command.Parameters.AddWithValue("fgkeys", NpgsqlDbType.Array | NpgsqlDbType.Text, forgotten.Select(f => f.Key).ToArray());

@@ -490,9 +490,9 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
                     upsertJob.Run(transaction, line.UserId, summary.ContractId, summary.Role.ToString(), summary.Status.ToString(), summary.Title, summary.CreatedAt.UtcTicks, summary.Version);
                 }
 
-                foreach (var (key, answer) in write.Answers)
+                foreach (var answer in write.Answers)
                 {
-                    insertAnswer.Run(transaction, write.GrainId, key, answer);
+                    insertAnswer.Run(transaction, answer.GrainId, answer.Key, answer.Answer);
                 }
 
                 foreach (var key in write.Forgotten)

@@ -186,24 +186,27 @@ public sealed class PostgresMigrationTests : MigrationTests
 
         await using var written = PostgresGrainStateStore.Create(store.ConnectionString, "a", NullLogger.Instance);
         static OutboxEvent Event(long seq) => new("s", seq, DateTimeOffset.UnixEpoch, "t", $"e{seq}");
-        async Task WriteAsync(long? expected, OutboxEvent[] events, (string, byte[])[] answers) =>
-            await written.WriteAsync([new GrainStateWrite("contract", "contract/c", [1], expected, events: events, answers: answers)], CancellationToken.None);
+        static AnswerWrite Answer(string key, byte answer, int? beside) => new("contract/c", key, [answer], beside);
+        async Task WriteAsync(string grain, long? expected, OutboxEvent[] events, AnswerWrite[] answers) =>
+            await written.WriteAsync([new GrainStateWrite("contract", grain, [1], expected, events: events, answers: answers)], CancellationToken.None);
 
         // Three answers, two new events: the first two answers beside the events, the third in a row of its own.
-        await WriteAsync(null, [Event(1), Event(2)], [("k1", [11]), ("k2", [12]), ("k3", [13])]);
-        // An event stored already takes no answer.
-        await WriteAsync(1, [Event(2), Event(3)], [("k4", [14]), ("k5", [15])]);
+        await WriteAsync("contract/c", null, [Event(1), Event(2)], [Answer("k1", 11, 0), Answer("k2", 12, 1), Answer("k3", 13, null)]);
+        // An event stored already takes no answer: its answer takes a row of its own.
+        await WriteAsync("contract/c", 1, [Event(2), Event(3)], [Answer("k4", 14, 0), Answer("k5", 15, 1)]);
         // A key remembered again after it was forgotten: its newest answer is read.
-        await WriteAsync(2, [Event(4)], [("k1", [21])]);
+        await WriteAsync("contract/c", 2, [Event(4)], [Answer("k1", 21, 0)]);
+        // Another grain's write (an account's) carries the contract's events and an answer beside them: the contract's.
+        await WriteAsync("account/a", null, [Event(5), Event(6)], [Answer("k6", 16, 1)]);
 
-        Assert.Equal("1:k1 2:k2 3:k4 4:k1", await store.ScalarAsync("SELECT string_agg(seq || ':' || answerkey, ' ' ORDER BY seq) FROM feedevent"));
-        Assert.Equal("earlier k3 k5", await store.ScalarAsync("SELECT string_agg(key, ' ' ORDER BY key) FROM commandanswer"));
-        foreach (var (key, answer) in new[] { ("earlier", 1), ("k1", 21), ("k2", 12), ("k3", 13), ("k4", 14), ("k5", 15) })
+        Assert.Equal("1:k1 2:k2 3:k5 4:k1 6:k6", await store.ScalarAsync("SELECT string_agg(seq || ':' || answerkey, ' ' ORDER BY seq) FROM feedevent"));
+        Assert.Equal("earlier k3 k4", await store.ScalarAsync("SELECT string_agg(key, ' ' ORDER BY key) FROM commandanswer"));
+        foreach (var (key, answer) in new[] { ("earlier", 1), ("k1", 21), ("k2", 12), ("k3", 13), ("k4", 14), ("k5", 15), ("k6", 16) })
         {
             Assert.Equal([(byte)answer], (await written.ReadAnswerAsync("contract/c", "s", key, CancellationToken.None))!);
         }
 
-        Assert.Null(await written.ReadAnswerAsync("contract/c", "s", "k6", CancellationToken.None));
+        Assert.Null(await written.ReadAnswerAsync("contract/c", "s", "k7", CancellationToken.None));
     }
 }
 

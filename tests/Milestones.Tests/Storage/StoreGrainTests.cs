@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Milestones.Contracts;
 using Milestones.Domain;
 using Milestones.Events;
+using Milestones.Silo;
 using Milestones.Tests.Grains;
 using Milestones.Wakeups;
 using Orleans.Storage;
@@ -41,9 +42,12 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
             first.Add(Ok(await commands[i](new CommandOptions($"lifecycle-{i}"))).Contract);
         }
 
-        // Answers are stored beside the events their writes stored, or in rows of their own (PostgreSQL), or in rows of
-        // their own (the others): each replays exactly from the store alone.
+        // Answers are stored beside the events their writes stored (PostgreSQL: a funding's beside the outcome's events
+        // its hold's write carried, as the contract's own write stored none), or in rows of their own (the others):
+        // each replays exactly from the store alone.
         await Fixture.Cluster.DeactivateAsync(grain);
+        var ownRows = Convert.ToInt64(await Store.ScalarAsync($"SELECT count(*) FROM commandanswer WHERE grainid = '{grain.GetGrainId()}'"), CultureInfo.InvariantCulture);
+        Assert.Equal(Store.Kind == StorageProvider.Postgres ? 0 : commands.Length, ownRows);
         for (var i = 0; i < commands.Length; i++)
         {
             var replay = await commands[i](new CommandOptions($"lifecycle-{i}"));
