@@ -134,7 +134,7 @@ public sealed class EventFeedStoreTests
         await store.WriteAsync([new GrainStateWrite("state", "c", [1], null, events: [Event(contract, 1, "real", old), Event(contract, 2, "real", old)])], CancellationToken.None);
         await store.WriteAsync([new GrainStateWrite("state", "b", [1], null, events: [Event("b", 1, "real", old), Event("b", 2, "real")])], CancellationToken.None);
 
-        var placed = (await store.ReadFeedAsync(0, 10, null, CancellationToken.None)).Events.ToDictionary(e => e.Body, e => e.Position);
+        var placed = (await store.ReadFeedOfAsync(7)).Events.ToDictionary(e => e.Body, e => e.Position);
         Assert.Equal(3, await store.PruneAsync(DateTimeOffset.UtcNow.AddDays(-30), CancellationToken.None));
 
         // The feed goes on after the highest position pruned: a|3, under b|1, is behind it; the contract's
