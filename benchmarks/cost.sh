@@ -11,9 +11,10 @@
 # move with the machine's noise. Each run starts after a VACUUM and a CHECKPOINT (so each pays its pages' first
 # full-page images), with autovacuum off for the tables measured: a vacuum that happens to fall in one run and not the
 # other moved a figure by more than a lifecycle's worth (the dead row versions it would clean are the updates counted).
-# Both runs follow a warm-up of COST_WARMUP lifecycles (default 2,000) in the same process, so that the JIT's tiering,
+# Both runs follow a warm-up of COST_WARMUP lifecycles (default 6,000) in the same process, so that the JIT's tiering,
 # which goes on for thousands of lifecycles after start-up, falls in neither: else the small run's share of it made
-# the difference of CPU meaningless (even negative).
+# the difference of CPU meaningless (even negative). After 2,000 the JIT still spent 3.2 ms of CPU per lifecycle over
+# the next 2,000 (profile.sh's reference run, 2026-12-07-stop36-profile), 0.2 ms over the 2,000 after those.
 #
 #   benchmarks/cost.sh                       # 200 and 1,200 lifecycles at c=16; writes results/<date>-cost.md
 #   COST_SMALL=100 COST_LARGE=600 COST_CONCURRENCY=16 COST_API=path/to/Milestones.Api.dll benchmarks/cost.sh
@@ -22,7 +23,7 @@
 # the report (default: this checkout's commit); COST_NAME names the report file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-small=${COST_SMALL:-200}; large=${COST_LARGE:-1200}; warmup=${COST_WARMUP:-2000}; c=${COST_CONCURRENCY:-16}
+small=${COST_SMALL:-200}; large=${COST_LARGE:-1200}; warmup=${COST_WARMUP:-6000}; c=${COST_CONCURRENCY:-16}
 api=${COST_API:-src/Api/bin/Release/net10.0/Milestones.Api.dll}
 label=${COST_LABEL:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo "+changes")}
 baseline=benchmarks/Baseline/bin/Release/net10.0/Milestones.Baseline.dll

@@ -40,6 +40,15 @@ internal sealed class Profile
     /// <summary>CPU samples per leaf method (the leaf-most frame that names one) and its sample's layer.</summary>
     public Dictionary<(string Leaf, string Layer), int> ByLeaf { get; } = [];
 
+    /// <summary>
+    /// CPU samples per method of the product's own (the leaf-most frame in a <c>Milestones.</c> namespace): what its
+    /// code spends, with whatever it calls of the framework's and the libraries'.
+    /// </summary>
+    public Dictionary<string, int> ByOwnMethod { get; } = [];
+
+    /// <summary>CPU samples per method of the product's own and the leaf method under it.</summary>
+    public Dictionary<(string Own, string Leaf), int> ByOwnAndLeaf { get; } = [];
+
     public static Profile Read(string nettrace)
     {
         var etlx = Path.Combine(Path.GetTempPath(), $"profile-{Guid.NewGuid():N}.etlx");
@@ -91,6 +100,22 @@ internal sealed class Profile
         var leafName = runtime ? $"(native code) called by {method}" : method;
         ByLayer[layer] = ByLayer.GetValueOrDefault(layer) + 1;
         ByLeaf[(leafName, layer)] = ByLeaf.GetValueOrDefault((leafName, layer)) + 1;
+        var own = OwnMethod(stack) ?? "(none of the product's)";
+        ByOwnMethod[own] = ByOwnMethod.GetValueOrDefault(own) + 1;
+        ByOwnAndLeaf[(own, leafName)] = ByOwnAndLeaf.GetValueOrDefault((own, leafName)) + 1;
+    }
+
+    private string? OwnMethod(TraceCallStack? stack)
+    {
+        for (var call = stack; call is not null; call = call.Caller)
+        {
+            if (FrameOf(call).Method is var method && method.StartsWith("Milestones.", StringComparison.Ordinal))
+            {
+                return method;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -86,6 +86,29 @@ foreach (var ((leaf, layer), samples) in profile.ByLeaf.OrderByDescending(l => l
     Console.WriteLine($"| `{leaf.Replace("|", "\\|", StringComparison.Ordinal)}` | {layer} | {samples:N0} | {Percent(samples)} |");
 }
 
+Console.WriteLine();
+Console.WriteLine($"Top {top} methods of the product's own (the leaf-most frame in a Milestones namespace, with what it calls of others'):");
+Console.WriteLine();
+Console.WriteLine("| method | CPU samples | % |");
+Console.WriteLine("|---|--:|--:|");
+foreach (var (method, samples) in profile.ByOwnMethod.OrderByDescending(m => m.Value).Take(top))
+{
+    Console.WriteLine($"| `{method.Replace("|", "\\|", StringComparison.Ordinal)}` | {samples:N0} | {Percent(samples)} |");
+}
+
+Console.WriteLine();
+Console.WriteLine("Under the five methods of the product's own that spend most, the leaf methods that spend most:");
+Console.WriteLine();
+Console.WriteLine("| method of the product's | leaf method | CPU samples | % |");
+Console.WriteLine("|---|---|--:|--:|");
+foreach (var (method, _) in profile.ByOwnMethod.OrderByDescending(m => m.Value).Take(5))
+{
+    foreach (var ((_, leaf), samples) in profile.ByOwnAndLeaf.Where(l => l.Key.Own == method).OrderByDescending(l => l.Value).Take(5))
+    {
+        Console.WriteLine($"| `{method.Replace("|", "\\|", StringComparison.Ordinal)}` | `{leaf.Replace("|", "\\|", StringComparison.Ordinal)}` | {samples:N0} | {Percent(samples)} |");
+    }
+}
+
 return 0;
 
 static int Usage(string expected)
