@@ -379,8 +379,6 @@ internal sealed partial class AccountGrain(
             (state.HoldsAsOf, state.HoldsSlot, snapshotHolds) = (asOf, slot, holds);
         }
 
-        state.Lines = account.LineCount;
-        state.WakeAt = account.NextDue;
         settledUnsaved = false;
         await store.WriteStateAsync();
     }

@@ -78,28 +78,8 @@ public sealed partial class Account(AccountState state)
         return VoidExpiredPayouts(now) | due.Count > 0;
     }
 
-    /// <summary>When the account must be woken: its earliest pending credit's due time or pending payout's expiry.</summary>
-    public DateTimeOffset? NextDue
-    {
-        get
-        {
-            DateTimeOffset? next = null;
-            foreach (var credit in state.Pending)
-            {
-                next = credit.AvailableAt < next || next is null ? credit.AvailableAt : next;
-            }
-
-            foreach (var payout in state.Payouts)
-            {
-                if (payout.Status == PayoutStatus.Pending && (payout.ExpiresAt < next || next is null))
-                {
-                    next = payout.ExpiresAt;
-                }
-            }
-
-            return next;
-        }
-    }
+    /// <summary>When the account must be woken (<see cref="AccountState.NextDue"/>).</summary>
+    public DateTimeOffset? NextDue => state.NextDue;
 
     private LedgerEntry Record(TransferOrder order, DateTimeOffset now)
     {

@@ -43,7 +43,7 @@ public sealed class Hold
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.AccountState")]
-public sealed class AccountState : IScheduledState, IEventSource
+public sealed class AccountState : IScheduledState, IEventSource, IWritingState
 {
     [Id(0)] public Dictionary<string, CurrencyBalance> Balances { get; set; } = [];
 
@@ -149,6 +149,36 @@ public sealed class AccountState : IScheduledState, IEventSource
 
         StoredLines = Lines;
         Carried.Clear();
+    }
+
+    /// <summary>The row counts the lines in memory and wakes for the earliest due time, as they are when it is written.</summary>
+    public void Writing()
+    {
+        Lines = EarlierLines + Entries.Count;
+        WakeAt = NextDue;
+    }
+
+    /// <summary>When the account must be woken: its earliest pending credit's due time or pending payout's expiry.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            DateTimeOffset? next = null;
+            foreach (var credit in Pending)
+            {
+                next = credit.AvailableAt < next || next is null ? credit.AvailableAt : next;
+            }
+
+            foreach (var payout in Payouts)
+            {
+                if (payout.Status == PayoutStatus.Pending && (payout.ExpiresAt < next || next is null))
+                {
+                    next = payout.ExpiresAt;
+                }
+            }
+
+            return next;
+        }
     }
 
     public void Written(IReadOnlyList<OutboxEvent> events)

@@ -51,6 +51,7 @@ internal sealed partial class GroupCommitGrainStorage(
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        (grainState.State as IWritingState)?.Writing();
         var source = grainState.State as IEventSource;
         var events = source?.Unwritten(grainId);
         var listed = grainState.State as IListedState;
