@@ -148,6 +148,31 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
     }
 
     [Fact]
+    public async Task AFundingWhoseHoldWriteFails_IsFundedOnceByItsRetry_AndItsAnswerCarriedWithTheHoldReplaysFromTheStore()
+    {
+        await DepositAsync(Client, 5_000);
+        var grain = await CreateActiveAsync(1_000);
+        var answers = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IRememberedAnswers>();
+        var key = new CommandOptions("fund-hold-fails");
+
+        // The hold's write (which carries the funding's outcome and its answer) fails: nothing is answered or stored.
+        Fixture.Probe.FailNextWrite(Grains.Account(Client.UserId).GetGrainId());
+        Rejected(await grain.FundMilestoneAsync(Client, "m1", key), "transfer_in_progress");
+        Assert.Null(await answers.ReadAsync(grain.GetGrainId(), StreamOf(grain), key.IdempotencyKey!, CancellationToken.None));
+
+        // The retry finishes the stored intent once; the answer is the contract's, stored with the hold.
+        var funded = Ok(await grain.FundMilestoneAsync(Client, "m1", key)).Contract;
+        Assert.Equal(MilestoneStatus.Funded, funded.Milestones[0].Status);
+        Assert.Equal(funded, (await answers.ReadAsync(grain.GetGrainId(), StreamOf(grain), key.IdempotencyKey!, CancellationToken.None))!.Contract, ContractViewComparer.Instance);
+
+        await Fixture.Cluster.DeactivateAsync(grain);
+        var replay = await grain.FundMilestoneAsync(Client, "m1", key);
+        Assert.True(replay.Replayed);
+        Assert.Equal(funded, replay.Value!.Contract, ContractViewComparer.Instance);
+        Assert.Equal((5_000 - 1_030, 1_030L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+    }
+
+    [Fact]
     public async Task ARejectedCommand_KeepsItsKey_AndARetryReplaysTheRejection()
     {
         await DepositAsync(Client, 500);
