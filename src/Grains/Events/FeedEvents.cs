@@ -30,13 +30,6 @@ public static partial class FeedEvents
 
     public static string AccountStream(string accountId) => AccountStreams + accountId;
 
-    /// <summary>The JSON of the event <see cref="Ledger"/> makes of <paramref name="line"/>, in the account stream <paramref name="stream"/>.</summary>
-    public static string LedgerJson(string stream, LedgerEntry line)
-    {
-        var accountId = stream[AccountStreams.Length..];
-        return Ledger(GrainKeys.IsFeeAccount(accountId) ? accountId : GrainKeys.User(accountId), line).Body;
-    }
-
     /// <summary>A contract's event; the other party of its actor is notified (both parties of a time-driven or platform event).</summary>
     public static OutboxEvent Contract(ContractState contract, ContractEvent e)
     {
@@ -48,31 +41,23 @@ public static partial class FeedEvents
     }
 
     /// <summary>
-    /// A ledger line of account <paramref name="accountKey"/> (a user's account, or a fee account the platform reads:
-    /// it notifies nobody). The actor is the platform for deposits and payout outcomes, the system for what time or
-    /// a contract moved (the contract's own event names who acted), and the owner for what the owner asked.
+    /// The event of a ledger line of account <paramref name="accountKey"/>: its JSON is made from the line when it is
+    /// needed (<see cref="OutboxEvent.Json"/>, <see cref="LedgerJson"/>): a store that keeps the line alone never makes it.
     /// </summary>
-    public static OutboxEvent Ledger(string accountKey, LedgerEntry line)
-    {
-        var fees = GrainKeys.IsFeeAccount(accountKey);
-        var accountId = GrainKeys.UserIdOf(accountKey);
-        var order = line.Order;
-        var (type, actor) = order.Kind switch
-        {
-            TransferKind.Deposit => ("deposit.recorded", "platform"),
-            TransferKind.Hold => ("funds.held", accountId),
-            TransferKind.Capture => ("funds.captured", "system"),
-            TransferKind.Credit => ("funds.credited", "system"),
-            TransferKind.Refund => ("funds.returned", "system"),
-            TransferKind.Debit => ("funds.debited", accountId),
-            TransferKind.Available => ("funds.available", "system"),
-            TransferKind.Payout => ("payout.requested", accountId),
-            TransferKind.PayoutCompleted => ("payout.completed", "platform"),
-            TransferKind.PayoutFailed => ("payout.failed", "platform"),
-            TransferKind.PayoutVoided => ("payout.voided", "system"),
-            _ => throw new ArgumentOutOfRangeException(nameof(line), order.Kind, "A ledger line of an unknown kind."),
-        };
+    public static OutboxEvent Ledger(string accountKey, LedgerEntry line) =>
+        new(AccountStream(GrainKeys.UserIdOf(accountKey)), line.Seq, line.At, LedgerKind(line.Order.Kind, "").Type, null, line);
 
+    /// <summary>
+    /// The JSON of the event of ledger line <paramref name="line"/> in the account stream <paramref name="stream"/> (a
+    /// user's account, or a fee account the platform reads: it notifies nobody). The actor is the platform for deposits
+    /// and payout outcomes, the system for what time or a contract moved (the contract's own event names who acted),
+    /// and the owner for what the owner asked.
+    /// </summary>
+    public static string LedgerJson(string stream, LedgerEntry line)
+    {
+        var accountId = stream[AccountStreams.Length..];
+        var order = line.Order;
+        var (type, actor) = LedgerKind(order.Kind, accountId);
         var data = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["transferId"] = order.TransferId,
@@ -86,9 +71,26 @@ public static partial class FeedEvents
         Add(data, "contractId", order.ContractId);
         Add(data, "milestoneId", order.MilestoneId);
         Add(data, "availableAt", order.AvailableAt?.ToString("O", CultureInfo.InvariantCulture));
-        var stream = AccountStream(accountId);
-        return Outbox(stream, new FeedEvent(Id(stream, line.Seq), type, line.At, actor, line.Seq, null, accountId, data, null, fees ? [] : [accountId])) with { Line = line };
+        var feed = new FeedEvent(Id(stream, line.Seq), type, line.At, actor, line.Seq, null, accountId, data, null, GrainKeys.IsFeeAccount(accountId) ? [] : [accountId]);
+        return JsonSerializer.Serialize(feed, Json);
     }
+
+    /// <summary>The event type of a ledger line of <paramref name="kind"/>, and its actor on account <paramref name="accountId"/>.</summary>
+    private static (string Type, string Actor) LedgerKind(TransferKind kind, string accountId) => kind switch
+    {
+        TransferKind.Deposit => ("deposit.recorded", "platform"),
+        TransferKind.Hold => ("funds.held", accountId),
+        TransferKind.Capture => ("funds.captured", "system"),
+        TransferKind.Credit => ("funds.credited", "system"),
+        TransferKind.Refund => ("funds.returned", "system"),
+        TransferKind.Debit => ("funds.debited", accountId),
+        TransferKind.Available => ("funds.available", "system"),
+        TransferKind.Payout => ("payout.requested", accountId),
+        TransferKind.PayoutCompleted => ("payout.completed", "platform"),
+        TransferKind.PayoutFailed => ("payout.failed", "platform"),
+        TransferKind.PayoutVoided => ("payout.voided", "system"),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A ledger line of an unknown kind."),
+    };
 
     /// <summary>The stream of a parsed event: its contract's or its account's.</summary>
     public static string StreamOf(FeedEvent e) => e.ContractId is { } contract ? ContractStream(contract) : AccountStream(e.AccountId!);

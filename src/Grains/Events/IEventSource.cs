@@ -7,7 +7,8 @@ namespace Milestones.Events;
 /// An event as the outbox stores it: in its stream (<c>contract:{id}</c> or <c>account:{id}</c>) under its number
 /// there, with its type and time for the feed's filters and retention, and its public JSON (<see cref="FeedEvent"/>).
 /// An account's event is a line of its ledger, and the stream is where the ledger is kept: <see cref="Line"/> is the
-/// line itself, stored with the event and found again by <see cref="ILedgerLines"/>. <see cref="Answer"/>: a command's
+/// line itself, stored with the event and found again by <see cref="ILedgerLines"/>; its <see cref="Body"/> is null,
+/// as its JSON is made from the line (<see cref="Json"/>) only where a store keeps it. <see cref="Answer"/>: a command's
 /// answer stored beside the event, where another grain's write carries the outcome of that command (a funding's).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ms.OutboxEvent")]
@@ -16,9 +17,13 @@ public sealed record OutboxEvent(
     [property: Id(1)] long Seq,
     [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] string Type,
-    [property: Id(4)] string Body,
+    [property: Id(4)] string? Body,
     [property: Id(5)] LedgerEntry? Line = null,
-    [property: Id(6)] CarriedAnswer? Answer = null);
+    [property: Id(6)] CarriedAnswer? Answer = null)
+{
+    /// <summary>The event's public JSON: its body, or made from its ledger line.</summary>
+    public string Json => Body ?? FeedEvents.LedgerJson(Stream, Line ?? throw new InvalidOperationException($"Event {Stream}:{Seq} has neither a body nor a ledger line."));
+}
 
 /// <summary>
 /// A grain state that records events. The grain storage writes the events recorded since the state was last read

@@ -60,7 +60,7 @@ internal sealed partial class GroupCommitGrainStorage(
         var (remembered, forgotten) = answering?.UnwrittenAnswers() ?? ([], []);
         var write = new GrainStateWrite(stateName, grainId.ToString(), Pack(serializer.SerializeToArray(grainState.State)), Version(grainState.ETag),
             (grainState.State as IScheduledState)?.WakeAt, events, lines, Answers(grainId, events ?? [], remembered), forgotten,
-            compress && store.KeepsEventsPacked && events is { Count: > 0 } ? [.. events.Select(e => e.Line is null ? StoredPayload.PackText(e.Body) : null)] : null,
+            compress && store.KeepsEventsPacked && events is { Count: > 0 } ? [.. events.Select(e => e.Line is null ? StoredPayload.PackText(e.Json) : null)] : null,
             events?.Any(e => e.Line is not null) == true ? [.. events.Select(Line)] : null);
         if (!queue.Writer.TryWrite(write))
         {

@@ -79,7 +79,7 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
         {
             var from = positioned.BinarySearch((Math.Max(after, pruned) + 1, null!, null), Comparer<(long Position, OutboxEvent, StoredLine?)>.Create((a, b) => a.Position.CompareTo(b.Position)));
             var page = positioned.Skip(from < 0 ? ~from : from).Where(e => types is null || types.Contains(e.Event.Type))
-                .Take(limit).Select(e => (e.Position, e.Event.Body)).ToList();
+                .Take(limit).Select(e => (e.Position, e.Event.Json)).ToList();
             return Task.FromResult(new FeedRead(page, pruned, head));
         }
     }
@@ -89,7 +89,7 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
         lock (rows)
         {
             return Task.FromResult<IReadOnlyList<string>>([.. positioned.Select(p => p.Event).Where(e => e.Stream == stream && e.Seq > after)
-                .OrderBy(e => e.Seq).Take(limit).Select(e => e.Body)]);
+                .OrderBy(e => e.Seq).Take(limit).Select(e => e.Json)]);
         }
     }
 

@@ -323,7 +323,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         var packed = batch.SelectMany(w => w.PackedEvents.Count > 0 ? w.PackedEvents : w.Events.Select(_ => (byte[]?)null)).ToArray();
         var stored = batch.SelectMany(w => w.Lines).ToArray();
         command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text,
-            events.Select((e, i) => packed[i] is null && stored[i] is null ? e.Event.Body : (object)DBNull.Value).ToArray());
+            events.Select((e, i) => packed[i] is null && stored[i] is null ? e.Event.Json : (object)DBNull.Value).ToArray());
         command.Parameters.AddWithValue("evpacked", NpgsqlDbType.Array | NpgsqlDbType.Bytea,
             packed.Select((p, i) => stored[i] is null ? (object?)p ?? DBNull.Value : DBNull.Value).ToArray());
         command.Parameters.AddWithValue("evlines", NpgsqlDbType.Array | NpgsqlDbType.Bytea, stored.Select(l => (object?)l?.Payload ?? DBNull.Value).ToArray());

@@ -480,7 +480,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
                 for (var n = 0; n < write.Events.Count; n++)
                 {
                     var (e, line) = (write.Events[n], write.Lines[n]);
-                    position += insertEvent.Run(transaction, e.Stream, e.Seq, position + 1, e.At.ToUnixTimeMilliseconds(), e.Type, e.Body,
+                    position += insertEvent.Run(transaction, e.Stream, e.Seq, position + 1, e.At.ToUnixTimeMilliseconds(), e.Type, e.Json,
                         (object?)line?.Payload ?? DBNull.Value, (object?)line?.Ref ?? DBNull.Value);
                 }
 

@@ -65,9 +65,9 @@ public sealed class EventFeedStoreTests
                 for (var i = 0; i < batch.Count; i++)
                 {
                     versions[batch[i].GrainId] = committed[i] ?? throw new InvalidOperationException("A current write was refused.");
-                    foreach (var e in batch[i].Events.Where(e => e.Body.EndsWith("|real", StringComparison.Ordinal)))
+                    foreach (var e in batch[i].Events.Where(e => e.Json.EndsWith("|real", StringComparison.Ordinal)))
                     {
-                        written[(e.Stream, e.Seq)] = e.Body;
+                        written[(e.Stream, e.Seq)] = e.Json;
                     }
                 }
 

@@ -167,7 +167,7 @@ public sealed class PostgresMigrationTests : MigrationTests
         await using var written = PostgresGrainStateStore.Create(store.ConnectionString, "a", NullLogger.Instance);
         OutboxEvent[] events = [new("s", 2, DateTimeOffset.UtcNow, "t", large), new("s", 3, DateTimeOffset.UtcNow, "t", "{}")];
         await written.WriteAsync(
-            [new GrainStateWrite("contract", "c", [1], null, events: events, packedEvents: [.. events.Select(e => StoredPayload.PackText(e.Body))])],
+            [new GrainStateWrite("contract", "c", [1], null, events: events, packedEvents: [.. events.Select(e => StoredPayload.PackText(e.Json))])],
             CancellationToken.None);
 
         Assert.Equal([large, large, "{}"], (await written.ReadFeedOfAsync(3)).Events.Select(e => e.Body));

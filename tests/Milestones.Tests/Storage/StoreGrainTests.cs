@@ -108,7 +108,7 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
                 .Where(json => FeedEvents.Parse(json) is { ContractId: null } e && e.AccountId == Client.UserId)];
         }
 
-        Assert.Equal(lines.Select(line => FeedEvents.Ledger(GrainKeys.User(Client.UserId), line).Body), read);
+        Assert.Equal(lines.Select(line => FeedEvents.Ledger(GrainKeys.User(Client.UserId), line).Json), read);
     }
 
     [Fact]
