@@ -184,7 +184,7 @@ internal sealed partial class ContractGrain : IEffectPorts
         List<OutboxEvent> events = [.. copy.Events.Where(e => e.Seq > State.EventCount).Select(e => FeedEvents.Contract(copy, e))];
         if (store.State.PendingKey is { } key && events.Count > 0)
         {
-            events[0] = events[0] with { Answer = new CarriedAnswer(this.GetGrainId(), key.Key, Result(outcome, intent)) };
+            events[0] = events[0] with { Answer = new CarriedAnswer(this.GetGrainId(), key.Key, KeptAnswer.Of(key, Result(outcome, intent))) };
         }
 
         return events;

@@ -189,10 +189,15 @@ internal sealed partial class ContractGrain(
         return events;
     }
 
-    /// <summary>The stored state, and the domain over it.</summary>
+    /// <summary>
+    /// The stored state with the keys stored apart (<see cref="KeptAnswer"/>), and the domain over it. The keys are
+    /// read first: memory is left as it was if either read fails (a failed read replaces no state).
+    /// </summary>
     private async Task ReadStateAsync()
     {
+        var keys = await answers.ReadKeysAsync(this.GetGrainId(), FeedEvents.ContractStream(this.GetPrimaryKeyString()), CancellationToken.None);
         await store.ReadStateAsync();
+        store.State.KeysStored(keys);
         contract = new Contract(State, rules);
     }
 

@@ -5,14 +5,24 @@ using Milestones.Wakeups;
 
 namespace Milestones;
 
-/// <summary>What a contract grain stores: the contract, the idempotency keys it has answered, and its effect bookkeeping.</summary>
+/// <summary>
+/// What a contract grain stores: the contract and its effect bookkeeping. The idempotency keys it has answered are
+/// stored with their answers, outside its row (<see cref="IAnswerSource"/>), and read back with it (<see cref="KeysStored"/>).
+/// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.ContractGrainState")]
 public sealed class ContractGrainState : IScheduledState, IEventSource, IListedState, IAnswerSource
 {
     [Id(0)] public ContractState Contract { get; set; } = new();
-    /// <summary>The keys of its recent commands, oldest first, kept by the one rule (<see cref="IdempotencyKeys"/>).</summary>
-    [Id(1)] public List<IdempotencyRecord> Keys { get; set; } = [];
+    /// <summary>
+    /// The keys an earlier build stored in the row (their answers stored apart): they stay in it until the rule
+    /// forgets them. Every key remembered since is stored with its answer only.
+    /// </summary>
+    [Id(1)] public List<IdempotencyRecord> EarlierKeys { get; set; } = [];
+
+    /// <summary>The keys of its recent commands, oldest first, kept by the one rule (<see cref="IdempotencyKeys"/>), without their answers.</summary>
+    [field: NonSerialized]
+    public List<IdempotencyRecord> Keys { get; private set; } = [];
 
     /// <summary>The key of the command whose transfer is still open; recorded when the transfer completes.</summary>
     [Id(2)] public IdempotencyRecord? PendingKey { get; set; }
@@ -58,6 +68,20 @@ public sealed class ContractGrainState : IScheduledState, IEventSource, IListedS
 
         StoredEvents = Contract.EventCount;
         ListedStatus = Contract.Exists ? Contract.Status : null;
+        Keys = [.. EarlierKeys];
+    }
+
+    /// <summary>
+    /// The keys stored with their answers (<see cref="IRememberedAnswers.ReadKeysAsync"/>) join those of the row: the
+    /// rule is applied to them all again in the order they were remembered, so memory holds what it held before.
+    /// </summary>
+    public void KeysStored(IReadOnlyList<IdempotencyRecord> stored)
+    {
+        Keys = [];
+        foreach (var key in EarlierKeys.Concat(stored.Distinct()).OrderBy(k => k.At))
+        {
+            IdempotencyKeys.Remember(Keys, key);
+        }
     }
 
     public void Listed(IReadOnlyList<JobListing> lines) => ListedStatus = lines[^1].Summary.Status;
@@ -78,21 +102,27 @@ public sealed class ContractGrainState : IScheduledState, IEventSource, IListedS
     private List<string>? forgottenKeys;
 
     /// <summary>
-    /// Remembers a command's key by the one rule (<see cref="IdempotencyKeys"/>); its answer, if it succeeded, is
-    /// stored once beside the state (<see cref="IAnswerSource"/>), and the answers of the keys it forgets are deleted.
+    /// Remembers a command's key by the one rule (<see cref="IdempotencyKeys"/>), stored with its answer — what it
+    /// made (<paramref name="answer"/>) or its rejection — by the state's next write (<see cref="IAnswerSource"/>); a
+    /// key whose answer is null and that holds no rejection is stored by the write that carries its answer
+    /// (<see cref="CarriedAnswer"/>). The answers of the keys it forgets are deleted.
     /// </summary>
     public void RememberKey(IdempotencyRecord record, ContractResult? answer = null)
     {
-        if (answer is not null)
+        if (answer is not null || record.Rejection is not null)
         {
-            (unwrittenAnswers ??= []).Add(new StoredAnswer(record.Key, answer));
+            (unwrittenAnswers ??= []).Add(new StoredAnswer(record.Key, KeptAnswer.Of(record, answer)));
         }
 
         IdempotencyKeys.Remember(Keys, record with { Result = null }, forgottenKeys ??= []);
+        if (EarlierKeys.Count > 0)
+        {
+            EarlierKeys.RemoveAll(k => !Keys.Contains(k));
+        }
     }
 
     /// <summary>The answer of a key remembered since the last write (not stored yet), or null.</summary>
-    public ContractResult? UnwrittenAnswer(string key) => unwrittenAnswers?.FindLast(a => a.Key == key)?.Result;
+    public ContractResult? UnwrittenAnswer(string key) => unwrittenAnswers?.FindLast(a => a.Key == key)?.Answer.Result;
 
     public (IReadOnlyList<StoredAnswer> Remembered, IReadOnlyList<string> Forgotten) UnwrittenAnswers() =>
         (unwrittenAnswers is { Count: > 0 } ? [.. unwrittenAnswers] : [], forgottenKeys is { Count: > 0 } ? [.. forgottenKeys] : []);

@@ -6,10 +6,10 @@ namespace Milestones;
 /// <summary>
 /// A command remembered by its idempotency key (<see cref="IdempotencyKeys"/> holds the rule): what it was
 /// (fingerprint of the command, its caller and every argument), when, and what it answered — a rejection the domain
-/// decided (never a validation error or an outage, as those decided nothing), or what it made. A contract's result
-/// is stored once beside its state (<see cref="IAnswerSource"/>; <see cref="Result"/> is set only in states stored
-/// before that); an account's answer is rebuilt from what it made (<see cref="Made"/>: a payout's id, a deposit's
-/// transfer id), which never changes.
+/// decided (never a validation error or an outage, as those decided nothing), or what it made. A contract's key is
+/// stored with its answer, outside its row (<see cref="KeptAnswer"/>; <see cref="Result"/> is set only in rows stored
+/// before answers were stored apart); an account's answer is rebuilt from what it made (<see cref="Made"/>: a
+/// payout's id, a deposit's transfer id), which never changes.
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Immutable, Alias("ms.IdempotencyRecord")]

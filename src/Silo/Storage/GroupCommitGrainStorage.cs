@@ -93,12 +93,12 @@ internal sealed partial class GroupCommitGrainStorage(
     private List<AnswerWrite> Answers(GrainId grainId, IReadOnlyList<OutboxEvent> events, IReadOnlyList<StoredAnswer> remembered)
     {
         var free = new Queue<int>(Enumerable.Range(0, events.Count).Where(i => events[i].Answer is null));
-        var answers = remembered.Select(a => new AnswerWrite(grainId.ToString(), a.Key, Pack(serializer.SerializeToArray(a.Result)), free.TryDequeue(out var i) ? i : null)).ToList();
+        var answers = remembered.Select(a => new AnswerWrite(grainId.ToString(), a.Key, Pack(serializer.SerializeToArray(a.Answer)), free.TryDequeue(out var i) ? i : null)).ToList();
         for (var i = 0; i < events.Count; i++)
         {
             if (events[i].Answer is { } carried)
             {
-                answers.Add(new AnswerWrite(carried.Owner.ToString(), carried.Key, Pack(serializer.SerializeToArray(carried.Result)), i));
+                answers.Add(new AnswerWrite(carried.Owner.ToString(), carried.Key, Pack(serializer.SerializeToArray(carried.Answer)), i));
             }
         }
 
@@ -121,8 +121,17 @@ internal sealed partial class GroupCommitGrainStorage(
 
     public async Task<ContractResult?> ReadAsync(GrainId grain, string stream, string key, CancellationToken cancellationToken) =>
         await Guarded(() => store.ReadAnswerAsync(grain.ToString(), stream, key, cancellationToken)).ConfigureAwait(false) is { } answer
-            ? serializer.Deserialize<ContractResult>(StoredPayload.Unpack(answer))
+            ? ReadAnswer(answer).Result
             : null;
+
+    public async Task<IReadOnlyList<IdempotencyRecord>> ReadKeysAsync(GrainId grain, string stream, CancellationToken cancellationToken) =>
+        [.. (await Guarded(() => store.ReadAnswersAsync(grain.ToString(), stream, cancellationToken)).ConfigureAwait(false))
+            .Select(stored => ReadAnswer(stored.Answer).Key(stored.Key))
+            .OfType<IdempotencyRecord>()];
+
+    /// <summary>A stored answer; one an earlier build stored (a <see cref="ContractResult"/>) is read as one without a key.</summary>
+    private KeptAnswer ReadAnswer(byte[] stored) =>
+        serializer.Deserialize<KeptAnswer>(StoredPayload.Unpack(stored)) ?? throw new InvalidDataException("A stored answer is empty.");
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {

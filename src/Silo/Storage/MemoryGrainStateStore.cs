@@ -119,6 +119,14 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
         }
     }
 
+    public override Task<IReadOnlyList<(string Key, byte[] Answer)>> ReadAnswersAsync(string grainId, string stream, CancellationToken cancellationToken)
+    {
+        lock (rows)
+        {
+            return Task.FromResult<IReadOnlyList<(string, byte[])>>([.. answers.Where(a => a.Key.GrainId == grainId).Select(a => (a.Key.Key, a.Value))]);
+        }
+    }
+
     public override Task<IReadOnlyList<ContractSummary>> ListJobsAsync(
         string userId, PartyRole? role, IReadOnlyCollection<ContractStatus>? statuses, long afterTicks, string afterId, int limit, CancellationToken cancellationToken)
     {

@@ -176,6 +176,13 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         LIMIT 1;
         """;
 
+    /// <summary>Every answer of a grain: in rows of their own and beside the events of its stream.</summary>
+    private const string AnswersSql = """
+        SELECT key, answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid
+        UNION ALL
+        SELECT answerkey, answer FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND answerkey IS NOT NULL;
+        """;
+
     /// <summary>
     /// The feed's window moves past every event older than the cutoff; of those, the ones no stream keeps (neither a
     /// contract's log nor a ledger line) are deleted.
@@ -495,6 +502,22 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("stream", stream);
         command.Parameters.AddWithValue("key", key);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+    }
+
+    public override async Task<IReadOnlyList<(string Key, byte[] Answer)>> ReadAnswersAsync(string grainId, string stream, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(AnswersSql);
+        command.Parameters.AddWithValue("serviceid", serviceId);
+        command.Parameters.AddWithValue("grainid", grainId);
+        command.Parameters.AddWithValue("stream", stream);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var answers = new List<(string, byte[])>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            answers.Add((reader.GetString(0), (byte[])reader[1]));
+        }
+
+        return answers;
     }
 
     public override async Task<IReadOnlyList<ContractSummary>> ListJobsAsync(

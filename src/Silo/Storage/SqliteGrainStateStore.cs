@@ -118,6 +118,8 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
 
     private const string AnswerSql = "SELECT answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid AND key = @key;";
 
+    private const string AnswersSql = "SELECT key, answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid;";
+
     private const string JobsSql = """
         SELECT contractid, role, title, status, created, version FROM usercontract
         WHERE serviceid = @serviceid AND userid = @userid
@@ -221,6 +223,22 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
             command.Parameters.AddWithValue("@grainid", grainId);
             command.Parameters.AddWithValue("@key", key);
             return command.ExecuteScalar() as byte[];
+        }, cancellationToken);
+
+    public override Task<IReadOnlyList<(string Key, byte[] Answer)>> ReadAnswersAsync(string grainId, string stream, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<(string, byte[])>>(() =>
+        {
+            using var connection = Open();
+            using var command = ServiceCommand(connection, AnswersSql);
+            command.Parameters.AddWithValue("@grainid", grainId);
+            using var reader = command.ExecuteReader();
+            var answers = new List<(string, byte[])>();
+            while (reader.Read())
+            {
+                answers.Add((reader.GetString(0), (byte[])reader[1]));
+            }
+
+            return answers;
         }, cancellationToken);
 
     public override Task<IReadOnlyList<ContractSummary>> ListJobsAsync(

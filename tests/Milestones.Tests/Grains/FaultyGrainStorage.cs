@@ -4,7 +4,7 @@ using Orleans.Storage;
 namespace Milestones.Tests.Grains;
 
 /// <summary>
-/// Memory grain storage whose writes and reads (of a state, or of an answer remembered beside it) fail when
+/// Memory grain storage whose writes and reads (of a state, or of the keys or an answer remembered beside it) fail when
 /// <see cref="GrainProbe.FailNextWrite"/> or <see cref="GrainProbe.FailNextRead"/> says so.
 /// </summary>
 public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : IGrainStorage, IRememberedAnswers
@@ -25,6 +25,11 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : 
         probe.TryTripRead(grain)
             ? Task.FromException<ContractResult?>(new InjectedFaultException($"Injected failure of the read of the answer '{key}' of {grain}."))
             : ((IRememberedAnswers)inner).ReadAsync(grain, stream, key, cancellationToken);
+
+    public Task<IReadOnlyList<IdempotencyRecord>> ReadKeysAsync(GrainId grain, string stream, CancellationToken cancellationToken) =>
+        probe.TryTripRead(grain)
+            ? Task.FromException<IReadOnlyList<IdempotencyRecord>>(new InjectedFaultException($"Injected failure of the read of the keys of {grain}."))
+            : ((IRememberedAnswers)inner).ReadKeysAsync(grain, stream, cancellationToken);
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ClearStateAsync(stateName, grainId, grainState);

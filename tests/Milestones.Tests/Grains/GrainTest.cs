@@ -148,12 +148,18 @@ public abstract class GrainTest(ClusterFixture fixture) : IAsyncLifetime
         return stored.State!;
     }
 
-    /// <summary>A contract's row as stored, read past the grain.</summary>
+    /// <summary>
+    /// A contract's row as stored, read past the grain, with the keys stored with their answers (as an activation reads
+    /// them); the row itself holds no key.
+    /// </summary>
     protected async Task<ContractGrainState> StoredStateAsync(IContractGrain grain)
     {
         var stored = new GrainState<ContractGrainState>(new ContractGrainState());
         await Storage.ReadStateAsync(StorageLayout.Contract, grain.GetGrainId(), stored);
-        return stored.State!;
+        Assert.Empty(stored.State!.EarlierKeys);
+        var answers = Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IRememberedAnswers>();
+        stored.State.KeysStored(await answers.ReadKeysAsync(grain.GetGrainId(), Events.FeedEvents.ContractStream(grain.GetPrimaryKeyString()), CancellationToken.None));
+        return stored.State;
     }
 
     /// <summary>The ledger check now: every currency balanced (pending and the fee accounts counted), nothing in transit.</summary>

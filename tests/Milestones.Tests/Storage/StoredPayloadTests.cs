@@ -31,7 +31,8 @@ public sealed class StoredPayloadTests
         { "a registry", Serializer.SerializeToArray(new HashSet<string> { "usr_a" }) },
         { "a list of ids", Serializer.SerializeToArray(new List<string> { "wh_1" }) },
         { "halted contracts", Serializer.SerializeToArray(new List<ContractHalt>()) },
-        { "an answer", Serializer.SerializeToArray(new ContractResult(new Contract(Contract().Contract, ContractRules.Default).ToView(), null)) },
+        { "an answer", Serializer.SerializeToArray(KeptAnswer.Of(new IdempotencyRecord("k", "0123456789ABCDEF0123456789ABCDEF", null, DateTimeOffset.UnixEpoch), new ContractResult(new Contract(Contract().Contract, ContractRules.Default).ToView(), null))) },
+        { "an answer an earlier build stored", Serializer.SerializeToArray(new ContractResult(new Contract(Contract().Contract, ContractRules.Default).ToView(), null)) },
     };
 
     [Theory]
