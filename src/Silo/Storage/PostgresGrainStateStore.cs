@@ -191,7 +191,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         WITH old AS (
             SELECT MAX(position) AS upto FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before
         ), gone AS (
-            DELETE FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before AND NOT starts_with(stream, @kept) AND line IS NULL
+            DELETE FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before AND NOT (substr(stream, 1, 1) = @keptcontracts OR substr(stream, 1, length(@keptnames)) = @keptnames) AND line IS NULL
             RETURNING position
         )
         INSERT INTO feedhead AS h (serviceid, pruned) SELECT @serviceid, COALESCE(upto, 0) FROM old
@@ -323,7 +323,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         }
 
         command.Parameters.AddWithValue("evwrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, events.Select(e => e.Write).ToArray());
-        command.Parameters.AddWithValue("evstreams", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Stream).ToArray());
+        command.Parameters.AddWithValue("evstreams", NpgsqlDbType.Array | NpgsqlDbType.Bytea, events.Select(e => FeedStream.Encode(e.Event.Stream)).ToArray());
         command.Parameters.AddWithValue("evseqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, events.Select(e => e.Event.Seq).ToArray());
         command.Parameters.AddWithValue("evats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, events.Select(e => e.Event.At.UtcDateTime).ToArray());
         command.Parameters.AddWithValue("evtypes", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Type).ToArray());
@@ -450,7 +450,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     {
         await using var command = dataSource.CreateCommand(StreamSql);
         command.Parameters.AddWithValue("serviceid", serviceId);
-        command.Parameters.AddWithValue("stream", stream);
+        command.Parameters.AddWithValue("stream", FeedStream.Encode(stream));
         command.Parameters.AddWithValue("after", after);
         command.Parameters.AddWithValue("limit", limit);
         var bodies = new List<string>();
@@ -467,7 +467,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     {
         await using var command = dataSource.CreateCommand(LinesSql);
         command.Parameters.AddWithValue("serviceid", serviceId);
-        command.Parameters.AddWithValue("stream", stream);
+        command.Parameters.AddWithValue("stream", FeedStream.Encode(stream));
         command.Parameters.AddWithValue("after", after);
         command.Parameters.AddWithValue("limit", limit);
         return await ColumnAsync(command, cancellationToken).ConfigureAwait(false);
@@ -477,7 +477,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     {
         await using var command = dataSource.CreateCommand(FindLinesSql);
         command.Parameters.AddWithValue("serviceid", serviceId);
-        command.Parameters.AddWithValue("stream", stream);
+        command.Parameters.AddWithValue("stream", FeedStream.Encode(stream));
         command.Parameters.AddWithValue("lineref", lineRef);
         return await ColumnAsync(command, cancellationToken).ConfigureAwait(false);
     }
@@ -499,7 +499,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         await using var command = dataSource.CreateCommand(AnswerSql);
         command.Parameters.AddWithValue("serviceid", serviceId);
         command.Parameters.AddWithValue("grainid", grainId);
-        command.Parameters.AddWithValue("stream", stream);
+        command.Parameters.AddWithValue("stream", FeedStream.Encode(stream));
         command.Parameters.AddWithValue("key", key);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
     }
@@ -509,7 +509,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         await using var command = dataSource.CreateCommand(AnswersSql);
         command.Parameters.AddWithValue("serviceid", serviceId);
         command.Parameters.AddWithValue("grainid", grainId);
-        command.Parameters.AddWithValue("stream", stream);
+        command.Parameters.AddWithValue("stream", FeedStream.Encode(stream));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var answers = new List<(string, byte[])>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -546,7 +546,8 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         await using var command = dataSource.CreateCommand(PruneSql);
         command.Parameters.AddWithValue("serviceid", serviceId);
         command.Parameters.AddWithValue("before", before.UtcDateTime);
-        command.Parameters.AddWithValue("kept", FeedEvents.KeptStreams);
+        command.Parameters.AddWithValue("keptcontracts", FeedStream.KeptContracts);
+        command.Parameters.AddWithValue("keptnames", FeedStream.KeptNames);
         return (int)((await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)) as long? ?? 0);
     }
 
@@ -572,7 +573,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     private string EventJson(NpgsqlDataReader row, int body) =>
         !row.IsDBNull(body) ? row.GetString(body)
         : !row.IsDBNull(body + 1) ? StoredPayload.UnpackText(row.GetFieldValue<byte[]>(body + 1))
-        : (ledgerJson ?? throw new InvalidOperationException("This store was opened without a way to read ledger lines."))(row.GetString(body + 2), row.GetFieldValue<byte[]>(body + 3));
+        : (ledgerJson ?? throw new InvalidOperationException("This store was opened without a way to read ledger lines."))(FeedStream.Decode(row.GetFieldValue<byte[]>(body + 2)), row.GetFieldValue<byte[]>(body + 3));
 
     private NpgsqlCommand Command(string sql, string stateName, string grainId)
     {

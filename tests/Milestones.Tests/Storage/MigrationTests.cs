@@ -122,6 +122,44 @@ public sealed class PostgresMigrationTests : MigrationTests
     }
 
     [Fact]
+    public async Task StreamsAnEarlierBuildStoredAsText_AreRewrittenAsThisBuildStoresThem_ReadBack_AndContractsKeptByRetention()
+    {
+        await using var store = await TestStore.CreateAsync(Kind);
+        await store.MigrateAsync(through: 13);
+        string[] streams = ["contract:ctr_0123456789abcdef0123456789abcdef", "contract:ctr_0123456789ABCDEF0123456789ABCDEF", "contract:c", "account:usr_ä", "s"];
+        foreach (var (stream, i) in streams.Select((stream, i) => (stream, i + 1)))
+        {
+            await store.ScalarAsync($"INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body) VALUES ('a', '{stream}', 1, {i}, now() - interval '2 days', 't', '{stream}');");
+        }
+
+        await store.MigrateAsync();
+
+        await using var written = PostgresGrainStateStore.Create(store.ConnectionString, "a", NullLogger.Instance);
+        await written.WriteAsync([new GrainStateWrite("contract", "c", [1], null, events: [.. streams.Select(stream => new OutboxEvent(stream, 2, DateTimeOffset.UtcNow, "t", stream + " 2"))])], CancellationToken.None);
+        foreach (var stream in streams)
+        {
+            Assert.Equal(FeedStream.Encode(stream), (byte[])(await store.ScalarAsync($"SELECT stream FROM feedevent WHERE body = '{stream}'"))!);
+            Assert.Equal([stream, stream + " 2"], await written.ReadStreamAsync(stream, 0, 10, CancellationToken.None));
+        }
+
+        await written.PruneAsync(DateTimeOffset.UtcNow.AddDays(-1), CancellationToken.None);
+        Assert.Equal(string.Join(" ", streams.Take(3)), await store.ScalarAsync("SELECT string_agg(body, ' ' ORDER BY position) FROM feedevent WHERE seq = 1"));
+    }
+
+    [Theory]
+    [InlineData("contract:ctr_0123456789abcdef0123456789abcdef", 17)]
+    [InlineData("contract:ctr_0123456789ABCDEF0123456789ABCDEF", 45)]
+    [InlineData("contract:ctr_0123", 17)]
+    [InlineData("account:usr_ä", 1 + 6)]
+    [InlineData("account:", 1)]
+    [InlineData("stream:1", 8)]
+    public void AStreamsStoredName_ReadsBackAsItsName(string stream, int length)
+    {
+        var stored = FeedStream.Encode(stream);
+        Assert.Equal((stream, length), (FeedStream.Decode(stored), stored.Length));
+    }
+
+    [Fact]
     public async Task AnEventThatCommitsLate_IsNeverPlacedUnderWhatAReaderHasRead()
     {
         await using var store = await TestStore.CreateAsync(Kind);
