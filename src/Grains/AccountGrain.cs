@@ -62,7 +62,7 @@ internal sealed partial class AccountGrain(
     {
         state = store.State;
         var asOf = state.HoldsAsOf ?? 0;
-        var holds = ReadSnapshotAsync(state.HoldsSlot, asOf);
+        var snapshot = ReadSnapshotAsync(state.HoldsSlot, asOf);
         state.EarlierLines = asOf;
         state.Entries = await StoredLinesAsync(asOf, state.Lines);
         if (state.Entries.Count != state.Lines - asOf)
@@ -70,22 +70,25 @@ internal sealed partial class AccountGrain(
             throw new InvalidOperationException($"The ledger is not whole: {state.Entries.Count} lines are stored after line {asOf}; the account's row counts {state.Lines}.");
         }
 
-        snapshotHolds = await holds;
-        Account.Restore(state, snapshotHolds);
+        (snapshotHolds, var sealedPending) = await snapshot;
+        Account.Restore(state, snapshotHolds, sealedPending);
         account = new Account(state);
         commits = new CommitQueue(WriteAsync, DeactivateOnIdle);
     }
 
-    /// <summary>The holds open after line <paramref name="asOf"/>: the snapshot counted in <paramref name="slot"/> (none before line 1).</summary>
-    private async Task<Dictionary<string, Hold>> ReadSnapshotAsync(int slot, long asOf)
+    /// <summary>
+    /// The holds open after line <paramref name="asOf"/> and the pending credits the snapshot counted in
+    /// <paramref name="slot"/> holds (none before line 1; null if the row holds them).
+    /// </summary>
+    private async Task<(Dictionary<string, Hold> Holds, SealedPending? Pending)> ReadSnapshotAsync(int slot, long asOf)
     {
         if (asOf == 0)
         {
-            return [];
+            return ([], SealedPending.None);
         }
 
         var row = holdsRows[slot] = await rows.ReadRowAsync<HoldsSnapshot>(StorageLayout.AccountHolds(slot), this.GetGrainId());
-        return row.State!.AsOfLine == asOf ? new(row.State.Holds)
+        return row.State!.AsOfLine == asOf ? (new(row.State.Holds), row.State.SealedPending)
             : throw new InvalidOperationException($"The holds snapshot in slot {slot} is as of line {row.State.AsOfLine}; the account's row counts one as of line {asOf}.");
     }
 
@@ -358,8 +361,9 @@ internal sealed partial class AccountGrain(
 
     /// <summary>
     /// Writes the account's row, its new lines into its stream with it. Where the ledger has passed the next multiple
-    /// of <see cref="StorageLayout.HoldsSnapshotLines"/>, the holds open after that line go first into the slot the row
-    /// does not count (over anything an interrupted snapshot left: <see cref="GrainRows"/>), and the row counts it.
+    /// of <see cref="StorageLayout.HoldsSnapshotLines"/>, the holds open after that line and the credits pending now go
+    /// first into the slot the row does not count (over anything an interrupted snapshot left: <see cref="GrainRows"/>),
+    /// and the row counts it.
     /// </summary>
     private async Task WriteAsync()
     {
@@ -374,9 +378,9 @@ internal sealed partial class AccountGrain(
 
             var slot = 1 - state.HoldsSlot;
             var row = holdsRows[slot] ??= new GrainState<HoldsSnapshot>(new HoldsSnapshot());
-            row.State = new HoldsSnapshot { AsOfLine = asOf, Holds = holds };
+            row.State = new HoldsSnapshot { AsOfLine = asOf, Holds = holds, Pending = [.. state.Pending], PendingAsOf = account.LineCount };
             await rows.WriteUncountedRowAsync(StorageLayout.AccountHolds(slot), this.GetGrainId(), row);
-            (state.HoldsAsOf, state.HoldsSlot, snapshotHolds) = (asOf, slot, holds);
+            (state.HoldsAsOf, state.HoldsSlot, snapshotHolds, state.PendingKeptInRow) = (asOf, slot, holds, false);
         }
 
         settledUnsaved = false;

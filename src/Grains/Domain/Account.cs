@@ -94,12 +94,26 @@ public sealed partial class Account(AccountState state)
 
     /// <summary>
     /// Completes a state read from storage: its holds are <paramref name="sealedHolds"/> (those open after the last
-    /// sealed line, <see cref="AccountState.EarlierLines"/>) with the lines in memory applied. Checks that those
-    /// lines follow the sealed ones without a gap and that the holds add up to the held balances.
+    /// sealed line, <see cref="AccountState.EarlierLines"/>) with the lines in memory applied; its pending credits
+    /// are <paramref name="sealedPending"/>'s with the lines after it applied, or, where that is null (a snapshot an
+    /// earlier build wrote), those its row holds. Checks that those lines follow the sealed ones without a gap and
+    /// that the holds and pending credits add up to the balances.
     /// </summary>
-    public static void Restore(AccountState state, IReadOnlyDictionary<string, Hold> sealedHolds)
+    public static void Restore(AccountState state, IReadOnlyDictionary<string, Hold> sealedHolds, SealedPending? sealedPending = null)
     {
         state.Holds = new Dictionary<string, Hold>(sealedHolds);
+        state.PendingKeptInRow = sealedPending is null;
+        if (sealedPending is not null)
+        {
+            if (sealedPending.AsOfLine < state.EarlierLines || sealedPending.AsOfLine > state.EarlierLines + state.Entries.Count)
+            {
+                throw new InvalidOperationException(
+                    $"The pending credits are as of line {sealedPending.AsOfLine}; the lines in memory are {state.EarlierLines + 1} to {state.EarlierLines + state.Entries.Count}.");
+            }
+
+            state.Pending = [.. sealedPending.Credits];
+        }
+
         for (var i = 0; i < state.Entries.Count; i++)
         {
             if (state.Entries[i].Seq != state.EarlierLines + i + 1)
@@ -108,6 +122,10 @@ public sealed partial class Account(AccountState state)
             }
 
             ApplyToHolds(state.Holds, state.Entries[i]);
+            if (state.Entries[i].Seq > sealedPending?.AsOfLine)
+            {
+                ApplyToPending(state.Pending, state.Entries[i]);
+            }
         }
 
         foreach (var (currency, balance) in state.Balances)

@@ -31,13 +31,13 @@ public sealed class Hold
 
 /// <summary>
 /// The state of one escrow account, as stored and in memory; behaviour lives in <see cref="Account"/>. Its row keeps
-/// the balances, money in transit, pending credits, payouts and keys as they stand and how many ledger lines there
-/// are (<see cref="Lines"/>). The lines themselves are the account's events, each stored once, with its event, in the
+/// the balances, money in transit, payouts and keys as they stand and how many ledger lines there are
+/// (<see cref="Lines"/>). The lines themselves are the account's events, each stored once, with its event, in the
 /// account's stream (<see cref="Events.ILedgerLines"/>), in the transaction of the row that counts it. Every
 /// <see cref="StorageLayout.HoldsSnapshotLines"/> lines the holds open after the last of them are written to a
-/// <see cref="HoldsSnapshot"/> row before the row that counts it, so an activation reads its row, the counted snapshot
-/// and the lines since, and never replays its ledger: the holds are the snapshot's with those lines applied
-/// (<see cref="Account.Restore"/>). An earlier build kept the lines up to <see cref="StreamFrom"/> in pages of their
+/// <see cref="HoldsSnapshot"/> row before the row that counts it, with the credits pending then, so an activation reads
+/// its row, the counted snapshot and the lines since, and never replays its ledger: the holds and pending credits are
+/// the snapshot's with those lines applied (<see cref="Account.Restore"/>). An earlier build kept the lines up to <see cref="StreamFrom"/> in pages of their
 /// own (<see cref="SealedPages"/>) and in the row (<see cref="Tail"/>); they stay there. Members without an <c>Id</c>
 /// live in memory only.
 /// </summary>
@@ -50,8 +50,22 @@ public sealed class AccountState : IScheduledState, IEventSource, IWritingState
     /// <summary>Legs of captures not yet settled, by the transfer id they are credited under: money on its way to another account.</summary>
     [Id(1)] public Dictionary<string, InTransitLeg> InTransit { get; set; } = [];
 
-    /// <summary>Credits in their security period, in the order they were applied.</summary>
-    [Id(2)] public List<PendingCredit> Pending { get; set; } = [];
+    /// <summary>
+    /// The pending credits as the row holds them: only while the counted <see cref="HoldsSnapshot"/> holds none (an
+    /// earlier build's), until the next snapshot; null otherwise (set when written).
+    /// </summary>
+    [Id(2)] public List<PendingCredit>? PendingInRow { get; set; }
+
+    /// <summary>
+    /// Credits in their security period, in the order they were applied. Not in the row, which every credit would
+    /// make longer: restored from the counted snapshot's and the lines since (<see cref="Account.Restore"/>).
+    /// </summary>
+    [field: NonSerialized]
+    public List<PendingCredit> Pending { get; set; } = [];
+
+    /// <summary>The row holds the pending credits (<see cref="PendingInRow"/>): its counted snapshot does not.</summary>
+    [field: NonSerialized]
+    public bool PendingKeptInRow { get; set; }
 
     /// <summary>Whether the ledger check knows this account exists.</summary>
     [Id(3)] public bool Registered { get; set; }
@@ -149,13 +163,18 @@ public sealed class AccountState : IScheduledState, IEventSource, IWritingState
 
         StoredLines = Lines;
         Carried.Clear();
+        Pending = PendingInRow ?? [];
     }
 
-    /// <summary>The row counts the lines in memory and wakes for the earliest due time, as they are when it is written.</summary>
+    /// <summary>
+    /// The row counts the lines in memory and wakes for the earliest due time, as they are when it is written; it
+    /// holds the pending credits only while its snapshot does not.
+    /// </summary>
     public void Writing()
     {
         Lines = EarlierLines + Entries.Count;
         WakeAt = NextDue;
+        PendingInRow = PendingKeptInRow ? Pending : null;
     }
 
     /// <summary>When the account must be woken: its earliest pending credit's due time or pending payout's expiry.</summary>

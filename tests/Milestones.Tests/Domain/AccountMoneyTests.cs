@@ -297,6 +297,51 @@ public sealed class AccountMoneyTests
         Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds));
     }
 
+    [Theory]
+    [InlineData("a credit missing", 5)]
+    [InlineData("a credit changed", 5)]
+    [InlineData("as of a line not in memory", 1)]
+    [InlineData("as of a line not yet stored", 10)]
+    public void Restore_Refuses_ASnapshotsPendingCredits_ThatDisagreeWithTheBalanceOrTheLines(string broken, int asOf)
+    {
+        var account = WithPendingAndPayouts();
+        List<PendingCredit> sealedPending = [];
+        foreach (var line in account.State.Entries.Take(Math.Min(asOf, account.State.Entries.Count)))
+        {
+            Account.ApplyToPending(sealedPending, line);
+        }
+
+        switch (broken)
+        {
+            case "a credit missing":
+                sealedPending.RemoveAt(0);
+                break;
+            case "a credit changed":
+                sealedPending[0] = sealedPending[0] with { Amount = Usd(sealedPending[0].Amount.Amount - 1) };
+                break;
+        }
+
+        var restored = Restored(account.State, 2, out var sealedHolds);
+        Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds, new SealedPending(sealedPending, asOf)));
+    }
+
+    [Fact]
+    public void ARowHoldingItsPendingCredits_KeepsThemThere_UntilItsSnapshotHoldsThem()
+    {
+        var account = WithPendingAndPayouts();
+        var restored = Restored(account.State, 2, out var sealedHolds);
+        restored.PendingInRow = restored.Pending;
+        restored.Loaded();
+        Account.Restore(restored, sealedHolds);
+        restored.Writing();
+        Assert.Equal(account.State.Pending, restored.PendingInRow);
+
+        Account.Restore(restored, sealedHolds, new SealedPending([.. account.State.Pending], account.State.Entries.Count));
+        restored.Writing();
+        Assert.Null(restored.PendingInRow);
+        Assert.Equal(account.State.Pending, restored.Pending);
+    }
+
     /// <summary>
     /// After any sequence of credits (pending or not), deposits, holds and their captures or refunds, debits, payouts
     /// and their outcomes, with time passing (and caught up before each step, as the grain does): replaying the ledger
@@ -411,6 +456,21 @@ public sealed class AccountMoneyTests
         var restored = Restored(state, sealedLines, out var sealedHolds);
         Account.Restore(restored, sealedHolds);
         Assert.Equal(HoldsOf(state.Holds), HoldsOf(restored.Holds));
+
+        // The pending credits as of any line from the sealed one on, with the lines since, are those of the state (the
+        // row holds none).
+        var pendingAsOf = sealedLines + ((state.Entries.Count - sealedLines) * (state.Entries.Count % 3) / 2);
+        List<PendingCredit> sealedPending = [];
+        foreach (var line in state.Entries.Take(pendingAsOf))
+        {
+            Account.ApplyToPending(sealedPending, line);
+        }
+
+        var fromSnapshot = Restored(state, sealedLines, out _);
+        fromSnapshot.Pending = [];
+        Account.Restore(fromSnapshot, sealedHolds, new SealedPending(sealedPending, pendingAsOf));
+        Assert.Equal(state.Pending, fromSnapshot.Pending);
+        Assert.False(fromSnapshot.PendingKeptInRow);
     }
 
     private static List<(string, string, string, Money, DateTimeOffset)> HoldsOf(IDictionary<string, Hold> holds) =>

@@ -52,6 +52,41 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
     }
 
     [Fact]
+    public async Task PendingCredits_AreNotInTheRow_TheyAreRestoredFromTheSnapshotAndTheLinesSince_AndBecomeAvailable()
+    {
+        // Two credits pending before the freelancer's ledger passes a snapshot, one after it.
+        await DepositAsync(Client, 10_000, first);
+        async Task ReleaseAsync(IContractGrain contract)
+        {
+            Ok(await contract.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
+            Ok(await contract.ApproveMilestoneAsync(Client, new ApproveWork("m1"), CommandOptions.None));
+        }
+
+        var contracts = await FundedContractsAsync(3);
+        await ReleaseAsync(contracts[0]);
+        await ReleaseAsync(contracts[1]);
+        for (var i = 0; i < SnapshotLines; i++)
+        {
+            await DepositAsync(Freelancer, 1);
+        }
+
+        await ReleaseAsync(contracts[2]);
+        var freelancer = Grains.Account(Freelancer.UserId);
+        var stored = await StoredAccountAsync(freelancer);
+        Assert.Equal((SnapshotLines + 3L, (long?)SnapshotLines, (List<PendingCredit>?)null), (stored.Lines, stored.HoldsAsOf, stored.PendingInRow));
+        var before = JsonSerializer.Serialize(new { View = Ok(await freelancer.GetAsync(Freelancer)), Report = await freelancer.ReportAsync() });
+
+        await Fixture.Cluster.DeactivateAsync(freelancer);
+        Assert.Equal(before, JsonSerializer.Serialize(new { View = Ok(await freelancer.GetAsync(Freelancer)), Report = await freelancer.ReportAsync() }));
+        Assert.Equal((SnapshotLines + 0L, 270L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
+
+        // Restored, they are real: each becomes available when its security period ends.
+        Fixture.Clock.Advance(TimeSpan.FromDays(6));
+        Assert.Equal((SnapshotLines + 270L, 0L), ((await BalanceAsync(Freelancer)).Available, (await BalanceAsync(Freelancer)).Pending));
+        await LedgerExactAsync();
+    }
+
+    [Fact]
     public async Task LedgerLines_OutliveTheFeedsRetention_WhileTheirEventsLeaveTheFeed()
     {
         await DepositAsync(Client, 10_000, first);
