@@ -7,7 +7,8 @@
 # (pg_stat_user_tables, pg_stat_database), table and index bytes (pg_table_size, pg_indexes_size), PostgreSQL's CPU
 # (its postmaster and children, reaped ones included, from /proc) and the server process's CPU, and the WAL bytes by
 # relation (pg_waldump over each run: every record's total length, full-page images included and also shown apart,
-# given to the relation its first block belongs to; "-" for records of none, such as commits). These figures barely
+# given to the relation its first block belongs to; "-" for records of none, such as commits), and the B-tree entries
+# each index gained (its leaf insert and leaf split records in the same dump), summed per system. These figures barely
 # move with the machine's noise. Each run starts after a VACUUM and a CHECKPOINT (so each pays its pages' first
 # full-page images), with autovacuum off for the tables measured: a vacuum that happens to fall in one run and not the
 # other moved a figure by more than a lifecycle's worth (the dead row versions it would clean are the updates counted).
@@ -40,8 +41,9 @@ start_pg
 pg_state() { sed -n "s/^$1='\(.*\)'$/\1/p" "$work/pg/state"; }
 postmaster=$(pg_state PG_PID)
 
-# wal_by_relation FROM TO: the WAL between two byte positions, as "relation bytes" lines (read as the cluster's OS
-# user, before the next checkpoint can recycle it).
+# wal_by_relation FROM TO: the WAL between two byte positions, as "relation bytes images entries" lines (read as the
+# cluster's OS user, before the next checkpoint can recycle it). entries: the B-tree leaf entries the records inserted
+# (INSERT_LEAF, INSERT_POST, and a leaf split's new item), so an index's, and 0 for a table.
 wal_by_relation() {
   local lsn=() b; for b in "$1" "$2"; do lsn+=("$(printf '%X/%X' $(( b >> 32 )) $(( b & 0xFFFFFFFF )))"); done
   local dump=("$(pg_state PG_BIN)/pg_waldump" -p "$(pg_state PGDATA_DIR)/pg_wal" -s "${lsn[0]}" -e "${lsn[1]}")
@@ -50,11 +52,12 @@ wal_by_relation() {
     awk 'match($0, /len \(rec\/tot\): *[0-9]+\/ *[0-9]+/) {
            split(substr($0, RSTART, RLENGTH), len, "/"); rel = "-"
            if (match($0, /rel [0-9]+\/[0-9]+\/[0-9]+/)) { split(substr($0, RSTART + 4, RLENGTH - 4), r, "/"); rel = r[3] }
-           sub(/.*: */, "", len[2]); bytes[rel] += len[3]; images[rel] += len[3] - len[2] }
-         END { for (rel in bytes) print rel, bytes[rel], images[rel] }' |
-    while read -r node bytes images; do
-      [ "$node" = - ] && { echo "- $bytes $images"; continue; }
-      echo "$(psql -Atq -c "SELECT coalesce((SELECT relname FROM pg_class WHERE pg_relation_filenode(oid) = $node LIMIT 1), 'filenode_$node')") $bytes $images"
+           sub(/.*: */, "", len[2]); bytes[rel] += len[3]; images[rel] += len[3] - len[2]
+           if (/rmgr: Btree/ && (/desc: INSERT_(LEAF|POST)/ || /desc: SPLIT_[LR] level:? 0[ ,]/)) entries[rel]++ }
+         END { for (rel in bytes) print rel, bytes[rel], images[rel], entries[rel] + 0 }' |
+    while read -r node bytes images entries; do
+      [ "$node" = - ] && { echo "- $bytes $images $entries"; continue; }
+      echo "$(psql -Atq -c "SELECT coalesce((SELECT relname FROM pg_class WHERE pg_relation_filenode(oid) = $node LIMIT 1), 'filenode_$node')") $bytes $images $entries"
     done | LC_ALL=C sort
 }
 
@@ -120,14 +123,20 @@ measure milestones-pg "$api" $(milestones_env) ConnectionStrings__Milestones="$p
 measure baseline "$baseline" ConnectionStrings__Baseline="$pg"
 
 hz=$(getconf CLK_TCK)
+# per relation: "relation bytes images entries" per lifecycle, the difference of the two runs' WAL
+relation_deltas() {
+  LC_ALL=C join -a 1 -a 2 -e 0 -o 0,1.2,1.3,1.4,2.2,2.3,2.4 "$work/$1-$small.wal" "$work/$1-$large.wal" |
+    awk -v n=$(( large - small )) '{ print $1, ($5 - $2) / n, ($6 - $3) / n, ($7 - $4) / n }'
+}
 # row NAME: per-lifecycle figures from the two runs' deltas
 row() {
-  paste -d ' ' "$work/$1-$small.delta" "$work/$1-$large.delta" | awk -v n=$(( large - small )) -v hz="$hz" -v name="$1" '{
+  local entries; entries=$(relation_deltas "$1" | awk '{ e += $4 } END { printf "%.1f", e }')
+  paste -d ' ' "$work/$1-$small.delta" "$work/$1-$large.delta" | awk -v n=$(( large - small )) -v hz="$hz" -v name="$1" -v entries="$entries" '{
     # each delta line: 8 before, 8 after, pg ticks before/after, server ticks before/after (20 fields)
     for (i = 1; i <= 8; i++) d[i] = ($(28 + i) - $(20 + i)) - ($(8 + i) - $i)
     pg = (($38 - $37) - ($18 - $17)) * 1000 / hz / n; srv = (($40 - $39) - ($20 - $19)) * 1000 / hz / n
-    printf "| %s | %.0f | %.1f | %.1f (%.1f HOT) | %.1f | %.2f | %.0f | %.0f | %.2f | %.2f |\n", name, d[1] / n,
-      d[2] / n, d[3] / n, d[4] / n, d[5] / n, d[6] / n, d[7] / n, d[8] / n, pg, srv }'
+    printf "| %s | %.0f | %.1f | %.1f (%.1f HOT) | %.1f | %s | %.2f | %.0f | %.0f | %.2f | %.2f |\n", name, d[1] / n,
+      d[2] / n, d[3] / n, d[4] / n, d[5] / n, entries, d[6] / n, d[7] / n, d[8] / n, pg, srv }'
 }
 # per table: rows inserted / updated (HOT) / deleted per lifecycle
 per_table() {
@@ -136,19 +145,18 @@ per_table() {
       ins = (($14 - $10) - ($6 - $2)) / n; upd = (($15 - $11) - ($7 - $3)) / n; hot = (($16 - $12) - ($8 - $4)) / n; del = (($17 - $13) - ($9 - $5)) / n
       if (ins + upd + del > 0.005) printf "| %s | %s | %.2f | %.2f (%.2f HOT) | %.2f |\n", name, $1, ins, upd, hot, del }'
 }
-# per relation: WAL bytes per lifecycle, and those of full-page images among them
+# per relation: WAL bytes per lifecycle, those of full-page images among them, and an index's entries inserted
 wal_per_relation() {
-  LC_ALL=C join -a 1 -a 2 -e 0 -o 0,1.2,1.3,2.2,2.3 "$work/$1-$small.wal" "$work/$1-$large.wal" |
-    awk -v n=$(( large - small )) -v name="$1" '{ d = ($4 - $2) / n; f = ($5 - $3) / n; if (d >= 1) printf "%s %s %.0f %.0f\n", name, $1, d, f }' |
-    sort -k3,3nr | awk '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }'
+  relation_deltas "$1" | awk -v name="$1" '$2 >= 1 { printf "%s %s %.0f %.0f %.1f\n", name, $1, $2, $3, $4 }' |
+    sort -k3,3nr | awk '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }'
 }
 {
   echo "# What the database pays per lifecycle"
   echo
   echo "\`benchmarks/cost.sh\` ($small and $large lifecycles at c=$c after $warmup, by difference; $(date -u +%FT%TZ); Milestones: $label)."
   echo
-  echo "| system | WAL bytes | rows inserted | rows updated | rows deleted | commits | table bytes | index bytes | PostgreSQL CPU ms | server CPU ms |"
-  echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+  echo "| system | WAL bytes | rows inserted | rows updated | rows deleted | index entries | commits | table bytes | index bytes | PostgreSQL CPU ms | server CPU ms |"
+  echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
   row milestones-pg
   row baseline
   echo
@@ -157,8 +165,8 @@ wal_per_relation() {
   per_table milestones-pg
   per_table baseline
   echo
-  echo "| system | relation (table or index) | WAL bytes | of which full-page images |"
-  echo "|---|---|--:|--:|"
+  echo "| system | relation (table or index) | WAL bytes | of which full-page images | index entries inserted |"
+  echo "|---|---|--:|--:|--:|"
   wal_per_relation milestones-pg
   wal_per_relation baseline
 } | tee "$out"
