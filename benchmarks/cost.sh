@@ -157,8 +157,21 @@ wal_per_relation() {
   echo
   echo "| system | WAL bytes | rows inserted | rows updated | rows deleted | index entries | commits | table bytes | index bytes | PostgreSQL CPU ms | server CPU ms |"
   echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
-  row milestones-pg
-  row baseline
+  ours=$(row milestones-pg); theirs=$(row baseline)
+  printf '%s\n%s\n' "$ours" "$theirs"
+  # Milestones' figures over the baseline's, for the targets (rows written: inserted + updated + deleted).
+  printf '%s\n%s\n' "$ours" "$theirs" | awk -F '|' '
+    { gsub(/ *\([^)]*\)/, "", $5); for (i = 3; i <= 12; i++) v[NR, i] = $i + 0 }
+    END {
+      r = "| ratio |"
+      for (i = 3; i <= 12; i++) {
+        if (i == 4) { a = v[1, 4] + v[1, 5] + v[1, 6]; b = v[2, 4] + v[2, 5] + v[2, 6]; r = r sprintf(" %.2f× (rows written) |", b ? a / b : 0); continue }
+        if (i == 5 || i == 6) { r = r " |"; continue }
+        if (i == 10) { a = v[1, 9] + v[1, 10]; b = v[2, 9] + v[2, 10]; r = r sprintf(" %.2f× (table + index) |", b ? a / b : 0); continue }
+        if (i == 9) { r = r " |"; continue }
+        r = r sprintf(" %.2f× |", v[2, i] ? v[1, i] / v[2, i] : 0)
+      }
+      print r }'
   echo
   echo "| system | table | inserted | updated | deleted |"
   echo "|---|---|--:|--:|--:|"
