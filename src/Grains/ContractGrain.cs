@@ -72,7 +72,7 @@ internal sealed partial class ContractGrain(
         // joins the activation's lifecycle and migration, about 260 bytes of lifecycle objects in every activation.
         // A migrated contract reads its state from the store again, as after any deactivation. The state is read by
         // the first call (LoadAsync), so that a create, which expects no state, need not read it (CreateAsync).
-        store = new StateStorageBridge<ContractGrainState>(StorageLayout.Contract, GrainContext, storage);
+        store = NewStore();
         protocol = new EffectProtocol(this, logger);
         return Task.CompletedTask;
     }
@@ -190,16 +190,21 @@ internal sealed partial class ContractGrain(
     }
 
     /// <summary>
-    /// The stored state with the keys stored apart (<see cref="KeptAnswer"/>), and the domain over it. The keys are
-    /// read first: memory is left as it was if either read fails (a failed read replaces no state).
+    /// The stored state with the keys stored apart (<see cref="KeptAnswer"/>), both read at once, and the domain over
+    /// it. They are read into a new bridge, which replaces the current one only once both reads have succeeded: memory
+    /// is left as it was if either fails.
     /// </summary>
     private async Task ReadStateAsync()
     {
-        var keys = await answers.ReadKeysAsync(this.GetGrainId(), FeedEvents.ContractStream(this.GetPrimaryKeyString()), CancellationToken.None);
-        await store.ReadStateAsync();
-        store.State.KeysStored(keys);
+        var read = NewStore();
+        var keys = answers.ReadKeysAsync(this.GetGrainId(), FeedEvents.ContractStream(this.GetPrimaryKeyString()), CancellationToken.None);
+        await Task.WhenAll(read.ReadStateAsync(), keys);
+        read.State.KeysStored(await keys);
+        store = read;
         contract = new Contract(State, rules);
     }
+
+    private StateStorageBridge<ContractGrainState> NewStore() => new(StorageLayout.Contract, GrainContext, storage);
 
     /// <summary>
     /// Before any call: memory at the stored state; a transfer left open (by a crash or a failed write after an
