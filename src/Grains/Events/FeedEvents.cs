@@ -26,7 +26,8 @@ public static partial class FeedEvents
     /// </summary>
     public const string KeptStreams = "contract:";
 
-    private const string AccountStreams = "account:";
+    /// <summary>What begins the name of an account's stream.</summary>
+    public const string AccountStreams = "account:";
 
     public static string AccountStream(string accountId) => AccountStreams + accountId;
 

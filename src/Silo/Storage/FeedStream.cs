@@ -17,7 +17,6 @@ internal static class FeedStream
     private const byte Contract = 1;
     private const byte Account = 2;
     private const string ContractIds = FeedEvents.KeptStreams + GrainKeys.ContractPrefix;
-    private const string AccountStreams = "account:";
 
     /// <summary>What the streams the feed's retention spares (<see cref="FeedEvents.KeptStreams"/>, a contract's) start with, in the first form…</summary>
     public static byte[] KeptContracts { get; } = [Contract];
@@ -35,15 +34,22 @@ internal static class FeedStream
             return stored;
         }
 
-        return stream.StartsWith(AccountStreams, StringComparison.Ordinal)
-            ? [Account, .. Encoding.UTF8.GetBytes(stream[AccountStreams.Length..])]
-            : Encoding.UTF8.GetBytes(stream);
+        if (!stream.StartsWith(FeedEvents.AccountStreams, StringComparison.Ordinal))
+        {
+            return Encoding.UTF8.GetBytes(stream);
+        }
+
+        var accountId = stream.AsSpan(FeedEvents.AccountStreams.Length);
+        var account = new byte[1 + Encoding.UTF8.GetByteCount(accountId)];
+        account[0] = Account;
+        Encoding.UTF8.GetBytes(accountId, account.AsSpan(1));
+        return account;
     }
 
     public static string Decode(ReadOnlySpan<byte> stored) => stored switch
     {
         [Contract, .. var id] => ContractIds + Convert.ToHexStringLower(id),
-        [Account, .. var id] => AccountStreams + Encoding.UTF8.GetString(id),
+        [Account, .. var id] => FeedEvents.AccountStreams + Encoding.UTF8.GetString(id),
         _ => Encoding.UTF8.GetString(stored),
     };
 
