@@ -99,7 +99,7 @@ public sealed partial class Account(AccountState state)
     /// earlier build wrote), those its row holds. Checks that those lines follow the sealed ones without a gap and
     /// that the holds and pending credits add up to the balances.
     /// </summary>
-    public static void Restore(AccountState state, IReadOnlyDictionary<string, Hold> sealedHolds, SealedPending? sealedPending = null)
+    public static void Restore(AccountState state, IReadOnlyDictionary<string, Hold> sealedHolds, SealedPending? sealedPending)
     {
         state.Holds = new Dictionary<string, Hold>(sealedHolds);
         state.PendingKeptInRow = sealedPending is null;

@@ -254,7 +254,7 @@ public sealed class AccountMoneyTests
         var account = WithPendingAndPayouts();
 
         var restored = Restored(account.State, 2, out var sealedHolds);
-        Account.Restore(restored, sealedHolds);
+        Account.Restore(restored, sealedHolds, sealedPending: null);
 
         Assert.Equal(HoldsOf(account.State.Holds), HoldsOf(restored.Holds));
         Assert.Equal(Balance(account), Balance(new Account(restored)));
@@ -294,7 +294,7 @@ public sealed class AccountMoneyTests
                 break;
         }
 
-        Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds));
+        Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds, sealedPending: null));
     }
 
     [Theory]
@@ -332,7 +332,7 @@ public sealed class AccountMoneyTests
         var restored = Restored(account.State, 2, out var sealedHolds);
         restored.PendingInRow = restored.Pending;
         restored.Loaded();
-        Account.Restore(restored, sealedHolds);
+        Account.Restore(restored, sealedHolds, sealedPending: null);
         restored.Writing();
         Assert.Equal(account.State.Pending, restored.PendingInRow);
 
@@ -454,7 +454,7 @@ public sealed class AccountMoneyTests
 
         var sealedLines = state.Entries.Count / 2;
         var restored = Restored(state, sealedLines, out var sealedHolds);
-        Account.Restore(restored, sealedHolds);
+        Account.Restore(restored, sealedHolds, sealedPending: null);
         Assert.Equal(HoldsOf(state.Holds), HoldsOf(restored.Holds));
 
         // The pending credits as of any line from the sealed one on, with the lines since, are those of the state (the

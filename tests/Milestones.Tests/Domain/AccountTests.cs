@@ -357,7 +357,7 @@ public sealed class AccountTests
         Applied(account, Capture(1_000, "m1"));
 
         var restored = Restored(account.State, sealedLines, out var sealedHolds);
-        Account.Restore(restored, sealedHolds);
+        Account.Restore(restored, sealedHolds, sealedPending: null);
 
         Assert.Equal(Holds(account.State), Holds(restored));
         Assert.Equal(["c1/m3"], restored.Holds.Keys);
@@ -372,7 +372,7 @@ public sealed class AccountTests
         var restored = Restored(account.State, 0, out var sealedHolds);
         restored.Entries.RemoveAt(1);
 
-        Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds));
+        Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds, sealedPending: null));
     }
 
     [Fact]
@@ -383,7 +383,7 @@ public sealed class AccountTests
         var restored = Restored(account.State, 0, out var sealedHolds);
         restored.EarlierLines = StorageLayout.LedgerPageSize;
 
-        Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds));
+        Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds, sealedPending: null));
     }
 
     [Fact]
@@ -394,7 +394,7 @@ public sealed class AccountTests
         var restored = Restored(account.State, 1, out var sealedHolds);
         restored.Balances["USD"].Held += 1;
 
-        Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds));
+        Assert.Throws<InvalidOperationException>(() => Account.Restore(restored, sealedHolds, sealedPending: null));
     }
 
     [Fact]
