@@ -25,6 +25,7 @@ internal sealed partial class AccountGrain(
     [PersistentState(StorageLayout.Account, StorageLayout.Storage)] IPersistentState<AccountState> store,
     [FromKeyedServices(StorageLayout.Storage)] IGrainStorage rows,
     ILedgerLines ledger,
+    IRememberedAnswers answers,
     TimeProvider clock,
     ContractRules rules,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IWakeable
@@ -63,6 +64,7 @@ internal sealed partial class AccountGrain(
         state = store.State;
         var asOf = state.HoldsAsOf ?? 0;
         var snapshot = ReadSnapshotAsync(state.HoldsSlot, asOf);
+        var keys = answers.ReadKeysAsync(this.GetGrainId(), null, cancellationToken);
         state.EarlierLines = asOf;
         state.Entries = await StoredLinesAsync(asOf, state.Lines);
         if (state.Entries.Count != state.Lines - asOf)
@@ -70,6 +72,7 @@ internal sealed partial class AccountGrain(
             throw new InvalidOperationException($"The ledger is not whole: {state.Entries.Count} lines are stored after line {asOf}; the account's row counts {state.Lines}.");
         }
 
+        state.KeysStored(await keys);
         (snapshotHolds, var sealedPending) = await snapshot;
         Account.Restore(state, snapshotHolds, sealedPending);
         account = new Account(state);
@@ -172,7 +175,7 @@ internal sealed partial class AccountGrain(
             return false;
         }
 
-        IdempotencyKeys.Remember(state.Keys, new IdempotencyRecord(idempotencyKey, fingerprint, null, clock.GetUtcNow(), refusal, made));
+        state.RememberKey(new IdempotencyRecord(idempotencyKey, fingerprint, null, clock.GetUtcNow(), refusal, made));
         return true;
     }
 

@@ -21,8 +21,10 @@ public sealed class ContractGrainState : IScheduledState, IEventSource, IListedS
     [Id(1)] public List<IdempotencyRecord> EarlierKeys { get; set; } = [];
 
     /// <summary>The keys of its recent commands, oldest first, kept by the one rule (<see cref="IdempotencyKeys"/>), without their answers.</summary>
-    [field: NonSerialized]
-    public List<IdempotencyRecord> Keys { get; private set; } = [];
+    public List<IdempotencyRecord> Keys => keys.Keys;
+
+    [NonSerialized]
+    private readonly KeyMemory keys = new();
 
     /// <summary>The key of the command whose transfer is still open; recorded when the transfer completes.</summary>
     [Id(2)] public IdempotencyRecord? PendingKey { get; set; }
@@ -68,21 +70,11 @@ public sealed class ContractGrainState : IScheduledState, IEventSource, IListedS
 
         StoredEvents = Contract.EventCount;
         ListedStatus = Contract.Exists ? Contract.Status : null;
-        Keys = [.. EarlierKeys];
+        keys.Loaded(EarlierKeys);
     }
 
-    /// <summary>
-    /// The keys stored with their answers (<see cref="IRememberedAnswers.ReadKeysAsync"/>) join those of the row: the
-    /// rule is applied to them all again in the order they were remembered, so memory holds what it held before.
-    /// </summary>
-    public void KeysStored(IReadOnlyList<IdempotencyRecord> stored)
-    {
-        Keys = [];
-        foreach (var key in EarlierKeys.Concat(stored.Distinct()).OrderBy(k => k.At))
-        {
-            IdempotencyKeys.Remember(Keys, key);
-        }
-    }
+    /// <summary>The keys stored with their answers (<see cref="IRememberedAnswers.ReadKeysAsync"/>) join those of the row (<see cref="KeyMemory.Stored"/>).</summary>
+    public void KeysStored(IReadOnlyList<IdempotencyRecord> stored) => keys.Stored(EarlierKeys, stored);
 
     public void Listed(IReadOnlyList<JobListing> lines) => ListedStatus = lines[^1].Summary.Status;
 
@@ -93,43 +85,20 @@ public sealed class ContractGrainState : IScheduledState, IEventSource, IListedS
         Contract.Events.RemoveAll(e => e.Seq <= StoredEvents);
     }
 
-    /// <summary>Answers remembered since the state was read or written: stored by its next write (null: none; most activations remember none).</summary>
-    [NonSerialized]
-    private List<StoredAnswer>? unwrittenAnswers;
-
-    /// <summary>Keys forgotten since the state was read or written: their answers are deleted by its next write.</summary>
-    [NonSerialized]
-    private List<string>? forgottenKeys;
-
     /// <summary>
-    /// Remembers a command's key by the one rule (<see cref="IdempotencyKeys"/>), stored with its answer — what it
-    /// made (<paramref name="answer"/>) or its rejection — by the state's next write (<see cref="IAnswerSource"/>); a
-    /// key whose answer is null and that holds no rejection is stored by the write that carries its answer
-    /// (<see cref="CarriedAnswer"/>). The answers of the keys it forgets are deleted.
+    /// Remembers a command's key (<see cref="KeyMemory.Remember"/>), stored with its answer — what it made
+    /// (<paramref name="answer"/>) or its rejection — by the state's next write; a key whose answer is null and that
+    /// holds no rejection is stored by the write that carries its answer (<see cref="CarriedAnswer"/>).
     /// </summary>
-    public void RememberKey(IdempotencyRecord record, ContractResult? answer = null)
-    {
-        if (answer is not null || record.Rejection is not null)
-        {
-            (unwrittenAnswers ??= []).Add(new StoredAnswer(record.Key, KeptAnswer.Of(record, answer)));
-        }
-
-        IdempotencyKeys.Remember(Keys, record with { Result = null }, forgottenKeys ??= []);
-        if (EarlierKeys.Count > 0)
-        {
-            EarlierKeys.RemoveAll(k => !Keys.Contains(k));
-        }
-    }
+    public void RememberKey(IdempotencyRecord record, ContractResult? answer = null) =>
+        keys.Remember(record, answer is not null || record.Rejection is not null ? KeptAnswer.Of(record, answer) : null, EarlierKeys);
 
     /// <summary>The answer of a key remembered since the last write (not stored yet), or null.</summary>
-    public ContractResult? UnwrittenAnswer(string key) => unwrittenAnswers?.FindLast(a => a.Key == key)?.Answer.Result;
+    public ContractResult? UnwrittenAnswer(string key) => keys.Unwritten(key)?.Result;
 
-    public (IReadOnlyList<StoredAnswer> Remembered, IReadOnlyList<string> Forgotten) UnwrittenAnswers() =>
-        (unwrittenAnswers is { Count: > 0 } ? [.. unwrittenAnswers] : [], forgottenKeys is { Count: > 0 } ? [.. forgottenKeys] : []);
+    public (IReadOnlyList<StoredAnswer> Remembered, IReadOnlyList<string> Forgotten) UnwrittenAnswers() => keys.UnwrittenAnswers();
 
-    public void AnswersWritten(IReadOnlyList<StoredAnswer> remembered, IReadOnlyList<string> forgotten)
-    {
-        unwrittenAnswers?.RemoveAll(remembered.Contains);
-        forgottenKeys?.RemoveAll(forgotten.Contains);
-    }
+    public void AnswersWritten(IReadOnlyList<StoredAnswer> remembered, IReadOnlyList<string> forgotten) => keys.AnswersWritten(remembered, forgotten);
+
+    public bool AnswersBesideEvents => true;
 }

@@ -6,8 +6,8 @@ namespace Milestones;
 /// <summary>
 /// A command remembered by its idempotency key (<see cref="IdempotencyKeys"/> holds the rule): what it was
 /// (fingerprint of the command, its caller and every argument), when, and what it answered — a rejection the domain
-/// decided (never a validation error or an outage, as those decided nothing), or what it made. A contract's key is
-/// stored with its answer, outside its row (<see cref="KeptAnswer"/>; <see cref="Result"/> is set only in rows stored
+/// decided (never a validation error or an outage, as those decided nothing), or what it made. A key is stored with
+/// its answer, outside the grain's row (<see cref="KeptAnswer"/>; <see cref="Result"/> is set only in rows stored
 /// before answers were stored apart); an account's answer is rebuilt from what it made (<see cref="Made"/>: a
 /// payout's id, a deposit's transfer id), which never changes.
 /// </summary>

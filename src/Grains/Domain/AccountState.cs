@@ -31,19 +31,20 @@ public sealed class Hold
 
 /// <summary>
 /// The state of one escrow account, as stored and in memory; behaviour lives in <see cref="Account"/>. Its row keeps
-/// the balances, money in transit, payouts and keys as they stand and how many ledger lines there are
+/// the balances, money in transit and payouts as they stand and how many ledger lines there are
 /// (<see cref="Lines"/>). The lines themselves are the account's events, each stored once, with its event, in the
 /// account's stream (<see cref="Events.ILedgerLines"/>), in the transaction of the row that counts it. Every
 /// <see cref="StorageLayout.HoldsSnapshotLines"/> lines the holds open after the last of them are written to a
 /// <see cref="HoldsSnapshot"/> row before the row that counts it, with the credits pending then, so an activation reads
 /// its row, the counted snapshot and the lines since, and never replays its ledger: the holds and pending credits are
-/// the snapshot's with those lines applied (<see cref="Account.Restore"/>). An earlier build kept the lines up to <see cref="StreamFrom"/> in pages of their
-/// own (<see cref="SealedPages"/>) and in the row (<see cref="Tail"/>); they stay there. Members without an <c>Id</c>
-/// live in memory only.
+/// the snapshot's with those lines applied (<see cref="Account.Restore"/>). Its idempotency keys are stored apart,
+/// each with what its command made (<see cref="KeysStored"/>). An earlier build kept the lines up to
+/// <see cref="StreamFrom"/> in pages of their own (<see cref="SealedPages"/>) and in the row (<see cref="Tail"/>); they
+/// stay there. Members without an <c>Id</c> live in memory only.
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.AccountState")]
-public sealed class AccountState : IScheduledState, IEventSource, IWritingState
+public sealed class AccountState : IScheduledState, IEventSource, IWritingState, IAnswerSource
 {
     [Id(0)] public Dictionary<string, CurrencyBalance> Balances { get; set; } = [];
 
@@ -70,11 +71,24 @@ public sealed class AccountState : IScheduledState, IEventSource, IWritingState
     /// <summary>Whether the ledger check knows this account exists.</summary>
     [Id(3)] public bool Registered { get; set; }
 
-    /// <summary>Idempotency keys as an earlier build stored them (at most 64): moved into <see cref="Keys"/> when read.</summary>
-    [Id(4)] public List<AccountKey> EarlierKeys { get; set; } = [];
+    /// <summary>Idempotency keys as the first builds stored them (at most 64): moved into <see cref="EarlierKeys"/> when read.</summary>
+    [Id(4)] public List<AccountKey> FirstKeys { get; set; } = [];
 
-    /// <summary>Idempotency keys of the account's recent commands (deposits, payouts), oldest first, kept by the one rule (<see cref="IdempotencyKeys"/>).</summary>
-    [Id(10)] public List<IdempotencyRecord> Keys { get; set; } = [];
+    /// <summary>
+    /// The keys an earlier build stored in the row: they stay in it until the rule forgets them. Every key remembered
+    /// since is stored with what it made, in a row of its own (<see cref="IAnswerSource"/>).
+    /// </summary>
+    [Id(10)] public List<IdempotencyRecord> EarlierKeys { get; set; } = [];
+
+    /// <summary>
+    /// Idempotency keys of the account's recent commands (deposits, payouts), oldest first, kept by the one rule
+    /// (<see cref="IdempotencyKeys"/>). Not in the row, which a busy account's keys made longer with each command (up
+    /// to a day of them): read back when the account is activated (<see cref="KeysStored"/>).
+    /// </summary>
+    public List<IdempotencyRecord> Keys => keys.Keys;
+
+    [NonSerialized]
+    private readonly KeyMemory keys = new();
 
     /// <summary>Every payout, in the order asked.</summary>
     [Id(5)] public List<Payout> Payouts { get; set; } = [];
@@ -151,9 +165,10 @@ public sealed class AccountState : IScheduledState, IEventSource, IWritingState
 
     public void Loaded()
     {
-        // An earlier build's keys had no time: as the oldest, they are kept among the 64 most recent, as they were.
-        Keys.InsertRange(0, EarlierKeys.Select(k => new IdempotencyRecord(k.Key, AccountKey.EarlierFingerprint + k.Asked, null, DateTimeOffset.MinValue, k.Refusal, k.Made)));
-        EarlierKeys.Clear();
+        // The first builds' keys had no time: as the oldest, they are kept among the 64 most recent, as they were.
+        EarlierKeys.InsertRange(0, FirstKeys.Select(k => new IdempotencyRecord(k.Key, AccountKey.EarlierFingerprint + k.Asked, null, DateTimeOffset.MinValue, k.Refusal, k.Made)));
+        FirstKeys.Clear();
+        keys.Loaded(EarlierKeys);
         ShortLineRefsFrom ??= SealedPages;
         if (StreamFrom is null)
         {
@@ -205,11 +220,23 @@ public sealed class AccountState : IScheduledState, IEventSource, IWritingState
         StoredLines = Math.Max(StoredLines, events.Where(e => !Carried.Contains(e)).Select(e => e.Seq).DefaultIfEmpty().Max());
         Carried.RemoveAll(events.Contains);
     }
+
+    /// <summary>The keys stored with what they made (<see cref="IRememberedAnswers.ReadKeysAsync"/>) join those of the row (<see cref="KeyMemory.Stored"/>).</summary>
+    public void KeysStored(IReadOnlyList<IdempotencyRecord> stored) => keys.Stored(EarlierKeys, stored);
+
+    /// <summary>Remembers a command's key with what it made or the refusal it answered, stored by the row's next write.</summary>
+    public void RememberKey(IdempotencyRecord record) => keys.Remember(record, KeptAnswer.Of(record, null), EarlierKeys);
+
+    public (IReadOnlyList<StoredAnswer> Remembered, IReadOnlyList<string> Forgotten) UnwrittenAnswers() => keys.UnwrittenAnswers();
+
+    public void AnswersWritten(IReadOnlyList<StoredAnswer> remembered, IReadOnlyList<string> forgotten) => keys.AnswersWritten(remembered, forgotten);
+
+    public bool AnswersBesideEvents => false;
 }
 
 /// <summary>
 /// An idempotency key as an earlier build stored it (what it asked as text, no time): read only, to be moved into
-/// <see cref="AccountState.Keys"/>. Its text is not a fingerprint of today's requests, so a retry of such a key is
+/// <see cref="AccountState.EarlierKeys"/>. Its text is not a fingerprint of today's requests, so a retry of such a key is
 /// refused as reused (nothing changes) rather than replayed.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ms.AccountKey")]

@@ -58,8 +58,11 @@ internal abstract class GrainStateStore : IAsyncDisposable
     /// </summary>
     public abstract Task<byte[]?> ReadAnswerAsync(string grainId, string stream, string key, CancellationToken cancellationToken);
 
-    /// <summary>Every answer stored for the grain's state with its key, in no order (<paramref name="stream"/> as for <see cref="ReadAnswerAsync"/>).</summary>
-    public abstract Task<IReadOnlyList<(string Key, byte[] Answer)>> ReadAnswersAsync(string grainId, string stream, CancellationToken cancellationToken);
+    /// <summary>
+    /// Every answer stored for the grain's state with its key, in no order (<paramref name="stream"/> as for
+    /// <see cref="ReadAnswerAsync"/>; null: the state keeps none beside its events).
+    /// </summary>
+    public abstract Task<IReadOnlyList<(string Key, byte[] Answer)>> ReadAnswersAsync(string grainId, string? stream, CancellationToken cancellationToken);
 
     /// <inheritdoc cref="IJobListings.ListAsync"/>
     public abstract Task<IReadOnlyList<ContractSummary>> ListJobsAsync(

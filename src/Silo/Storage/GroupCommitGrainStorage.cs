@@ -59,7 +59,7 @@ internal sealed partial class GroupCommitGrainStorage(
         var answering = grainState.State as IAnswerSource;
         var (remembered, forgotten) = answering?.UnwrittenAnswers() ?? ([], []);
         var write = new GrainStateWrite(stateName, grainId.ToString(), Pack(serializer.SerializeToArray(grainState.State)), Version(grainState.ETag),
-            (grainState.State as IScheduledState)?.WakeAt, events, lines, Answers(grainId, events ?? [], remembered), forgotten,
+            (grainState.State as IScheduledState)?.WakeAt, events, lines, Answers(grainId, events ?? [], remembered, answering?.AnswersBesideEvents == true), forgotten,
             compress && store.KeepsEventsPacked && events is { Count: > 0 } ? [.. events.Select(e => e.Line is null ? StoredPayload.PackText(e.Json) : null)] : null,
             events?.Any(e => e.Line is not null) == true ? [.. events.Select(Line)] : null);
         if (!queue.Writer.TryWrite(write))
@@ -87,12 +87,13 @@ internal sealed partial class GroupCommitGrainStorage(
     }
 
     /// <summary>
-    /// The answers a write stores: those the state remembered, beside its events in order (those that carry none), and
-    /// those its events carry, beside them.
+    /// The answers a write stores: those the state remembered, beside its events in order (those that carry none) if it
+    /// keeps them there (<paramref name="besideEvents"/>), else or after them in rows of their own; and those its
+    /// events carry, beside them.
     /// </summary>
-    private List<AnswerWrite> Answers(GrainId grainId, IReadOnlyList<OutboxEvent> events, IReadOnlyList<StoredAnswer> remembered)
+    private List<AnswerWrite> Answers(GrainId grainId, IReadOnlyList<OutboxEvent> events, IReadOnlyList<StoredAnswer> remembered, bool besideEvents)
     {
-        var free = new Queue<int>(Enumerable.Range(0, events.Count).Where(i => events[i].Answer is null));
+        var free = new Queue<int>(Enumerable.Range(0, events.Count).Where(i => besideEvents && events[i].Answer is null));
         var answers = remembered.Select(a => new AnswerWrite(grainId.ToString(), a.Key, Pack(serializer.SerializeToArray(a.Answer)), free.TryDequeue(out var i) ? i : null)).ToList();
         for (var i = 0; i < events.Count; i++)
         {
@@ -124,7 +125,7 @@ internal sealed partial class GroupCommitGrainStorage(
             ? ReadAnswer(answer).Result
             : null;
 
-    public async Task<IReadOnlyList<IdempotencyRecord>> ReadKeysAsync(GrainId grain, string stream, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<IdempotencyRecord>> ReadKeysAsync(GrainId grain, string? stream, CancellationToken cancellationToken) =>
         [.. (await Guarded(() => store.ReadAnswersAsync(grain.ToString(), stream, cancellationToken)).ConfigureAwait(false))
             .Select(stored => ReadAnswer(stored.Answer).Key(stored.Key))
             .OfType<IdempotencyRecord>()];

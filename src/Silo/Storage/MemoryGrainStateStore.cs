@@ -119,7 +119,7 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
         }
     }
 
-    public override Task<IReadOnlyList<(string Key, byte[] Answer)>> ReadAnswersAsync(string grainId, string stream, CancellationToken cancellationToken)
+    public override Task<IReadOnlyList<(string Key, byte[] Answer)>> ReadAnswersAsync(string grainId, string? stream, CancellationToken cancellationToken)
     {
         lock (rows)
         {

@@ -176,7 +176,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         LIMIT 1;
         """;
 
-    /// <summary>Every answer of a grain: in rows of their own and beside the events of its stream.</summary>
+    /// <summary>Every answer of a grain: in rows of their own and beside the events of its stream (none if it is null).</summary>
     private const string AnswersSql = """
         SELECT key, answer FROM commandanswer WHERE serviceid = @serviceid AND grainid = @grainid
         UNION ALL
@@ -504,12 +504,12 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
     }
 
-    public override async Task<IReadOnlyList<(string Key, byte[] Answer)>> ReadAnswersAsync(string grainId, string stream, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<(string Key, byte[] Answer)>> ReadAnswersAsync(string grainId, string? stream, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(AnswersSql);
         command.Parameters.AddWithValue("serviceid", serviceId);
         command.Parameters.AddWithValue("grainid", grainId);
-        command.Parameters.AddWithValue("stream", FeedStream.Encode(stream));
+        command.Parameters.AddWithValue("stream", NpgsqlDbType.Bytea, stream is null ? DBNull.Value : FeedStream.Encode(stream));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var answers = new List<(string, byte[])>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

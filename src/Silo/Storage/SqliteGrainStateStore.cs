@@ -225,7 +225,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
             return command.ExecuteScalar() as byte[];
         }, cancellationToken);
 
-    public override Task<IReadOnlyList<(string Key, byte[] Answer)>> ReadAnswersAsync(string grainId, string stream, CancellationToken cancellationToken) =>
+    public override Task<IReadOnlyList<(string Key, byte[] Answer)>> ReadAnswersAsync(string grainId, string? stream, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<(string, byte[])>>(() =>
         {
             using var connection = Open();

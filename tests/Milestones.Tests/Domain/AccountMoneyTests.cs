@@ -517,7 +517,6 @@ public sealed class AccountMoneyTests
             InTransit = new(state.InTransit),
             Pending = [.. state.Pending],
             Registered = state.Registered,
-            Keys = [.. state.Keys],
             Payouts = [.. state.Payouts],
         };
     }

@@ -458,7 +458,6 @@ public sealed class AccountTests
             EarlierLines = sealedLines,
             InTransit = new(state.InTransit),
             Registered = state.Registered,
-            Keys = [.. state.Keys],
         };
     }
 
@@ -478,18 +477,18 @@ public sealed class AccountTests
         Applied(Funded(100), Deposit("deposit/" + new string('r', Validate.MaxIdLength), 100));
 
     [Fact]
-    public void KeysAnEarlierBuildStored_AreMovedIntoTheOneRulesList_AsItsOldest_WithWhatTheyMadeOrRefused()
+    public void KeysTheFirstBuildsStored_AreMovedIntoTheOneRulesList_AsItsOldest_WithWhatTheyMadeOrRefused()
     {
         var refusal = Errors.InsufficientFunds(0, 5);
         var state = new AccountState
         {
-            EarlierKeys = [new AccountKey("p1", "payout 5 USD", "po_1"), new AccountKey("p2", "payout 5 USD", Refusal: refusal)],
-            Keys = [new IdempotencyRecord("p3", "f", null, DateTimeOffset.UnixEpoch)],
+            FirstKeys = [new AccountKey("p1", "payout 5 USD", "po_1"), new AccountKey("p2", "payout 5 USD", Refusal: refusal)],
+            EarlierKeys = [new IdempotencyRecord("p3", "f", null, DateTimeOffset.UnixEpoch)],
         };
 
         state.Loaded();
 
-        Assert.Empty(state.EarlierKeys);
+        Assert.Empty(state.FirstKeys);
         Assert.Equal(["p1", "p2", "p3"], state.Keys.Select(k => k.Key));
         Assert.Equal(("po_1", (Error?)null, DateTimeOffset.MinValue), (state.Keys[0].Made, state.Keys[0].Rejection, state.Keys[0].At));
         Assert.Equal(refusal, state.Keys[1].Rejection);

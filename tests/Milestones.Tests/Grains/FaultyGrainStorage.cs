@@ -26,7 +26,7 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : 
             ? Task.FromException<ContractResult?>(new InjectedFaultException($"Injected failure of the read of the answer '{key}' of {grain}."))
             : ((IRememberedAnswers)inner).ReadAsync(grain, stream, key, cancellationToken);
 
-    public Task<IReadOnlyList<IdempotencyRecord>> ReadKeysAsync(GrainId grain, string stream, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<IdempotencyRecord>> ReadKeysAsync(GrainId grain, string? stream, CancellationToken cancellationToken) =>
         probe.TryTripRead(grain)
             ? Task.FromException<IReadOnlyList<IdempotencyRecord>>(new InjectedFaultException($"Injected failure of the read of the keys of {grain}."))
             : ((IRememberedAnswers)inner).ReadKeysAsync(grain, stream, cancellationToken);

@@ -13,7 +13,7 @@ public sealed class GrainProbe
     private readonly ConcurrentDictionary<string, (TransferKind Kind, bool AfterApplying, string? EndingWith)> faults = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> wakes = new();
     private readonly ConcurrentDictionary<GrainId, (string? Only, int Skip)> failingWrites = new();
-    private readonly ConcurrentDictionary<GrainId, bool> failingReads = new();
+    private readonly ConcurrentDictionary<GrainId, int> failingReads = new();
     private readonly ConcurrentDictionary<string, bool> failingWakes = new();
     private readonly ConcurrentDictionary<string, bool> refusals = new();
 
@@ -60,10 +60,27 @@ public sealed class GrainProbe
     /// <summary>Whether a write fault armed on this grain has not tripped yet.</summary>
     public bool WriteFaultArmed(GrainId grain) => failingWrites.ContainsKey(grain);
 
-    /// <summary>The next state read of this grain fails once (as a database outage would).</summary>
-    public void FailNextRead(GrainId grain) => failingReads[grain] = true;
+    /// <summary>The next read of this grain (its state, keys or an answer) after <paramref name="skip"/> more fails once (as a database outage would).</summary>
+    public void FailNextRead(GrainId grain, int skip = 0) => failingReads[grain] = skip;
 
-    public bool TryTripRead(GrainId grain) => failingReads.TryRemove(grain, out _);
+    public bool TryTripRead(GrainId grain)
+    {
+        lock (failingReads)
+        {
+            if (!failingReads.TryGetValue(grain, out var skip))
+            {
+                return false;
+            }
+
+            if (skip > 0)
+            {
+                failingReads[grain] = skip - 1;
+                return false;
+            }
+
+            return failingReads.TryRemove(grain, out _);
+        }
+    }
 
     /// <summary>The next wake-up of this grain fails once, before the grain sees it (as a lost message would).</summary>
     public void FailNextWake(string grainKey) => failingWakes[grainKey] = true;

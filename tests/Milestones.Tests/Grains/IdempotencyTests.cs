@@ -88,6 +88,24 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
         Assert.Equal((2_100, first.Contract.Version), (now.Milestones[1].Amount, now.Version));
     }
 
+    [Fact]
+    public async Task AnAccountWhoseKeysCannotBeRead_IsNotActivated_ChangesNothing_AndTheNextCallKnowsItsKeys()
+    {
+        var account = Grains.Account(Client.UserId);
+        var deposit = new Deposit(1_000, Usd, "keys-" + Guid.NewGuid().ToString("N"));
+        Ok(await account.DepositAsync(Platform, deposit, "deposit-key"));
+        await Fixture.Cluster.DeactivateAsync(account);
+
+        // Its row reads, its keys do not: no activation goes on without them.
+        Fixture.Probe.FailNextRead(account.GetGrainId(), skip: 1);
+        await Assert.ThrowsAnyAsync<Exception>(() => account.DepositAsync(Platform, deposit with { Amount = 5 }, "deposit-key"));
+        Assert.False(Fixture.Probe.TryTripRead(account.GetGrainId()));
+
+        Rejected(await account.DepositAsync(Platform, deposit with { Amount = 5 }, "deposit-key"), "idempotency_key_reused");
+        Assert.True((await account.DepositAsync(Platform, deposit, "deposit-key")).Replayed);
+        Assert.Equal(1_000, (await BalanceAsync(Client)).Available);
+    }
+
     private CreateContract NewContract(long amount) => new("Build a shop", Freelancer.UserId, Usd, [new NewMilestone("Part 1", Due, amount)]);
 
     [Fact]

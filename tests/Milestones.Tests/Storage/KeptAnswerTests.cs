@@ -7,9 +7,9 @@ using Orleans.Serialization;
 namespace Milestones.Tests.Storage;
 
 /// <summary>
-/// A contract's idempotency keys are stored with their answers, not in its row: each answer reads back with its key,
-/// an answer an earlier build stored (a bare result) reads as one without a key, and the keys an earlier build kept in
-/// the row join the stored ones and leave the row as the rule forgets them.
+/// A contract's and an account's idempotency keys are stored with their answers, not in their rows: each answer reads
+/// back with its key, an answer an earlier build stored (a bare result) reads as one without a key, and the keys an
+/// earlier build kept in the row join the stored ones and leave the row as the rule forgets them.
 /// </summary>
 public sealed class KeptAnswerTests
 {
@@ -73,5 +73,31 @@ public sealed class KeptAnswerTests
         Assert.Equal(["earlier-1", "stored-0", "earlier-2", "stored-1"], forgotten);
         Assert.Equal(64, remembered.Count);
         Assert.Empty(Serializer.Deserialize<ContractGrainState>(Serializer.SerializeToArray(state))!.EarlierKeys);
+    }
+
+    [Fact]
+    public void AnAccountsRowKeys_JoinTheStoredOnes_WithWhatTheyMade_AndLeaveTheRowAsTheRuleForgetsThem()
+    {
+        var row = new AccountState { EarlierKeys = [Key("earlier", Start) with { Made = "po_1" }] };
+        var state = Serializer.Deserialize<AccountState>(Serializer.SerializeToArray(row))!;
+        state.Loaded();
+        var refused = Key("refused", Start.AddMinutes(2), Errors.InsufficientFunds(0, 5));
+        state.KeysStored([
+            RoundTrip(KeptAnswer.Of(Key("stored", Start.AddMinutes(1)) with { Made = "deposit/r1" }, null)).Key("stored")!,
+            RoundTrip(KeptAnswer.Of(refused, null)).Key("refused")!,
+        ]);
+        Assert.Equal([("earlier", "po_1"), ("stored", "deposit/r1"), ("refused", null)], state.Keys.Select(k => (k.Key, k.Made)));
+        Assert.Equal(refused, state.Keys[^1]);
+
+        // 64 keys a day later: the three older ones are beyond the 64 most recent and older than a day.
+        for (var i = 0; i < 64; i++)
+        {
+            state.RememberKey(Key($"new-{i}", Start.AddHours(25)) with { Made = $"po_{i}" });
+        }
+
+        var (remembered, forgotten) = state.UnwrittenAnswers();
+        Assert.Equal(["earlier", "stored", "refused"], forgotten);
+        Assert.Equal(Enumerable.Range(0, 64).Select(i => $"po_{i}"), remembered.Select(a => RoundTrip(a.Answer).Key(a.Key)!.Made));
+        Assert.Empty(Serializer.Deserialize<AccountState>(Serializer.SerializeToArray(state))!.EarlierKeys);
     }
 }

@@ -57,6 +57,39 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
     }
 
     [Fact]
+    public async Task AnAccountsKeys_AreStoredInRowsOfTheirOwn_SoItsRowDoesNotGrowWithThem_AndReplayWhenItsGrainIsGone()
+    {
+        var account = Grains.Account(Client.UserId);
+        var deposits = Enumerable.Range(0, 40).Select(i => new Deposit(1_000, Usd, $"keyed-{i}-{Guid.NewGuid():N}")).ToList();
+        Ok(await account.DepositAsync(Platform, deposits[0], "deposit-0"));
+        var rowWithOneKey = await StoredLengthAsync(account);
+        for (var i = 1; i < deposits.Count; i++)
+        {
+            Ok(await account.DepositAsync(Platform, deposits[i], $"deposit-{i}"));
+        }
+
+        var payout = Ok(await account.RequestPayoutAsync(Client, new PayoutRequest(500, Usd), "payout-0"));
+        Rejected(await account.RequestPayoutAsync(Client, new PayoutRequest(1_000_000, Usd), "payout-1"), "insufficient_funds");
+
+        // 42 keys (each 60 bytes or so with its fingerprint) would have made the row longer by kilobytes; the payout it
+        // itemises and the balances' larger figures add a few dozen bytes.
+        Assert.InRange(await StoredLengthAsync(account) - rowWithOneKey, 0, 120);
+        var ownRows = Convert.ToInt64(await Store.ScalarAsync(
+            $"SELECT count(*) FROM commandanswer WHERE serviceid = '{Fixture.ServiceId}' AND grainid = '{account.GetGrainId()}'"), CultureInfo.InvariantCulture);
+        Assert.Equal(42, ownRows);
+
+        await Fixture.Cluster.DeactivateAsync(account);
+        Assert.True((await account.DepositAsync(Platform, deposits[0], "deposit-0")).Replayed);
+        Assert.True((await account.DepositAsync(Platform, deposits[^1], $"deposit-{deposits.Count - 1}")).Replayed);
+        var replayed = await account.RequestPayoutAsync(Client, new PayoutRequest(500, Usd), "payout-0");
+        Assert.Equal((true, payout.Id), (replayed.Replayed, replayed.Value!.Id));
+        var refusal = await account.RequestPayoutAsync(Client, new PayoutRequest(1_000_000, Usd), "payout-1");
+        Assert.Equal((true, "insufficient_funds"), (refusal.Replayed, refusal.Error!.Code));
+        Rejected(await account.DepositAsync(Platform, deposits[2], "deposit-1"), "idempotency_key_reused");
+        Assert.Equal(40 * 1_000 - 500, (await BalanceAsync(Client)).Available);
+    }
+
+    [Fact]
     public async Task AnAccountsLedger_IsReadBackFromItsStream_AcrossAHoldsSnapshot_AndAnOldLineIsFoundByItsId_PastTheFeedsRetention()
     {
         var reference = "first-" + Guid.NewGuid().ToString("N");
@@ -565,6 +598,12 @@ public abstract class StoreGrainTests<TFixture>(TFixture fixture) : GrainTest(fi
             return ex;
         }
     }
+
+    /// <summary>The bytes of the account's row as stored (compressed).</summary>
+    private async Task<long> StoredLengthAsync(IAccountGrain account) =>
+        Convert.ToInt64(await Store.ScalarAsync(
+            $"SELECT length(payload) FROM grainstate WHERE statename = '{StorageLayout.Account}' AND serviceid = '{Fixture.ServiceId}' AND grainid = '{account.GetGrainId()}'"),
+            CultureInfo.InvariantCulture);
 
     private async Task<long> CountStoredAsync(string stateName, string key)
     {

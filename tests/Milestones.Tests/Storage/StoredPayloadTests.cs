@@ -22,7 +22,7 @@ public sealed class StoredPayloadTests
     {
         { "an empty contract", Serializer.SerializeToArray(new ContractGrainState()) },
         { "a contract", Serializer.SerializeToArray(Contract()) },
-        { "an account", Serializer.SerializeToArray(new AccountState { Keys = [new IdempotencyRecord("k", "f", null, DateTimeOffset.UnixEpoch)] }) },
+        { "an account", Serializer.SerializeToArray(new AccountState { EarlierKeys = [new IdempotencyRecord("k", "f", null, DateTimeOffset.UnixEpoch)] }) },
         { "a webhook", Serializer.SerializeToArray(new WebhookState { Id = "wh_1", Url = "https://example.com" }) },
         { "a ledger page", Serializer.SerializeToArray(new LedgerPage()) },
         { "a ledger line's reference", Serializer.SerializeToArray(new LedgerLineRef(7)) },
