@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # An upgrade on real data: an earlier build fills a private PostgreSQL with lifecycles, then this build starts on it
 # (its migration step brings the schema up to date) and must go on from what the earlier one stored: the earlier
-# contracts' keyed fundings replay their first answers, new lifecycles run, and after a restart the keys of both
-# builds still replay, sampled contracts' audit chains verify and the ledger balances.
+# contracts' keyed fundings and an account's keyed deposit replay their first answers (and the deposit's key refuses
+# another deposit), new lifecycles run, and after a restart the keys of both builds still replay, sampled contracts'
+# audit chains verify and the ledger balances.
 #
 #   scripts/upgrade-check.sh [COMMIT]    # COMMIT: the earlier build (default: HEAD~1), built in a temporary worktree
 #
@@ -67,8 +68,23 @@ replays() {
 
 run_of() { jq -r .runId "$work/$1.json"; }
 
+# deposit KEY REFERENCE EXPECTED: a deposit of 100 USD to one account under KEY, by the platform, must answer EXPECTED
+# ("201 first", "201 replayed", or "422 idempotency_key_reused").
+deposit() {
+  local status answer
+  status=$(curl -s -o "$work/body" -D "$work/headers" -w '%{http_code}' -X POST "$url/v1/accounts/upgrade-account/deposits" \
+    -H "Authorization: Bearer $(token upgrade-check true)" -H "Idempotency-Key: $1" -H 'Content-Type: application/json' \
+    -d "{\"amount\": 100, \"currency\": \"USD\", \"reference\": \"$2\"}")
+  if [ "${status:0:1}" = 4 ]; then answer=$(jq -r .code "$work/body")
+  elif grep -qi '^idempotent-replayed: true' "$work/headers"; then answer=replayed
+  else answer=first; fi
+  echo "  deposit under $1: $status $answer"
+  [ "$status $answer" = "$3" ]
+}
+
 serve "$work/earlier"
 lifecycles 300 earlier
+deposit earlier-deposit earlier-reference "201 first"
 stop
 echo "schema of $earlier: $(psql -Atq -c 'SELECT max(version) FROM schema_version')"
 
@@ -76,13 +92,20 @@ serve .
 echo "schema of this build: $(psql -Atq -c 'SELECT max(version) FROM schema_version')"
 echo "the earlier build's fundings, replayed by this build:"
 replays "$(run_of earlier)"
+echo "the earlier build's keyed deposit, sent again by this build:"
+deposit earlier-deposit earlier-reference "201 replayed"
+deposit earlier-deposit another-reference "422 idempotency_key_reused"
 lifecycles 300 this
+deposit this-deposit this-reference "201 first"
 
 stop
 serve .
-echo "after a restart, fundings of both builds replayed:"
+echo "after a restart, fundings and deposits of both builds replayed:"
 replays "$(run_of earlier)"
 replays "$(run_of this)"
+deposit earlier-deposit earlier-reference "201 replayed"
+deposit this-deposit this-reference "201 replayed"
+deposit this-deposit another-reference "422 idempotency_key_reused"
 platform=$(token upgrade-check true)
 for contract in $(psql -Atq -c "SELECT contractid FROM usercontract WHERE role = 'Client' ORDER BY random() LIMIT 5"); do
   curl -sf "$url/v1/contracts/$contract/audit" -H "Authorization: Bearer $platform" | jq -e .ok >/dev/null
