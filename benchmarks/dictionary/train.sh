@@ -33,6 +33,8 @@ sleep 2
 mkdir -p "$work/samples"
 psql -Atq -F ' ' -c "SELECT 'g', encode(payload, 'hex') FROM grainstate WHERE payload IS NOT NULL
                      UNION ALL SELECT 'a', encode(answer, 'hex') FROM commandanswer
+                     UNION ALL SELECT 'a', encode(answer, 'hex') FROM feedevent WHERE answer IS NOT NULL
+                     UNION ALL SELECT 'l', encode(line, 'hex') FROM feedevent WHERE line IS NOT NULL
                      UNION ALL SELECT 'e', encode(convert_to(body, 'UTF8'), 'hex') FROM feedevent WHERE body IS NOT NULL" |
   python3 -c '
 import sys
