@@ -14,9 +14,6 @@ public static class DevEndpoints
     {
         if (!development)
         {
-            // Not found for everyone, with or without a token (not 401 from the fallback policy).
-            routes.MapPost(Route, () => Problems.From(new Error(ErrorKind.NotFound, "not_found", "No such route.")))
-                .AllowAnonymous().ExcludeFromDescription();
             return routes;
         }
 

@@ -55,6 +55,7 @@ public static class ApiHostingExtensions
         app.UseBodySizeLimit();
         app.UseAuthentication();
         app.UseDashboardLogin();
+        app.UseNotFoundForUnknownRoutes();
         app.UseAuthorization();
         app.UseRateLimiter();
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Net.Http.Headers;
 using Milestones.Api.Http;
 using Milestones.Contracts;
+using Milestones.Domain;
 
 namespace Milestones.Api.Hosting;
 
@@ -96,6 +97,22 @@ public static class ProblemHandling
         if (context.Request.ContentLength > MaxRequestBodyBytes)
         {
             await WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The body may not exceed {MaxRequestBodyBytes} bytes.");
+            return;
+        }
+
+        await next(context);
+    });
+
+    /// <summary>
+    /// A request that no route matches is 404 <c>not_found</c>, with or without a token: the authorization fallback
+    /// policy (every endpoint needs a token unless it says otherwise) would otherwise answer it 401, as if the route
+    /// existed. A route matched with another method is left to routing (405).
+    /// </summary>
+    public static IApplicationBuilder UseNotFoundForUnknownRoutes(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.GetEndpoint() is null)
+        {
+            await WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "No such route.", Problems.Title(ErrorKind.NotFound));
             return;
         }
 

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Milestones.Tests.Api;
 
-/// <summary>Every error the pipeline produces without a body (unknown route, wrong method) is problem details with a code.</summary>
+/// <summary>Every error the pipeline produces without a body (unknown route, wrong method) is problem details with a code; an unknown route is 404 whoever asks.</summary>
 public sealed class StatusCodePagesApiTests(ApiFactory factory) : ApiTest(factory)
 {
     [Fact]
@@ -14,6 +14,13 @@ public sealed class StatusCodePagesApiTests(ApiFactory factory) : ApiTest(factor
         await Problem(await Client.PutAsync("/v1/contracts", RawJson("{}")), HttpStatusCode.MethodNotAllowed, "method_not_allowed");
 
     [Fact]
-    public async Task AnUnknownRoute_WithoutAToken_IsUnauthorized_AsProblemDetails() =>
-        await Problem(await Anonymous.GetAsync("/v1/no-such-route"), HttpStatusCode.Unauthorized, "unauthorized");
+    public async Task AnUnknownRoute_WithoutAToken_OrWithABadOne_IsNotFound_WhileAKnownRouteAsksForAToken()
+    {
+        foreach (var client in new[] { Anonymous, Factory.ClientWithToken("not-a-jwt") })
+        {
+            await Problem(await client.GetAsync("/v1/no-such-route"), HttpStatusCode.NotFound, "not_found");
+            await Problem(await client.PostAsync("/v1/contracts/ctr_1/no-such-action", null), HttpStatusCode.NotFound, "not_found");
+            await Problem(await client.GetAsync("/v1/contracts"), HttpStatusCode.Unauthorized, "unauthorized");
+        }
+    }
 }
