@@ -1,12 +1,16 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Milestones.Silo;
 
 /// <summary>
 /// Settings both hosts start from, below every other source (appsettings, environment variables, arguments), so an
 /// operator overrides any of them: quiet logs (warnings from the frameworks and Orleans, our own information, the
-/// lines that say where the process listens), one line per entry.
+/// lines that say where the process listens), one line per entry. Structured (JSON) entries always carry their UTC
+/// time and the trace and span of the request they belong to (its logging scope), as a log store needs them.
 /// </summary>
 public static class LoggingDefaults
 {
@@ -25,6 +29,14 @@ public static class LoggingDefaults
         ["Logging:LogLevel:Microsoft.Orleans"] = "Warning",
     };
 
-    public static void Apply(IConfigurationBuilder configuration) =>
-        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Settings });
+    public static void Apply(IHostApplicationBuilder builder)
+    {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Settings });
+        builder.Services.Configure<JsonConsoleFormatterOptions>(json =>
+        {
+            json.IncludeScopes = true;
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+    }
 }

@@ -25,7 +25,7 @@ internal static class Program
         {
             var builder = Host.CreateApplicationBuilder(args);
             configuration = builder.Configuration;
-            LoggingDefaults.Apply(builder.Configuration);
+            LoggingDefaults.Apply(builder);
             StartupPreflight.CheckPorts(builder.Configuration);
             await StartupPreflight.CheckStoreAsync(StorageSettings.Resolve(builder.Configuration), CancellationToken.None);
             builder.AddMilestonesSilo();

@@ -50,7 +50,7 @@ internal static class ApiHost
                 EnvironmentName = explicitEnvironment ? null : EnvironmentName(),
             });
             configuration = builder.Configuration;
-            LoggingDefaults.Apply(builder.Configuration);
+            LoggingDefaults.Apply(builder);
             builder.AddMilestonesApi();
             var app = builder.Build();
             app.UseMilestonesApi();

@@ -65,7 +65,7 @@ public sealed class TelemetryTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ByDefault_LogsAreQuiet_OneLinePerRequest_AndJsonByASetting()
+    public async Task ByDefault_LogsAreQuiet_OneLinePerRequest_AndJsonByASetting_WithTimeAndTrace()
     {
         foreach (var json in new[] { false, true })
         {
@@ -98,6 +98,14 @@ public sealed class TelemetryTests(ITestOutputHelper output) : IAsyncLifetime
             {
                 Assert.All(lines, l => JsonDocument.Parse(l).Dispose());
                 Assert.Contains(lines, l => l.Contains("\"Path\":\"/v1/accounts/alice\"", StringComparison.Ordinal));
+
+                // Each entry has its UTC time; a request's, the trace and span it belongs to.
+                Assert.All(lines, l => Assert.Equal(TimeSpan.Zero, DateTimeOffset.Parse(
+                    JsonDocument.Parse(l).RootElement.GetProperty("Timestamp").GetString()!, CultureInfo.InvariantCulture).Offset));
+                var request = JsonDocument.Parse(lines.Last(l => l.Contains("\"Path\":\"/v1/accounts/alice\"", StringComparison.Ordinal))).RootElement;
+                var trace = request.GetProperty("Scopes").EnumerateArray().Single(s => s.TryGetProperty("TraceId", out _));
+                Assert.Matches("^[0-9a-f]{32}$", trace.GetProperty("TraceId").GetString());
+                Assert.Matches("^[0-9a-f]{16}$", trace.GetProperty("SpanId").GetString());
             }
         }
     }
