@@ -21,6 +21,7 @@ internal static class ApiHost
           Hosting:Mode                  Embedded (default: co-hosts a silo) or Client (joins a silo cluster)
           Auth:SigningKey               HS256 key for bearer tokens; at least 32 bytes outside Development
           Auth:Issuer, Auth:Audience    token validation (default milestones, milestones-api)
+          Auth:TokenLifetime            how long an issued token is valid (default 12:00:00)
           RateLimit:PermitsPerSecond, RateLimit:PermitsPerSecondPerAddress   per caller / per address (1000, 5000)
           Logging:Requests              one log line per request (default true)
 
