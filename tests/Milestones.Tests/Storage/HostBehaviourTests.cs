@@ -159,6 +159,43 @@ public sealed class HostBehaviourTests
         Assert.Contains("e2e: FAILED (exit 1) at: CLIENT=$(token alice)", await stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheWalkthrough_RunFromAnotherFolder_FailsAtOnce_NamingTheReceiverItCouldNotStart()
+    {
+        var url = $"http://127.0.0.1:{FreePorts.Take(1)[0]}";
+        var ports = FreePorts.Take(2);
+        using var api = SiloProcess.StartApi(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Storage__Provider"] = "Memory",
+            ["Orleans__SiloPort"] = ports[0].ToString(CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture),
+        }, "--urls", url);
+        await api.WaitForOutputAsync("Milestones API listening", TimeSpan.FromMinutes(2));
+
+        // The README's block as a user pastes it, in a folder of their own.
+        var readme = await File.ReadAllTextAsync(Path.Combine(TestPaths.RepositoryRoot, "README.md"));
+        var block = readme[readme.IndexOf("<!-- walkthrough:start -->", StringComparison.Ordinal)..readme.IndexOf("<!-- walkthrough:end -->", StringComparison.Ordinal)];
+        var folder = Directory.CreateTempSubdirectory("milestones-walkthrough-");
+        var script = Path.Combine(folder.FullName, "walkthrough.sh");
+        await File.WriteAllLinesAsync(script, ["set -Eeuo pipefail", .. block.Split('\n').Where(l => !l.StartsWith("```", StringComparison.Ordinal) && !l.StartsWith("<!--", StringComparison.Ordinal))]);
+        var start = new ProcessStartInfo("bash", [script])
+        {
+            WorkingDirectory = folder.FullName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["API"] = url },
+        };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        folder.Delete(recursive: true);
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("walkthrough: FAILED the webhook receiver did not start (run this from the repository's root)", await stderr, StringComparison.Ordinal);
+    }
+
     private static void AssertNoStackTrace(SiloProcess process) =>
         Assert.DoesNotContain(" at ", process.StandardOutput + process.StandardError, StringComparison.Ordinal);
 
