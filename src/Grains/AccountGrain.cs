@@ -156,6 +156,11 @@ internal sealed partial class AccountGrain(
         // are read; they never change).
         var view = current ?? AccountViews.AsOf(UserId, await LinesAsync(0, result.Entry!.Seq));
         await durable;
+        if (!result.Replayed)
+        {
+            MilestonesMetrics.Moved("deposit", order.Amount);
+        }
+
         return new Outcome<AccountView>(view, null, result.Replayed);
     }
 
@@ -233,6 +238,11 @@ internal sealed partial class AccountGrain(
         CatchUp();
         var (payout, refused, replayed) = account.ClosePayout(payoutId, outcome, detail, clock.GetUtcNow());
         await (refused is null && !replayed ? commits.Changed() : commits.Durable());
+        if (payout is { Status: PayoutStatus.Completed } && !replayed)
+        {
+            MilestonesMetrics.Moved("payout", new Money(payout.Amount, payout.Currency));
+        }
+
         return refused ?? new Outcome<Payout>(payout, null, replayed);
     }
 

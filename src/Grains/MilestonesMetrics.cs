@@ -15,18 +15,22 @@ internal static class MilestonesMetrics
     private static readonly Counter<long> ContractsCreated =
         Meter.CreateCounter<long>("milestones.contracts.created", unit: "{contract}", description: "Contracts created.");
 
-    private static readonly Counter<long> Transfers =
-        Meter.CreateCounter<long>("milestones.transfers", unit: "{transfer}", description: "Milestones funded, released, auto-released or refunded.");
+    private static readonly Counter<long> Transfers = Meter.CreateCounter<long>("milestones.transfers", unit: "{transfer}",
+        description: "Milestones funded, released, auto-released or refunded, bonuses, deposits and completed payouts.");
 
-    private static readonly Counter<long> MoneyMoved =
-        Meter.CreateCounter<long>("milestones.money.moved", unit: "{minor_unit}", description: "Money moved into escrow, released or refunded.");
+    private static readonly Counter<long> MoneyMoved = Meter.CreateCounter<long>("milestones.money.moved", unit: "{minor_unit}",
+        description: "Money moved into escrow, released or refunded, and into the system (deposits) and out of it (payouts).");
 
     public static void ContractCreated() => ContractsCreated.Add(1);
 
-    public static void TransferApplied(TransferIntent intent, string currency)
+    public static void TransferApplied(TransferIntent intent, string currency) =>
+        Moved(intent.Purpose.ToString().ToLowerInvariant(), new Money(intent.Amount, currency));
+
+    /// <summary>A deposit recorded, or a payout the provider completed (<paramref name="purpose"/> <c>deposit</c>, <c>payout</c>).</summary>
+    public static void Moved(string purpose, Money amount)
     {
-        var purpose = new KeyValuePair<string, object?>("purpose", intent.Purpose.ToString().ToLowerInvariant());
-        Transfers.Add(1, purpose);
-        MoneyMoved.Add(intent.Amount, purpose, new KeyValuePair<string, object?>("currency", currency));
+        var tag = new KeyValuePair<string, object?>("purpose", purpose);
+        Transfers.Add(1, tag);
+        MoneyMoved.Add(amount.Amount, tag, new KeyValuePair<string, object?>("currency", amount.Currency));
     }
 }

@@ -68,6 +68,9 @@ public sealed class OperationsApiTests(ApiFactory factory) : ApiTest(factory)
         await DepositAsync(ClientId, 1_030);
         var id = await CreateActiveAsync(1_000);
         await Json(await Client.PostAsync($"/v1/contracts/{id}/milestones/m1/fund", null), HttpStatusCode.OK);
+        await DepositAsync(ClientId, 500);
+        var payout = await Json(await Client.PostAsJsonAsync($"/v1/accounts/{ClientId}/payouts", new { amount = 500, currency = "USD" }), HttpStatusCode.Created);
+        await Json(await Platform.PostAsJsonAsync($"/v1/accounts/{ClientId}/payouts/{payout["id"]}/complete", new { reference = "tr_metrics" }), HttpStatusCode.OK);
 
         var text = await (await Platform.GetAsync("/metrics")).Content.ReadAsStringAsync();
 
@@ -75,6 +78,8 @@ public sealed class OperationsApiTests(ApiFactory factory) : ApiTest(factory)
         Assert.Contains("# TYPE milestones_transfers_total counter", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE milestones_money_moved_total counter", text, StringComparison.Ordinal);
         Assert.Matches("milestones_transfers_total\\{[^}]*purpose=\"fund\"", text);
+        Assert.Matches("milestones_money_moved_total\\{[^}]*purpose=\"deposit\"", text);
+        Assert.Matches("milestones_money_moved_total\\{[^}]*purpose=\"payout\"", text);
         Assert.DoesNotContain("milestones_milestones_", text, StringComparison.Ordinal);
         Assert.DoesNotContain("private_internaldiagnostics", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE orleans_catalog_activations gauge", text, StringComparison.Ordinal);
