@@ -24,7 +24,7 @@ public static class HostCommandLine
           Fees:FreelancerServiceFeeBps, Fees:ClientFeeBps       the fee schedule in basis points (1000, 300)
           Webhooks:RetryFor             how long a delivery is retried (default 3.00:00:00)
           Dashboard:Enabled             Orleans dashboard statistics (default true)
-          OTEL_EXPORTER_OTLP_ENDPOINT   send traces and metrics by OTLP (off when unset)
+          OTEL_EXPORTER_OTLP_ENDPOINT   send traces, metrics and logs by OTLP (off when unset)
           Logging:Console:FormatterName json for structured logs (default simple)
           Logging:LogLevel:Default      Debug also prints the details of a start-up failure
         """;

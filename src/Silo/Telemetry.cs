@@ -56,6 +56,7 @@ public static class Telemetry
                 t.AddSource("Microsoft.Orleans.Application", "Microsoft.Orleans.Storage", "Npgsql");
                 tracing?.Invoke(t);
             });
+            // Every signal: the log entries the console shows go out too.
             otel.UseOtlpExporter();
         }
 
