@@ -90,6 +90,12 @@ public sealed class AccountState : IScheduledState, IEventSource, IWritingState,
     [NonSerialized]
     private readonly KeyMemory keys = new();
 
+    /// <summary>
+    /// Whether a key was ever stored in a row of its own: only then does an activation read them (most accounts —
+    /// freelancers', the platform's fee accounts — never take a keyed command, and would pay a query each time).
+    /// </summary>
+    [Id(15)] public bool KeysApart { get; set; }
+
     /// <summary>Every payout, in the order asked.</summary>
     [Id(5)] public List<Payout> Payouts { get; set; } = [];
 
@@ -225,7 +231,11 @@ public sealed class AccountState : IScheduledState, IEventSource, IWritingState,
     public void KeysStored(IReadOnlyList<IdempotencyRecord> stored) => keys.Stored(EarlierKeys, stored);
 
     /// <summary>Remembers a command's key with what it made or the refusal it answered, stored by the row's next write.</summary>
-    public void RememberKey(IdempotencyRecord record) => keys.Remember(record, KeptAnswer.Of(record, null), EarlierKeys);
+    public void RememberKey(IdempotencyRecord record)
+    {
+        keys.Remember(record, KeptAnswer.Of(record, null), EarlierKeys);
+        KeysApart = true;
+    }
 
     public (IReadOnlyList<StoredAnswer> Remembered, IReadOnlyList<string> Forgotten) UnwrittenAnswers() => keys.UnwrittenAnswers();
 

@@ -106,6 +106,19 @@ public sealed class IdempotencyTests(ClusterFixture fixture) : GrainTest(fixture
         Assert.Equal(1_000, (await BalanceAsync(Client)).Available);
     }
 
+    [Fact]
+    public async Task AnAccountThatNeverTookAKeyedCommand_IsActivatedWithoutReadingKeys()
+    {
+        var account = Grains.Account(Client.UserId);
+        Ok(await account.DepositAsync(Platform, new Deposit(1_000, Usd, "unkeyed-" + Guid.NewGuid().ToString("N"))));
+        await Fixture.Cluster.DeactivateAsync(account);
+
+        // Its row reads; a read of its keys would fail, and none is made.
+        Fixture.Probe.FailNextRead(account.GetGrainId(), skip: 1);
+        Assert.Equal(1_000, (await BalanceAsync(Client)).Available);
+        Assert.True(Fixture.Probe.TryTripRead(account.GetGrainId()));
+    }
+
     private CreateContract NewContract(long amount) => new("Build a shop", Freelancer.UserId, Usd, [new NewMilestone("Part 1", Due, amount)]);
 
     [Fact]
