@@ -142,21 +142,11 @@ public sealed class HostBehaviourTests
     [Fact]
     public async Task TheWalkthrough_AgainstAWrongAddress_FailsLoudly_NamingTheStep()
     {
-        var start = new ProcessStartInfo("bash", ["scripts/e2e.sh", "walkthrough"])
-        {
-            WorkingDirectory = TestPaths.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["API"] = $"http://127.0.0.1:{FreePorts.Take(1)[0]}" },
-        };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (exit, stderr) = await BashAsync(TestPaths.RepositoryRoot, $"http://127.0.0.1:{FreePorts.Take(1)[0]}", "scripts/e2e.sh", "walkthrough");
 
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains("walkthrough: FAILED http://127.0.0.1:", await stderr, StringComparison.Ordinal);
-        Assert.Contains("e2e: FAILED (exit 1) at: CLIENT=$(token alice)", await stderr, StringComparison.Ordinal);
+        Assert.NotEqual(0, exit);
+        Assert.Contains("walkthrough: FAILED http://127.0.0.1:", stderr, StringComparison.Ordinal);
+        Assert.Contains("e2e: FAILED (exit 1) at: CLIENT=$(token alice)", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -179,21 +169,28 @@ public sealed class HostBehaviourTests
         var folder = Directory.CreateTempSubdirectory("milestones-walkthrough-");
         var script = Path.Combine(folder.FullName, "walkthrough.sh");
         await File.WriteAllLinesAsync(script, ["set -Eeuo pipefail", .. block.Split('\n').Where(l => !l.StartsWith("```", StringComparison.Ordinal) && !l.StartsWith("<!--", StringComparison.Ordinal))]);
-        var start = new ProcessStartInfo("bash", [script])
+        var (exit, stderr) = await BashAsync(folder.FullName, url, script);
+        folder.Delete(recursive: true);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("walkthrough: FAILED the webhook receiver did not start (run this from the repository's root)", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs bash with <paramref name="arguments"/> in <paramref name="folder"/>, the walkthrough's API at <paramref name="api"/>: its exit code and standard error.</summary>
+    private static async Task<(int Exit, string Stderr)> BashAsync(string folder, string api, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("bash", arguments)
         {
-            WorkingDirectory = folder.FullName,
+            WorkingDirectory = folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["API"] = url },
+            Environment = { ["API"] = api },
         };
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
-        folder.Delete(recursive: true);
-
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains("walkthrough: FAILED the webhook receiver did not start (run this from the repository's root)", await stderr, StringComparison.Ordinal);
+        return (process.ExitCode, await stderr);
     }
 
     private static void AssertNoStackTrace(SiloProcess process) =>
