@@ -64,7 +64,7 @@ internal sealed partial class AccountGrain(
         state = store.State;
         var asOf = state.HoldsAsOf ?? 0;
         var snapshot = ReadSnapshotAsync(state.HoldsSlot, asOf);
-        var keys = state.KeysApart ? answers.ReadKeysAsync(this.GetGrainId(), null, cancellationToken) : Task.FromResult<IReadOnlyList<IdempotencyRecord>>([]);
+        var keys = state.KeysApart != false ? answers.ReadKeysAsync(this.GetGrainId(), null, cancellationToken) : Task.FromResult<IReadOnlyList<IdempotencyRecord>>([]);
         state.EarlierLines = asOf;
         state.Entries = await StoredLinesAsync(asOf, state.Lines);
         if (state.Entries.Count != state.Lines - asOf)

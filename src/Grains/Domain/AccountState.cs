@@ -91,10 +91,11 @@ public sealed class AccountState : IScheduledState, IEventSource, IWritingState,
     private readonly KeyMemory keys = new();
 
     /// <summary>
-    /// Whether a key was ever stored in a row of its own: only then does an activation read them (most accounts —
-    /// freelancers', the platform's fee accounts — never take a keyed command, and would pay a query each time).
+    /// Whether a key was ever stored in a row of its own: an activation reads them unless this is false (most accounts —
+    /// freelancers', the platform's fee accounts — never take a keyed command, and would pay a query each time). Null
+    /// in a new account and in a row a build before it wrote: the keys are read, and whether any was found is recorded.
     /// </summary>
-    [Id(15)] public bool KeysApart { get; set; }
+    [Id(15)] public bool? KeysApart { get; set; }
 
     /// <summary>Every payout, in the order asked.</summary>
     [Id(5)] public List<Payout> Payouts { get; set; } = [];
@@ -228,7 +229,11 @@ public sealed class AccountState : IScheduledState, IEventSource, IWritingState,
     }
 
     /// <summary>The keys stored with what they made (<see cref="IRememberedAnswers.ReadKeysAsync"/>) join those of the row (<see cref="KeyMemory.Stored"/>).</summary>
-    public void KeysStored(IReadOnlyList<IdempotencyRecord> stored) => keys.Stored(EarlierKeys, stored);
+    public void KeysStored(IReadOnlyList<IdempotencyRecord> stored)
+    {
+        keys.Stored(EarlierKeys, stored);
+        KeysApart ??= stored.Count > 0;
+    }
 
     /// <summary>Remembers a command's key with what it made or the refusal it answered, stored by the row's next write.</summary>
     public void RememberKey(IdempotencyRecord record)

@@ -89,6 +89,12 @@ public sealed class KeptAnswerTests
         Assert.Equal([("earlier", "po_1"), ("stored", "deposit/r1"), ("refused", null)], state.Keys.Select(k => (k.Key, k.Made)));
         Assert.Equal(refused, state.Keys[^1]);
 
+        // A row that does not say whether keys are stored apart (an earlier build's) learns it from this read.
+        Assert.True(state.KeysApart);
+        var none = Serializer.Deserialize<AccountState>(Serializer.SerializeToArray(new AccountState()))!;
+        none.KeysStored([]);
+        Assert.False(none.KeysApart);
+
         // 64 keys a day later: the three older ones are beyond the 64 most recent and older than a day.
         for (var i = 0; i < 64; i++)
         {
