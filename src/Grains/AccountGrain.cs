@@ -102,9 +102,10 @@ internal sealed partial class AccountGrain(
             return notPlatform;
         }
 
-        var error = Validate.Currency(deposit.Currency)
-            ?? Validate.Id(deposit.Reference, "reference")
-            ?? (deposit.Amount <= 0 ? Errors.Invalid("invalid_amount", "amount", "A deposit must be a positive integer in minor units.") : null);
+        var error = Validate.All(
+            Validate.Currency(deposit.Currency),
+            Validate.Id(deposit.Reference, "reference"),
+            deposit.Amount <= 0 ? Errors.Invalid("invalid_amount", "amount", "A deposit must be a positive integer in minor units.") : null);
         if (error is not null)
         {
             return error;
@@ -187,8 +188,7 @@ internal sealed partial class AccountGrain(
     public async Task<Outcome<Payout>> RequestPayoutAsync(Caller caller, PayoutRequest request, string? idempotencyKey = null)
     {
         var error = CanRead(caller)
-            ?? Validate.Currency(request.Currency)
-            ?? Validate.Amount(request.Amount, rules);
+            ?? Validate.All(Validate.Currency(request.Currency), Validate.Amount(request.Amount, rules));
         if (error is not null)
         {
             return error;

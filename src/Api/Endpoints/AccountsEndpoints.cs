@@ -57,15 +57,11 @@ public static class AccountsEndpoints
         string userId, DepositRequest body, [AsParameters] ApiServices api, IOptions<MilestonesOptions> options)
     {
         var deposit = new Deposit(body.Amount!.Value, body.Currency!, body.Reference!);
-        if (Validate.Id(deposit.Reference, "reference") is { } reference)
+        // The reference names a grain, so it is checked here; one deposit is at most the largest milestone (balances
+        // are overflow-checked sums of deposits).
+        if (Validate.All(Validate.Currency(deposit.Currency), Validate.Id(deposit.Reference, "reference"), Validate.Amount(deposit.Amount, options.Value.Rules)) is { } invalid)
         {
-            return Problems.From(reference);
-        }
-
-        // One deposit is at most the largest milestone: balances are overflow-checked sums of deposits.
-        if (deposit.Amount > options.Value.MaxAmount)
-        {
-            return Problems.From(Validate.Amount(deposit.Amount, options.Value.Rules)!);
+            return Problems.From(invalid);
         }
 
         return await CommandResults.RunAccount(api.Http, key => api.Grains.Account(userId).DepositAsync(api.Caller, deposit, key),

@@ -148,7 +148,7 @@ public static class OpenApiDocs
             ["errors"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
-                Description = "Messages per invalid field (400 only).",
+                Description = "Messages per invalid field, every invalid field of the request at once, by its JSON path (`milestones[0].amount`); `code` is the first one's (400 only).",
                 AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
             },
         },
@@ -195,6 +195,8 @@ public static class OpenApiDocs
         schema.Metadata?.Remove(NullablePropertyMarker);
     }
 
+    /// <summary>A request body's type: <c>…Request</c> in the API's namespace, or <c>…RequestBody</c> where the domain has the name.</summary>
     private static bool IsRequestBody(Type type) =>
-        type.Namespace == typeof(CreateContractRequest).Namespace && type.Name.EndsWith("Request", StringComparison.Ordinal);
+        type.Namespace == typeof(CreateContractRequest).Namespace
+        && (type.Name.EndsWith("Request", StringComparison.Ordinal) || type.Name.EndsWith("RequestBody", StringComparison.Ordinal));
 }

@@ -21,13 +21,14 @@ public static class Problems
     public static ProblemHttpResult From(Error error)
     {
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
-        if (error.Field is not null)
+        var all = error.All.ToList();
+        if (all.Any(e => e.Field is not null))
         {
-            extensions["errors"] = new Dictionary<string, string[]> { [error.Field] = [error.Message] };
+            extensions["errors"] = all.Where(e => e.Field is not null).GroupBy(e => e.Field!).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
         }
 
         return TypedResults.Problem(
-            detail: error.Message,
+            detail: string.Join(' ', all.Select(e => e.Message)),
             statusCode: StatusOf(error.Kind),
             title: Title(error.Kind),
             type: TypeOf(error.Code),

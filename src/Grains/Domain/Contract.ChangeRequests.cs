@@ -9,20 +9,15 @@ public sealed partial class Contract
     {
         var error = Authorize(caller, "propose changes; the client edits milestones directly", PartyRole.Freelancer)
             ?? RequireStatus(ContractCommand.ProposeChange)
-            ?? Validate.Text(command.Message, "message", Validate.MaxMessageLength)
-            ?? (command.Operations.Count == 0 || command.Operations.Count > Validate.MaxOperations
-                ? Errors.Invalid("invalid_operations", "operations", $"Between 1 and {Validate.MaxOperations} operations.")
-                : null);
+            // A proposal must apply to today's milestones; it is checked again when the client accepts it.
+            ?? Validate.All(
+                Validate.Text(command.Message, "message", Validate.MaxMessageLength),
+                command.Operations.Count == 0 || command.Operations.Count > Validate.MaxOperations
+                    ? Errors.Invalid("invalid_operations", "operations", $"Between 1 and {Validate.MaxOperations} operations.")
+                    : TryOperations(command.Operations, now));
         if (error is not null)
         {
             return error;
-        }
-
-        // A proposal must apply to today's milestones; it is checked again when the client accepts it.
-        var dryRun = new MilestoneEditor(state.Milestones, rules, now, state.NextMilestoneNumber);
-        if (command.Operations.Select(dryRun.Apply).FirstOrDefault(e => e is not null) is { } invalid)
-        {
-            return invalid;
         }
 
         var request = new ChangeRequestState

@@ -36,8 +36,7 @@ public sealed partial class Contract
     {
         var error = Authorize(caller, "pay a bonus", PartyRole.Client)
             ?? RequireStatus(ContractCommand.PayBonus)
-            ?? Validate.Amount(command.Amount, rules)
-            ?? Validate.Text(command.Message, "message", Validate.MaxMessageLength, required: false);
+            ?? Validate.All(Validate.Amount(command.Amount, rules), Validate.Text(command.Message, "message", Validate.MaxMessageLength, required: false));
         return error ?? Intend(TransferPurpose.Bonus, $"b{state.Bonuses.Count + 1}", command.Amount, caller.Actor, command.Message, now);
     }
 
@@ -50,8 +49,7 @@ public sealed partial class Contract
     {
         var error = Authorize(caller, "refund the client", PartyRole.Freelancer)
             ?? RequireStatus(ContractCommand.IssueRefund)
-            ?? Validate.Amount(command.Amount, rules)
-            ?? Validate.Text(command.Message, "message", Validate.MaxMessageLength, required: false);
+            ?? Validate.All(Validate.Amount(command.Amount, rules), Validate.Text(command.Message, "message", Validate.MaxMessageLength, required: false));
         if (error is not null)
         {
             return error;

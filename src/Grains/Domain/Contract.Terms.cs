@@ -25,9 +25,22 @@ public sealed partial class Contract
             ?? RequireStatus(ContractCommand.EditTerms)
             ?? (state.Status == ContractStatus.Active && RoleOf(caller) == PartyRole.Freelancer
                 ? Errors.RoleNotAllowed(PartyRole.Freelancer, "edit milestones of a started contract; propose a change request")
-                : null)
-            ?? Validate.Text(message, "message", Validate.MaxMessageLength, required: false);
-        return error ?? ApplyOperations(operations, caller.Actor, message, now);
+                : null);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        return Validate.Text(message, "message", Validate.MaxMessageLength, required: false) is { } invalidMessage
+            ? Validate.All(invalidMessage, TryOperations(operations, now))
+            : ApplyOperations(operations, caller.Actor, message, now);
+    }
+
+    /// <summary>The first refusal the operations meet, applied in turn to a copy of the milestones (which is dropped).</summary>
+    private Error? TryOperations(IReadOnlyList<ChangeOperation> operations, DateTimeOffset now)
+    {
+        var dryRun = new MilestoneEditor(state.Milestones, rules, now, state.NextMilestoneNumber);
+        return operations.Select(dryRun.Apply).FirstOrDefault(e => e is not null);
     }
 
     /// <summary>Applies all operations to a copy of the milestones and keeps the copy only if every one succeeded.</summary>

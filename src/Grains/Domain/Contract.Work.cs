@@ -31,8 +31,7 @@ public sealed partial class Contract
         MilestoneState milestone = null!;
         var error = Authorize(caller, "submit work", PartyRole.Freelancer)
             ?? RequireStatus(ContractCommand.Submit)
-            ?? Validate.Text(command.Message, "message", Validate.MaxMessageLength)
-            ?? Validate.Links(command.Links)
+            ?? Validate.All(Validate.Text(command.Message, "message", Validate.MaxMessageLength), Validate.Links(command.Links))
             ?? Milestone(command.MilestoneId, MilestoneCommand.Submit, out milestone);
         if (error is not null)
         {

@@ -41,13 +41,14 @@ public sealed partial class Contract(ContractState state, ContractRules rules)
             return Errors.RoleNotAllowed(PartyRole.Platform, "create a contract; the client does");
         }
 
-        var error = Validate.Text(command.Title, "title", Validate.MaxTitleLength)
-            ?? Validate.Id(command.FreelancerId, "freelancerId")
-            ?? (command.FreelancerId == caller.UserId
-                ? Errors.Invalid("parties_must_differ", "freelancerId", "The freelancer must be someone other than the client.")
-                : null)
-            ?? Validate.Currency(command.Currency)
-            ?? ValidateNewMilestones(command.Milestones, now);
+        var error = Validate.All(
+            Validate.Text(command.Title, "title", Validate.MaxTitleLength),
+            Validate.Id(command.FreelancerId, "freelancerId")
+                ?? (command.FreelancerId == caller.UserId
+                    ? Errors.Invalid("parties_must_differ", "freelancerId", "The freelancer must be someone other than the client.")
+                    : null),
+            Validate.Currency(command.Currency),
+            ValidateNewMilestones(command.Milestones, now));
         if (error is not null)
         {
             return error;
@@ -90,20 +91,12 @@ public sealed partial class Contract(ContractState state, ContractRules rules)
             return Errors.Invalid("too_many_milestones", "milestones", $"At most {rules.MaxMilestones} milestones.");
         }
 
-        foreach (var m in milestones)
+        if (milestones.Any(m => m is null))
         {
-            if (m is null)
-            {
-                return Errors.Invalid("milestones_required", "milestones", "A milestone may not be null.");
-            }
-
-            if (Validate.Milestone(m.Description, m.DueDate, m.Amount, rules, now) is { } error)
-            {
-                return error;
-            }
+            return Errors.Invalid("milestones_required", "milestones", "A milestone may not be null.");
         }
 
-        return null;
+        return Validate.All([.. milestones.Select((m, i) => Validate.Milestone(m.Description, m.DueDate, m.Amount, rules, now)?.At($"milestones[{i}]"))]);
     }
 
     private MilestoneState NewMilestoneState(string description, DateOnly dueDate, long amount) => new()

@@ -33,8 +33,7 @@ internal sealed class MilestoneEditor(List<MilestoneState> original, ContractRul
         }
 
         var position = op.Position ?? Milestones.Count + 1;
-        var error = Validate.Milestone(op.Description, op.DueDate.Value, op.Amount.Value, rules, now)
-            ?? CheckPosition(position, Milestones.Count + 1);
+        var error = Validate.All(Validate.Milestone(op.Description, op.DueDate.Value, op.Amount.Value, rules, now), CheckPosition(position, Milestones.Count + 1));
         if (error is not null)
         {
             return error;
@@ -65,10 +64,11 @@ internal sealed class MilestoneEditor(List<MilestoneState> original, ContractRul
             return Errors.Invalid("nothing_to_change", "operations", "An edit must change at least one field.");
         }
 
-        var error = (op.Description is null ? null : Validate.Text(op.Description, "description", Validate.MaxDescriptionLength))
-            ?? (op.DueDate is { } due ? Validate.DueDate(due, now) : null)
-            ?? (op.Amount is { } amount ? Validate.Amount(amount, rules) : null)
-            ?? (op.Position is { } p ? CheckPosition(p, Milestones.Count) : null);
+        var error = Validate.All(
+            op.Description is null ? null : Validate.Text(op.Description, "description", Validate.MaxDescriptionLength),
+            op.DueDate is { } due ? Validate.DueDate(due, now) : null,
+            op.Amount is { } amount ? Validate.Amount(amount, rules) : null,
+            op.Position is { } p ? CheckPosition(p, Milestones.Count) : null);
         if (error is not null)
         {
             return error;

@@ -135,5 +135,28 @@ public static class Validate
     }
 
     public static Error? Milestone(string? description, DateOnly dueDate, long amount, ContractRules rules, DateTimeOffset now) =>
-        Text(description, "description", MaxDescriptionLength) ?? DueDate(dueDate, now) ?? Amount(amount, rules);
+        All(Text(description, "description", MaxDescriptionLength), DueDate(dueDate, now), Amount(amount, rules));
+
+    /// <summary>
+    /// A request's checks, all of them: null if every one passed, else the first failure carrying the later ones of its
+    /// kind (<see cref="Error.Others"/>), so that one answer names every invalid field.
+    /// </summary>
+    public static Error? All(params ReadOnlySpan<Error?> checks)
+    {
+        List<Error>? failed = null;
+        foreach (var check in checks)
+        {
+            if (check is not null && (failed is null || check.Kind == failed[0].Kind))
+            {
+                (failed ??= []).AddRange(check.All);
+            }
+        }
+
+        return failed switch
+        {
+            null or [] => null,
+            [var only] => only,
+            [var first, .. var others] => first with { Others = [.. others] },
+        };
+    }
 }

@@ -85,11 +85,12 @@ internal sealed partial class WebhookGrain(
         }
 
         var types = request.Types ?? [];
-        var error = WebhookTargets.Refusal(request.Url, options.Value.AllowPrivateTargets) is { } refusal
-            ? Errors.Invalid("invalid_webhook_url", "url", refusal)
-            : types.Count > 50 || types.Any(t => !FeedEvents.IsTypeName(t))
+        var error = Validate.All(
+            WebhookTargets.Refusal(request.Url, options.Value.AllowPrivateTargets) is { } refusal ? Errors.Invalid("invalid_webhook_url", "url", refusal) : null,
+            types.Count > 50 || types.Any(t => !FeedEvents.IsTypeName(t))
                 ? Errors.Invalid("invalid_type", "types", "types must be at most 50 event types (such as milestone.funded).")
-                : Validate.Text(request.Description, "description", Webhook.MaxDescriptionLength, required: false);
+                : null,
+            Validate.Text(request.Description, "description", Webhook.MaxDescriptionLength, required: false));
         if (error is not null)
         {
             return error;

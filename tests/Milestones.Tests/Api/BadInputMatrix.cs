@@ -30,6 +30,8 @@ public static class BadInputMatrix
         new("decline change", Arrange.OpenChangeRequest, Caller.Client, "POST", "/v1/contracts/{id}/change-requests/cr1/decline", """{"message":"No"}""", 200, BodyRequired: false),
         new("withdraw change", Arrange.OpenChangeRequest, Caller.Freelancer, "POST", "/v1/contracts/{id}/change-requests/cr1/withdraw", """{"message":"Never mind"}""", 200, BodyRequired: false),
         new("deposit", Arrange.NoContract, Caller.Platform, "POST", "/v1/accounts/{client}/deposits", """{"amount":500,"currency":"USD","reference":"{ref}"}""", 201),
+        new("bonus", Arrange.Active, Caller.Client, "POST", "/v1/contracts/{id}/bonuses", """{"amount":100,"message":"Thanks"}""", 201),
+        new("payout", Arrange.NoContract, Caller.Client, "POST", "/v1/accounts/{client}/payouts", """{"amount":100,"currency":"USD"}""", 201),
     ];
 
     public static IReadOnlyList<BadInput> Inputs { get; } = [.. Generic(), .. Specific()];
@@ -87,7 +89,7 @@ public static class BadInputMatrix
             400, "too_many_milestones", "milestones");
         foreach (var (amount, status, code) in BadAmounts)
         {
-            yield return create.With($"amount {amount}", CreateBody(milestones: $"[{Milestone(amount: amount)}]"), status, code, Field(code, "amount"));
+            yield return create.With($"amount {amount}", CreateBody(milestones: $"[{Milestone(amount: amount)}]"), status, code, Field(code, "milestones[0].amount"));
         }
 
         yield return create.With("a title of 201 characters", CreateBody(title: "\"{x:201}\""), 400, "title_too_long", "title");
@@ -95,13 +97,16 @@ public static class BadInputMatrix
         yield return create.With("a numeric title", CreateBody(title: "42"), 400, "malformed_json");
         yield return create.With("a title with a right-to-left override", CreateBody(title: "\"Logo\\u202Egnp.exe\""), 400, "title_invalid_characters", "title");
         yield return create.With("a description of 4001 characters", CreateBody(milestones: $"[{Milestone(description: "\"{x:4001}\"")}]"),
-            400, "description_too_long", "description");
+            400, "description_too_long", "milestones[0].description");
         yield return create.With("an unknown currency", CreateBody(currency: "\"XXX\""), 400, "unknown_currency", "currency");
         yield return create.With("a lower-case currency", CreateBody(currency: "\"usd\""), 400, "unknown_currency", "currency");
-        yield return create.With("a due date in the past", CreateBody(milestones: $"[{Milestone(due: "\"{past}\"")}]"), 400, "due_date_in_past", "dueDate");
+        yield return create.With("a due date in the past", CreateBody(milestones: $"[{Milestone(due: "\"{past}\"")}]"), 400, "due_date_in_past", "milestones[0].dueDate");
         yield return create.With("a due date that is not a date", CreateBody(milestones: $"[{Milestone(due: "\"31/12/2030\"")}]"), 400, "malformed_json");
         yield return create.With("the client as freelancer", CreateBody(freelancer: "\"{client}\""), 400, "parties_must_differ", "freelancerId");
         yield return create.With("a freelancer id of 129 characters", CreateBody(freelancer: "\"{x:129}\""), 400, "freelancerId_too_long", "freelancerId");
+        yield return create.With("every field bad", CreateBody(title: "\"  \"", freelancer: "\" \"", currency: "\"XXX\"",
+                milestones: $"[{Milestone(amount: "0")},{Milestone(due: "\"{past}\"", description: "\"\"")}]"),
+            400, "title_required", "title,freelancerId,currency,milestones[0].amount,milestones[1].description,milestones[1].dueDate");
 
         var add = BodyRoutes[1];
         yield return add.With("no fields", "{}", 400, "validation_failed", "description,dueDate,amount");
@@ -114,6 +119,8 @@ public static class BadInputMatrix
         yield return add.With("a due date in the past", """{"description":"Extra","dueDate":"{past}","amount":700}""", 400, "due_date_in_past", "dueDate");
         yield return add.With("a message of 4001 characters", """{"description":"Extra","dueDate":"{due}","amount":700,"message":"{x:4001}"}""", 400, "message_too_long", "message");
         yield return add.With("position 0", """{"description":"Extra","dueDate":"{due}","amount":700,"position":0}""", 400, "position_out_of_range", "position");
+        yield return add.With("every field bad", """{"description":" ","dueDate":"{past}","amount":0,"position":0,"message":"{x:4001}"}""",
+            400, "message_too_long", "message,description,dueDate,amount,position");
         yield return add.With("an unknown contract", add.Body, 404, "contract_not_found") with { Path = $"/v1/contracts/{UnknownContract}/milestones" };
         yield return add.With("a contract id that cannot exist", add.Body, 404, "contract_not_found") with { Path = "/v1/contracts/not-a-contract/milestones" };
 
@@ -128,6 +135,8 @@ public static class BadInputMatrix
         yield return edit.With("a due date in the past", """{"dueDate":"{past}"}""", 400, "due_date_in_past", "dueDate");
         yield return edit.With("a message of 4001 characters", """{"amount":2500,"message":"{x:4001}"}""", 400, "message_too_long", "message");
         yield return edit.With("position 3 of 2", """{"position":3}""", 400, "position_out_of_range", "position");
+        yield return edit.With("every field bad", """{"description":"{x:4001}","dueDate":"{past}","amount":0,"position":3}""",
+            400, "description_too_long", "description,dueDate,amount,position");
         yield return edit.With("an unknown milestone", edit.Body, 404, "milestone_not_found") with { Path = "/v1/contracts/{id}/milestones/m9" };
         yield return edit.With("an unknown contract", edit.Body, 404, "contract_not_found") with { Path = $"/v1/contracts/{UnknownContract}/milestones/m2" };
         yield return edit.With("a funded milestone", """{"amount":2500}""", 409, "milestone_locked") with { State = Arrange.Funded, Path = "/v1/contracts/{id}/milestones/m1" };
@@ -173,6 +182,7 @@ public static class BadInputMatrix
         yield return submit.With("a link of 2049 characters", """{"message":"Done","links":["https://example.com/{x:2029}"]}""", 400, "invalid_link", "links");
         yield return submit.With("11 links", $$"""{"message":"Done","links":[{{string.Join(',', Enumerable.Repeat("\"https://example.com\"", 11))}}]}""",
             400, "too_many_links", "links");
+        yield return submit.With("every field bad", """{"message":" ","links":["/pr/1"]}""", 400, "message_required", "message,links");
         yield return submit.With("links as an object", """{"message":"Done","links":{}}""", 400, "malformed_json");
         yield return submit.With("an unknown milestone", submit.Body, 404, "milestone_not_found") with { Path = "/v1/contracts/{id}/milestones/m9/submit" };
 
@@ -201,6 +211,15 @@ public static class BadInputMatrix
         yield return deposit.With("an unknown currency", """{"amount":500,"currency":"XXX","reference":"{ref}"}""", 400, "unknown_currency", "currency");
         yield return deposit.With("a reference of 129 characters", """{"amount":500,"currency":"USD","reference":"{x:129}"}""", 400, "reference_too_long", "reference");
         yield return deposit.With("a blank reference", """{"amount":500,"currency":"USD","reference":" "}""", 400, "reference_required", "reference");
+        yield return deposit.With("every field bad", """{"amount":0,"currency":"XXX","reference":" "}""", 400, "unknown_currency", "currency,reference,amount");
+
+        var bonus = BodyRoutes[14];
+        yield return bonus.With("no fields", "{}", 400, "validation_failed", "amount");
+        yield return bonus.With("every field bad", """{"amount":0,"message":"{x:4001}"}""", 400, "invalid_amount", "amount,message");
+
+        var payout = BodyRoutes[15];
+        yield return payout.With("no fields", "{}", 400, "validation_failed", "amount,currency");
+        yield return payout.With("every field bad", """{"amount":0,"currency":"XXX"}""", 400, "unknown_currency", "currency,amount");
 
         foreach (var input in QueryAndIdInputs())
         {
@@ -229,6 +248,8 @@ public static class BadInputMatrix
             400, "due_date_in_past", "dueDate");
         yield return propose.With("an edit of an unknown milestone", """{"message":"More","operations":[{"op":"edit","milestoneId":"m9","amount":700}]}""",
             404, "milestone_not_found");
+        yield return propose.With("every field bad", """{"message":" ","operations":[{"op":"add","description":"Extra","dueDate":"{past}","amount":0}]}""",
+            400, "message_required", "message,dueDate,amount");
         yield return propose.With("a message of 4001 characters", """{"message":"{x:4001}","operations":[{"op":"delete","milestoneId":"m2"}]}""",
             400, "message_too_long", "message");
         yield return propose.With("an unknown contract", propose.Body, 404, "contract_not_found") with { Path = $"/v1/contracts/{UnknownContract}/change-requests" };

@@ -22,9 +22,10 @@ public sealed class BadInputMatrixTests(ApiFactory factory) : MatrixApiTest(fact
         var problem = await Problem(response, (HttpStatusCode)status, code);
         Assert.Equal(status, problem["status"]!.GetValue<int>());
         Assert.Equal($"https://milestones.dev/problems/{code}", problem["type"]!.GetValue<string>());
-        foreach (var field in input.Fields?.Split(',') ?? [])
+        // Every invalid field at once, and only those.
+        if (input.Fields is { } fields)
         {
-            Assert.True(problem["errors"]?[field] is not null, $"No errors[\"{field}\"] in {problem.ToJsonString()}");
+            Assert.Equal(fields.Split(',').Order(), problem["errors"]!.AsObject().Select(e => e.Key).Order());
         }
 
         AssertUnchanged(before, await SnapshotAsync());

@@ -30,7 +30,7 @@ public sealed class ValidationTests
     public void Create_WithABadAmount_IsRejected(long amount, string code)
     {
         var error = Empty().Rejects(c => c.Create(Client, ContractId, OfferWith(new NewMilestone("Work", Due, amount)), Now), code);
-        Assert.Equal((ErrorKind.Validation, "amount"), (error.Kind, error.Field));
+        Assert.Equal((ErrorKind.Validation, "milestones[0].amount"), (error.Kind, error.Field));
     }
 
     [Theory]
@@ -340,4 +340,38 @@ public sealed class ValidationTests
     [Fact]
     public void Submit_WithANulInTheMessage_IsRejected() =>
         ContractBuilder.New().Funded(1).Rejects(c => c.Submit(Freelancer, new SubmitWork("m1", "Done\0"), Now), "message_invalid_characters");
+
+    [Fact]
+    public void Create_WithSeveralBadFields_NamesEveryOne_InTheOrderTheyAreChecked()
+    {
+        var offer = ContractBuilder.Offer(10_000) with
+        {
+            Title = " ",
+            Currency = "XXX",
+            Milestones = [new NewMilestone("Work", Due, 0), new NewMilestone("", Today.AddDays(-1), 5)],
+        };
+
+        var error = Empty().Rejects(c => c.Create(Client, ContractId, offer, Now), "title_required");
+
+        Assert.Equal(["title", "currency", "milestones[0].amount", "milestones[1].description", "milestones[1].dueDate"], error.All.Select(e => e.Field));
+        Assert.Equal(["title_required", "unknown_currency", "invalid_amount", "description_required", "due_date_in_past"], error.All.Select(e => e.Code));
+    }
+
+    [Fact]
+    public void AllChecks_AnswerTheFirstFailure_WithTheLaterOnesOfItsKindOnly()
+    {
+        var error = Validate.All(null, Errors.Invalid("a", "x", "A."), Errors.ContractNotFound(), Errors.Invalid("b", "y", "B."))!;
+
+        Assert.Equal(("a", ErrorKind.Validation), (error.Code, error.Kind));
+        Assert.Equal(["a", "b"], error.All.Select(e => e.Code));
+        Assert.Null(Validate.All(null, null));
+        Assert.Null(Validate.All(Errors.Invalid("c", "z", "C."))!.Others);
+    }
+
+    [Fact]
+    public void ProposingAChange_WithABadMessageAndABadOperation_NamesBoth() =>
+        Assert.Equal(["message_required", "invalid_amount"],
+            ContractBuilder.New().Active()
+                .Rejects(c => c.ProposeChange(Freelancer, new ProposeChange(" ", [new ChangeOperation(ChangeOperationKind.Edit, "m1", Amount: 0)]), Now), "message_required")
+                .All.Select(e => e.Code));
 }

@@ -32,7 +32,7 @@ namespace Milestones.Tests.Api.Client.Generated.Models
 #else
         public string Detail { get; set; }
 #endif
-        /// <summary>Messages per invalid field (400 only).</summary>
+        /// <summary>Messages per invalid field, every invalid field of the request at once, by its JSON path (`milestones[0].amount`); `code` is the first one&apos;s (400 only).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::Milestones.Tests.Api.Client.Generated.Models.Problem_errors? Errors { get; set; }

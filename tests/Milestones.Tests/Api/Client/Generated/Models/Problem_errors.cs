@@ -8,7 +8,7 @@ using System;
 namespace Milestones.Tests.Api.Client.Generated.Models
 {
     /// <summary>
-    /// Messages per invalid field (400 only).
+    /// Messages per invalid field, every invalid field of the request at once, by its JSON path (`milestones[0].amount`); `code` is the first one&apos;s (400 only).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class Problem_errors : IAdditionalDataHolder, IParsable
