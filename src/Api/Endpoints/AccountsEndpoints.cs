@@ -31,6 +31,9 @@ public static class AccountsEndpoints
         group.MapPost("/accounts/{userId}/payouts/{payoutId}/fail", FailPayout).WithName("FailPayout").WithSummary("Platform only: the provider could not pay it; the money is available again.");
         group.MapGet("/platform/fees", Fees).WithName("GetFees").WithSummary("Platform only: the fee account's balance in each currency that has one.");
         group.MapGet("/platform/fees/{currency}/transfers", FeeTransfers).WithName("GetFeeTransfers").WithSummary("Platform only: the fee account's ledger lines in one currency, each linked to the transfer that charged it, paged.");
+        group.MapGet("/accounts/{userId}/statement", GetStatement).WithName("GetStatement").WithSummary(StatementSummary).WithStatementFormats();
+        group.MapGet("/platform/fees/{currency}/statement", GetFeeStatement).WithName("GetFeeStatement")
+            .WithSummary("Platform only: the fee account's statement in one currency (see GetStatement).").WithStatementFormats();
         group.MapGet("/ledger/verify", Verify).WithName("VerifyLedger").WithSummary("Platform only: checks that all accounts hold exactly the money deposited.");
         return group;
     }
@@ -111,6 +114,39 @@ public static class AccountsEndpoints
 
         return await Statement(api.Grains.AccountByKey(GrainKeys.FeeAccount(currency)), api, after, limit);
     }
+
+    private const string StatementSummary =
+        "The account's ledger lines of a period, for reconciliation: each with its reporting category and what it changed the "
+        + "account's balance by, and per currency the balances before and after the period, which they add up to. from and to are "
+        + "ISO 8601 dates (midnight UTC) or times, to excluded; contractId keeps one contract's lines (without balances); format=csv "
+        + "answers CSV, with opening_balance and closing_balance rows. Streamed: any length of ledger in bounded memory.";
+
+    public static async Task<IResult> GetStatement(
+        string userId, [AsParameters] ApiServices api, string? from, string? to, string? contractId, string? format)
+    {
+        var (query, error) = StatementQuery.Parse(from, to, contractId, format);
+        return error is null ? await Statements.Write(api.Grains.Account(userId), api, query!) : Problems.From(error);
+    }
+
+    public static async Task<IResult> GetFeeStatement(
+        string currency, [AsParameters] ApiServices api, string? from, string? to, string? contractId, string? format)
+    {
+        var (query, error) = StatementQuery.Parse(from, to, contractId, format);
+        if (Validate.All(Validate.Currency(currency), error) is { } invalid)
+        {
+            return Problems.From(invalid);
+        }
+
+        return await Statements.Write(api.Grains.AccountByKey(GrainKeys.FeeAccount(currency)), api, query!);
+    }
+
+    /// <summary>A statement is JSON (<see cref="AccountStatement"/>) or, with <c>format=csv</c>, CSV text.</summary>
+    private static RouteHandlerBuilder WithStatementFormats(this RouteHandlerBuilder endpoint) =>
+        endpoint.Produces<AccountStatement>().AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Responses!["200"].Content!["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+            return Task.CompletedTask;
+        });
 
     public static async Task<Results<Ok<LedgerReport>, ProblemHttpResult>> Verify([AsParameters] ApiServices api)
     {

@@ -7,4 +7,7 @@ internal static partial class ApiLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503: a part of the system is unavailable ({ExceptionType})")]
     public static partial void LogServiceUnavailable(this ILogger logger, string exceptionType, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A statement failed after its response began; the response was aborted")]
+    public static partial void LogStatementAborted(this ILogger logger, Exception exception);
 }

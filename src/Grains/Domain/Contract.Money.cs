@@ -149,7 +149,7 @@ public sealed partial class Contract
                 var serviceFee = ServiceFeeReturned(intent.Amount);
                 var returns = new List<(string Account, TransferOrder Order)>(2);
                 var credits = new List<(string Account, TransferOrder Order)>(2);
-                foreach (var (from, leg, amount) in new[] { (freelancer, id, intent.Amount - serviceFee), (fees, id + "/service-fee", serviceFee) })
+                foreach (var (from, leg, amount) in new[] { (freelancer, id, intent.Amount - serviceFee), (fees, id + TransferIntent.ServiceFeeLeg, serviceFee) })
                 {
                     if (amount > 0)
                     {
@@ -170,8 +170,8 @@ public sealed partial class Contract
         foreach (var (to, leg, amount, counterparty) in new[]
                  {
                      (freelancer, id, net, state.ClientId),
-                     (fees, id + "/service-fee", Fees.ServiceFee(paid), state.FreelancerId),
-                     (fees, id + "/client-fee", Fees.ClientFee(paid), state.ClientId),
+                     (fees, id + TransferIntent.ServiceFeeLeg, Fees.ServiceFee(paid), state.FreelancerId),
+                     (fees, id + TransferIntent.ClientFeeLeg, Fees.ClientFee(paid), state.ClientId),
                  })
         {
             if (amount > 0)

@@ -287,6 +287,16 @@ public static class BadInputMatrix
         yield return Get("the events of an unknown contract", $"/v1/contracts/{UnknownContract}/events", 404, "contract_not_found");
         yield return Get("the audit of an unknown contract", $"/v1/contracts/{UnknownContract}/audit", 404, "contract_not_found");
         yield return Get("the change requests of an unknown contract", $"/v1/contracts/{UnknownContract}/change-requests", 404, "contract_not_found");
+        yield return Get("statement from=yesterday", "/v1/accounts/{client}/statement?from=yesterday", 400, "invalid_from", "from");
+        yield return Get("statement to before from", "/v1/accounts/{client}/statement?from=2026-12-02&to=2026-12-01", 400, "invalid_period", "to");
+        yield return Get("statement format=xml", "/v1/accounts/{client}/statement?format=xml", 400, "invalid_format", "format");
+        yield return Get("statement every parameter bad", "/v1/accounts/{client}/statement?from=12/01/2026&to=soon&contractId=%20x&format=pdf",
+            400, "invalid_from", "from,to,contractId,format");
+        yield return Get("statement of an unknown account", "/v1/accounts/nobody-{ref}/statement", 404, "account_not_found");
+        yield return Get("fee statement of a stranger currency", "/v1/platform/fees/XXX/statement?format=pdf", 400, "unknown_currency", "currency,format") with
+        {
+            As = Caller.Platform,
+        };
 
         var token = new BodyRoute("dev token", Arrange.NoContract, Caller.NoToken, "POST", "/v1/dev/tokens", """{"userId":"alice"}""", 200);
         yield return token.With("no userId", "{}", 400, "userId_required", "userId");

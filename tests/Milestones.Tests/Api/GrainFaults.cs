@@ -8,7 +8,8 @@ namespace Milestones.Tests.Api;
 
 /// <summary>
 /// Test only (registered by <see cref="ApiFactory"/>): a grain call from the API to an account whose user id is
-/// <c>fault-{kind}</c> fails the way an unavailable part of the system makes it fail, without reaching the grain.
+/// <c>fault-{kind}</c> fails the way an unavailable part of the system makes it fail, without reaching the grain
+/// (<c>fault-second-page</c>: only a ledger read after its first page fails).
 /// </summary>
 public sealed class GrainFaults : IOutgoingGrainCallFilter
 {
@@ -25,6 +26,10 @@ public sealed class GrainFaults : IOutgoingGrainCallFilter
             case "unavailable-error" when context.InterfaceMethod.Name == nameof(IAccountGrain.GetAsync):
                 context.Result = (Outcome<AccountView>)Errors.TransferInProgress();
                 return Task.CompletedTask;
+            case "second-page" when context.InterfaceMethod.Name == nameof(IAccountGrain.GetTransfersAsync) && context.Request.GetArgument(1) is > 0L:
+                throw Exception("store-unavailable");
+            case "second-page":
+                return context.Invoke();
             default:
                 throw Exception(kind);
         }

@@ -6,6 +6,7 @@ using Microsoft.Kiota.Abstractions;
 using Milestones.Tests.Api.Client.Generated.Models;
 using Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Deposits;
 using Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Payouts;
+using Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Statement;
 using Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Transfers;
 using System.Collections.Generic;
 using System.IO;
@@ -29,6 +30,11 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Accounts.Item
         public global::Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Payouts.PayoutsRequestBuilder Payouts
         {
             get => new global::Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Payouts.PayoutsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The statement property</summary>
+        public global::Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Statement.StatementRequestBuilder Statement
+        {
+            get => new global::Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Statement.StatementRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The transfers property</summary>
         public global::Milestones.Tests.Api.Client.Generated.V1.Accounts.Item.Transfers.TransfersRequestBuilder Transfers

@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
+using Milestones.Tests.Api.Client.Generated.V1.Platform.Fees.Item.Statement;
 using Milestones.Tests.Api.Client.Generated.V1.Platform.Fees.Item.Transfers;
 using System.Collections.Generic;
 using System.IO;
@@ -15,6 +16,11 @@ namespace Milestones.Tests.Api.Client.Generated.V1.Platform.Fees.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WithCurrencyItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The statement property</summary>
+        public global::Milestones.Tests.Api.Client.Generated.V1.Platform.Fees.Item.Statement.StatementRequestBuilder Statement
+        {
+            get => new global::Milestones.Tests.Api.Client.Generated.V1.Platform.Fees.Item.Statement.StatementRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The transfers property</summary>
         public global::Milestones.Tests.Api.Client.Generated.V1.Platform.Fees.Item.Transfers.TransfersRequestBuilder Transfers
         {
