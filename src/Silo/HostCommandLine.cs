@@ -10,9 +10,11 @@ public static class HostCommandLine
 {
     /// <summary>Settings every host that runs or joins a silo reads.</summary>
     public const string ClusterSettings = """
-        Settings (configuration keys; as environment variables ':' is '__', e.g. Storage__Provider):
+        Settings (configuration keys; as environment variables ':' is '__', e.g. Storage__Provider; a variable
+        NAME_FILE=path, e.g. Storage__Password_FILE, sets what NAME would to the file's content):
           Storage:Provider              Sqlite (default, embedded), Postgres, or Memory (tests)
           ConnectionStrings:Milestones  the store's connection string (default: SQLite file in Storage:DataDirectory)
+          Storage:Password              PostgreSQL: a password kept apart, added to the connection string
           Storage:DataDirectory         where the embedded store keeps its files (default .data)
           Storage:MigrateOnStart        apply the schema when a silo starts (default true)
           Storage:CompressStates        write states, answers and (PostgreSQL) events compressed (default true)

@@ -26,6 +26,7 @@ internal static class Program
             var builder = Host.CreateApplicationBuilder(args);
             configuration = builder.Configuration;
             LoggingDefaults.Apply(builder);
+            builder.Configuration.AddFileSettings();
             StartupPreflight.CheckPorts(builder.Configuration);
             await StartupPreflight.CheckStoreAsync(StorageSettings.Resolve(builder.Configuration), CancellationToken.None);
             builder.AddMilestonesSilo();
@@ -39,9 +40,10 @@ internal static class Program
 
     private static async Task<int> MigrateAsync(string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+        IConfiguration? configuration = null;
         try
         {
+            configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddFileSettings().AddCommandLine(args).Build();
             using var logging = LoggerFactory.Create(b => b.AddConsole());
             var applied = await SchemaMigrationService.MigrateAsync(StorageSettings.Resolve(configuration), logging.CreateLogger("migrate"), CancellationToken.None);
             Console.WriteLine($"Schema up to date; {applied} script(s) applied.");

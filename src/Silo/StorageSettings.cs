@@ -6,9 +6,9 @@ namespace Milestones.Silo;
 
 /// <summary>
 /// The storage configuration, resolved and checked once at start: <c>Storage:Provider</c>,
-/// <c>ConnectionStrings:Milestones</c>, <c>Storage:DataDirectory</c>, <c>Storage:MigrateOnStart</c>,
-/// <c>Storage:CompressStates</c> (states, answers and, on PostgreSQL, events written compressed; every build since reads
-/// either form).
+/// <c>ConnectionStrings:Milestones</c>, <c>Storage:Password</c>, <c>Storage:DataDirectory</c>,
+/// <c>Storage:MigrateOnStart</c>, <c>Storage:CompressStates</c> (states, answers and, on PostgreSQL, events written
+/// compressed; every build since reads either form).
 /// </summary>
 public sealed record StorageSettings(StorageProvider Provider, string ConnectionString, bool MigrateOnStart, bool CompressStates = true)
 {
@@ -40,7 +40,7 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
         {
             StorageProvider.Memory => new StorageSettings(provider, "", false, compress),
             StorageProvider.Sqlite => new StorageSettings(provider, SqliteConnectionString(configuration, connectionString), migrate, compress),
-            _ => new StorageSettings(provider, PostgresConnectionString(connectionString), migrate, compress),
+            _ => new StorageSettings(provider, PostgresConnectionString(connectionString, configuration["Storage:Password"]), migrate, compress),
         };
     }
 
@@ -65,7 +65,12 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
         return $"Data Source={Path.Combine(directory, "milestones.db")}";
     }
 
-    private static string PostgresConnectionString(string? configured)
+    /// <summary>
+    /// The connection string, with <c>Storage:Password</c> set into it (the builder quotes whatever characters it has):
+    /// the password can then be kept apart, in a secret's file (<c>Storage__Password_FILE</c>), from a connection
+    /// string that is no secret. A password in both is refused: which one was meant?
+    /// </summary>
+    private static string PostgresConnectionString(string? configured, string? password)
     {
         if (string.IsNullOrWhiteSpace(configured))
         {
@@ -74,13 +79,26 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
                 "(environment variable ConnectionStrings__Milestones).");
         }
 
+        NpgsqlConnectionStringBuilder builder;
         try
         {
-            return new NpgsqlConnectionStringBuilder(configured).ConnectionString;
+            builder = new NpgsqlConnectionStringBuilder(configured);
         }
         catch (ArgumentException ex)
         {
             throw new StartupException($"ConnectionStrings:Milestones is not a valid PostgreSQL connection string: {ex.Message}", ex);
         }
+
+        if (!string.IsNullOrEmpty(password))
+        {
+            if (!string.IsNullOrEmpty(builder.Password))
+            {
+                throw new StartupException("both ConnectionStrings:Milestones and Storage:Password give a password; give it in one of them.");
+            }
+
+            builder.Password = password;
+        }
+
+        return builder.ConnectionString;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Milestones.Api.Hosting;
+using Milestones.Silo;
 
 namespace Milestones.Api.Auth;
 
@@ -14,7 +15,7 @@ internal static class TokenCommand
     {
         var user = new Option<string>("--user") { Description = "The user id (the token's sub).", Required = true };
         var platform = new Option<bool>("--platform") { Description = "Give the token the platform role (the marketplace's back end)." };
-        var command = new Command("token", "Print a bearer token signed with Auth:SigningKey (env Auth__SigningKey); in Development "
+        var command = new Command("token", "Print a bearer token signed with Auth:SigningKey (env Auth__SigningKey or Auth__SigningKey_FILE); in Development "
             + "without a key, with the development key.") { user, platform };
         command.SetAction(result => Run(result.GetRequiredValue(user), result.GetValue(platform)));
         return command;
@@ -22,7 +23,17 @@ internal static class TokenCommand
 
     private static int Run(string user, bool platform)
     {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        IConfiguration configuration;
+        try
+        {
+            configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddFileSettings().Build();
+        }
+        catch (StartupException ex)
+        {
+            Console.Error.WriteLine($"token: {ex.Message}");
+            return 1;
+        }
+
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var development = string.Equals(ApiHost.EnvironmentName(), Environments.Development, StringComparison.OrdinalIgnoreCase);
         if (string.IsNullOrEmpty(auth.SigningKey) && development)

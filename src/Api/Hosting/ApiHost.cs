@@ -52,6 +52,7 @@ internal static class ApiHost
             });
             configuration = builder.Configuration;
             LoggingDefaults.Apply(builder);
+            builder.Configuration.AddFileSettings();
             builder.AddMilestonesApi();
             var app = builder.Build();
             app.UseMilestonesApi();

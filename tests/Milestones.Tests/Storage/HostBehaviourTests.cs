@@ -76,11 +76,9 @@ public sealed class HostBehaviourTests
             environment["ConnectionStrings__Milestones"] = unreachable;
             using var process = Start(host, Ports(environment), "--urls", $"http://127.0.0.1:{FreePorts.Take(1)[0]}");
 
-            Assert.Equal(1, await process.WaitForExitAsync(Timeout));
-            var line = Assert.Single(process.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            var line = await StartUpFailureAsync(process);
             Assert.StartsWith("Milestones cannot start: ", line, StringComparison.Ordinal);
             Assert.Contains("ConnectionStrings:Milestones", line, StringComparison.Ordinal);
-            AssertNoStackTrace(process);
         }
     }
 
@@ -121,10 +119,7 @@ public sealed class HostBehaviourTests
 
         using var silo = Start("Silo", environment);
 
-        Assert.Equal(1, await silo.WaitForExitAsync(Timeout));
-        var line = Assert.Single(silo.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains($"Orleans:SiloPort {port}", line, StringComparison.Ordinal);
-        AssertNoStackTrace(silo);
+        Assert.Contains($"Orleans:SiloPort {port}", await StartUpFailureAsync(silo), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -133,10 +128,47 @@ public sealed class HostBehaviourTests
         using var api = Start("Api", Ports(new() { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Storage__Provider"] = "Memory", ["Milestones__ReviewPeriod"] = "fortnight" }),
             "--urls", $"http://127.0.0.1:{FreePorts.Take(1)[0]}");
 
-        Assert.Equal(1, await api.WaitForExitAsync(Timeout));
-        var line = Assert.Single(api.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal("Milestones cannot start: the setting Milestones:ReviewPeriod (env Milestones__ReviewPeriod) is not a valid System.TimeSpan.", line);
-        AssertNoStackTrace(api);
+        Assert.Equal("Milestones cannot start: the setting Milestones:ReviewPeriod (env Milestones__ReviewPeriod) is not a valid System.TimeSpan.",
+            await StartUpFailureAsync(api));
+    }
+
+    [Theory]
+    [InlineData("Api", null)]
+    [InlineData("Silo", null)]
+    [InlineData("Silo", "migrate")]
+    public async Task AFileVariableWhoseFileIsMissing_StopsEitherHostAndTheMigration_InOneLineNamingIt(string host, string? command)
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"milestones-missing-{Guid.NewGuid():N}");
+        using var process = Start(host, Ports(new() { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Storage__Provider"] = "Postgres",
+            ["ConnectionStrings__Milestones"] = "Host=127.0.0.1;Username=milestones", ["Storage__Password_FILE"] = missing }),
+            [.. command is null ? [] : new[] { command }, "--urls", $"http://127.0.0.1:{FreePorts.Take(1)[0]}"]);
+
+        Assert.StartsWith($"Milestones cannot start: Storage__Password_FILE names the file '{missing}', which cannot be read",
+            await StartUpFailureAsync(process), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheTokenCommand_SignsWithTheKeyOfAFileVariable_LessItsTrailingNewline()
+    {
+        const string key = "a-secret-of-our-own-from-a-file-0123456789";
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, key + "\n");
+        try
+        {
+            using var process = SiloProcess.StartApi(new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth__SigningKey_FILE"] = file },
+                "token", "--user", "alice");
+
+            Assert.Equal(0, await process.WaitForExitAsync(Timeout));
+            var token = process.StandardOutput.Trim().Split('.');
+            using var hmac = new System.Security.Cryptography.HMACSHA256(System.Text.Encoding.UTF8.GetBytes(key));
+            var signature = Convert.ToBase64String(hmac.ComputeHash(System.Text.Encoding.ASCII.GetBytes($"{token[0]}.{token[1]}")))
+                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            Assert.Equal(signature, token[2]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]
@@ -193,8 +225,13 @@ public sealed class HostBehaviourTests
         return (process.ExitCode, await stderr);
     }
 
-    private static void AssertNoStackTrace(SiloProcess process) =>
+    /// <summary>Waits for a start-up failure: exit code 1 and one line on standard error (returned), no stack trace.</summary>
+    private static async Task<string> StartUpFailureAsync(SiloProcess process)
+    {
+        Assert.Equal(1, await process.WaitForExitAsync(Timeout));
         Assert.DoesNotContain(" at ", process.StandardOutput + process.StandardError, StringComparison.Ordinal);
+        return Assert.Single(process.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 
     private static SiloProcess Start(string host, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         host == "Api" ? SiloProcess.StartApi(environment, arguments) : SiloProcess.Start(environment, arguments);

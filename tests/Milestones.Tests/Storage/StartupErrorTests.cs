@@ -39,6 +39,23 @@ public sealed class StartupErrorTests
     }
 
     [Fact]
+    public void Postgres_WithAPasswordApart_TakesItIntoTheConnectionString()
+    {
+        var settings = Resolve(("Storage:Provider", "Postgres"), ("ConnectionStrings:Milestones", "Host=db;Username=milestones"), ("Storage:Password", "s3;cret"));
+
+        Assert.Equal("s3;cret", new Npgsql.NpgsqlConnectionStringBuilder(settings.ConnectionString).Password);
+    }
+
+    [Fact]
+    public void Postgres_WithAPasswordInBothPlaces_IsRejected()
+    {
+        var error = Assert.Throws<StartupException>(() => Resolve(
+            ("Storage:Provider", "Postgres"), ("ConnectionStrings:Milestones", "Host=db;Password=one"), ("Storage:Password", "two")));
+
+        Assert.Equal("both ConnectionStrings:Milestones and Storage:Password give a password; give it in one of them.", error.Message);
+    }
+
+    [Fact]
     public void Defaults_AreSqlite_InTheDataDirectory_MigratedAtStart()
     {
         var directory = Path.Combine(Path.GetTempPath(), "ms_" + Guid.NewGuid().ToString("N")[..12]);
