@@ -24,6 +24,7 @@ internal static class ApiHost
           Auth:TokenLifetime            how long an issued token is valid (default 12:00:00)
           RateLimit:PermitsPerSecond, RateLimit:PermitsPerSecondPerAddress   per caller / per address (1000, 5000)
           Logging:Requests              one log line per request (default true)
+          Metrics:Port                  a port serving only /metrics, without a token (default none)
 
 
         """

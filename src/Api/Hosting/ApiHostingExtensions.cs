@@ -14,6 +14,9 @@ public static class ApiHostingExtensions
 {
     public const string MetricsPath = "/metrics";
 
+    /// <summary>A port that serves only <see cref="MetricsPath"/>, without a token, for a scraper inside the cluster's network.</summary>
+    public const string MetricsPortKey = "Metrics:Port";
+
     public static WebApplicationBuilder AddMilestonesApi(this WebApplicationBuilder builder)
     {
         // Before the cluster: a co-hosted silo's telemetry set-up then finds this one in place.
@@ -22,6 +25,13 @@ public static class ApiHostingExtensions
             metrics => metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0),
             tracing => tracing.AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperations(http.Request.Path)).AddHttpClientInstrumentation());
         builder.AddMilestonesCluster();
+        if (MetricsPort(builder.Configuration) is { } port)
+        {
+            // Kestrel listens there too: added to the addresses the API is given (which code-configured listeners would replace).
+            var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } given ? given : "http://localhost:5000";
+            builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, $"{urls};http://*:{port}");
+        }
+
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ProblemHandling.MaxRequestBodyBytes);
         var services = builder.Services;
         services.AddMilestonesAuth(builder.Environment);
@@ -50,6 +60,14 @@ public static class ApiHostingExtensions
         }
 
         app.UseExceptionHandler();
+        if (MetricsPort(app.Configuration) is { } port)
+        {
+            // The management port answers the scrape and nothing else; the API's own port keeps its platform-only /metrics.
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Connection.LocalPort == port && context.Request.Path == MetricsPath);
+            app.UseWhen(context => context.Connection.LocalPort == port, management => management.Run(context =>
+                ProblemHandling.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", $"The metrics port serves {MetricsPath} only.", "Not found.")));
+        }
+
         app.UseStatusCodePages();
         app.UseAddressRateLimit();
         app.UseBodySizeLimit();
@@ -89,6 +107,8 @@ public static class ApiHostingExtensions
         });
         return app;
     }
+
+    private static int? MetricsPort(IConfiguration configuration) => configuration.GetValue<int?>(MetricsPortKey);
 
     /// <summary>Probes and scrapes, which would otherwise fill the traces.</summary>
     private static bool IsOperations(PathString path) => path.StartsWithSegments("/health") || path.StartsWithSegments(MetricsPath);

@@ -160,7 +160,7 @@ public sealed class Webhook(WebhookState state, TimeSpan retryFor)
             delivery.Attempts.RemoveAt(0);
         }
 
-        if (attempt.Status is >= 200 and < 300)
+        if (attempt.Delivered)
         {
             delivery.Status = DeliveryStatus.Delivered;
             delivery.NextAttemptAt = null;

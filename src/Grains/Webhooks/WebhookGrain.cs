@@ -361,6 +361,7 @@ internal sealed partial class WebhookGrain(
         }
 
         webhook.Record(delivery.Id, attempt, Random.Shared.NextDouble());
+        MilestonesMetrics.WebhookAttempted(attempt.Delivered);
         recorded = true;
         Pump();
     }

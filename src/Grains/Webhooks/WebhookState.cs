@@ -64,7 +64,11 @@ public sealed record DeliveryAttempt(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] int? Status,
     [property: Id(2)] long LatencyMs,
-    [property: Id(3)] string? Error);
+    [property: Id(3)] string? Error)
+{
+    /// <summary>The endpoint took the event: it answered 2xx.</summary>
+    public bool Delivered => Status is >= 200 and < 300;
+}
 
 /// <summary>
 /// One event sent to one endpoint. <see cref="Body"/> (the event's JSON) is kept while it is pending or dead, so it

@@ -83,6 +83,11 @@ public sealed class OperationsApiTests(ApiFactory factory) : ApiTest(factory)
         Assert.DoesNotContain("milestones_milestones_", text, StringComparison.Ordinal);
         Assert.DoesNotContain("private_internaldiagnostics", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE orleans_catalog_activations gauge", text, StringComparison.Ordinal);
+
+        // Current values are gauges, never totals (the runtime reports these two as counters).
+        Assert.Contains("# TYPE dotnet_thread_pool_thread_count gauge", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_thread_pool_queue_length gauge", text, StringComparison.Ordinal);
+        Assert.DoesNotMatch("dotnet_thread_pool_(thread_count|queue_length)_total", text);
     }
 
     [Fact]

@@ -127,6 +127,10 @@ public sealed class WebhookApiTests(ApiFactory factory) : WebhookApiTest(factory
             Assert.True(Attempts(r)[0]!["latencyMs"]!.GetValue<long>() >= r.Reply.Delay.TotalMilliseconds - 20));
         var endpoint = await Json(await Platform.GetAsync($"/v1/webhooks/{hook.Id}"), HttpStatusCode.OK);
         Assert.Equal(0, endpoint["deadDeliveries"]!.GetValue<int>());
+
+        var metrics = await (await Platform.GetAsync("/metrics")).Content.ReadAsStringAsync();
+        Assert.Matches("milestones_webhook_attempts_total\\{[^}]*result=\"delivered\"[^}]*\\} [1-9]", metrics);
+        Assert.Matches("milestones_webhook_attempts_total\\{[^}]*result=\"failed\"[^}]*\\} [1-9]", metrics);
     }
 
     [Fact]

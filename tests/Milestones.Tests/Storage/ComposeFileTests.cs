@@ -63,6 +63,25 @@ public sealed partial class ComposeFileTests
         return end < 0 ? section : section[..end];
     }
 
+    [Fact]
+    public void ThePrometheusOfTheObservabilityProfile_ScrapesTheApisMetricsPort_AndTheCollectorTheSilosSendTo()
+    {
+        var apiPort = MetricsPort().Match(Compose);
+        var collectorPort = CollectorPrometheusPort().Match(Compose);
+        Assert.True(apiPort.Success && collectorPort.Success, "no Metrics__Port or no collector Prometheus exporter");
+
+        Assert.Contains($"\"api1:{apiPort.Groups[1].Value}\", \"api2:{apiPort.Groups[1].Value}\"", Compose, StringComparison.Ordinal);
+        Assert.Contains($"\"otel-collector:{collectorPort.Groups[1].Value}\"", Compose, StringComparison.Ordinal);
+        Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT: ${OTEL_EXPORTER_OTLP_ENDPOINT:-}", Compose, StringComparison.Ordinal);
+        Assert.Equal(2, Regex.Count(Compose, @"profiles: \[observability\]"));
+    }
+
+    [GeneratedRegex(@"Metrics__Port: ""(\d+)""")]
+    private static partial Regex MetricsPort();
+
+    [GeneratedRegex(@"prometheus: \{ endpoint: 0\.0\.0\.0:(\d+) \}")]
+    private static partial Regex CollectorPrometheusPort();
+
     [GeneratedRegex(@"stop_grace_period: (\d+)s")]
     private static partial Regex GracePeriod();
 
