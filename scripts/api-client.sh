@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates the C# client the tests use (tests/Milestones.Tests/Api/Client): starts the API in Development on
-# memory storage, saves its OpenAPI document next to the client, and runs Kiota on it. ApiClientTests fail when the
-# saved document differs from the one the API serves, so run this after any change to the API's surface.
+# Regenerates the C# client (src/Api/Client, the package Milestones.Client, which the tests use): starts the API in
+# Development on memory storage, saves its OpenAPI document next to the client, and runs Kiota on it. OpenApiDocumentTests
+# fail when the saved document differs from the one the API serves, so run this after any change to the API's surface.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kiota_version=1.38.0
-client=tests/Milestones.Tests/Api/Client
+client=src/Api/Client
 kiota=.tools/kiota/kiota
 [ -x "$kiota" ] || dotnet tool install --tool-path .tools/kiota Microsoft.OpenApi.Kiota --version "$kiota_version" >/dev/null
 dotnet build src/Api -c Release >/dev/null
@@ -24,7 +24,7 @@ done
 curl -sf "http://127.0.0.1:$port/openapi/v1.json" -o "$client/openapi.json" || { cat "$log"; echo "api-client: no document" >&2; exit 1; }
 
 KIOTA_TUTORIAL_ENABLED=false KIOTA_UPDATE_DISABLED=true "$kiota" generate --language CSharp --openapi "$client/openapi.json" --output "$client/Generated" \
-  --class-name MilestonesClient --namespace-name Milestones.Tests.Api.Client.Generated --clean-output --exclude-backward-compatible \
+  --class-name MilestonesClient --namespace-name Milestones.Api.Client --clean-output --exclude-backward-compatible \
   --log-level Warning
 rm -f "$client/Generated/.kiota.log"
 echo "api-client: $client/Generated from $client/openapi.json"

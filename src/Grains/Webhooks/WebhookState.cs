@@ -66,7 +66,8 @@ public sealed record DeliveryAttempt(
     [property: Id(2)] long LatencyMs,
     [property: Id(3)] string? Error)
 {
-    /// <summary>The endpoint took the event: it answered 2xx.</summary>
+    /// <summary>The endpoint took the event: it answered 2xx. (Not on the wire: the status says it.)</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Delivered => Status is >= 200 and < 300;
 }
 

@@ -2,13 +2,13 @@ using System.Net.Http.Headers;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
-using Milestones.Tests.Api.Client.Generated;
-using Milestones.Tests.Api.Client.Generated.Models;
+using Milestones.Api.Client;
+using Milestones.Api.Client.Models;
 
 namespace Milestones.Tests.Api;
 
 /// <summary>
-/// The C# client Kiota generates from the served document (Api/Client, scripts/api-client.sh), against the API on
+/// The C# client Kiota generates from the served document (src/Api/Client, the package Milestones.Client; scripts/api-client.sh), against the API on
 /// Kestrel: the README walkthrough runs through it, and its errors carry the problem's <c>code</c> and <c>detail</c>.
 /// </summary>
 [Collection(KestrelApiCollection.Name)]

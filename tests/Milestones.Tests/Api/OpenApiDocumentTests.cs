@@ -96,14 +96,14 @@ public sealed partial class OpenApiDocumentTests(KestrelApiFactory factory)
         Assert.Contains("minor units", document["components"]!["schemas"]!["MilestoneView"]!["properties"]!["amount"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    /// <summary>The client in Api/Client was generated from a saved copy of the document (scripts/api-client.sh): it must be the served one.</summary>
+    /// <summary>The client in src/Api/Client was generated from a saved copy of the document (scripts/api-client.sh): it must be the served one.</summary>
     [Fact]
     public async Task TheGeneratedClient_WasGeneratedFromTheServedDocument()
     {
         var saved = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Api", "Client", "openapi.json")));
 
         Assert.True(JsonNode.DeepEquals(saved, await DocumentAsync()),
-            "The API's OpenAPI document changed: run scripts/api-client.sh to regenerate tests/Milestones.Tests/Api/Client.");
+            "The API's OpenAPI document changed: run scripts/api-client.sh to regenerate src/Api/Client.");
     }
 
     private async Task<JsonNode> DocumentAsync()

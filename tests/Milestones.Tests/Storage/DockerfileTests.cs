@@ -36,13 +36,20 @@ public sealed class DockerfileTests
         Assert.All(publishes, line => Assert.Equal(line.Split("dotnet publish").Length, line.Split("--no-restore").Length));
     }
 
-    /// <summary>What MSBuild reads to restore: the SDK pin, every props file and every project under src/.</summary>
-    private static IEnumerable<string> RestoreInputs() =>
-        new[] { "global.json", "Directory.Build.props", "Directory.Packages.props" }.Concat(
+    /// <summary>
+    /// What MSBuild reads to restore: the SDK pin, every props file and every project under src/ that the build context
+    /// has (.dockerignore keeps the client package out).
+    /// </summary>
+    private static IEnumerable<string> RestoreInputs()
+    {
+        var ignored = File.ReadAllLines(Path.Combine(TestPaths.RepositoryRoot, ".dockerignore")).Where(line => line.StartsWith("src/", StringComparison.Ordinal)).ToList();
+        return new[] { "global.json", "Directory.Build.props", "Directory.Packages.props" }.Concat(
             Directory.EnumerateFiles(Path.Combine(TestPaths.RepositoryRoot, "src"), "*.*", SearchOption.AllDirectories)
                 .Where(path => path.EndsWith(".csproj", StringComparison.Ordinal) || path.EndsWith(".props", StringComparison.Ordinal))
                 .Where(path => !path.Split(Path.DirectorySeparatorChar).Intersect(["bin", "obj"]).Any())
-                .Select(path => Path.GetRelativePath(TestPaths.RepositoryRoot, path).Replace(Path.DirectorySeparatorChar, '/')));
+                .Select(path => Path.GetRelativePath(TestPaths.RepositoryRoot, path).Replace(Path.DirectorySeparatorChar, '/'))
+                .Where(path => !ignored.Any(folder => path.StartsWith(folder, StringComparison.Ordinal))));
+    }
 
     /// <summary>The lines of the stage named <paramref name="name"/>, its FROM first.</summary>
     private static string[] Stage(string name)
