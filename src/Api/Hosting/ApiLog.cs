@@ -10,4 +10,9 @@ internal static partial class ApiLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A statement failed after its response began; the response was aborted")]
     public static partial void LogStatementAborted(this ILogger logger, Exception exception);
+
+    public const int UnlistedProblemCodeEvent = 9001;
+
+    [LoggerMessage(EventId = UnlistedProblemCodeEvent, Level = LogLevel.Error, Message = "Answered problem code {Code}, which the problem catalogue does not list ({Path})")]
+    public static partial void LogUnlistedProblemCode(this ILogger logger, string code, string path);
 }

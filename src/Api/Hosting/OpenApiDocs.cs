@@ -18,6 +18,7 @@ public static class OpenApiDocs
 {
     public const string BearerScheme = "bearer";
     public const string ProblemSchema = "Problem";
+    public const string ProblemCodeSchema = "ProblemCode";
 
     /// <summary>What Microsoft.AspNetCore.OpenApi marks a nullable property with, to write it as <c>oneOf</c> null or the schema.</summary>
     private const string NullablePropertyMarker = "x-is-nullable-property";
@@ -117,7 +118,13 @@ public static class OpenApiDocs
             BearerFormat = "JWT",
             Description = "A JWT whose `sub` is the user id; the role `platform` is the marketplace's own back end.",
         };
-        document.AddComponent(ProblemSchema, Problem());
+        document.AddComponent(ProblemCodeSchema, new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "Every problem code the API answers (the README's \"Problem codes\" says what each means); never renamed.",
+            Enum = [.. ProblemCatalogue.All.Select(p => (JsonNode)JsonValue.Create(p.Code))],
+        });
+        document.AddComponent(ProblemSchema, Problem(document));
         foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
         {
             tag.Description = TagDescriptions.GetValueOrDefault(tag.Name ?? "");
@@ -125,7 +132,7 @@ public static class OpenApiDocs
     }
 
     /// <summary>RFC 9457 problem details as this API writes them: always a <c>code</c>; <c>detail</c> is the error's message.</summary>
-    private static OpenApiSchema Problem() => new()
+    private static OpenApiSchema Problem(OpenApiDocument document) => new()
     {
         Type = JsonSchemaType.Object,
         Description = "RFC 9457 problem details with a stable machine-readable `code`.",
@@ -144,7 +151,7 @@ public static class OpenApiDocs
                     [OpenApiPrimaryErrorMessageExtension.Name] = new OpenApiPrimaryErrorMessageExtension { IsPrimaryErrorMessage = true },
                 },
             },
-            ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Stable machine-readable code, e.g. `insufficient_funds`." },
+            ["code"] = new OpenApiSchemaReference(ProblemCodeSchema, document),
             ["errors"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,

@@ -31,11 +31,18 @@ public static class ProblemHandling
                 MissingFields(validation);
             }
 
-            if (!problem.Extensions.ContainsKey("code"))
+            if (!problem.Extensions.TryGetValue("code", out var code))
             {
-                var code = CodeOf(problem.Status ?? StatusCodes.Status500InternalServerError);
+                code = CodeOf(problem.Status ?? StatusCodes.Status500InternalServerError);
                 problem.Extensions["code"] = code;
-                problem.Type = Problems.TypeOf(code);
+                problem.Type = Problems.TypeOf((string)code);
+            }
+
+            // A code outside the catalogue is one the API's document and README do not list: a bug to report.
+            if (code is string answered && !ProblemCatalogue.Lists(answered))
+            {
+                context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProblemHandling))
+                    .LogUnlistedProblemCode(answered, context.HttpContext.Request.Path);
             }
 
             // A problem's body depends only on the request and the state, so that a replay repeats it byte for byte;

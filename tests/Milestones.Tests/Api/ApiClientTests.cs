@@ -96,10 +96,10 @@ public sealed class ApiClientTests(KestrelApiFactory factory)
         var forbidden = await Assert.ThrowsAsync<Problem>(() => client.V1.Ledger.Verify.GetAsync());
         var invalid = await Assert.ThrowsAsync<Problem>(() => client.V1.Contracts[contract!.Id!].Accept.PostAsync(new AcceptTermsRequest()));
 
-        Assert.Equal((403, "role_not_allowed"), (forbidden.ResponseStatusCode, forbidden.Code));
+        Assert.Equal((403, ProblemCode.Role_not_allowed), (forbidden.ResponseStatusCode, forbidden.Code));
         Assert.False(string.IsNullOrWhiteSpace(forbidden.Detail));
         Assert.Equal(forbidden.Detail, forbidden.Message);
-        Assert.Equal((400, "validation_failed"), (invalid.ResponseStatusCode, invalid.Code));
+        Assert.Equal((400, ProblemCode.Validation_failed), (invalid.ResponseStatusCode, invalid.Code));
         Assert.Contains("termsVersion", invalid.Message, StringComparison.Ordinal);
     }
 

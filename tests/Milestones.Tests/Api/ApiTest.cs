@@ -26,6 +26,7 @@ public abstract class ApiTest(ApiFactory factory) : IAsyncLifetime
         Platform = factory.ClientFor("marketplace", platform: true);
         Stranger = factory.ClientFor("stranger-" + Guid.NewGuid().ToString("N")[..8]);
         Anonymous = factory.ClientFor(null);
+        factory.UnlistedCodes.Take();
         return Task.CompletedTask;
     }
 
@@ -33,6 +34,7 @@ public abstract class ApiTest(ApiFactory factory) : IAsyncLifetime
     {
         var ledger = await Json(await Platform.GetAsync("/v1/ledger/verify"), HttpStatusCode.OK);
         Assert.True(ledger["ok"]!.GetValue<bool>(), ledger.ToJsonString());
+        Assert.Empty(factory.UnlistedCodes.Take());
     }
 
     protected static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)

@@ -16,14 +16,8 @@ namespace Milestones.Api.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>Stable machine-readable code, e.g. `insufficient_funds`.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Code { get; set; }
-#nullable restore
-#else
-        public string Code { get; set; }
-#endif
+        /// <summary>Every problem code the API answers (the README&apos;s &quot;Problem codes&quot; says what each means); never renamed.</summary>
+        public global::Milestones.Api.Client.Models.ProblemCode? Code { get; set; }
         /// <summary>What went wrong, for a person.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -85,7 +79,7 @@ namespace Milestones.Api.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "code", n => { Code = n.GetStringValue(); } },
+                { "code", n => { Code = n.GetEnumValue<global::Milestones.Api.Client.Models.ProblemCode>(); } },
                 { "detail", n => { Detail = n.GetStringValue(); } },
                 { "errors", n => { Errors = n.GetObjectValue<global::Milestones.Api.Client.Models.Problem_errors>(global::Milestones.Api.Client.Models.Problem_errors.CreateFromDiscriminatorValue); } },
                 { "status", n => { Status = n.GetIntValue(); } },
@@ -100,7 +94,7 @@ namespace Milestones.Api.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("code", Code);
+            writer.WriteEnumValue<global::Milestones.Api.Client.Models.ProblemCode>("code", Code);
             writer.WriteStringValue("detail", Detail);
             writer.WriteObjectValue<global::Milestones.Api.Client.Models.Problem_errors>("errors", Errors);
             writer.WriteIntValue("status", Status);
