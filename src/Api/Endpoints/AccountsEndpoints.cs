@@ -15,11 +15,11 @@ public static class AccountsEndpoints
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1").WithTags("Accounts").AddEndpointFilter<PathIds>();
-        group.MapGet("/accounts/{userId}", Get).WithName("GetAccount").WithSummary("Available and held per currency, holds per contract and milestone (own account, or platform).");
-        group.MapGet("/accounts/{userId}/transfers", Transfers).WithName("GetTransfers").WithSummary("The account's ledger lines, paged.");
-        group.MapPost("/accounts/{userId}/deposits", Deposit).WithName("RecordDeposit").WithSummary("Platform only: money captured by the payment provider; idempotent by reference, which credits one account only.");
-        group.MapPost("/accounts/{userId}/payouts", RequestPayout).WithName("RequestPayout").WithSummary("The owner or the platform asks to pay out part of the available balance: it is paying out until the platform reports the provider's outcome, and voided (returned) if none comes within the payout timeout.");
-        group.MapGet("/accounts/{userId}/payouts", Payouts).WithName("GetPayouts").WithSummary("The account's payouts in the order asked, optionally of one status, paged.")
+        group.MapGet("/accounts/{userId}", Get).WithName("GetAccount").Refuses("account_not_found", "role_not_allowed", "transfer_in_progress").WithSummary("Available and held per currency, holds per contract and milestone (own account, or platform).");
+        group.MapGet("/accounts/{userId}/transfers", Transfers).WithName("GetTransfers").Refuses("account_not_found", "role_not_allowed").WithSummary("The account's ledger lines, paged.");
+        group.MapPost("/accounts/{userId}/deposits", Deposit).WithName("RecordDeposit").Refuses(["account_not_found", "role_not_allowed", "unknown_currency", .. OperationProblems.Id("reference"), .. OperationProblems.Amount, "deposit_reference_conflict"]).WithSummary("Platform only: money captured by the payment provider; idempotent by reference, which credits one account only.");
+        group.MapPost("/accounts/{userId}/payouts", RequestPayout).WithName("RequestPayout").Refuses(["account_not_found", "role_not_allowed", "unknown_currency", .. OperationProblems.Amount, "insufficient_funds"]).WithSummary("The owner or the platform asks to pay out part of the available balance: it is paying out until the platform reports the provider's outcome, and voided (returned) if none comes within the payout timeout.");
+        group.MapGet("/accounts/{userId}/payouts", Payouts).WithName("GetPayouts").Refuses("account_not_found", "role_not_allowed", "invalid_status").WithSummary("The account's payouts in the order asked, optionally of one status, paged.")
             .AddOpenApiOperationTransformer((operation, context, _) =>
             {
                 var status = operation.Parameters!.OfType<OpenApiParameter>().Single(p => p.Name == "status");
@@ -27,14 +27,14 @@ public static class AccountsEndpoints
                 status.Description = "Only payouts of this status (any when absent).";
                 return Task.CompletedTask;
             });
-        group.MapPost("/accounts/{userId}/payouts/{payoutId}/complete", CompletePayout).WithName("CompletePayout").WithSummary("Platform only: the provider paid it; the money leaves the system.");
-        group.MapPost("/accounts/{userId}/payouts/{payoutId}/fail", FailPayout).WithName("FailPayout").WithSummary("Platform only: the provider could not pay it; the money is available again.");
-        group.MapGet("/platform/fees", Fees).WithName("GetFees").WithSummary("Platform only: the fee account's balance in each currency that has one.");
-        group.MapGet("/platform/fees/{currency}/transfers", FeeTransfers).WithName("GetFeeTransfers").WithSummary("Platform only: the fee account's ledger lines in one currency, each linked to the transfer that charged it, paged.");
-        group.MapGet("/accounts/{userId}/statement", GetStatement).WithName("GetStatement").WithSummary(StatementSummary).WithStatementFormats();
-        group.MapGet("/platform/fees/{currency}/statement", GetFeeStatement).WithName("GetFeeStatement")
+        group.MapPost("/accounts/{userId}/payouts/{payoutId}/complete", CompletePayout).WithName("CompletePayout").Refuses(["account_not_found", "role_not_allowed", "payout_not_found", "payout_not_pending", .. OperationProblems.Id("reference")]).WithSummary("Platform only: the provider paid it; the money leaves the system.");
+        group.MapPost("/accounts/{userId}/payouts/{payoutId}/fail", FailPayout).WithName("FailPayout").Refuses(["account_not_found", "role_not_allowed", "payout_not_found", "payout_not_pending", .. OperationProblems.Text("reason")]).WithSummary("Platform only: the provider could not pay it; the money is available again.");
+        group.MapGet("/platform/fees", Fees).WithName("GetFees").Refuses("role_not_allowed").WithSummary("Platform only: the fee account's balance in each currency that has one.");
+        group.MapGet("/platform/fees/{currency}/transfers", FeeTransfers).WithName("GetFeeTransfers").Refuses("role_not_allowed", "unknown_currency").WithSummary("Platform only: the fee account's ledger lines in one currency, each linked to the transfer that charged it, paged.");
+        group.MapGet("/accounts/{userId}/statement", GetStatement).WithName("GetStatement").Refuses(["account_not_found", "role_not_allowed", .. OperationProblems.StatementQuery]).WithSummary(StatementSummary).WithStatementFormats();
+        group.MapGet("/platform/fees/{currency}/statement", GetFeeStatement).WithName("GetFeeStatement").Refuses(["role_not_allowed", "unknown_currency", .. OperationProblems.StatementQuery])
             .WithSummary("Platform only: the fee account's statement in one currency (see GetStatement).").WithStatementFormats();
-        group.MapGet("/ledger/verify", Verify).WithName("VerifyLedger").WithSummary("Platform only: checks that all accounts hold exactly the money deposited.");
+        group.MapGet("/ledger/verify", Verify).WithName("VerifyLedger").Refuses("role_not_allowed").WithSummary("Platform only: checks that all accounts hold exactly the money deposited.");
         return group;
     }
 

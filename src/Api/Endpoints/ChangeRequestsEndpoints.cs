@@ -11,11 +11,11 @@ public static class ChangeRequestsEndpoints
     public static RouteGroupBuilder MapChangeRequests(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/contracts/{id}/change-requests").WithTags("Change requests").AddEndpointFilter<PathIds>();
-        group.MapPost("", Propose).WithName("ProposeChange").WithSummary("The freelancer proposes add / edit / delete operations on Pending milestones.");
+        group.MapPost("", Propose).WithName("ProposeChange").Refuses([.. OperationProblems.Text("message"), "invalid_operations", "invalid_operation", "milestone_fields_required", "too_many_milestones", .. OperationProblems.MilestoneFields, "position_out_of_range", "nothing_to_change", "milestone_not_found", "milestone_locked", "last_milestone"]).WithSummary("The freelancer proposes add / edit / delete operations on Pending milestones.");
         group.MapGet("", List).WithName("ListChangeRequests").WithSummary("The contract's change requests.");
-        group.MapPost("/{changeRequestId}/accept", Accept).WithName("AcceptChangeRequest").WithSummary("The client accepts: applied atomically if every milestone it touches is still Pending.");
-        group.MapPost("/{changeRequestId}/decline", Decline).WithName("DeclineChangeRequest").WithSummary("The client declines.");
-        group.MapPost("/{changeRequestId}/withdraw", Withdraw).WithName("WithdrawChangeRequest").WithSummary("The freelancer withdraws an open request.");
+        group.MapPost("/{changeRequestId}/accept", Accept).WithName("AcceptChangeRequest").Refuses(["change_request_not_found", "change_request_not_open", "change_request_stale", .. OperationProblems.Text("message", required: false), "too_many_milestones", .. OperationProblems.MilestoneFields, "position_out_of_range", "milestone_not_found", "milestone_locked", "last_milestone"]).WithSummary("The client accepts: applied atomically if every milestone it touches is still Pending.");
+        group.MapPost("/{changeRequestId}/decline", Decline).WithName("DeclineChangeRequest").Refuses(["change_request_not_found", "change_request_not_open", .. OperationProblems.Text("message", required: false)]).WithSummary("The client declines.");
+        group.MapPost("/{changeRequestId}/withdraw", Withdraw).WithName("WithdrawChangeRequest").Refuses(["change_request_not_found", "change_request_not_open", .. OperationProblems.Text("message", required: false)]).WithSummary("The freelancer withdraws an open request.");
         return group;
     }
 

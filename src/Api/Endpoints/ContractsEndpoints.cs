@@ -16,8 +16,8 @@ public static class ContractsEndpoints
     public static RouteGroupBuilder MapContracts(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/contracts").WithTags("Contracts").AddEndpointFilter<PathIds>();
-        group.MapPost("", Create).WithName("CreateContract").WithSummary("Create a contract offer; the caller is the client.");
-        group.MapGet("", List).WithName("ListContracts").WithSummary("The caller's contracts, newest first, paged.")
+        group.MapPost("", Create).WithName("CreateContract").Refuses(["role_not_allowed", "contract_already_exists", .. OperationProblems.Text("title"), .. OperationProblems.Id("freelancerId"), "parties_must_differ", "unknown_currency", "milestones_required", "too_many_milestones", .. OperationProblems.MilestoneFields]).WithSummary("Create a contract offer; the caller is the client.");
+        group.MapGet("", List).WithName("ListContracts").Refuses("invalid_role", "invalid_status", "invalid_cursor").WithSummary("The caller's contracts, newest first, paged.")
             .AddOpenApiOperationTransformer((operation, context, _) =>
             {
                 var parameters = operation.Parameters!.OfType<OpenApiParameter>().ToDictionary(p => p.Name!);
@@ -33,12 +33,12 @@ public static class ContractsEndpoints
         group.MapGet("/{id}/events", Events).WithName("GetContractEvents").WithSummary("The contract's event log, paged by sequence.");
         group.MapGet("/{id}/audit", Audit).WithName("GetContractAudit").WithSummary(
             "Verifies the contract's audit chain: each event's hash is the lowercase hex SHA-256 of the previous event's hash (32 zero bytes before the first) and the event's RFC 8785 canonical JSON {actor, at, data, message, seq, type}; ok, the number of events, the head (the last hash) and the first event that does not verify.");
-        group.MapPost("/{id}/accept", Accept).WithName("AcceptTerms").WithSummary("Accept a terms version; active once both parties accepted the same one.");
-        group.MapPost("/{id}/decline", Decline).WithName("DeclineOffer").WithSummary("The freelancer declines a draft.");
-        group.MapPost("/{id}/withdraw", Withdraw).WithName("WithdrawOffer").WithSummary("The client withdraws a draft.");
-        group.MapPost("/{id}/bonuses", PayBonus).WithName("PayBonus").WithSummary("The client pays the freelancer a bonus from its available balance (on an active, completed or ended contract): the client's fee on top, the service fee deducted, pending for the security period.");
-        group.MapPost("/{id}/refunds", IssueRefund).WithName("IssueRefund").WithSummary("The freelancer returns money a release paid it, within 180 days of that release and never more than released: from pending first, then available; the service fee on it comes back from the fee account.");
-        group.MapPost("/{id}/end", End).WithName("EndContract").WithSummary("End an active contract; held funds are refunded, or released if the client chooses.");
+        group.MapPost("/{id}/accept", Accept).WithName("AcceptTerms").Refuses("terms_version_mismatch", "terms_already_accepted").WithSummary("Accept a terms version; active once both parties accepted the same one.");
+        group.MapPost("/{id}/decline", Decline).WithName("DeclineOffer").Refuses([.. OperationProblems.Text("message", required: false)]).WithSummary("The freelancer declines a draft.");
+        group.MapPost("/{id}/withdraw", Withdraw).WithName("WithdrawOffer").Refuses([.. OperationProblems.Text("message", required: false)]).WithSummary("The client withdraws a draft.");
+        group.MapPost("/{id}/bonuses", PayBonus).WithName("PayBonus").Refuses([.. OperationProblems.Amount, .. OperationProblems.Text("message", required: false), "insufficient_funds"]).WithSummary("The client pays the freelancer a bonus from its available balance (on an active, completed or ended contract): the client's fee on top, the service fee deducted, pending for the security period.");
+        group.MapPost("/{id}/refunds", IssueRefund).WithName("IssueRefund").Refuses([.. OperationProblems.Amount, .. OperationProblems.Text("message", required: false), "refund_exceeds_released", "insufficient_funds"]).WithSummary("The freelancer returns money a release paid it, within 180 days of that release and never more than released: from pending first, then available; the service fee on it comes back from the fee account.");
+        group.MapPost("/{id}/end", End).WithName("EndContract").Refuses(["invalid_held_funds", .. OperationProblems.Text("message", required: false)]).WithSummary("End an active contract; held funds are refunded, or released if the client chooses.");
         return group;
     }
 

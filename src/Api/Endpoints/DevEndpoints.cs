@@ -17,7 +17,7 @@ public static class DevEndpoints
             return routes;
         }
 
-        routes.MapPost(Route, Issue).AllowAnonymous().WithTags("Development").WithName("IssueDevToken")
+        routes.MapPost(Route, Issue).AllowAnonymous().WithTags("Development").WithName("IssueDevToken").Refuses([.. OperationProblems.Id("userId")])
             .WithSummary("Development only: a bearer token for the given user (platform role optional).")
             .DisableValidation();
         return routes;

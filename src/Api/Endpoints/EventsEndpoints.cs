@@ -11,7 +11,7 @@ public static class EventsEndpoints
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1").WithTags("Events");
-        group.MapGet("/events", Feed).WithName("GetEventFeed").WithSummary(
+        group.MapGet("/events", Feed).WithName("GetEventFeed").Refuses("role_not_allowed", "invalid_cursor", "cursor_expired", "invalid_type").WithSummary(
             "Platform only: every contract and account event once, in order per contract and per account, after a cursor " +
             "(follow nextCursor; none: from the oldest kept), optionally of some types (comma-separated; nextCursor then moves past " +
             "the events of other types read, so a page may be empty while the cursor moves on).");

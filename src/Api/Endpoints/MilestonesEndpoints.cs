@@ -11,13 +11,13 @@ public static class MilestonesEndpoints
     public static RouteGroupBuilder MapMilestones(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/contracts/{id}/milestones").WithTags("Milestones").AddEndpointFilter<PathIds>();
-        group.MapPost("", Add).WithName("AddMilestone").WithSummary("Add a milestone (draft: either party; active: the client, after the locked ones).");
-        group.MapPatch("/{milestoneId}", Edit).WithName("EditMilestone").WithSummary("Edit a Pending milestone's description, due date, amount or position.");
-        group.MapDelete("/{milestoneId}", Delete).WithName("DeleteMilestone").WithSummary("Delete a Pending milestone.");
-        group.MapPost("/{milestoneId}/fund", Fund).WithName("FundMilestone").WithSummary("The client funds the milestone: its amount is held in escrow.");
-        group.MapPost("/{milestoneId}/submit", Submit).WithName("SubmitWork").WithSummary("The freelancer submits the work; the review clock starts.");
-        group.MapPost("/{milestoneId}/approve", Approve).WithName("ApproveMilestone").WithSummary("The client approves: all of the milestone, or `amount` of it, is released to the freelancer (less the service fee, pending for the security period); the rest returns to the client.");
-        group.MapPost("/{milestoneId}/request-changes", RequestChanges).WithName("RequestChanges").WithSummary("The client asks for changes: back to funded, the clock stops.");
+        group.MapPost("", Add).WithName("AddMilestone").Refuses([.. OperationProblems.MilestoneFields, .. OperationProblems.Text("message", required: false), "position_out_of_range", "too_many_milestones"]).WithSummary("Add a milestone (draft: either party; active: the client, after the locked ones).");
+        group.MapPatch("/{milestoneId}", Edit).WithName("EditMilestone").Refuses([.. OperationProblems.Text("description"), "due_date_in_past", .. OperationProblems.Amount, "position_out_of_range", "nothing_to_change", "milestone_not_found", "milestone_locked", .. OperationProblems.Text("message", required: false)]).WithSummary("Edit a Pending milestone's description, due date, amount or position.");
+        group.MapDelete("/{milestoneId}", Delete).WithName("DeleteMilestone").Refuses(["milestone_not_found", "milestone_locked", "last_milestone", .. OperationProblems.Text("message", required: false)]).WithSummary("Delete a Pending milestone.");
+        group.MapPost("/{milestoneId}/fund", Fund).WithName("FundMilestone").Refuses("milestone_not_found", "milestone_not_fundable", "milestone_out_of_order", "insufficient_funds").WithSummary("The client funds the milestone: its amount is held in escrow.");
+        group.MapPost("/{milestoneId}/submit", Submit).WithName("SubmitWork").Refuses([.. OperationProblems.Text("message"), "too_many_links", "invalid_link", "milestone_not_found", "milestone_state_conflict"]).WithSummary("The freelancer submits the work; the review clock starts.");
+        group.MapPost("/{milestoneId}/approve", Approve).WithName("ApproveMilestone").Refuses([.. OperationProblems.Amount, .. OperationProblems.Text("message", required: false), "milestone_not_found", "milestone_state_conflict"]).WithSummary("The client approves: all of the milestone, or `amount` of it, is released to the freelancer (less the service fee, pending for the security period); the rest returns to the client.");
+        group.MapPost("/{milestoneId}/request-changes", RequestChanges).WithName("RequestChanges").Refuses([.. OperationProblems.Text("message"), "milestone_not_found", "milestone_state_conflict"]).WithSummary("The client asks for changes: back to funded, the clock stops.");
         return group;
     }
 

@@ -12,16 +12,16 @@ public static class WebhooksEndpoints
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/webhooks").WithTags("Events");
-        group.MapPost("", Create).WithName("CreateWebhook").WithSummary(
+        group.MapPost("", Create).WithName("CreateWebhook").Refuses(["role_not_allowed", "invalid_webhook_url", "invalid_type", .. OperationProblems.Text("description", required: false), "too_many_webhooks", "webhook_already_exists"]).WithSummary(
             "Platform only: an endpoint that is sent every event of its types (all when none) from now on, signed; the answer is the only one that shows its secret.");
-        group.MapGet("", List).WithName("GetWebhooks").WithSummary("Platform only: the webhook endpoints.");
-        group.MapGet("/{webhookId}", Get).WithName("GetWebhook").WithSummary("Platform only: one endpoint, how far it has read the feed, and its pending and dead deliveries.");
-        group.MapDelete("/{webhookId}", Delete).WithName("DeleteWebhook").WithSummary("Platform only: stops the endpoint's deliveries.");
-        group.MapPost("/{webhookId}/rotate-secret", RotateSecret).WithName("RotateWebhookSecret").WithSummary(
+        group.MapGet("", List).WithName("GetWebhooks").Refuses("role_not_allowed").WithSummary("Platform only: the webhook endpoints.");
+        group.MapGet("/{webhookId}", Get).WithName("GetWebhook").Refuses("role_not_allowed", "webhook_not_found").WithSummary("Platform only: one endpoint, how far it has read the feed, and its pending and dead deliveries.");
+        group.MapDelete("/{webhookId}", Delete).WithName("DeleteWebhook").Refuses("role_not_allowed", "webhook_not_found").WithSummary("Platform only: stops the endpoint's deliveries.");
+        group.MapPost("/{webhookId}/rotate-secret", RotateSecret).WithName("RotateWebhookSecret").Refuses("role_not_allowed", "webhook_not_found").WithSummary(
             "Platform only: a new secret signs from now on (shown once); the previous one still signs for 24 hours.");
-        group.MapPost("/{webhookId}/replay", Replay).WithName("ReplayWebhook").WithSummary(
+        group.MapPost("/{webhookId}/replay", Replay).WithName("ReplayWebhook").Refuses("role_not_allowed", "webhook_not_found", "invalid_cursor", "cursor_expired").WithSummary(
             "Platform only: sends again every event of the endpoint's types after a feed cursor.");
-        group.MapGet("/{webhookId}/deliveries", Deliveries).WithName("GetWebhookDeliveries").WithSummary(
+        group.MapGet("/{webhookId}/deliveries", Deliveries).WithName("GetWebhookDeliveries").Refuses("role_not_allowed", "webhook_not_found", "invalid_status").WithSummary(
             "Platform only: the endpoint's deliveries in the order made (pending, the last delivered, the dead), each with its last attempts.")
             .AddOpenApiOperationTransformer((operation, context, _) =>
             {
@@ -30,7 +30,7 @@ public static class WebhooksEndpoints
                 status.Description = "Only deliveries of this status (any when absent).";
                 return Task.CompletedTask;
             });
-        group.MapPost("/{webhookId}/deliveries/{deliveryId}/retry", Retry).WithName("RetryWebhookDelivery").WithSummary(
+        group.MapPost("/{webhookId}/deliveries/{deliveryId}/retry", Retry).WithName("RetryWebhookDelivery").Refuses("role_not_allowed", "webhook_not_found", "delivery_not_found", "delivery_not_dead").WithSummary(
             "Platform only: tries a dead delivery again now, with retries for as long again (Webhooks:RetryFor, 3 days by default).");
         return group;
     }

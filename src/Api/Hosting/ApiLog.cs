@@ -13,6 +13,6 @@ internal static partial class ApiLog
 
     public const int UnlistedProblemCodeEvent = 9001;
 
-    [LoggerMessage(EventId = UnlistedProblemCodeEvent, Level = LogLevel.Error, Message = "Answered problem code {Code}, which the problem catalogue does not list ({Path})")]
-    public static partial void LogUnlistedProblemCode(this ILogger logger, string code, string path);
+    [LoggerMessage(EventId = UnlistedProblemCodeEvent, Level = LogLevel.Error, Message = "Answered problem code {Code}, which the problem catalogue or its operation does not list ({Operation})")]
+    public static partial void LogUnlistedProblemCode(this ILogger logger, string code, string operation);
 }

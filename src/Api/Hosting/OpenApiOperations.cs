@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
@@ -10,10 +11,13 @@ namespace Milestones.Api.Hosting;
 
 /// <summary>
 /// Per operation: the bearer requirement (every route but the anonymous ones), the command headers, the response
-/// headers, and the problem responses, whose statuses come from the one mapping of error kinds (<see cref="Problems.StatusOf"/>).
+/// headers, and the problem responses: per status, the codes the operation answers (<see cref="OperationProblems"/>).
 /// </summary>
 public static class OpenApiOperations
 {
+    /// <summary>The extension of a problem response that lists its codes.</summary>
+    public const string ProblemCodesExtension = "x-problem-codes";
+
     public static Task Transform(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var description = context.Description;
@@ -44,10 +48,12 @@ public static class OpenApiOperations
                 "The contract's `ETag`: the change is applied only to that version (412 otherwise).", new OpenApiSchema { Type = JsonSchemaType.String }));
         }
 
-        foreach (var status in ProblemStatuses(isProtected, isCommand, onContract, operation.RequestBody is not null))
+        var codes = OperationProblems.Codes(
+            [.. description.ActionDescriptor.EndpointMetadata], RoutePatternFactory.Parse("/" + description.RelativePath), [description.HttpMethod ?? HttpMethods.Get]);
+        foreach (var status in ProblemCatalogue.All.Where(p => codes.Contains(p.Code)).GroupBy(p => p.Status))
         {
-            operation.Responses[status.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Problem(context.Document!, status.Description,
-                status.Status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable);
+            operation.Responses[status.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)] =
+                Problem(context.Document!, StatusDescription(status.Key), [.. status.Select(p => p.Code)]);
         }
 
         foreach (var (status, response) in operation.Responses)
@@ -73,47 +79,34 @@ public static class OpenApiOperations
         return Task.CompletedTask;
     }
 
-    /// <summary>Which problems an operation can answer: each error kind's status, the authentication and limit statuses.</summary>
-    private static IEnumerable<(int Status, string Description)> ProblemStatuses(bool isProtected, bool isCommand, bool onContract, bool hasBody)
+    private static string StatusDescription(int status) => status switch
     {
-        foreach (var kind in Enum.GetValues<ErrorKind>())
-        {
-            var applies = kind switch
-            {
-                ErrorKind.Validation or ErrorKind.Unavailable => true,
-                ErrorKind.PreconditionFailed => isCommand && onContract,
-                ErrorKind.IdempotencyMismatch => isCommand,
-                _ => isProtected,
-            };
-            if (applies)
-            {
-                yield return (Problems.StatusOf(kind), Problems.Title(kind));
-            }
-        }
+        StatusCodes.Status401Unauthorized => "The bearer token is missing or invalid.",
+        StatusCodes.Status429TooManyRequests => "Too many requests from this caller or address.",
+        StatusCodes.Status413PayloadTooLarge => ReasonPhrases.GetReasonPhrase(status),
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+        _ => Enum.GetValues<ErrorKind>().Where(k => Problems.StatusOf(k) == status).Select(Problems.Title).FirstOrDefault() ?? ReasonPhrases.GetReasonPhrase(status),
+    };
 
-        if (isProtected)
-        {
-            yield return (StatusCodes.Status401Unauthorized, "The bearer token is missing or invalid.");
-        }
-
-        yield return (StatusCodes.Status429TooManyRequests, "Too many requests from this caller or address.");
-        if (hasBody)
-        {
-            yield return (StatusCodes.Status413PayloadTooLarge, ReasonPhrases.GetReasonPhrase(StatusCodes.Status413PayloadTooLarge));
-            yield return (StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json.");
-        }
-    }
-
-    private static OpenApiResponse Problem(OpenApiDocument document, string description, bool retryAfter) => new()
+    /// <summary>
+    /// A problem response (<c>Problem</c>) with the codes of its status this operation answers, in its description and,
+    /// for tools, in <c>x-problem-codes</c>. (A schema narrowing <c>code</c> per response would make generators write an
+    /// error type per operation and status: Kiota's client grew from 120 files to 880.)
+    /// </summary>
+    private static OpenApiResponse Problem(OpenApiDocument document, string description, IReadOnlyList<string> codes) => new()
     {
-        Description = description,
+        Description = $"{description} `code`: {string.Join(", ", codes.Select(c => $"`{c}`"))}.",
         Content = new Dictionary<string, OpenApiMediaType>
         {
             ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(OpenApiDocs.ProblemSchema, document) },
         },
-        Headers = retryAfter
+        Headers = codes.Any(c => c is "rate_limited" or "service_unavailable" or "transfer_in_progress")
             ? new Dictionary<string, IOpenApiHeader> { [HeaderNames.RetryAfter] = ResponseHeader("Seconds to wait before trying again.", JsonSchemaType.Integer) }
             : null,
+        Extensions = new Dictionary<string, IOpenApiExtension>
+        {
+            [ProblemCodesExtension] = new JsonNodeExtension(new System.Text.Json.Nodes.JsonArray([.. codes.Select(c => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(c))])),
+        },
     };
 
     private static OpenApiParameter Header(string name, string description, OpenApiSchema schema) =>

@@ -39,10 +39,13 @@ public static class ProblemHandling
             }
 
             // A code outside the catalogue is one the API's document and README do not list: a bug to report.
-            if (code is string answered && !ProblemCatalogue.Lists(answered))
+            // So is a code its operation does not list (an endpoint of the API's own: they have names).
+            var endpoint = context.HttpContext.GetEndpoint();
+            if (code is string answered && (!ProblemCatalogue.Lists(answered)
+                || (endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>() is not null && !OperationProblems.Of(endpoint).Contains(answered))))
             {
                 context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProblemHandling))
-                    .LogUnlistedProblemCode(answered, context.HttpContext.Request.Path);
+                    .LogUnlistedProblemCode(answered, endpoint?.DisplayName ?? context.HttpContext.Request.Path);
             }
 
             // A problem's body depends only on the request and the state, so that a replay repeats it byte for byte;

@@ -10,12 +10,11 @@ namespace Milestones.Api.Http;
 public sealed class PathIds : IEndpointFilter
 {
     private const string ContractId = "id";
-    private static readonly string[] Names = [ContractId, "milestoneId", "changeRequestId", "userId", "payoutId"];
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var values = context.HttpContext.Request.RouteValues;
-        foreach (var name in Names)
+        foreach (var name in OperationProblems.PathIdNames)
         {
             if (values.TryGetValue(name, out var value) && Validate.Id(value as string, name) is { } error)
             {

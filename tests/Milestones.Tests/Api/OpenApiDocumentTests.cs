@@ -43,7 +43,7 @@ public sealed partial class OpenApiDocumentTests(KestrelApiFactory factory)
     }
 
     [Fact]
-    public async Task EveryBadInputAnswer_IsDocumentedForItsOperation_AsProblemDetailsWithACode()
+    public async Task EveryBadInputAnswer_IsDocumentedForItsOperation_AsProblemDetailsWithItsCode()
     {
         var document = await DocumentAsync();
         Assert.Contains("code", document["components"]!["schemas"]!["Problem"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
@@ -53,6 +53,7 @@ public sealed partial class OpenApiDocumentTests(KestrelApiFactory factory)
 
             Assert.True(response is not null, $"{input.Name}: {input.Status} is not documented");
             Assert.Equal("#/components/schemas/Problem", response["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+            Assert.Contains(input.Code, response["x-problem-codes"]!.AsArray().Select(c => c!.GetValue<string>()));
         }
     }
 

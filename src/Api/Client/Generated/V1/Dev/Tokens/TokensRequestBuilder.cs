@@ -41,6 +41,7 @@ namespace Milestones.Api.Client.V1.Dev.Tokens
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 400 status code</exception>
+        /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 408 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 415 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 429 status code</exception>
@@ -59,6 +60,7 @@ namespace Milestones.Api.Client.V1.Dev.Tokens
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "408", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },

@@ -61,7 +61,6 @@ namespace Milestones.Api.Client.V1.Webhooks.Item
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 404 status code</exception>
-        /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 422 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 503 status code</exception>
@@ -81,7 +80,6 @@ namespace Milestones.Api.Client.V1.Webhooks.Item
                 { "401", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
-                { "409", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "422", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
@@ -98,7 +96,6 @@ namespace Milestones.Api.Client.V1.Webhooks.Item
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 404 status code</exception>
-        /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -117,7 +114,6 @@ namespace Milestones.Api.Client.V1.Webhooks.Item
                 { "401", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
-                { "409", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
             };

@@ -56,7 +56,6 @@ namespace Milestones.Api.Client.V1.Accounts.Item.Payouts
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 404 status code</exception>
-        /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -75,7 +74,6 @@ namespace Milestones.Api.Client.V1.Accounts.Item.Payouts
                 { "401", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
-                { "409", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
@@ -92,6 +90,7 @@ namespace Milestones.Api.Client.V1.Accounts.Item.Payouts
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 408 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 415 status code</exception>
@@ -115,6 +114,7 @@ namespace Milestones.Api.Client.V1.Accounts.Item.Payouts
                 { "401", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "408", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },

@@ -44,6 +44,7 @@ namespace Milestones.Api.Client.V1.Contracts.Item.Bonuses
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 408 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 412 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 413 status code</exception>
@@ -68,6 +69,7 @@ namespace Milestones.Api.Client.V1.Contracts.Item.Bonuses
                 { "401", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "408", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "412", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },

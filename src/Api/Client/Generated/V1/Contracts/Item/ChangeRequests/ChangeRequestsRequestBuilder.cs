@@ -56,7 +56,6 @@ namespace Milestones.Api.Client.V1.Contracts.Item.ChangeRequests
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 404 status code</exception>
-        /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -75,7 +74,6 @@ namespace Milestones.Api.Client.V1.Contracts.Item.ChangeRequests
                 { "401", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
-                { "409", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
@@ -93,6 +91,7 @@ namespace Milestones.Api.Client.V1.Contracts.Item.ChangeRequests
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 408 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 412 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 413 status code</exception>
@@ -117,6 +116,7 @@ namespace Milestones.Api.Client.V1.Contracts.Item.ChangeRequests
                 { "401", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "408", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "412", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },

@@ -43,7 +43,6 @@ namespace Milestones.Api.Client.V1.Contracts.Item.Events
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 404 status code</exception>
-        /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -62,7 +61,6 @@ namespace Milestones.Api.Client.V1.Contracts.Item.Events
                 { "401", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
-                { "409", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
             };

@@ -44,6 +44,7 @@ namespace Milestones.Api.Client.V1.Accounts.Item.Payouts.Item.Complete
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 408 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 415 status code</exception>
@@ -67,6 +68,7 @@ namespace Milestones.Api.Client.V1.Accounts.Item.Payouts.Item.Complete
                 { "401", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "408", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
