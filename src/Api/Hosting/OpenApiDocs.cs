@@ -103,6 +103,7 @@ public static class OpenApiDocs
     {
         document.Info.Title = "Milestones API";
         document.Info.Version = "v1";
+        document.Info.Contact = new OpenApiContact { Name = "Milestones", Url = new Uri("https://milestones.dev") };
         document.Info.Description =
             "Escrow for fixed-price milestone contracts. Authenticate with `Authorization: Bearer <JWT>` (in Development, "
             + "`POST /v1/dev/tokens` mints one; the reference page comes with one for `alice`). Money is an integer amount in "

@@ -29,6 +29,14 @@ public static class OpenApiOperations
             || description.ActionDescriptor.EndpointMetadata.OfType<SendsETag>().Any();
         operation.Parameters ??= [];
         operation.Responses ??= [];
+        // A tool shows the summary as the operation's title: its name in words (FundMilestone: "Fund milestone"); what it
+        // does is its description.
+        if (string.IsNullOrEmpty(operation.Description) && operation.OperationId is { } name)
+        {
+            operation.Description = operation.Summary;
+            operation.Summary = Words(name);
+        }
+
         // An anonymous route says so with an empty requirement.
         operation.Security = [isProtected
             ? new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OpenApiDocs.BearerScheme, context.Document)] = [] }
@@ -78,6 +86,10 @@ public static class OpenApiOperations
 
         return Task.CompletedTask;
     }
+
+    /// <summary>A PascalCase name in words, the first capitalised: <c>GetWebhookDeliveries</c> is "Get webhook deliveries".</summary>
+    private static string Words(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
 
     private static string StatusDescription(int status) => status switch
     {

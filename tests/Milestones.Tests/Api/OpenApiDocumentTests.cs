@@ -26,6 +26,17 @@ public sealed partial class OpenApiDocumentTests(KestrelApiFactory factory)
         Assert.All(report["problems"]!.AsArray(), p => Assert.Contains(p!["ruleId"]!.GetValue<string>(), AllowedWarnings));
     }
 
+    /// <summary>Tools list operations by their summaries: a few words each, the sentence that says what it does apart.</summary>
+    [Fact]
+    public async Task EveryOperation_HasAShortSummary_AndADescription()
+    {
+        Assert.All(Operations(await DocumentAsync()), o =>
+        {
+            Assert.InRange(o.Operation["summary"]!.GetValue<string>().Length, 5, 40);
+            Assert.False(string.IsNullOrWhiteSpace(o.Operation["description"]?.GetValue<string>()), $"{o.Method} {o.Path} has no description");
+        });
+    }
+
     [Fact]
     public async Task EveryOperationDocumentedAsProtected_Answers401WithoutAToken_AndTheAnonymousOnesDoNot()
     {
