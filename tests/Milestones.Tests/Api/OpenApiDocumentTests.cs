@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Milestones.Api.Http;
 using Milestones.Tests.Storage;
 
 namespace Milestones.Tests.Api;
@@ -24,6 +25,49 @@ public sealed partial class OpenApiDocumentTests(KestrelApiFactory factory)
         Assert.True(exit == 0, string.Join('\n', problems));
         Assert.Equal(0, report["totals"]!["errors"]!.GetValue<int>());
         Assert.All(report["problems"]!.AsArray(), p => Assert.Contains(p!["ruleId"]!.GetValue<string>(), AllowedWarnings));
+    }
+
+    /// <summary>
+    /// A second generator's client (openapi-typescript, then the TypeScript compiler in strict mode) can switch
+    /// exhaustively on the problem codes: a switch over every code compiles, one that misses a code does not.
+    /// </summary>
+    [Fact]
+    public async Task ATypeScriptClient_SwitchesExhaustivelyOnTheProblemCodes()
+    {
+        var folder = Directory.CreateTempSubdirectory("milestones-ts-").FullName;
+        try
+        {
+            var document = Path.Combine(folder, "openapi.json");
+            await File.WriteAllTextAsync(document, (await DocumentAsync()).ToJsonString());
+            var (generated, _, generatorError) = await RunAsync(Tool("openapi-typescript", "openapi-typescript"), document, "-o", Path.Combine(folder, "api.d.ts"));
+            Assert.True(generated == 0, generatorError);
+
+            async Task<(int Exit, string Output)> CompileAsync(string name, IEnumerable<ProblemCode> handled)
+            {
+                var cases = string.Join('\n', handled.Select(p => $"    case \"{p.Code}\": return {p.Status};"));
+                await File.WriteAllTextAsync(Path.Combine(folder, name), $$"""
+                    import type { components } from "./api";
+                    export function statusOf(code: components["schemas"]["ProblemCode"]): number {
+                      switch (code) {
+                    {{cases}}
+                        default: { const unhandled: never = code; return unhandled; }
+                      }
+                    }
+                    """);
+                var (exit, output, error) = await RunAsync(Tool("tsc", "typescript"), "--noEmit", "--strict", Path.Combine(folder, name));
+                return (exit, output + error);
+            }
+
+            var every = await CompileAsync("every.ts", ProblemCatalogue.All);
+            Assert.True(every.Exit == 0, every.Output);
+            var missing = await CompileAsync("missing.ts", ProblemCatalogue.All.Where(p => p.Code != "insufficient_funds"));
+            Assert.NotEqual(0, missing.Exit);
+            Assert.Contains("\"insufficient_funds\"", missing.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     /// <summary>Tools list operations by their summaries: a few words each, the sentence that says what it does apart.</summary>
@@ -135,13 +179,15 @@ public sealed partial class OpenApiDocumentTests(KestrelApiFactory factory)
             && template.Zip(segments).All(s => s.First == s.Second || s.First.StartsWith('{'))).Operation;
     }
 
-    /// <summary>Redocly CLI as <c>.ci/run</c> installs it (repository-local), or from the PATH.</summary>
-    private static string Redocly()
+    /// <summary>A tool of npm's as <c>.ci/run</c> installs it (repository-local), or from the PATH.</summary>
+    private static string Tool(string name, string package)
     {
-        var local = Path.Combine(TestPaths.RepositoryRoot, ".tools", "node_modules", ".bin", "redocly");
-        Assert.True(File.Exists(local) || Which("redocly"), "Redocly CLI is missing: npm install --prefix .tools @redocly/cli (as .ci/run does).");
-        return File.Exists(local) ? local : "redocly";
+        var local = Path.Combine(TestPaths.RepositoryRoot, ".tools", "node_modules", ".bin", name);
+        Assert.True(File.Exists(local) || Which(name), $"{name} is missing: npm install --prefix .tools {package} (as .ci/run does).");
+        return File.Exists(local) ? local : name;
     }
+
+    private static string Redocly() => Tool("redocly", "@redocly/cli");
 
     private static bool Which(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, tool)));
