@@ -80,6 +80,7 @@ public static partial class SiloHostingExtensions
                 silo.AddDashboard();
             }
         });
+        WatchdogStallFilter.Register(builder.Services);
         builder.AddMilestonesSiloTelemetry();
         return builder;
     }
