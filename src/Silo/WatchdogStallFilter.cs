@@ -16,7 +16,13 @@ internal static class WatchdogStallFilter
     /// <summary>Orleans' <c>ErrorCode.SiloHeartbeatTimerStalled</c>: both the platform's and the component check's stall warnings.</summary>
     public const int StallEvent = 100150;
 
-    internal static readonly DateTime ProcessStarted = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+    internal static readonly DateTime ProcessStarted = StartTime();
+
+    private static DateTime StartTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.StartTime.ToUniversalTime();
+    }
 
     /// <summary>Puts the filter in front of the watchdog's logger (Orleans' type is internal: found by name).</summary>
     public static void Register(IServiceCollection services)

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing.Patterns;
 
+using Milestones.Domain;
+
 namespace Milestones.Api.Http;
 
 /// <summary>The problem codes an operation answers besides those its kind gives (<see cref="OperationProblems"/>).</summary>
@@ -24,10 +26,10 @@ public static class OperationProblems
 
     /// <summary>The codes of a free-text field (<see cref="Domain.Validate.Text"/>).</summary>
     public static string[] Text(string field, bool required = true) =>
-        required ? [$"{field}_required", $"{field}_too_long", $"{field}_invalid_characters"] : [$"{field}_too_long", $"{field}_invalid_characters"];
+        [.. required ? [Validate.RequiredCode(field)] : Array.Empty<string>(), Validate.TooLongCode(field), Validate.InvalidCharactersCode(field)];
 
     /// <summary>The codes of an id field (<see cref="Domain.Validate.Id"/>).</summary>
-    public static string[] Id(string field) => [$"{field}_required", $"{field}_too_long", "invalid_id"];
+    public static string[] Id(string field) => [Validate.RequiredCode(field), Validate.TooLongCode(field), Validate.InvalidIdCode];
 
     public static readonly string[] Amount = ["invalid_amount", "amount_too_large"];
 
@@ -84,10 +86,14 @@ public static class OperationProblems
 
         foreach (var name in route?.Parameters.Select(p => p.Name).Intersect(PathIdNames) ?? [])
         {
-            codes.UnionWith([$"{name}_required", $"{name}_too_long", "invalid_id"]);
+            codes.UnionWith(Id(name));
         }
 
-        codes.Add("invalid_parameter");
+        // A parameter parsed from its text (a number, a date) that does not parse.
+        if (metadata.OfType<IParameterBindingMetadata>().Any(p => p.HasTryParse && (Nullable.GetUnderlyingType(p.ParameterInfo.ParameterType) ?? p.ParameterInfo.ParameterType) != typeof(string)))
+        {
+            codes.Add("invalid_parameter");
+        }
         codes.UnionWith(metadata.OfType<RefusesMetadata>().SelectMany(r => r.Codes));
         return codes;
     }

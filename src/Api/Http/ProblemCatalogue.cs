@@ -1,3 +1,5 @@
+using Milestones.Domain;
+
 namespace Milestones.Api.Http;
 
 /// <summary>One problem code of the API: its HTTP status and what it means. Codes are part of the public API: never rename one.</summary>
@@ -20,7 +22,7 @@ public static class ProblemCatalogue
         new("invalid_parameter", 400, "A query or route parameter has the wrong type."),
         new("invalid_idempotency_key", 400, "`Idempotency-Key` is not one value of 1 to 255 characters."),
         new("invalid_if_match", 400, "`If-Match` is not an `ETag` this API returned."),
-        new("invalid_id", 400, "An id starts or ends with white space, or has control, invisible or separator characters."),
+        new(Validate.InvalidIdCode, 400, "An id starts or ends with white space, or has control, invisible or separator characters."),
         new("invalid_cursor", 400, "A cursor is not one this API returned."),
         new("cursor_expired", 400, "The events after this cursor have passed the feed's retention."),
         new("invalid_amount", 400, "An amount is not a positive integer in minor units."),
@@ -118,18 +120,18 @@ public static class ProblemCatalogue
 
     public static bool Lists(string code) => Codes.Contains(code);
 
-    /// <summary>The codes of a text field (<see cref="Domain.Validate.Text"/>).</summary>
+    /// <summary>The codes of a text field (<see cref="Validate.Text"/>).</summary>
     private static ProblemCode[] Text(string field) =>
     [
-        new($"{field}_required", 400, $"`{field}` is missing or blank."),
-        new($"{field}_too_long", 400, $"`{field}` is longer than allowed."),
-        new($"{field}_invalid_characters", 400, $"`{field}` has control, bidirectional-override or zero-width characters."),
+        new(Validate.RequiredCode(field), 400, $"`{field}` is missing or blank."),
+        new(Validate.TooLongCode(field), 400, $"`{field}` is longer than allowed."),
+        new(Validate.InvalidCharactersCode(field), 400, $"`{field}` has control, bidirectional-override or zero-width characters."),
     ];
 
-    /// <summary>The codes of an id field (<see cref="Domain.Validate.Id"/>; <c>invalid_id</c> is shared).</summary>
+    /// <summary>The codes of an id field (<see cref="Validate.Id"/>; <see cref="Validate.InvalidIdCode"/> is shared).</summary>
     private static ProblemCode[] Id(string field) =>
     [
-        new($"{field}_required", 400, $"`{field}` is missing or blank."),
-        new($"{field}_too_long", 400, $"`{field}` is longer than 128 characters."),
+        new(Validate.RequiredCode(field), 400, $"`{field}` is missing or blank."),
+        new(Validate.TooLongCode(field), 400, $"`{field}` is longer than {Validate.MaxIdLength} characters."),
     ];
 }

@@ -11,6 +11,15 @@ public static class Validate
     public const int MaxLinkLength = 2048;
     public const int MaxOperations = 50;
 
+    /// <summary>What the text and id rules answer, by field (the problem catalogue and the operations' lists name them so).</summary>
+    public const string InvalidIdCode = "invalid_id";
+
+    public static string RequiredCode(string field) => $"{field}_required";
+
+    public static string TooLongCode(string field) => $"{field}_too_long";
+
+    public static string InvalidCharactersCode(string field) => $"{field}_invalid_characters";
+
     /// <summary>
     /// The one rule for free text (titles, descriptions, messages, reasons): present unless optional, at most
     /// <paramref name="maxLength"/> UTF-16 characters, and nothing a reader could be fooled or broken by: no control
@@ -25,16 +34,16 @@ public static class Validate
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return required ? Errors.Invalid($"{field}_required", field, $"'{field}' is required.") : null;
+            return required ? Errors.Invalid(RequiredCode(field), field, $"'{field}' is required.") : null;
         }
 
         if (value.Length > maxLength)
         {
-            return Errors.Invalid($"{field}_too_long", field, $"'{field}' is longer than {maxLength} characters.");
+            return Errors.Invalid(TooLongCode(field), field, $"'{field}' is longer than {maxLength} characters.");
         }
 
         return value.AsSpan().IndexOfAny(RefusedInText) >= 0
-            ? Errors.Invalid($"{field}_invalid_characters", field,
+            ? Errors.Invalid(InvalidCharactersCode(field), field,
                 $"'{field}' may not contain control characters (but tab and line ends), bidirectional override or isolate characters, or zero-width spaces.")
             : null;
     }
@@ -56,16 +65,16 @@ public static class Validate
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return Errors.Invalid($"{field}_required", field, $"'{field}' is required.");
+            return Errors.Invalid(RequiredCode(field), field, $"'{field}' is required.");
         }
 
         if (value.Length > MaxIdLength)
         {
-            return Errors.Invalid($"{field}_too_long", field, $"'{field}' is longer than {MaxIdLength} characters.");
+            return Errors.Invalid(TooLongCode(field), field, $"'{field}' is longer than {MaxIdLength} characters.");
         }
 
         return char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]) || !HasOnlyVisibleCharacters(value)
-            ? Errors.Invalid("invalid_id", field,
+            ? Errors.Invalid(InvalidIdCode, field,
                 $"'{field}' may not start or end with white space or contain control, invisible or separator characters.")
             : null;
     }

@@ -92,7 +92,6 @@ namespace Milestones.Api.Client.V1.Webhooks.Item
         /// <returns>A <see cref="global::Milestones.Api.Client.Models.WebhookView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
-        /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 400 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Milestones.Api.Client.Models.Problem">When receiving a 404 status code</exception>
@@ -110,7 +109,6 @@ namespace Milestones.Api.Client.V1.Webhooks.Item
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
-                { "400", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "401", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Milestones.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
