@@ -27,8 +27,12 @@ public static class ApiHostingExtensions
         builder.AddMilestonesCluster();
         if (MetricsPort(builder.Configuration) is { } port)
         {
-            // Kestrel listens there too: added to the addresses the API is given (which code-configured listeners would replace).
-            var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } given ? given : "http://localhost:5000";
+            // Kestrel listens there too: added to the addresses the API is given (which code-configured listeners would
+            // replace): its URLs, else its HTTP ports (ASPNETCORE_HTTP_PORTS, which the runtime images set), else Kestrel's default.
+            var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } given ? given
+                : builder.Configuration[WebHostDefaults.HttpPortsKey] is { Length: > 0 } ports
+                    ? string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}"))
+                    : "http://localhost:5000";
             builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, $"{urls};http://*:{port}");
         }
 

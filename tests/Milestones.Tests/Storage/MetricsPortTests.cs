@@ -8,18 +8,27 @@ public sealed class MetricsPortTests
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    [Fact]
-    public async Task TheMetricsPort_ServesMetricsWithoutAToken_AndNothingElse_WhileTheApisOwnStillAsksForOne()
+    /// <summary>The API's own address given as URLs (--urls) or, as the runtime images do, as HTTP ports.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheMetricsPort_ServesMetricsWithoutAToken_AndNothingElse_WhileTheApisOwnStillAsksForOne(bool httpPorts)
     {
         var ports = FreePorts.Take(4).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray();
-        using var api = SiloProcess.StartApi(new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Storage__Provider"] = "Memory",
             ["Orleans__SiloPort"] = ports[0],
             ["Orleans__GatewayPort"] = ports[1],
             ["Metrics__Port"] = ports[3],
-        }, "--urls", $"http://127.0.0.1:{ports[2]}");
+        };
+        if (httpPorts)
+        {
+            environment["ASPNETCORE_HTTP_PORTS"] = ports[2];
+        }
+
+        using var api = httpPorts ? SiloProcess.StartApi(environment) : SiloProcess.StartApi(environment, "--urls", $"http://127.0.0.1:{ports[2]}");
         await api.WaitForOutputAsync("Milestones API listening", TimeSpan.FromSeconds(60));
         var (apiUrl, metricsUrl) = ($"http://127.0.0.1:{ports[2]}", $"http://127.0.0.1:{ports[3]}");
 
