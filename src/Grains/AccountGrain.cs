@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Milestones.Contracts;
 using Milestones.Domain;
+using Milestones.Effects;
 using Milestones.Events;
 using Orleans.Concurrency;
 using Milestones.Wakeups;
@@ -289,7 +290,16 @@ internal sealed partial class AccountGrain(
         return Outcome<TransferPage>.Ok(new TransferPage(page.Take(limit).ToList(), next));
     }
 
-    public async Task<TransferResult> ApplyAsync(TransferOrder order, bool resent, IReadOnlyList<OutboxEvent>? outcome = null)
+    public Task<TransferResult> ApplyAsync(TransferOrder order, bool resent, IReadOnlyList<OutboxEvent>? outcome = null) =>
+        ApplyAsync(order, resent, outcome, row: null);
+
+    public async Task<(TransferResult Result, long? RowVersion)> ApplyCarryingAsync(TransferOrder order, IReadOnlyList<OutboxEvent>? outcome, CarriedRow row)
+    {
+        var result = await ApplyAsync(order, resent: false, outcome, row);
+        return (result, state.TakeStoredVersion(row));
+    }
+
+    private async Task<TransferResult> ApplyAsync(TransferOrder order, bool resent, IReadOnlyList<OutboxEvent>? outcome, CarriedRow? row)
     {
         await EnsureRegisteredAsync();
         CatchUp();
@@ -298,6 +308,11 @@ internal sealed partial class AccountGrain(
         if (result.Succeeded && !result.Replayed)
         {
             state.Carried.AddRange(outcome ?? []);
+            if (row is not null)
+            {
+                state.Carry(row);
+            }
+
             await commits.Changed();
         }
         else

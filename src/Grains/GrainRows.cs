@@ -1,3 +1,4 @@
+using Milestones.Effects;
 using Orleans.Storage;
 
 namespace Milestones;
@@ -31,4 +32,30 @@ internal static class GrainRows
             await storage.WriteStateAsync(name, grain, row);
         }
     }
+}
+
+/// <summary>
+/// A grain's own row, read and written straight through the grain storage (as Orleans' storage bridge does, without
+/// its lifecycle objects in every activation), which another grain's write can also carry (<see cref="IRowCarrying"/>).
+/// </summary>
+internal sealed class GrainRow<T>(string name, GrainId grain, IGrainStorage storage) where T : new()
+{
+    private readonly GrainState<T> row = new(new T());
+
+    public T State
+    {
+        get => row.State!;
+        set => row.State = value;
+    }
+
+    public Task ReadStateAsync() => storage.ReadStateAsync(name, grain, row);
+
+    public Task WriteStateAsync() => storage.WriteStateAsync(name, grain, row);
+
+    /// <summary>Whether another grain's write can carry the row (<see cref="Carry"/>).</summary>
+    public bool CanBeCarried => storage is IRowCarrying;
+
+    /// <summary>The row as the next write would store it, for another grain's write to carry.</summary>
+    public CarriedRow Carry() =>
+        (storage as IRowCarrying ?? throw new InvalidOperationException("This grain storage cannot have a row carried.")).Carry(name, grain, row);
 }

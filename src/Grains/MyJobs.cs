@@ -4,7 +4,8 @@ using Milestones.Domain;
 namespace Milestones;
 
 /// <summary>A line of a user's "My Jobs" as the store keeps it: whose list it is in, and what it shows.</summary>
-public sealed record JobListing(string UserId, ContractSummary Summary);
+[GenerateSerializer, Immutable, Alias("ms.JobListing")]
+public sealed record JobListing([property: Id(0)] string UserId, [property: Id(1)] ContractSummary Summary);
 
 /// <summary>
 /// A grain state that is a line in its parties' "My Jobs" (a contract's). The grain storage stores the lines it gives

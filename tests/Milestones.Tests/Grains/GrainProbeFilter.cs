@@ -7,7 +7,8 @@ internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFil
 {
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        var order = context.InterfaceMethod.Name == "ApplyAsync" && context.Request.GetArgumentCount() == 3
+        var carrying = context.InterfaceMethod.Name == "ApplyCarryingAsync";
+        var order = (context.InterfaceMethod.Name == "ApplyAsync" && context.Request.GetArgumentCount() == 3) || carrying
             ? context.Request.GetArgument(0) as TransferOrder
             : null;
         if (order is not null && probe.TryTrip(order, afterApplying: false))
@@ -17,7 +18,8 @@ internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFil
 
         if (order is not null && probe.TryRefuse(order))
         {
-            context.Result = new TransferResult(null, false, Errors.HoldNotFound(order.TransferId));
+            var refused = new TransferResult(null, false, Errors.HoldNotFound(order.TransferId));
+            context.Result = carrying ? (refused, (long?)null) : refused;
             return;
         }
 

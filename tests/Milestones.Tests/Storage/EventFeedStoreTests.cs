@@ -25,7 +25,7 @@ public sealed class EventFeedStoreTests
     [InlineData(StorageProvider.Memory)]
     public async Task ConcurrentCommits_AReaderFollowingTheCursor_SeesEveryEventOnce_InStreamOrder(StorageProvider kind)
     {
-        await using var opened = await OpenAsync(kind);
+        await using var opened = await OpenedStore.OpenAsync(kind, "feed");
         var store = opened.Store;
         var written = new ConcurrentDictionary<(string Stream, long Seq), string>();
         var writing = true;
@@ -124,7 +124,7 @@ public sealed class EventFeedStoreTests
     [InlineData(StorageProvider.Memory)]
     public async Task Prune_DeletesEventsOlderThanTheCutoff_MarksTheHighestPruned_AndKeepsContractsLogsOutOfTheFeed(StorageProvider kind)
     {
-        await using var opened = await OpenAsync(kind);
+        await using var opened = await OpenedStore.OpenAsync(kind, "feed");
         var store = opened.Store;
         var old = DateTimeOffset.UtcNow.AddDays(-40);
         var contract = FeedEvents.ContractStream("ctr_1");
@@ -156,32 +156,4 @@ public sealed class EventFeedStoreTests
         new(stream, seq, at ?? DateTimeOffset.UtcNow, seq % 5 == 0 ? Rare : "t." + stream.Split(':')[^1][..1], $"{stream}|{seq}|{body}");
 
     private static string TypeOf(string body) => long.Parse(body.Split('|')[1], System.Globalization.CultureInfo.InvariantCulture) % 5 == 0 ? Rare : "other";
-
-    private static async Task<OpenedStore> OpenAsync(StorageProvider kind)
-    {
-        if (kind == StorageProvider.Memory)
-        {
-            return new OpenedStore(new MemoryGrainStateStore(), null);
-        }
-
-        var database = await TestStore.CreateAsync(kind);
-        await database.MigrateAsync();
-        var serviceId = "feed-" + Guid.NewGuid().ToString("N")[..8];
-        GrainStateStore store = kind == StorageProvider.Postgres
-            ? PostgresGrainStateStore.Create(database.ConnectionString, serviceId, NullLogger.Instance)
-            : new SqliteGrainStateStore(database.ConnectionString, serviceId, NullLogger.Instance);
-        return new OpenedStore(store, database);
-    }
-
-    private sealed record OpenedStore(GrainStateStore Store, TestStore? Database) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Store.DisposeAsync();
-            if (Database is not null)
-            {
-                await Database.DisposeAsync();
-            }
-        }
-    }
 }
