@@ -290,37 +290,44 @@ internal sealed partial class AccountGrain(
         return Outcome<TransferPage>.Ok(new TransferPage(page.Take(limit).ToList(), next));
     }
 
-    public Task<TransferResult> ApplyAsync(TransferOrder order, bool resent, IReadOnlyList<OutboxEvent>? outcome = null) =>
-        ApplyAsync(order, resent, outcome, row: null);
+    public async Task<TransferResult> ApplyAsync(TransferOrder order, bool resent, IReadOnlyList<OutboxEvent>? outcome = null) =>
+        (await ApplyAsync([order], resent, outcome))[0];
 
     public async Task<(TransferResult Result, long? RowVersion)> ApplyCarryingAsync(TransferOrder order, IReadOnlyList<OutboxEvent>? outcome, CarriedRow row)
     {
-        var result = await ApplyAsync(order, resent: false, outcome, row);
+        var result = (await ApplyAsync([order], resent: false, outcome, row))[0];
         return (result, state.TakeStoredVersion(row));
     }
 
-    private async Task<TransferResult> ApplyAsync(TransferOrder order, bool resent, IReadOnlyList<OutboxEvent>? outcome, CarriedRow? row)
+    public Task<List<TransferResult>> ApplyAllAsync(IReadOnlyList<TransferOrder> orders, bool resent) => ApplyAsync(orders, resent);
+
+    /// <summary>
+    /// Applies the orders together (each once by its id) and answers once the write that stores them has committed,
+    /// with what the first order's application decides (<paramref name="outcome"/>) and a row it carries.
+    /// </summary>
+    private async Task<List<TransferResult>> ApplyAsync(IReadOnlyList<TransferOrder> orders, bool resent, IReadOnlyList<OutboxEvent>? outcome = null, CarriedRow? row = null)
     {
         await EnsureRegisteredAsync();
         CatchUp();
-        var sealedLine = resent && !account.HasApplied(order.TransferId) ? await FindSealedLineAsync(order.TransferId) : null;
-        var result = account.Apply(order, clock.GetUtcNow(), sealedLine);
-        if (result.Succeeded && !result.Replayed)
+        var sealedLines = new List<LedgerEntry?>(orders.Count);
+        foreach (var order in orders)
+        {
+            sealedLines.Add(resent && !account.HasApplied(order.TransferId) ? await FindSealedLineAsync(order.TransferId) : null);
+        }
+
+        var now = clock.GetUtcNow();
+        var results = orders.Select((order, i) => account.Apply(order, now, sealedLines[i])).ToList();
+        if (results[0] is { Succeeded: true, Replayed: false })
         {
             state.Carried.AddRange(outcome ?? []);
             if (row is not null)
             {
                 state.Carry(row);
             }
-
-            await commits.Changed();
-        }
-        else
-        {
-            await commits.Durable();
         }
 
-        return result;
+        await (results.Any(r => r.Succeeded && !r.Replayed) ? commits.Changed() : commits.Durable());
+        return results;
     }
 
     /// <summary>

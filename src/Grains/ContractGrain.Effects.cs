@@ -134,7 +134,8 @@ internal sealed partial class ContractGrain : IEffectPorts
 
     /// <summary>
     /// Applies the intent's orders (<see cref="Contract.Plan"/>): the client's first, then the credits its capture
-    /// sends, together, then settles the capture. Only a hold may be refused; any other refusal means the books disagree.
+    /// sends, together (one call per account), then settles the capture. Only a hold may be refused; any other refusal
+    /// means the books disagree.
     /// A transfer of one order decides its outcome on one account, so the outcome's events go with that order and
     /// are stored with the account's change, and so does the answer of the command waiting for it (beside the first
     /// event): returned as carried if that account applied the order now (a replay returns null: the contract's next
@@ -160,8 +161,10 @@ internal sealed partial class ContractGrain : IEffectPorts
             carried = applied.Replayed ? null : carried;
         }
 
-        var credits = await Task.WhenAll(plan.Credits.Select(c => GrainFactory.AccountByKey(c.Account).ApplyAsync(c.Order, resent)));
-        if (credits.FirstOrDefault(c => c.Error is not null)?.Error is { } notCredited)
+        // An account credited more than once by the transfer (the fee account by a release) takes its credits in one call.
+        var credits = await Task.WhenAll(plan.Credits.GroupBy(c => c.Account)
+            .Select(g => GrainFactory.AccountByKey(g.Key).ApplyAllAsync([.. g.Select(c => c.Order)], resent)));
+        if (credits.SelectMany(c => c).FirstOrDefault(c => c.Error is not null)?.Error is { } notCredited)
         {
             return (null, notCredited, null);
         }

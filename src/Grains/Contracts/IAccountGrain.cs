@@ -35,6 +35,12 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("Apply")] Task<TransferResult> ApplyAsync(TransferOrder order, bool resent, IReadOnlyList<OutboxEvent>? outcome = null);
 
     /// <summary>
+    /// Applies several orders of one transfer to this account together (the credits a capture sends it, such as a
+    /// release's two fee legs), as <see cref="ApplyAsync"/> each, in one write.
+    /// </summary>
+    [Alias("ApplyAll")] Task<List<TransferResult>> ApplyAllAsync(IReadOnlyList<TransferOrder> orders, bool resent);
+
+    /// <summary>
     /// Applies the first order of a transfer whose intent is not stored yet (<see cref="ApplyAsync"/>, first sending):
     /// the write that stores the account's change stores the sender's <paramref name="row"/> too, which holds the
     /// intent — both or neither, so no account applies an order whose intent is not stored, and the sender's command
@@ -42,6 +48,7 @@ public interface IAccountGrain : IGrainWithStringKey
     /// replayed): the row is then not stored.
     /// </summary>
     [Alias("ApplyCarrying")] Task<(TransferResult Result, long? RowVersion)> ApplyCarryingAsync(TransferOrder order, IReadOnlyList<OutboxEvent>? outcome, CarriedRow row);
+
     /// <summary>
     /// Drops a credited capture from the account's money in transit. One-way: nothing waits for it, because the
     /// ledger check counts a capture the destination has applied there whether or not it was settled.

@@ -7,19 +7,22 @@ internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFil
 {
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        var carrying = context.InterfaceMethod.Name == "ApplyCarryingAsync";
-        var order = (context.InterfaceMethod.Name == "ApplyAsync" && context.Request.GetArgumentCount() == 3) || carrying
-            ? context.Request.GetArgument(0) as TransferOrder
-            : null;
-        if (order is not null && probe.TryTrip(order, afterApplying: false))
+        var orders = Orders(context);
+        if (orders.FirstOrDefault(order => probe.TryTrip(order, afterApplying: false)) is { } failing)
         {
-            throw new InjectedFaultException($"Injected fault before {order.TransferId}");
+            throw new InjectedFaultException($"Injected fault before {failing.TransferId}");
         }
 
-        if (order is not null && probe.TryRefuse(order))
+        if (orders.FirstOrDefault(probe.TryRefuse) is { } refused)
         {
-            var refused = new TransferResult(null, false, Errors.HoldNotFound(order.TransferId));
-            context.Result = carrying ? (refused, (long?)null) : refused;
+            // Nothing of the call is applied: each of its orders answers as refused.
+            List<TransferResult> results = [.. orders.Select(_ => new TransferResult(null, false, Errors.HoldNotFound(refused.TransferId)))];
+            context.Result = context.InterfaceMethod.Name switch
+            {
+                "ApplyCarryingAsync" => (results[0], (long?)null),
+                "ApplyAllAsync" => results,
+                _ => results[0],
+            };
             return;
         }
 
@@ -31,9 +34,9 @@ internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFil
 
         await context.Invoke();
 
-        if (order is not null && probe.TryTrip(order, afterApplying: true))
+        if (orders.FirstOrDefault(order => probe.TryTrip(order, afterApplying: true)) is { } lost)
         {
-            throw new InjectedFaultException($"Injected fault after {order.TransferId} was applied");
+            throw new InjectedFaultException($"Injected fault after {lost.TransferId} was applied");
         }
 
         if (wake)
@@ -41,4 +44,13 @@ internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFil
             probe.OnWoken(context.TargetId.Key.ToString()!);
         }
     }
+
+    /// <summary>The transfer orders a call to an account applies: one, or several together.</summary>
+    private static List<TransferOrder> Orders(IIncomingGrainCallContext context) => context.InterfaceMethod.Name switch
+    {
+        "ApplyAsync" when context.Request.GetArgumentCount() == 3 => [(TransferOrder)context.Request.GetArgument(0)!],
+        "ApplyCarryingAsync" => [(TransferOrder)context.Request.GetArgument(0)!],
+        "ApplyAllAsync" => [.. (IReadOnlyList<TransferOrder>)context.Request.GetArgument(0)!],
+        _ => [],
+    };
 }
