@@ -74,11 +74,10 @@ internal sealed partial class ContractGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // The row read and written through the storage itself, not a [PersistentState]: that one also joins the
-        // activation's lifecycle and migration, about 260 bytes of lifecycle objects in every activation, and its
-        // row cannot be carried by an account's write. A migrated contract reads its state from the store again, as
-        // after any deactivation. The state is read by the first call (LoadAsync), so that a create, which expects no
-        // state, need not read it (CreateAsync).
+        // Orleans' storage bridge used here (GrainRow), not a [PersistentState]: that one also joins the activation's
+        // lifecycle and migration, about 260 bytes of lifecycle objects in every activation. A migrated contract reads
+        // its state from the store again, as after any deactivation. The state is read by the first call (LoadAsync),
+        // so that a create, which expects no state, need not read it (CreateAsync).
         store = NewStore();
         protocol = new EffectProtocol(this, logger);
         return Task.CompletedTask;
@@ -211,7 +210,7 @@ internal sealed partial class ContractGrain(
         contract = new Contract(State, rules);
     }
 
-    private GrainRow<ContractGrainState> NewStore() => new(StorageLayout.Contract, this.GetGrainId(), storage);
+    private GrainRow<ContractGrainState> NewStore() => new(StorageLayout.Contract, GrainContext, storage);
 
     /// <summary>
     /// Before any call: memory at the stored state; a transfer left open (by a crash or a failed write after an

@@ -1,4 +1,5 @@
 using Milestones.Effects;
+using Orleans.Core;
 using Orleans.Storage;
 
 namespace Milestones;
@@ -35,27 +36,31 @@ internal static class GrainRows
 }
 
 /// <summary>
-/// A grain's own row, read and written straight through the grain storage (as Orleans' storage bridge does, without
-/// its lifecycle objects in every activation), which another grain's write can also carry (<see cref="IRowCarrying"/>).
+/// A grain's own row through Orleans' storage bridge (its errors, metrics and traces, without the lifecycle objects a
+/// [PersistentState] adds to every activation), which another grain's write can also carry (<see cref="IRowCarrying"/>).
 /// </summary>
-internal sealed class GrainRow<T>(string name, GrainId grain, IGrainStorage storage) where T : new()
+internal sealed class GrainRow<T>(string name, IGrainContext context, IGrainStorage storage) where T : new()
 {
-    private readonly GrainState<T> row = new(new T());
+    private readonly StateStorageBridge<T> bridge = new(name, context, storage);
 
     public T State
     {
-        get => row.State!;
-        set => row.State = value;
+        get => bridge.State;
+        set => bridge.State = value;
     }
 
-    public Task ReadStateAsync() => storage.ReadStateAsync(name, grain, row);
+    public Task ReadStateAsync() => bridge.ReadStateAsync();
 
-    public Task WriteStateAsync() => storage.WriteStateAsync(name, grain, row);
+    public Task WriteStateAsync() => bridge.WriteStateAsync();
 
     /// <summary>Whether another grain's write can carry the row (<see cref="Carry"/>).</summary>
     public bool CanBeCarried => storage is IRowCarrying;
 
-    /// <summary>The row as the next write would store it, for another grain's write to carry.</summary>
-    public CarriedRow Carry() =>
-        (storage as IRowCarrying ?? throw new InvalidOperationException("This grain storage cannot have a row carried.")).Carry(name, grain, row);
+    /// <summary>The row as the next write would store it, for another grain's write to carry; once stored, the bridge has its version.</summary>
+    public CarriedRow Carry()
+    {
+        var carrying = storage as IRowCarrying ?? throw new InvalidOperationException("This grain storage cannot have a row carried.");
+        var row = new GrainState<T>(bridge.State, bridge.Etag);
+        return carrying.Carry(name, context.GrainId, row).OnStored(_ => bridge.Etag = row.ETag);
+    }
 }

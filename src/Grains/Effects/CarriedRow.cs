@@ -14,10 +14,10 @@ public sealed class CarriedRow(byte[] write)
 
     [Id(0)] public byte[] Write { get; } = write;
 
-    /// <summary>What the preparing grain's state does once the row is stored (set by the storage that prepared it).</summary>
+    /// <summary>What the preparing grain does once the row is stored, after what it was told before (the storage that prepared it first).</summary>
     public CarriedRow OnStored(Action<long> action)
     {
-        stored = action;
+        stored += action;
         return this;
     }
 
