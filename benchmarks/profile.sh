@@ -10,20 +10,22 @@
 #
 #   benchmarks/profile.sh                   # 2,000 lifecycles per run at c=16; writes results/<date>-profile.md
 #   PROFILE_COUNT=500 PROFILE_CONCURRENCY=16 PROFILE_NAME=<name> PROFILE_TRACE=/tmp/api.nettrace benchmarks/profile.sh
+#   PROFILE_API=path/to/Milestones.Api.dll PROFILE_LABEL=abc1234 benchmarks/profile.sh   # another build, for a before/after
 #
 # PROFILE_NAME names the report file; PROFILE_TRACE keeps the trace there (ProfileReport or PerfView open it again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${PROFILE_COUNT:-2000}; c=${PROFILE_CONCURRENCY:-16}
-api=src/Api/bin/Release/net10.0/Milestones.Api.dll
+api=${PROFILE_API:-src/Api/bin/Release/net10.0/Milestones.Api.dll}
 loadtest=benchmarks/LoadTest/bin/Release/net10.0/Milestones.LoadTest.dll
 analyzer=benchmarks/ProfileReport/bin/Release/net10.0/Milestones.ProfileReport.dll
 out="benchmarks/results/${PROFILE_NAME:-$(date -u +%F)-profile}.md"
-label=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo "+changes")
+label=${PROFILE_LABEL:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo "+changes")}
 LOG_NAME=profile; source benchmarks/common.sh
 
 log "building (Release)"
-for p in src/Api benchmarks/LoadTest benchmarks/ProfileReport; do dotnet build "$p" -c Release --nologo -v q >/dev/null; done
+projects=(benchmarks/LoadTest benchmarks/ProfileReport); [ -n "${PROFILE_API:-}" ] || projects=(src/Api "${projects[@]}")
+for p in "${projects[@]}"; do dotnet build "$p" -c Release --nologo -v q >/dev/null; done
 dotnet tool restore >/dev/null  # dotnet-trace, at the version .config/dotnet-tools.json names
 
 start_pg

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Milestones.Contracts;
 using Milestones.Domain;
-using Milestones.Effects;
 using Milestones.Events;
 using Orleans.Concurrency;
 using Milestones.Wakeups;
@@ -293,19 +292,13 @@ internal sealed partial class AccountGrain(
     public async Task<TransferResult> ApplyAsync(TransferOrder order, bool resent, IReadOnlyList<OutboxEvent>? outcome = null) =>
         (await ApplyAsync([order], resent, outcome))[0];
 
-    public async Task<(TransferResult Result, long? RowVersion)> ApplyCarryingAsync(TransferOrder order, IReadOnlyList<OutboxEvent>? outcome, CarriedRow row)
-    {
-        var result = (await ApplyAsync([order], resent: false, outcome, row))[0];
-        return (result, state.TakeStoredVersion(row));
-    }
-
     public Task<List<TransferResult>> ApplyAllAsync(IReadOnlyList<TransferOrder> orders, bool resent) => ApplyAsync(orders, resent);
 
     /// <summary>
     /// Applies the orders together (each once by its id) and answers once the write that stores them has committed,
-    /// with what the first order's application decides (<paramref name="outcome"/>) and a row it carries.
+    /// with what the first order's application decides (<paramref name="outcome"/>).
     /// </summary>
-    private async Task<List<TransferResult>> ApplyAsync(IReadOnlyList<TransferOrder> orders, bool resent, IReadOnlyList<OutboxEvent>? outcome = null, CarriedRow? row = null)
+    private async Task<List<TransferResult>> ApplyAsync(IReadOnlyList<TransferOrder> orders, bool resent, IReadOnlyList<OutboxEvent>? outcome = null)
     {
         await EnsureRegisteredAsync();
         CatchUp();
@@ -320,10 +313,6 @@ internal sealed partial class AccountGrain(
         if (results[0] is { Succeeded: true, Replayed: false })
         {
             state.Carried.AddRange(outcome ?? []);
-            if (row is not null)
-            {
-                state.Carry(row);
-            }
         }
 
         await (results.Any(r => r.Succeeded && !r.Replayed) ? commits.Changed() : commits.Durable());

@@ -43,16 +43,15 @@ internal sealed partial class ContractGrain : IEffectPorts
     /// is an outcome that changes the contract's status (the approval that completes it): the parties' "My Jobs" lines
     /// are written with the state, and a list read after the answer must show what it says.
     /// <paramref name="resent"/>: the intent was found open (the accounts may have applied it already); false only
-    /// right after the decision that made it. <paramref name="intentStored"/>: false when a command has just decided it
-    /// and it is stored with the first order (<see cref="ApplyWithIntentAsync"/>).
+    /// right after the decision that stored it.
     /// </summary>
-    private async Task<Outcome<ContractResult>> RunOpenTransferAsync(bool resent, bool acknowledgeBeforeSaving = false, bool intentStored = true)
+    private async Task<Outcome<ContractResult>> RunOpenTransferAsync(bool resent, bool acknowledgeBeforeSaving = false)
     {
         var intent = State.OpenTransfer!;
         (Error? Refused, Error? Broken, IReadOnlyList<OutboxEvent>? Carried) answer;
         try
         {
-            answer = await ApplyOnAccountsAsync(intent, resent, intentStored);
+            answer = await ApplyOnAccountsAsync(intent, resent);
         }
         catch (Exception ex)
         {
@@ -141,7 +140,7 @@ internal sealed partial class ContractGrain : IEffectPorts
     /// event): returned as carried if that account applied the order now (a replay returns null: the contract's next
     /// write sends them, stored once).
     /// </summary>
-    private async Task<(Error? Refused, Error? Broken, IReadOnlyList<OutboxEvent>? Carried)> ApplyOnAccountsAsync(TransferIntent intent, bool resent, bool intentStored)
+    private async Task<(Error? Refused, Error? Broken, IReadOnlyList<OutboxEvent>? Carried)> ApplyOnAccountsAsync(TransferIntent intent, bool resent)
     {
         var plan = contract.Plan(intent);
         var carried = plan is { Sources: [{ Order.Legs: null }], Credits: [] } && store.State.TransferDecidedAt is { } decidedAt
@@ -150,9 +149,7 @@ internal sealed partial class ContractGrain : IEffectPorts
         for (var i = 0; i < plan.Sources.Count; i++)
         {
             var (account, order) = plan.Sources[i];
-            var applied = i == 0 && !intentStored
-                ? await ApplyWithIntentAsync(GrainFactory.AccountByKey(account), order, carried)
-                : await GrainFactory.AccountByKey(account).ApplyAsync(order, resent, carried);
+            var applied = await GrainFactory.AccountByKey(account).ApplyAsync(order, resent, carried);
             if (applied.Error is { } refused)
             {
                 return i == 0 && order.Kind is TransferKind.Hold or TransferKind.Debit ? (refused, null, null) : (null, refused, null);
@@ -175,42 +172,6 @@ internal sealed partial class ContractGrain : IEffectPorts
         }
 
         return (null, null, carried);
-    }
-
-    /// <summary>
-    /// The first order of a transfer a command has just decided, its intent not stored yet: the account's write stores
-    /// the contract's row, which holds the intent, with the order's change — both or neither, one write on the command's
-    /// path (<see cref="IAccountGrain.ApplyCarryingAsync"/>). Not carried (the order refused, or applied before): the
-    /// intent is written by the contract — with the refusal that follows, or, for an order applied before, at once,
-    /// before anything follows it. A storage that cannot carry rows has the intent written first.
-    /// </summary>
-    private async Task<TransferResult> ApplyWithIntentAsync(IAccountGrain account, TransferOrder order, IReadOnlyList<OutboxEvent>? outcome)
-    {
-        if (!store.CanBeCarried)
-        {
-            await protocol.MakeDurableAsync();
-            return await account.ApplyAsync(order, resent: false, outcome);
-        }
-
-        TransferResult? applied = null;
-        var stored = await protocol.CarryAsync(async () =>
-        {
-            Writing();
-            var row = store.Carry();
-            (applied, var version) = await account.ApplyCarryingAsync(order, outcome, row);
-            if (version is { } stored)
-            {
-                row.Stored(stored);
-            }
-
-            return version is not null;
-        });
-        if (!stored && applied!.Succeeded)
-        {
-            await protocol.MakeDurableAsync();
-        }
-
-        return applied!;
     }
 
     /// <summary>
@@ -284,15 +245,9 @@ internal sealed partial class ContractGrain : IEffectPorts
 
     Task IEffectPorts.WriteAsync()
     {
-        Writing();
-        return store.WriteStateAsync();
-    }
-
-    /// <summary>What every write of the state sets first, its own or one another grain carries: the wake-up it needs.</summary>
-    private void Writing()
-    {
         store.State.WakeAt = WakeNeeded;
         unsaved = false;
+        return store.WriteStateAsync();
     }
 
     async Task IEffectPorts.ReloadAsync()
@@ -308,7 +263,7 @@ internal sealed partial class ContractGrain : IEffectPorts
             () => protocol.FollowUpAsync(), new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Transfer {TransferId} on {ContractId} could not complete; it stays open if its intent was stored")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transfer {TransferId} on {ContractId} could not complete; it stays open")]
     private partial void LogTransferStaysOpen(Exception exception, string transferId, string contractId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "What {ContractId} had not written yet (a transfer's outcome, a follow-up done) was not saved on deactivation; its next activation does it again")]

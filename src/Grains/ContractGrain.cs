@@ -23,7 +23,7 @@ internal sealed partial class ContractGrain(
     IEventStreams streams,
     ILogger<ContractGrain> logger) : Grain, IContractGrain
 {
-    private GrainRow<ContractGrainState> store = null!;
+    private StateStorageBridge<ContractGrainState> store = null!;
     /// <summary>The domain over the state; null until the state is read or assumed new (<see cref="CreateAsync"/>).</summary>
     private Contract contract = null!;
     private EffectProtocol protocol = null!;
@@ -41,13 +41,7 @@ internal sealed partial class ContractGrain(
     private ContractState State => store.State.Contract;
     private DateTimeOffset Now => clock.GetUtcNow();
 
-    /// <summary>
-    /// Deactivated with time left, the state writes what it holds unsaved; with none (the silo stopping with its token
-    /// already cancelled, as a kill stops it), nothing more is written, as after a crash: the next activation finishes
-    /// the stored intent to the same state.
-    /// </summary>
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        cancellationToken.IsCancellationRequested ? Task.CompletedTask : SaveUnsavedAsync();
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => SaveUnsavedAsync();
 
     /// <summary>
     /// Writes what the state holds and the store does not. Not needed for safety (finishing the saved intent again
@@ -74,10 +68,10 @@ internal sealed partial class ContractGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Orleans' storage bridge used here (GrainRow), not a [PersistentState]: that one also joins the activation's
-        // lifecycle and migration, about 260 bytes of lifecycle objects in every activation. A migrated contract reads
-        // its state from the store again, as after any deactivation. The state is read by the first call (LoadAsync),
-        // so that a create, which expects no state, need not read it (CreateAsync).
+        // Orleans' storage bridge (its errors, metrics and traces) used here, not a [PersistentState]: that one also
+        // joins the activation's lifecycle and migration, about 260 bytes of lifecycle objects in every activation.
+        // A migrated contract reads its state from the store again, as after any deactivation. The state is read by
+        // the first call (LoadAsync), so that a create, which expects no state, need not read it (CreateAsync).
         store = NewStore();
         protocol = new EffectProtocol(this, logger);
         return Task.CompletedTask;
@@ -210,7 +204,7 @@ internal sealed partial class ContractGrain(
         contract = new Contract(State, rules);
     }
 
-    private GrainRow<ContractGrainState> NewStore() => new(StorageLayout.Contract, GrainContext, storage);
+    private StateStorageBridge<ContractGrainState> NewStore() => new(StorageLayout.Contract, GrainContext, storage);
 
     /// <summary>
     /// Before any call: memory at the stored state; a transfer left open (by a crash or a failed write after an
@@ -341,7 +335,8 @@ internal sealed partial class ContractGrain(
         {
             store.State.PendingKey = key;
             store.State.TransferDecidedAt = Now;
-            return await RunOpenTransferAsync(resent: false, acknowledgeBeforeSaving: true, intentStored: false);
+            await protocol.MakeDurableAsync();
+            return await RunOpenTransferAsync(resent: false, acknowledgeBeforeSaving: true);
         }
 
         var result = new ContractResult(contract.ToView(), createdId?.Invoke());

@@ -4,8 +4,7 @@ using Milestones.Domain;
 namespace Milestones;
 
 /// <summary>A line of a user's "My Jobs" as the store keeps it: whose list it is in, and what it shows.</summary>
-[GenerateSerializer, Immutable, Alias("ms.JobListing")]
-public sealed record JobListing([property: Id(0)] string UserId, [property: Id(1)] ContractSummary Summary);
+public sealed record JobListing(string UserId, ContractSummary Summary);
 
 /// <summary>
 /// A grain state that is a line in its parties' "My Jobs" (a contract's). The grain storage stores the lines it gives

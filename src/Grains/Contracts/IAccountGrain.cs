@@ -1,6 +1,5 @@
 using Orleans.Concurrency;
 using Milestones.Domain;
-using Milestones.Effects;
 using Milestones.Events;
 
 namespace Milestones.Contracts;
@@ -39,15 +38,6 @@ public interface IAccountGrain : IGrainWithStringKey
     /// release's two fee legs), as <see cref="ApplyAsync"/> each, in one write.
     /// </summary>
     [Alias("ApplyAll")] Task<List<TransferResult>> ApplyAllAsync(IReadOnlyList<TransferOrder> orders, bool resent);
-
-    /// <summary>
-    /// Applies the first order of a transfer whose intent is not stored yet (<see cref="ApplyAsync"/>, first sending):
-    /// the write that stores the account's change stores the sender's <paramref name="row"/> too, which holds the
-    /// intent — both or neither, so no account applies an order whose intent is not stored, and the sender's command
-    /// waits for one write. Returns the row's new version, or null when the order was not applied now (refused or
-    /// replayed): the row is then not stored.
-    /// </summary>
-    [Alias("ApplyCarrying")] Task<(TransferResult Result, long? RowVersion)> ApplyCarryingAsync(TransferOrder order, IReadOnlyList<OutboxEvent>? outcome, CarriedRow row);
 
     /// <summary>
     /// Drops a credited capture from the account's money in transit. One-way: nothing waits for it, because the

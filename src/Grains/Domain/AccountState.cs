@@ -1,4 +1,3 @@
-using Milestones.Effects;
 using Milestones.Events;
 using Milestones.Wakeups;
 
@@ -45,7 +44,7 @@ public sealed class Hold
 /// </summary>
 [SuppressReferenceTracking]
 [GenerateSerializer, Alias("ms.AccountState")]
-public sealed class AccountState : IScheduledState, IEventSource, IWritingState, IAnswerSource, IRowCarrier
+public sealed class AccountState : IScheduledState, IEventSource, IWritingState, IAnswerSource
 {
     [Id(0)] public Dictionary<string, CurrencyBalance> Balances { get; set; } = [];
 
@@ -162,35 +161,6 @@ public sealed class AccountState : IScheduledState, IEventSource, IWritingState,
     [field: NonSerialized]
     public List<OutboxEvent> Carried { get; } = [];
 
-    /// <summary>
-    /// Rows of contracts whose transfer intent goes with a change of this account (the intent and the order it sends
-    /// first, <see cref="Milestones.Contracts.IAccountGrain.ApplyCarryingAsync"/>): stored with the write that stores
-    /// the change, both or neither.
-    /// </summary>
-    [field: NonSerialized]
-    private List<CarriedRow> RowsToCarry { get; } = [];
-
-    /// <summary>The versions the carried rows were stored at, until their callers take them (<see cref="TakeStoredVersion"/>).</summary>
-    [field: NonSerialized]
-    private Dictionary<CarriedRow, long> StoredRows { get; } = new(ReferenceEqualityComparer.Instance);
-
-    public IReadOnlyList<CarriedRow> CarriedRows => RowsToCarry;
-
-    /// <summary>The next write stores <paramref name="row"/> with the account's change.</summary>
-    public void Carry(CarriedRow row) => RowsToCarry.Add(row);
-
-    public void RowsStored(IReadOnlyList<CarriedRow> rows, IReadOnlyList<long> versions)
-    {
-        for (var i = 0; i < rows.Count; i++)
-        {
-            StoredRows[rows[i]] = versions[i];
-            RowsToCarry.Remove(rows[i]);
-        }
-    }
-
-    /// <summary>The version <paramref name="row"/> was stored at, once; null if no write stored it.</summary>
-    public long? TakeStoredVersion(CarriedRow row) => StoredRows.Remove(row, out var version) ? version : null;
-
     /// <summary>Each ledger line is one of the account's events; then the events it carries.</summary>
     public IReadOnlyList<OutboxEvent> Unwritten(GrainId grain)
     {
@@ -215,7 +185,6 @@ public sealed class AccountState : IScheduledState, IEventSource, IWritingState,
 
         StoredLines = Lines;
         Carried.Clear();
-        RowsToCarry.Clear();
         Pending = PendingInRow ?? [];
     }
 

@@ -5,7 +5,7 @@ namespace Milestones.Effects;
 /// <summary>
 /// The one way a contract's change becomes an answer: decide (in memory, by the domain) → make durable what
 /// the answer depends on (<see cref="MakeDurableAsync"/>: one write of the state with its transfer intent,
-/// idempotency record and wake-up time; or <see cref="CarryAsync"/>: the same row stored by an account's write) → follow-ups (<see cref="FollowUpAsync"/>: the platform told of a halt,
+/// idempotency record and wake-up time) → follow-ups (<see cref="FollowUpAsync"/>: the platform told of a halt,
 /// tried before the answer but never failing it) → answer. "My Jobs" is no follow-up: its lines are stored with the
 /// state (<see cref="IListedState"/>).
 /// <list type="bullet">
@@ -47,28 +47,6 @@ internal sealed partial class EffectProtocol(IEffectPorts ports, ILogger logger)
         {
             await ports.WriteAsync();
             Ahead = false;
-        }
-        catch (Exception failure)
-        {
-            await TryReloadAsync(failure);
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// The durable point reached by another grain's write, which carries the state's row (<see cref="CarriedRow"/>):
-    /// <paramref name="carry"/> has it carried and says whether it was stored. Until it was, memory is ahead of the
-    /// store: if it was not (the other grain refused), the state's own write must follow; if the call fails, whether it
-    /// committed is unknown, so the stored state is reloaded, as after a failed write, and the failure thrown.
-    /// </summary>
-    public async Task<bool> CarryAsync(Func<Task<bool>> carry)
-    {
-        Ahead = true;
-        try
-        {
-            var stored = await carry();
-            Ahead = !stored;
-            return stored;
         }
         catch (Exception failure)
         {

@@ -29,25 +29,9 @@ internal abstract class GrainStateStore : IAsyncDisposable
     /// Commits the batch in one transaction, each write's events into the outbox with it (an event already there is
     /// kept as it is; a ledger line beside its event), its "My Jobs" lines over the stored ones (a line of a newer contract version is never
     /// replaced by an older one), its remembered answers (one already there is kept) and the deletion of its forgotten
-    /// ones; returns each write's new version, or null where the version was stale (nothing of it is written). The
-    /// writes of one group (<see cref="GrainStateWrite.Group"/>: a write and the rows it carries) are all stale if one is.
+    /// ones; returns each write's new version, or null where the version was stale (nothing of it is written).
     /// </summary>
     public abstract Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// The groups that a write of the batch split: one of theirs was stale and another was written. A store that finds
-    /// any rolls its transaction back and writes the batch again with those groups held stale (<see cref="HeldStale"/>).
-    /// </summary>
-    protected static IReadOnlySet<GrainStateWrite> Split(IReadOnlyList<GrainStateWrite> batch, IReadOnlyList<long?> versions)
-    {
-        var stale = batch.Where((w, i) => w.Group is not null && versions[i] is null).Select(w => w.Group!).ToHashSet();
-        stale.IntersectWith(batch.Where((w, i) => w.Group is not null && versions[i] is not null).Select(w => w.Group!));
-        return stale;
-    }
-
-    /// <summary>The version a write is checked against when its group is held stale: none a row can have, so nothing of it is written.</summary>
-    protected static long? HeldStale(GrainStateWrite write, IReadOnlySet<GrainStateWrite> held) =>
-        write.Group is { } group && held.Contains(group) ? -1 : write.ExpectedVersion;
 
     /// <summary>The grain ids (text form) of this service's rows whose wake-up time is at or before <paramref name="now"/>, earliest first.</summary>
     public abstract Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);

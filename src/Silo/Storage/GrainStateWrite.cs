@@ -66,41 +66,6 @@ internal sealed class GrainStateWrite(
 
     public (string, string) Key => (StateName, GrainId);
 
-    /// <summary>
-    /// Other grains' rows this write carries (<see cref="Effects.CarriedRow"/>): they commit with it in one
-    /// transaction, or none of them does (<see cref="Carrying"/>).
-    /// </summary>
-    public IReadOnlyList<GrainStateWrite> Carried { get; private set; } = [];
-
-    /// <summary>The carrying write of this one's group (itself if it carries rows); null: it commits or fails alone.</summary>
-    public GrainStateWrite? Group { get; private set; }
-
-    /// <summary>This write carries <paramref name="rows"/>: the group commits whole or not at all.</summary>
-    public GrainStateWrite Carrying(IReadOnlyList<GrainStateWrite> rows)
-    {
-        if (rows.Count > 0)
-        {
-            Carried = rows;
-            Group = this;
-            foreach (var row in rows)
-            {
-                row.Group = this;
-            }
-        }
-
-        return this;
-    }
-
-    /// <summary>The rows it carries, then this write: the order they take in a batch, so theirs are the first events in the feed.</summary>
-    public IEnumerable<GrainStateWrite> WithCarried() => [.. Carried, this];
-
-    /// <summary>The write as another grain carries it (<see cref="RowWrite"/>).</summary>
-    public RowWrite ToRow() =>
-        new(StateName, GrainId, Payload, ExpectedVersion, WakeAt, Events, Listings, Answers, Forgotten, PackedEvents, Lines);
-
-    public static GrainStateWrite FromRow(RowWrite row) =>
-        new(row.StateName, row.GrainId, row.Payload, row.ExpectedVersion, row.WakeAt, row.Events, row.Listings, row.Answers, row.Forgotten, row.PackedEvents, row.Lines);
-
     public Task<long> Committed => committed.Task;
 
     public void Complete(long version) => committed.TrySetResult(version);
@@ -108,33 +73,16 @@ internal sealed class GrainStateWrite(
     public void Fail(Exception error) => committed.TrySetException(error);
 }
 
-/// <summary>What a <see cref="GrainStateWrite"/> stores, as a <see cref="Effects.CarriedRow"/> takes it to the grain whose write carries it.</summary>
-[GenerateSerializer, Immutable, Alias("ms.RowWrite")]
-internal sealed record RowWrite(
-    [property: Id(0)] string StateName,
-    [property: Id(1)] string GrainId,
-    [property: Id(2)] byte[] Payload,
-    [property: Id(3)] long? ExpectedVersion,
-    [property: Id(4)] DateTimeOffset? WakeAt,
-    [property: Id(5)] IReadOnlyList<OutboxEvent> Events,
-    [property: Id(6)] IReadOnlyList<JobListing> Listings,
-    [property: Id(7)] IReadOnlyList<AnswerWrite> Answers,
-    [property: Id(8)] IReadOnlyList<string> Forgotten,
-    [property: Id(9)] IReadOnlyList<byte[]?> PackedEvents,
-    [property: Id(10)] IReadOnlyList<StoredLine?> Lines);
-
 /// <summary>
 /// A remembered answer as a write stores it: the answer of <paramref name="GrainId"/>'s command under
 /// <paramref name="Key"/> (the writing grain's, or one its events carry), serialized; beside the write's event of
 /// index <paramref name="Event"/> where a store keeps answers so and the write stores that event, else in a row of its
 /// own (one already there is kept).
 /// </summary>
-[GenerateSerializer, Immutable, Alias("ms.AnswerWrite")]
-internal sealed record AnswerWrite([property: Id(0)] string GrainId, [property: Id(1)] string Key, [property: Id(2)] byte[] Answer, [property: Id(3)] int? Event);
+internal sealed record AnswerWrite(string GrainId, string Key, byte[] Answer, int? Event);
 
 /// <summary>A ledger line as the outbox keeps it beside its event: serialized, and <see cref="Ref"/>, which finds it by transfer id.</summary>
-[GenerateSerializer, Immutable, Alias("ms.StoredLine")]
-internal sealed record StoredLine([property: Id(0)] byte[] Payload, [property: Id(1)] long Ref)
+internal sealed record StoredLine(byte[] Payload, long Ref)
 {
     /// <summary>
     /// What finds the line of <paramref name="transferId"/> in <paramref name="stream"/>: the first 64 bits of the SHA-256

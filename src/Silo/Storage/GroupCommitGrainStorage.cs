@@ -6,7 +6,6 @@ using Orleans.Runtime;
 using Orleans.Serialization;
 using Milestones.Contracts;
 using Milestones.Domain;
-using Milestones.Effects;
 using Milestones.Events;
 using Milestones.Wakeups;
 using Orleans.Storage;
@@ -34,7 +33,7 @@ internal sealed partial class GroupCommitGrainStorage(
     GrainStateStore store,
     Serializer serializer,
     ILogger<GroupCommitGrainStorage> logger,
-    bool compress = true) : IGrainStorage, IDueGrains, IEventFeed, IEventStreams, ILedgerLines, IJobListings, IRememberedAnswers, IRowCarrying, ILifecycleParticipant<ISiloLifecycle>
+    bool compress = true) : IGrainStorage, IDueGrains, IEventFeed, IEventStreams, ILedgerLines, IJobListings, IRememberedAnswers, ILifecycleParticipant<ISiloLifecycle>
 {
     internal const int MaxBatch = 256;
 
@@ -52,35 +51,6 @@ internal sealed partial class GroupCommitGrainStorage(
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var (write, written) = Prepare(stateName, grainId, grainState);
-        var carrier = grainState.State as IRowCarrier;
-        var rows = carrier?.CarriedRows.ToList() ?? [];
-        write.Carrying([.. rows.Select(row => GrainStateWrite.FromRow(serializer.Deserialize<RowWrite>(row.Write) ?? throw new InvalidDataException("A carried row is empty.")))]);
-        if (!queue.Writer.TryWrite(write))
-        {
-            throw new InvalidOperationException("Grain storage is stopped.");
-        }
-
-        written(await write.Committed.ConfigureAwait(false));
-        if (rows.Count > 0)
-        {
-            // The group committed whole: each carried row's version is known.
-            carrier!.RowsStored(rows, [.. write.Carried.Select(row => row.Committed.Result)]);
-        }
-    }
-
-    public CarriedRow Carry<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        var (write, written) = Prepare(stateName, grainId, grainState);
-        return new CarriedRow(serializer.SerializeToArray(write.ToRow())).OnStored(written);
-    }
-
-    /// <summary>
-    /// The write of the state as it is now, and what its commit at a version does to the state: its ETag, and its
-    /// events, "My Jobs" lines and answers marked as stored.
-    /// </summary>
-    private (GrainStateWrite Write, Action<long> Written) Prepare<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
         (grainState.State as IWritingState)?.Writing();
         var source = grainState.State as IEventSource;
         var events = source?.Unwritten(grainId);
@@ -92,25 +62,28 @@ internal sealed partial class GroupCommitGrainStorage(
             (grainState.State as IScheduledState)?.WakeAt, events, lines, Answers(grainId, events ?? [], remembered, answering?.AnswersBesideEvents == true), forgotten,
             compress && store.KeepsEventsPacked && events is { Count: > 0 } ? [.. events.Select(e => e.Line is null ? StoredPayload.PackText(e.Json) : null)] : null,
             events?.Any(e => e.Line is not null) == true ? [.. events.Select(Line)] : null);
-        return (write, version =>
+        if (!queue.Writer.TryWrite(write))
         {
-            grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
-            grainState.RecordExists = true;
-            if (events is { Count: > 0 })
-            {
-                source!.Written(events);
-            }
+            throw new InvalidOperationException("Grain storage is stopped.");
+        }
 
-            if (lines is { Count: > 0 })
-            {
-                listed!.Listed(lines);
-            }
+        var version = await write.Committed.ConfigureAwait(false);
+        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+        if (events is { Count: > 0 })
+        {
+            source!.Written(events);
+        }
 
-            if (remembered.Count + forgotten.Count > 0)
-            {
-                answering!.AnswersWritten(remembered, forgotten);
-            }
-        });
+        if (lines is { Count: > 0 })
+        {
+            listed!.Listed(lines);
+        }
+
+        if (remembered.Count + forgotten.Count > 0)
+        {
+            answering!.AnswersWritten(remembered, forgotten);
+        }
     }
 
     /// <summary>
@@ -211,21 +184,20 @@ internal sealed partial class GroupCommitGrainStorage(
         var reader = queue.Reader;
         var batch = new List<GrainStateWrite>(MaxBatch);
         var keys = new HashSet<(string, string)>();
-        var deferred = new List<GrainStateWrite>();
-        while (deferred.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
+        var carried = new List<GrainStateWrite>();
+        while (carried.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            // The same row twice in one batch cannot be checked against one version: the later write waits for the next
-            // batch, with the rows it carries.
-            var waiting = deferred.ToList();
-            deferred.Clear();
+            // The same row twice in one batch cannot be checked against one version: the later write waits for the next batch.
+            var waiting = carried.ToList();
+            carried.Clear();
             foreach (var write in waiting)
             {
-                Add(write);
+                (keys.Add(write.Key) ? batch : carried).Add(write);
             }
 
             while (batch.Count < MaxBatch && reader.TryRead(out var write))
             {
-                Add(write);
+                (keys.Add(write.Key) ? batch : carried).Add(write);
             }
 
             // Another writer may have taken everything this one woke up for.
@@ -236,25 +208,6 @@ internal sealed partial class GroupCommitGrainStorage(
 
             batch.Clear();
             keys.Clear();
-        }
-
-        void Add(GrainStateWrite write)
-        {
-            var group = write.WithCarried().ToList();
-            if (group.DistinctBy(w => w.Key).Count() < group.Count)
-            {
-                group.ForEach(w => w.Fail(new InvalidOperationException($"A write carries a row twice, or its own ({write.StateName} of {write.GrainId}).")));
-                return;
-            }
-
-            if (group.Any(w => keys.Contains(w.Key)))
-            {
-                deferred.Add(write);
-                return;
-            }
-
-            keys.UnionWith(group.Select(w => w.Key));
-            batch.AddRange(group);
         }
     }
 

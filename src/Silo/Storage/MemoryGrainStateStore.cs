@@ -37,9 +37,7 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
     {
         lock (rows)
         {
-            // A group is written only if every one of its writes can be.
-            var held = batch.Where(w => w.Group is not null && !Fits(w.Key, w.ExpectedVersion)).Select(w => w.Group!).ToHashSet();
-            var versions = batch.Select(w => Put(w.Key, HeldStale(w, held), w.Payload, w.WakeAt)).ToArray();
+            var versions = batch.Select(w => Put(w.Key, w.ExpectedVersion, w.Payload, w.WakeAt)).ToArray();
             for (var i = 0; i < batch.Count; i++)
             {
                 if (versions[i] is not null)
@@ -173,15 +171,11 @@ internal sealed class MemoryGrainStateStore : GrainStateStore
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Whether a write at <paramref name="expected"/> would be applied: a new row only where none is (expected null), else only over the expected version.</summary>
-    private bool Fits((string, string) key, long? expected) =>
-        rows.TryGetValue(key, out var row) ? row.Version == expected : expected is null;
-
-    /// <summary>Compare-and-set (<see cref="Fits"/>).</summary>
+    /// <summary>Compare-and-set: a new row only where none is (expected null), else only over the expected version.</summary>
     private long? Put((string, string) key, long? expected, byte[]? payload, DateTimeOffset? wakeAt)
     {
-        rows.TryGetValue(key, out var row);
-        if (!Fits(key, expected))
+        var exists = rows.TryGetValue(key, out var row);
+        if (expected is null ? exists : !exists || row!.Version != expected)
         {
             return null;
         }

@@ -309,40 +309,12 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
 
     public override async Task<long?[]> WriteAsync(IReadOnlyList<GrainStateWrite> batch, CancellationToken cancellationToken)
     {
-        if (batch.All(w => w.Group is null))
-        {
-            await using var alone = dataSource.CreateCommand(WriteSql);
-            return await WriteAsync(alone, batch, new HashSet<GrainStateWrite>(), cancellationToken).ConfigureAwait(false);
-        }
-
-        // A group commits whole: the statement runs in a transaction, rolled back and run again with the groups it split
-        // held stale until it splits none (one more round trip, the commit, for a batch that carries rows).
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var held = new HashSet<GrainStateWrite>();
-        while (true)
-        {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(WriteSql, connection, transaction);
-            var versions = await WriteAsync(command, batch, held, cancellationToken).ConfigureAwait(false);
-            var split = Split(batch, versions);
-            if (split.Count == 0)
-            {
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return versions;
-            }
-
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            held.UnionWith(split);
-        }
-    }
-
-    private async Task<long?[]> WriteAsync(NpgsqlCommand command, IReadOnlyList<GrainStateWrite> batch, IReadOnlySet<GrainStateWrite> held, CancellationToken cancellationToken)
-    {
+        await using var command = dataSource.CreateCommand(WriteSql);
         command.Parameters.AddWithValue("serviceid", serviceId);
         command.Parameters.AddWithValue("statenames", NpgsqlDbType.Array | NpgsqlDbType.Text, batch.Select(w => w.StateName).ToArray());
         command.Parameters.AddWithValue("grainids", NpgsqlDbType.Array | NpgsqlDbType.Text, batch.Select(w => w.GrainId).ToArray());
         command.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, batch.Select(w => w.Payload).ToArray());
-        command.Parameters.AddWithValue("expected", NpgsqlDbType.Array | NpgsqlDbType.Bigint, batch.Select(w => HeldStale(w, held)).ToArray());
+        command.Parameters.AddWithValue("expected", NpgsqlDbType.Array | NpgsqlDbType.Bigint, batch.Select(w => w.ExpectedVersion).ToArray());
         command.Parameters.AddWithValue("wakeats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, batch.Select(w => w.WakeAt?.UtcDateTime).ToArray());
         var events = batch.SelectMany((w, i) => w.Events.Select(e => (Write: (long)i + 1, Event: e))).ToList();
         if (events.Count >= EventsPerTransaction)

@@ -479,26 +479,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
         /// </summary>
         public long?[] Write(IReadOnlyList<GrainStateWrite> batch)
         {
-            var held = new HashSet<GrainStateWrite>();
-            while (true)
-            {
-                using var transaction = connection.BeginTransaction(deferred: false);
-                var versions = Write(batch, held, transaction);
-                var split = Split(batch, versions);
-                if (split.Count == 0)
-                {
-                    transaction.Commit();
-                    return versions;
-                }
-
-                transaction.Rollback();
-                held.UnionWith(split);
-            }
-        }
-
-        /// <summary>The batch in <paramref name="transaction"/>, the groups in <paramref name="held"/> held stale.</summary>
-        private long?[] Write(IReadOnlyList<GrainStateWrite> batch, IReadOnlySet<GrainStateWrite> held, SqliteTransaction transaction)
-        {
+            using var transaction = connection.BeginTransaction(deferred: false);
             var start = head.Scalar(transaction) as long? ?? 0;
             var position = start;
             var versions = new long?[batch.Count];
@@ -506,7 +487,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
             {
                 var write = batch[i];
                 var wakeAt = (object?)write.WakeAt?.ToUnixTimeMilliseconds() ?? DBNull.Value;
-                versions[i] = (HeldStale(write, held) is { } expected
+                versions[i] = (write.ExpectedVersion is { } expected
                     ? update.Scalar(transaction, write.StateName, write.GrainId, write.Payload, expected, wakeAt)
                     : insert.Scalar(transaction, write.StateName, write.GrainId, write.Payload, wakeAt)) as long?;
                 if (versions[i] is null)
@@ -543,6 +524,7 @@ internal sealed partial class SqliteGrainStateStore(string connectionString, str
                 setHead.Run(transaction, position);
             }
 
+            transaction.Commit();
             return versions;
         }
 

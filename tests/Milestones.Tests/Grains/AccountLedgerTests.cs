@@ -207,26 +207,21 @@ public sealed class AccountLedgerTests(ClusterFixture fixture) : GrainTest(fixtu
         await EarlierBuildAccountAsync(16, 0, wholeDigestNames: false);
         await DepositAsync(Client, 10_000, first);
 
-        // A row an interrupted seal of the earlier build could have left for this contract's release: naming line 1 (a
+        // A row an interrupted seal of the earlier build could have left for this contract's hold: naming line 1 (a
         // deposit's, sealed and counted) or a line beyond every counted page.
         var grain = await CreateActiveAsync(1_000);
-        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
-        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
         var account = Grains.Account(Client.UserId);
-        var releaseId = $"{grain.GetPrimaryKeyString()}/m1/release";
-        await Storage.WriteStateAsync(StorageLayout.LedgerLine(releaseId), account.GetGrainId(), new GrainState<LedgerLineRef>(new LedgerLineRef(namedLine)));
+        var holdId = $"{grain.GetPrimaryKeyString()}/m1/fund";
+        await Storage.WriteStateAsync(StorageLayout.LedgerLine(holdId), account.GetGrainId(), new GrainState<LedgerLineRef>(new LedgerLineRef(namedLine)));
         await Fixture.Cluster.DeactivateAsync(account);
 
-        // The auto-release stores its intent, then its capture fails before it is applied, so its contract sends it
-        // again, as one that may have been applied.
-        Fixture.Probe.FailNextTransfer(grain.GetPrimaryKeyString(), TransferKind.Capture, afterApplying: false);
-        Fixture.Clock.Advance(ReviewPeriod);
-        Ok(await grain.GetAsync(Client));
-        Assert.False(Fixture.Probe.TransferFaultArmed(grain.GetPrimaryKeyString()));
-        Assert.Equal(MilestoneStatus.Released, (await ViewAsync(grain)).Milestones[0].Status);
+        // The hold fails before it is applied, so its contract sends it again, as one that may have been applied.
+        Fixture.Probe.FailNextTransfer(grain.GetPrimaryKeyString(), TransferKind.Hold, afterApplying: false);
+        Rejected(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None), "transfer_in_progress");
+        Ok(await grain.SubmitWorkAsync(Freelancer, new SubmitWork("m1", "Done"), CommandOptions.None));
 
-        Assert.Equal((10_000 + SnapshotLines - 1_030, 0L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
-        Assert.Single(await AllLinesAsync(), l => l.Order.TransferId == releaseId);
+        Assert.Equal((10_000 + SnapshotLines - 1_030, 1_030L), ((await BalanceAsync(Client)).Available, (await BalanceAsync(Client)).Held));
+        Assert.Single(await AllLinesAsync(), l => l.Order.TransferId == holdId);
     }
 
     [Theory]

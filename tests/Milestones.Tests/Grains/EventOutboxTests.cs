@@ -66,9 +66,7 @@ public sealed class EventOutboxTests(ClusterFixture fixture) : GrainTest(fixture
         Rejected(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None), "transfer_in_progress");
         Assert.DoesNotContain(await ReadAllAsync(start), e => e.ContractId == grain.GetPrimaryKeyString() || e.AccountId == Client.UserId);
 
-        // The intent went with the hold: neither is stored, so nothing is open, and the retry funds the milestone.
-        Assert.Equal(MilestoneStatus.Pending, Ok(await grain.GetAsync(Client)).Milestones[0].Status);
-        Ok(await grain.FundMilestoneAsync(Client, "m1", CommandOptions.None));
+        Ok(await grain.GetAsync(Client)); // finishes the open transfer
         Assert.Equal(["funds.held", "milestone.funded"], (await ReadAllAsync(start))
             .Where(e => e.ContractId == grain.GetPrimaryKeyString() || e.AccountId == Client.UserId).Select(e => e.Type));
     }

@@ -1,15 +1,13 @@
 using Milestones.Contracts;
-using Milestones.Effects;
 using Orleans.Storage;
 
 namespace Milestones.Tests.Grains;
 
 /// <summary>
 /// Memory grain storage whose writes and reads (of a state, or of the keys or an answer remembered beside it) fail when
-/// <see cref="GrainProbe.FailNextWrite"/> or <see cref="GrainProbe.FailNextRead"/> says so. A row prepared for another
-/// grain's write to carry counts as a write of its grain: it fails as one before it leaves the grain.
+/// <see cref="GrainProbe.FailNextWrite"/> or <see cref="GrainProbe.FailNextRead"/> says so.
 /// </summary>
-public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : IGrainStorage, IRememberedAnswers, IRowCarrying
+public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : IGrainStorage, IRememberedAnswers
 {
     public const string Inner = "memory";
 
@@ -18,27 +16,10 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, GrainProbe probe) : 
             ? Task.FromException(new InjectedFaultException($"Injected failure of the read of '{stateName}' of {grainId}."))
             : inner.ReadStateAsync(stateName, grainId, grainState);
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        if (probe.TryTripWrite(grainId, stateName))
-        {
-            return Task.FromException(new InjectedFaultException($"Injected failure of the write of '{stateName}' of {grainId}."));
-        }
-
-        probe.Wrote("write", grainId);
-        return inner.WriteStateAsync(stateName, grainId, grainState);
-    }
-
-    public CarriedRow Carry<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        if (probe.TryTripWrite(grainId, stateName))
-        {
-            throw new InjectedFaultException($"Injected failure of the write of '{stateName}' of {grainId} (carried).");
-        }
-
-        probe.Wrote("carry", grainId);
-        return ((IRowCarrying)inner).Carry(stateName, grainId, grainState);
-    }
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        probe.TryTripWrite(grainId, stateName)
+            ? Task.FromException(new InjectedFaultException($"Injected failure of the write of '{stateName}' of {grainId}."))
+            : inner.WriteStateAsync(stateName, grainId, grainState);
 
     public Task<ContractResult?> ReadAsync(GrainId grain, string stream, string key, CancellationToken cancellationToken) =>
         probe.TryTripRead(grain)

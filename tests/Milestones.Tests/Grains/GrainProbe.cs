@@ -16,7 +16,6 @@ public sealed class GrainProbe
     private readonly ConcurrentDictionary<GrainId, int> failingReads = new();
     private readonly ConcurrentDictionary<string, bool> failingWakes = new();
     private readonly ConcurrentDictionary<string, bool> refusals = new();
-    private readonly List<(string What, GrainId Grain)> writes = [];
 
     /// <summary>
     /// The next transfer of this kind on this contract fails once; with <paramref name="endingWith"/>, only one whose
@@ -92,33 +91,6 @@ public sealed class GrainProbe
     public void RefuseNextTransfer(string contractId, TransferKind kind) => refusals[$"{contractId}/{kind}"] = true;
 
     public bool TryRefuse(TransferOrder order) => order.ContractId is { } id && refusals.TryRemove($"{id}/{order.Kind}", out _);
-
-    /// <summary>Notes a state write that reached the storage (<c>write</c>) or a row prepared for another grain's write to carry (<c>carry</c>).</summary>
-    public void Wrote(string what, GrainId grain)
-    {
-        lock (writes)
-        {
-            writes.Add((what, grain));
-        }
-    }
-
-    /// <summary>How many writes have been noted so far (a mark for <see cref="WritesSince"/>).</summary>
-    public int WriteMark()
-    {
-        lock (writes)
-        {
-            return writes.Count;
-        }
-    }
-
-    /// <summary>The writes noted since <paramref name="mark"/>, in order, of the given grains only.</summary>
-    public List<(string What, GrainId Grain)> WritesSince(int mark, params GrainId[] of)
-    {
-        lock (writes)
-        {
-            return [.. writes.Skip(mark).Where(w => of.Contains(w.Grain))];
-        }
-    }
 
     /// <summary>Disarms every injected fault that has not tripped.</summary>
     public void ClearFaults()

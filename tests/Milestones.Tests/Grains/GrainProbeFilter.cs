@@ -19,7 +19,6 @@ internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFil
             List<TransferResult> results = [.. orders.Select(_ => new TransferResult(null, false, Errors.HoldNotFound(refused.TransferId)))];
             context.Result = context.InterfaceMethod.Name switch
             {
-                "ApplyCarryingAsync" => (results[0], (long?)null),
                 "ApplyAllAsync" => results,
                 _ => results[0],
             };
@@ -49,7 +48,6 @@ internal sealed class GrainProbeFilter(GrainProbe probe) : IIncomingGrainCallFil
     private static List<TransferOrder> Orders(IIncomingGrainCallContext context) => context.InterfaceMethod.Name switch
     {
         "ApplyAsync" when context.Request.GetArgumentCount() == 3 => [(TransferOrder)context.Request.GetArgument(0)!],
-        "ApplyCarryingAsync" => [(TransferOrder)context.Request.GetArgument(0)!],
         "ApplyAllAsync" => [.. (IReadOnlyList<TransferOrder>)context.Request.GetArgument(0)!],
         _ => [],
     };

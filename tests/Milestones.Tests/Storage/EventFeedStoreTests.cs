@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Collections.Concurrent;
 using Milestones.Events;
 using Milestones.Silo;
@@ -24,7 +25,7 @@ public sealed class EventFeedStoreTests
     [InlineData(StorageProvider.Memory)]
     public async Task ConcurrentCommits_AReaderFollowingTheCursor_SeesEveryEventOnce_InStreamOrder(StorageProvider kind)
     {
-        await using var opened = await OpenedStore.OpenAsync(kind, "feed");
+        await using var opened = await OpenAsync(kind);
         var store = opened.Store;
         var written = new ConcurrentDictionary<(string Stream, long Seq), string>();
         var writing = true;
@@ -129,7 +130,7 @@ public sealed class EventFeedStoreTests
     [InlineData(StorageProvider.Memory)]
     public async Task Prune_DeletesEventsOlderThanTheCutoff_MarksTheHighestPruned_AndKeepsContractsLogsOutOfTheFeed(StorageProvider kind)
     {
-        await using var opened = await OpenedStore.OpenAsync(kind, "feed");
+        await using var opened = await OpenAsync(kind);
         var store = opened.Store;
         var old = DateTimeOffset.UtcNow.AddDays(-40);
         var contract = FeedEvents.ContractStream("ctr_1");
@@ -161,4 +162,32 @@ public sealed class EventFeedStoreTests
         new(stream, seq, at ?? DateTimeOffset.UtcNow, seq % 5 == 0 ? Rare : "t." + stream.Split(':')[^1][..1], $"{stream}|{seq}|{body}");
 
     private static string TypeOf(string body) => long.Parse(body.Split('|')[1], System.Globalization.CultureInfo.InvariantCulture) % 5 == 0 ? Rare : "other";
+
+    private static async Task<OpenedStore> OpenAsync(StorageProvider kind)
+    {
+        if (kind == StorageProvider.Memory)
+        {
+            return new OpenedStore(new MemoryGrainStateStore(), null);
+        }
+
+        var database = await TestStore.CreateAsync(kind);
+        await database.MigrateAsync();
+        var serviceId = "feed-" + Guid.NewGuid().ToString("N")[..8];
+        GrainStateStore store = kind == StorageProvider.Postgres
+            ? PostgresGrainStateStore.Create(database.ConnectionString, serviceId, NullLogger.Instance)
+            : new SqliteGrainStateStore(database.ConnectionString, serviceId, NullLogger.Instance);
+        return new OpenedStore(store, database);
+    }
+
+    private sealed record OpenedStore(GrainStateStore Store, TestStore? Database) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Store.DisposeAsync();
+            if (Database is not null)
+            {
+                await Database.DisposeAsync();
+            }
+        }
+    }
 }
