@@ -18,10 +18,11 @@ internal abstract class GrainStateStore : IAsyncDisposable
     public abstract int Writers { get; }
 
     /// <summary>
-    /// Whether the store keeps an event's JSON compressed where that makes it smaller (<see cref="GrainStateWrite.PackedEvents"/>):
-    /// PostgreSQL, whose log every silo shares, does; an embedded store need not.
+    /// Whether the store keeps a write's events in rows of several, compressed where that makes them smaller
+    /// (<see cref="GrainStateWrite.Rows"/>): PostgreSQL, whose log every silo shares, does; an embedded store keeps a row
+    /// per event, as text.
     /// </summary>
-    public virtual bool KeepsEventsPacked => false;
+    public virtual bool GroupsEvents => false;
 
     public abstract Task<StoredGrainState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken);
 

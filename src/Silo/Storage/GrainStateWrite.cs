@@ -23,10 +23,12 @@ internal sealed class GrainStateWrite(
     IReadOnlyList<JobListing>? listings = null,
     IReadOnlyList<AnswerWrite>? answers = null,
     IReadOnlyList<string>? forgotten = null,
-    IReadOnlyList<byte[]?>? packedEvents = null,
+    IReadOnlyList<EventRow>? rows = null,
     IReadOnlyList<StoredLine?>? lines = null)
 {
     private readonly TaskCompletionSource<long> committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private IReadOnlyList<EventRow>? rows = rows;
 
     public string StateName { get; } = stateName;
 
@@ -43,11 +45,10 @@ internal sealed class GrainStateWrite(
     public IReadOnlyList<OutboxEvent> Events { get; } = events ?? [];
 
     /// <summary>
-    /// Each event's JSON compressed (<see cref="StoredPayload.PackText"/>; null where that is not smaller), in the order of
-    /// <see cref="Events"/>, for a store that keeps events so; empty: none packed. Packed by the writing grain's call,
-    /// not by the batch that commits it.
+    /// <see cref="Events"/> in the rows a store that groups them keeps (<see cref="GrainStateStore.GroupsEvents"/>): made
+    /// (and packed) by the writing grain's call, not by the batch that commits it; else made here, as text, when asked.
     /// </summary>
-    public IReadOnlyList<byte[]?> PackedEvents { get; } = packedEvents ?? [];
+    public IReadOnlyList<EventRow> Rows => rows ??= EventRow.Of(Events, pack: false);
 
     /// <summary>
     /// Each event's ledger line as stored (<see cref="OutboxEvent.Line"/>; null for an event that is none), in the order
@@ -71,6 +72,57 @@ internal sealed class GrainStateWrite(
     public void Complete(long version) => committed.TrySetResult(version);
 
     public void Fail(Exception error) => committed.TrySetException(error);
+}
+
+/// <summary>
+/// The events <see cref="First"/> to <see cref="First"/> + <see cref="Count"/> − 1 of a write as one row of a store that
+/// groups them (<see cref="GrainStateStore.GroupsEvents"/>): every row costs a feed a tuple and an entry in each of its
+/// indexes whatever it holds, and a contract's command often records two events (the second acceptance and the
+/// activation, a release and its fee). A row holds events of one stream, numbered one after another, recorded at one
+/// time, none of them a ledger line (a line is a row of its own: it is found by its transfer id); their JSON, separated
+/// by <see cref="Separator"/>, is <see cref="Text"/>, or <see cref="Packed"/> where compressing makes it smaller
+/// (<see cref="StoredPayload.PackText"/>). A ledger line's row has neither.
+/// </summary>
+internal sealed record EventRow(int First, int Count, string? Text, byte[]? Packed)
+{
+    /// <summary>Events in one row at most: a reader looks this far back for the row that holds an event.</summary>
+    public const int MaxEvents = 64;
+
+    /// <summary>
+    /// What separates the events' JSON in a row: the record separator, which JSON text never holds (a string escapes
+    /// every control character), as in JSON text sequences (RFC 7464).
+    /// </summary>
+    public const char Separator = '\u001e';
+
+    public static IReadOnlyList<EventRow> Of(IReadOnlyList<OutboxEvent> events, bool pack)
+    {
+        var rows = new List<EventRow>();
+        for (var first = 0; first < events.Count;)
+        {
+            var count = 1;
+            while (count < MaxEvents && first + count < events.Count && Follows(events[first + count - 1], events[first + count]))
+            {
+                count++;
+            }
+
+            var text = events[first].Line is null ? string.Join(Separator, events.Skip(first).Take(count).Select(e => e.Json)) : null;
+            var packed = pack && text is not null ? StoredPayload.PackText(text) : null;
+            rows.Add(new EventRow(first, count, packed is null ? text : null, packed));
+            first += count;
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The JSON of a stored row's <paramref name="count"/> events: the last so many of its text (a row stored in part —
+    /// sent again after a write whose outcome was unknown, with events already stored — keeps those in its text).
+    /// </summary>
+    public static IReadOnlyList<string> Split(string text, int count) =>
+        count == 1 && !text.Contains(Separator) ? [text] : text.Split(Separator)[^count..];
+
+    private static bool Follows(OutboxEvent previous, OutboxEvent next) =>
+        previous.Line is null && next.Line is null && next.Stream == previous.Stream && next.Seq == previous.Seq + 1 && next.At == previous.At;
 }
 
 /// <summary>

@@ -60,7 +60,7 @@ internal sealed partial class GroupCommitGrainStorage(
         var (remembered, forgotten) = answering?.UnwrittenAnswers() ?? ([], []);
         var write = new GrainStateWrite(stateName, grainId.ToString(), Pack(serializer.SerializeToArray(grainState.State)), Version(grainState.ETag),
             (grainState.State as IScheduledState)?.WakeAt, events, lines, Answers(grainId, events ?? [], remembered, answering?.AnswersBesideEvents == true), forgotten,
-            compress && store.KeepsEventsPacked && events is { Count: > 0 } ? [.. events.Select(e => e.Line is null ? StoredPayload.PackText(e.Json) : null)] : null,
+            store.GroupsEvents && events is { Count: > 0 } ? EventRow.Of(events, compress) : null,
             events?.Any(e => e.Line is not null) == true ? [.. events.Select(Line)] : null);
         if (!queue.Writer.TryWrite(write))
         {

@@ -13,9 +13,10 @@ namespace Milestones.Silo.Storage;
 /// known versions and inserts for new rows — so it commits as one transaction in one round trip. Reads are
 /// gathered the same way: the reads waiting when a reader is free are answered by one statement (many grains
 /// activating at once — a silo that has just started — cost a round trip per batch, not per grain). The writes'
-/// events go into the outbox and their "My Jobs" lines into their table in the same statement, joined to the writes
-/// that succeeded. An event that is a ledger line is stored as the line alone: its JSON is made from the line when read
-/// (<paramref name="ledgerJson"/>: the account stream and the stored line), exactly as it was made when written.
+/// events go into the outbox (those a write records together in one row: <see cref="EventRow"/>, schema 0015) and
+/// their "My Jobs" lines into their table in the same statement, joined to the writes that succeeded. An event that
+/// is a ledger line is stored as the line alone: its JSON is made from the line when read (<paramref name="ledgerJson"/>:
+/// the account stream and the stored line), exactly as it was made when written.
 /// </summary>
 internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSource, string serviceId, ILogger logger, Func<string, byte[], string>? ledgerJson)
     : GrainStateStore
@@ -71,23 +72,31 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             SELECT statename, grainid, version FROM updated
             UNION ALL
             SELECT statename, grainid, version FROM inserted
-        ), fresh AS (
-            SELECT DISTINCT ON (e.stream, e.seq) e.stream, e.seq, e.at, e.type, e.body, e.packed, e.line, e.lineref, e.n, e.write
-            FROM unnest(@evwrites, @evstreams, @evseqs, @evats, @evtypes, @evbodies, @evpacked, @evlines, @evlinerefs)
-                WITH ORDINALITY AS e (write, stream, seq, at, type, body, packed, line, lineref, n)
+        ), sent AS (
+            SELECT DISTINCT ON (e.stream, e.seq) e.*
+            FROM unnest(@evwrites, @evstreams, @evseqs, @evcounts, @evats, @evtypes, @evbodies, @evpacked, @evlines, @evlinerefs)
+                WITH ORDINALITY AS e (write, stream, seq, events, at, type, body, packed, line, lineref, r)
             JOIN input i ON i.n = e.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
-            WHERE NOT EXISTS (SELECT 1 FROM feedevent f WHERE f.serviceid = @serviceid AND f.stream = e.stream AND f.seq = e.seq)
-            ORDER BY e.stream, e.seq, e.n
+            ORDER BY e.stream, e.seq, e.r
+        ), fresh AS (
+            -- A stream's stored events are its first ones: those of a row already stored (sent again) are skipped.
+            SELECT s.*, GREATEST(0, COALESCE((
+                SELECT f.seq + f.events FROM feedevent f
+                WHERE f.serviceid = @serviceid AND f.stream = s.stream AND f.seq < s.seq + s.events
+                ORDER BY f.seq DESC LIMIT 1), 0) - s.seq) AS known
+            FROM sent s
         ), placed AS (
-            SELECT f.*, row_number() OVER (ORDER BY f.n) AS k FROM fresh f
+            SELECT f.*, (SUM(f.events - f.known) OVER (ORDER BY f.r))::bigint - (f.events - f.known) AS k FROM fresh f WHERE f.known < f.events
         ), answers AS (
-            SELECT * FROM unnest(@anwrites, @angrains, @ankeys, @answers, @anevents) AS a (write, grainid, key, answer, event)
-        ), events AS (
-            INSERT INTO feedevent (serviceid, stream, seq, position, at, type, body, packed, answerkey, answer, line, lineref)
-            SELECT @serviceid, f.stream, f.seq, (pg_current_xact_id()::text::bigint << 16) + f.k, f.at, f.type, f.body, f.packed, a.key, a.answer, f.line, f.lineref
+            SELECT * FROM unnest(@anwrites, @angrains, @ankeys, @answers, @anrows) AS a (write, grainid, key, answer, evrow)
+        ), appended AS (
+            INSERT INTO feedevent (serviceid, stream, seq, events, position, at, type, body, packed, answerkey, answer, line, lineref)
+            SELECT @serviceid, f.stream, f.seq + f.known, f.events - f.known, (pg_current_xact_id()::text::bigint << 16) + f.k + 1, f.at,
+                CASE WHEN f.known = 0 THEN f.type ELSE array_to_string((string_to_array(f.type, ' '))[(f.known + 1)::int:], ' ') END,
+                f.body, f.packed, a.key, a.answer, f.line, f.lineref
             FROM placed f
-            LEFT JOIN answers a ON a.event = f.n
+            LEFT JOIN answers a ON a.evrow = f.r
             ORDER BY f.k
         ), relisted AS (
             UPDATE usercontract u SET status = l.status, title = l.title, version = l.version
@@ -109,7 +118,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             FROM answers a
             JOIN input i ON i.n = a.write
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
-            WHERE NOT EXISTS (SELECT 1 FROM placed f WHERE f.n = a.event)
+            WHERE NOT EXISTS (SELECT 1 FROM placed f WHERE f.r = a.evrow)
               AND NOT EXISTS (SELECT 1 FROM commandanswer c WHERE c.serviceid = @serviceid AND c.grainid = a.grainid AND c.key = a.key)
         ), forgotten AS (
             DELETE FROM commandanswer c
@@ -121,20 +130,25 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         """;
 
     /// <summary>
-    /// A page of the feed and its head, in one statement, so as of one snapshot: a short page has every event of the
-    /// types asked through that head (two statements could see a head whose last events the first did not).
+    /// The rows of a page of the feed and its head, in one statement, so as of one snapshot: a short page has every
+    /// event of the types asked through that head (two statements could see a head whose last events the first did
+    /// not). A row holds events at consecutive positions, all in its transaction's (schema 0015): the first row may hold
+    /// events at or before the cursor too, and, of the types asked, only those; every later row holds one at least. So
+    /// a row more than the page's events gives a full page.
     /// </summary>
-    private const string FeedSql = """
+    private static readonly string FeedSql = $$"""
         WITH head AS (
             SELECT COALESCE((SELECT pruned FROM feedhead WHERE serviceid = @serviceid), 0) AS pruned,
                 (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16) - 1 AS position
         )
-        SELECT h.pruned, h.position, e.position, e.body, e.packed, e.stream, e.line
+        SELECT h.pruned, h.position, e.position, e.events, e.type, e.body, e.packed, e.stream, e.line
         FROM head h
         LEFT JOIN LATERAL (
-            SELECT position, body, packed, stream, line FROM feedevent
-            WHERE serviceid = @serviceid AND position > GREATEST(@after, h.pruned) AND position <= h.position AND (@types::text[] IS NULL OR type = ANY(@types))
-            ORDER BY position LIMIT @limit
+            SELECT position, events, type, body, packed, stream, line FROM feedevent
+            WHERE serviceid = @serviceid AND position > GREATEST(@after, h.pruned) - {{EventRow.MaxEvents}} AND position + events > GREATEST(@after, h.pruned) + 1
+              AND position <= h.position
+              AND (@types::text[] IS NULL OR type = ANY(@types) OR (events > 1 AND string_to_array(type, ' ') && @types))
+            ORDER BY position LIMIT @limit + 1
         ) e ON true
         ORDER BY e.position;
         """;
@@ -149,8 +163,11 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         LIMIT @limit;
         """;
 
-    private const string StreamSql = """
-        SELECT body, packed, stream, line FROM feedevent WHERE serviceid = @serviceid AND stream = @stream AND seq > @after ORDER BY seq LIMIT @limit;
+    /// <summary>The rows that hold a page of a stream's events: the first may hold events at or before the cursor too.</summary>
+    private static readonly string StreamSql = $$"""
+        SELECT seq, events, body, packed, stream, line FROM feedevent
+        WHERE serviceid = @serviceid AND stream = @stream AND seq > @after - {{EventRow.MaxEvents}} AND seq + events > @after + 1
+        ORDER BY seq LIMIT @limit;
         """;
 
     private const string LinesSql = """
@@ -189,14 +206,14 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     /// </summary>
     private const string PruneSql = """
         WITH old AS (
-            SELECT MAX(position) AS upto FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before
+            SELECT MAX(position + events - 1) AS upto FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before
         ), gone AS (
             DELETE FROM feedevent WHERE serviceid = @serviceid AND position IS NOT NULL AND at < @before AND NOT (substr(stream, 1, 1) = @keptcontracts OR substr(stream, 1, length(@keptnames)) = @keptnames) AND line IS NULL
-            RETURNING position
+            RETURNING events
         )
         INSERT INTO feedhead AS h (serviceid, pruned) SELECT @serviceid, COALESCE(upto, 0) FROM old
         ON CONFLICT (serviceid) DO UPDATE SET pruned = GREATEST(h.pruned, excluded.pruned)
-        RETURNING (SELECT count(*) FROM gone);
+        RETURNING (SELECT COALESCE(SUM(events), 0)::bigint FROM gone);
         """;
 
     private const string ClearSql = """
@@ -231,7 +248,7 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     /// <summary>Two batches in flight: one commits while the next gathers.</summary>
     public override int Writers => 2;
 
-    public override bool KeepsEventsPacked => true;
+    public override bool GroupsEvents => true;
 
     public static PostgresGrainStateStore Create(string connectionString, string serviceId, ILogger logger, Func<string, byte[], string>? ledgerJson = null)
     {
@@ -316,25 +333,25 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, batch.Select(w => w.Payload).ToArray());
         command.Parameters.AddWithValue("expected", NpgsqlDbType.Array | NpgsqlDbType.Bigint, batch.Select(w => w.ExpectedVersion).ToArray());
         command.Parameters.AddWithValue("wakeats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, batch.Select(w => w.WakeAt?.UtcDateTime).ToArray());
-        var events = batch.SelectMany((w, i) => w.Events.Select(e => (Write: (long)i + 1, Event: e))).ToList();
-        if (events.Count >= EventsPerTransaction)
+        // Each write's events in its rows (EventRow), numbered across the batch from 1 (the ordinality of the row arrays).
+        var rows = batch.SelectMany((w, i) => w.Rows.Select(row => (Write: i, Row: row, Events: w.Events.Skip(row.First).Take(row.Count).ToList(), Line: w.Lines[row.First])))
+            .ToList();
+        var events = rows.Sum(r => r.Row.Count);
+        if (events >= EventsPerTransaction)
         {
-            throw new InvalidOperationException($"A batch of {events.Count} events is more than one transaction can place in the feed ({EventsPerTransaction - 1}).");
+            throw new InvalidOperationException($"A batch of {events} events is more than one transaction can place in the feed ({EventsPerTransaction - 1}).");
         }
 
-        command.Parameters.AddWithValue("evwrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, events.Select(e => e.Write).ToArray());
-        command.Parameters.AddWithValue("evstreams", NpgsqlDbType.Array | NpgsqlDbType.Bytea, events.Select(e => FeedStream.Encode(e.Event.Stream)).ToArray());
-        command.Parameters.AddWithValue("evseqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, events.Select(e => e.Event.Seq).ToArray());
-        command.Parameters.AddWithValue("evats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, events.Select(e => e.Event.At.UtcDateTime).ToArray());
-        command.Parameters.AddWithValue("evtypes", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(e => e.Event.Type).ToArray());
-        var packed = batch.SelectMany(w => w.PackedEvents.Count > 0 ? w.PackedEvents : w.Events.Select(_ => (byte[]?)null)).ToArray();
-        var stored = batch.SelectMany(w => w.Lines).ToArray();
-        command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text,
-            events.Select((e, i) => packed[i] is null && stored[i] is null ? e.Event.Json : (object)DBNull.Value).ToArray());
-        command.Parameters.AddWithValue("evpacked", NpgsqlDbType.Array | NpgsqlDbType.Bytea,
-            packed.Select((p, i) => stored[i] is null ? (object?)p ?? DBNull.Value : DBNull.Value).ToArray());
-        command.Parameters.AddWithValue("evlines", NpgsqlDbType.Array | NpgsqlDbType.Bytea, stored.Select(l => (object?)l?.Payload ?? DBNull.Value).ToArray());
-        command.Parameters.AddWithValue("evlinerefs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, stored.Select(l => (object?)l?.Ref ?? DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("evwrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, rows.Select(r => r.Write + 1L).ToArray());
+        command.Parameters.AddWithValue("evstreams", NpgsqlDbType.Array | NpgsqlDbType.Bytea, rows.Select(r => FeedStream.Encode(r.Events[0].Stream)).ToArray());
+        command.Parameters.AddWithValue("evseqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, rows.Select(r => r.Events[0].Seq).ToArray());
+        command.Parameters.AddWithValue("evcounts", NpgsqlDbType.Array | NpgsqlDbType.Integer, rows.Select(r => r.Row.Count).ToArray());
+        command.Parameters.AddWithValue("evats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rows.Select(r => r.Events[0].At.UtcDateTime).ToArray());
+        command.Parameters.AddWithValue("evtypes", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => string.Join(' ', r.Events.Select(e => e.Type))).ToArray());
+        command.Parameters.AddWithValue("evbodies", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => (object?)r.Row.Text ?? DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("evpacked", NpgsqlDbType.Array | NpgsqlDbType.Bytea, rows.Select(r => (object?)r.Row.Packed ?? DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("evlines", NpgsqlDbType.Array | NpgsqlDbType.Bytea, rows.Select(r => (object?)r.Line?.Payload ?? DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("evlinerefs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, rows.Select(r => (object?)r.Line?.Ref ?? DBNull.Value).ToArray());
         var lines = batch.SelectMany((w, i) => w.Listings.Select(l => (Write: (long)i + 1, l.UserId, l.Summary))).ToList();
         command.Parameters.AddWithValue("lswrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Write).ToArray());
         command.Parameters.AddWithValue("lsusers", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.UserId).ToArray());
@@ -344,18 +361,24 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("lstitles", NpgsqlDbType.Array | NpgsqlDbType.Text, lines.Select(l => l.Summary.Title).ToArray());
         command.Parameters.AddWithValue("lscreated", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Summary.CreatedAt.UtcTicks).ToArray());
         command.Parameters.AddWithValue("lsversions", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Summary.Version).ToArray());
-        // An answer beside an event names the event's number among the batch's (the ordinality of the event arrays).
-        var answers = new List<(long Write, AnswerWrite Answer, long? Event)>();
-        for (int i = 0, before = 0; i < batch.Count; before += batch[i].Events.Count, i++)
+        // An answer beside an event goes into its row (the row's number among the batch's); a row keeps one answer, and
+        // the others of its events take rows of their own.
+        var answers = new List<(long Write, AnswerWrite Answer, long? Row)>();
+        var answered = new HashSet<long>();
+        for (int i = 0, before = 0; i < batch.Count; before += batch[i].Rows.Count, i++)
         {
-            answers.AddRange(batch[i].Answers.Select(a => (i + 1L, a, before + 1 + (long?)a.Event)));
+            foreach (var answer in batch[i].Answers)
+            {
+                long? row = answer.Event is { } e ? before + 1 + RowOf(batch[i].Rows, e) : null;
+                answers.Add((i + 1L, answer, row is { } r && answered.Add(r) ? r : null));
+            }
         }
 
         command.Parameters.AddWithValue("anwrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, answers.Select(a => a.Write).ToArray());
         command.Parameters.AddWithValue("angrains", NpgsqlDbType.Array | NpgsqlDbType.Text, answers.Select(a => a.Answer.GrainId).ToArray());
         command.Parameters.AddWithValue("ankeys", NpgsqlDbType.Array | NpgsqlDbType.Text, answers.Select(a => a.Answer.Key).ToArray());
         command.Parameters.AddWithValue("answers", NpgsqlDbType.Array | NpgsqlDbType.Bytea, answers.Select(a => a.Answer.Answer).ToArray());
-        command.Parameters.AddWithValue("anevents", NpgsqlDbType.Array | NpgsqlDbType.Bigint, answers.Select(a => (object?)a.Event ?? DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("anrows", NpgsqlDbType.Array | NpgsqlDbType.Bigint, answers.Select(a => (object?)a.Row ?? DBNull.Value).ToArray());
         var forgotten = batch.SelectMany((w, i) => w.Forgotten.Select(key => (Write: (long)i + 1, Key: key))).ToList();
         command.Parameters.AddWithValue("fgwrites", NpgsqlDbType.Array | NpgsqlDbType.Bigint, forgotten.Select(f => f.Write).ToArray());
         command.Parameters.AddWithValue("fgkeys", NpgsqlDbType.Array | NpgsqlDbType.Text, forgotten.Select(f => f.Key).ToArray());
@@ -370,9 +393,21 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         }
 
         // Lines of a new contract are new rows; later ones mostly update them.
-        Grew(batch.Count(w => w.ExpectedVersion is null) + events.Count
+        Grew(batch.Count(w => w.ExpectedVersion is null) + rows.Count
             + lines.Count(l => batch[(int)l.Write - 1].ExpectedVersion is null) + answers.Count);
         return batch.Select(w => written.TryGetValue(w.Key, out var version) ? version : (long?)null).ToArray();
+    }
+
+    /// <summary>The number among <paramref name="rows"/> of the row that holds event <paramref name="index"/>.</summary>
+    private static int RowOf(IReadOnlyList<EventRow> rows, int index)
+    {
+        var row = 0;
+        while (rows[row].First + rows[row].Count <= index)
+        {
+            row++;
+        }
+
+        return row;
     }
 
     /// <summary>Counts inserted rows; the writer that crosses the next count has the tables analysed, off its path.</summary>
@@ -437,9 +472,20 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             (pruned, head) = (reader.GetInt64(0), reader.GetInt64(1));
-            if (!reader.IsDBNull(2))
+            if (reader.IsDBNull(2))
             {
-                events.Add((reader.GetInt64(2), EventJson(reader, 3)));
+                continue;
+            }
+
+            var (position, count) = (reader.GetInt64(2), reader.GetInt16(3));
+            var rowTypes = count == 1 ? [reader.GetString(4)] : reader.GetString(4).Split(' ');
+            var json = EventsJson(reader, 5, count);
+            for (var i = 0; i < count && events.Count < limit; i++)
+            {
+                if (position + i > Math.Max(after, pruned) && (types is null || types.Contains(rowTypes[i])))
+                {
+                    events.Add((position + i, json[i]));
+                }
             }
         }
 
@@ -457,7 +503,8 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            bodies.Add(EventJson(reader, 0));
+            var (seq, count) = (reader.GetInt64(0), reader.GetInt16(1));
+            bodies.AddRange(EventsJson(reader, 2, count).Skip((int)Math.Max(0, after - seq + 1)).Take(limit - bodies.Count));
         }
 
         return bodies;
@@ -567,13 +614,14 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
     }
 
     /// <summary>
-    /// An event's JSON from its row's columns <c>body</c> (at <paramref name="body"/>), <c>packed</c>, <c>stream</c> and
-    /// <c>line</c> (the next three): the JSON as written, else compressed, else made from the ledger line it is the event of.
+    /// The JSON of a row's <paramref name="count"/> events from its columns <c>body</c> (at <paramref name="body"/>),
+    /// <c>packed</c>, <c>stream</c> and <c>line</c> (the next three): as written, else compressed
+    /// (<see cref="EventRow.Split"/>), else made from the ledger line its one event is.
     /// </summary>
-    private string EventJson(NpgsqlDataReader row, int body) =>
-        !row.IsDBNull(body) ? row.GetString(body)
-        : !row.IsDBNull(body + 1) ? StoredPayload.UnpackText(row.GetFieldValue<byte[]>(body + 1))
-        : (ledgerJson ?? throw new InvalidOperationException("This store was opened without a way to read ledger lines."))(FeedStream.Decode(row.GetFieldValue<byte[]>(body + 2)), row.GetFieldValue<byte[]>(body + 3));
+    private IReadOnlyList<string> EventsJson(NpgsqlDataReader row, int body, int count) =>
+        !row.IsDBNull(body) ? EventRow.Split(row.GetString(body), count)
+        : !row.IsDBNull(body + 1) ? EventRow.Split(StoredPayload.UnpackText(row.GetFieldValue<byte[]>(body + 1)), count)
+        : [(ledgerJson ?? throw new InvalidOperationException("This store was opened without a way to read ledger lines."))(FeedStream.Decode(row.GetFieldValue<byte[]>(body + 2)), row.GetFieldValue<byte[]>(body + 3))];
 
     private NpgsqlCommand Command(string sql, string stateName, string grainId)
     {

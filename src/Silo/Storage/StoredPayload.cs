@@ -8,8 +8,8 @@ using ZstdSharp.Unsafe;
 namespace Milestones.Silo.Storage;
 
 /// <summary>
-/// A grain state or remembered answer as stored (and an event's JSON where the store keeps it so,
-/// <see cref="GrainStateStore.KeepsEventsPacked"/>): Orleans' versioned binary form, compressed when that makes it
+/// A grain state or remembered answer as stored (and a row of events' JSON where the store keeps them so,
+/// <see cref="GrainStateStore.GroupsEvents"/>): Orleans' versioned binary form, compressed when that makes it
 /// smaller. Every write of a state rewrites its whole row, so its bytes are the database's log volume.
 /// <para>
 /// Payloads are a few hundred bytes, too few for a compressor to learn from: most of what they share (Orleans' type

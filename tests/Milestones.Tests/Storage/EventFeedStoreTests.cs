@@ -155,6 +155,66 @@ public sealed class EventFeedStoreTests
         Assert.Equal([$"{contract}|1|real"], await store.ReadStreamAsync(contract, 0, 1, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(StorageProvider.Postgres)]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Memory)]
+    public async Task EventsWrittenTogether_ReadOnceInPagesOfAnySize_ByType_AndFromAnyPlaceInTheirStream(StorageProvider kind)
+    {
+        await using var opened = await OpenAsync(kind);
+        var store = opened.Store;
+        var at = DateTimeOffset.UtcNow;
+        // 66 events of one write (on PostgreSQL rows of 64 and 2), two of another stream's; then three more of the
+        // first stream's, sent with the first write's last two again (a write whose outcome was unknown).
+        await store.WriteAsync(
+            [
+                new GrainStateWrite("state", "s", [1], null, events: [.. Enumerable.Range(1, 66).Select(seq => Event("s", seq, "real", at))]),
+                new GrainStateWrite("state", "t", [1], null, events: [Event("t", 1, "real", at), Event("t", 2, "real", at)]),
+            ],
+            CancellationToken.None);
+        await store.WriteAsync(
+            [new GrainStateWrite("state", "s", [2], 1, events: [Event("s", 65, "again", at), Event("s", 66, "again", at), .. Enumerable.Range(67, 3).Select(seq => Event("s", seq, "real", at))])],
+            CancellationToken.None);
+
+        var all = (await store.ReadFeedOfAsync(71)).Events;
+        Assert.Equal(71, all.Count);
+        Assert.All(all, e => Assert.EndsWith("|real", e.Body, StringComparison.Ordinal));
+        Assert.Equal(all.Select(e => e.Position).Distinct().Order(), all.Select(e => e.Position));
+        var stream = all.Where(e => e.Body.StartsWith("s|", StringComparison.Ordinal)).Select(e => e.Body).ToList();
+        Assert.Equal(Enumerable.Range(1, 69).Select(seq => $"s|{seq}|real"), stream);
+        if (opened.Database is { } database)
+        {
+            // PostgreSQL keeps the events of a write together, up to 64 a row, and the rest of a row sent again.
+            Assert.Equal(kind == StorageProvider.Postgres ? 4L : 71L, await database.ScalarAsync("SELECT count(*) FROM feedevent"));
+        }
+
+        foreach (var size in new[] { 1, 2, 5 })
+        {
+            Assert.Equal(all, await ReadAllAsync(null, size));
+            Assert.Equal(all.Where(e => TypeOf(e.Body) == Rare), await ReadAllAsync([Rare], size));
+            for (var after = 0; after <= 69; after++)
+            {
+                Assert.Equal(stream.Skip(after).Take(size), await store.ReadStreamAsync("s", after, size, CancellationToken.None));
+            }
+        }
+
+        async Task<List<(long Position, string Body)>> ReadAllAsync(IReadOnlyCollection<string>? types, int size)
+        {
+            var read = new List<(long Position, string Body)>();
+            for (long cursor = 0; ;)
+            {
+                var page = await store.ReadFeedAsync(cursor, size, types, CancellationToken.None);
+                read.AddRange(page.Events);
+                if (page.Events.Count < size)
+                {
+                    return read;
+                }
+
+                cursor = page.ReadThrough(cursor, size);
+            }
+        }
+    }
+
     /// <summary>Every fifth event of a stream is of this type.</summary>
     private const string Rare = "t.rare";
 

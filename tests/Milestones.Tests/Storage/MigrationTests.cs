@@ -205,7 +205,7 @@ public sealed class PostgresMigrationTests : MigrationTests
         await using var written = PostgresGrainStateStore.Create(store.ConnectionString, "a", NullLogger.Instance);
         OutboxEvent[] events = [new("s", 2, DateTimeOffset.UtcNow, "t", large), new("s", 3, DateTimeOffset.UtcNow, "t", "{}")];
         await written.WriteAsync(
-            [new GrainStateWrite("contract", "c", [1], null, events: events, packedEvents: [.. events.Select(e => StoredPayload.PackText(e.Json))])],
+            [new GrainStateWrite("contract", "c", [1], null, events: events, rows: EventRow.Of(events, pack: true))],
             CancellationToken.None);
 
         Assert.Equal([large, large, "{}"], (await written.ReadFeedOfAsync(3)).Events.Select(e => e.Body));
@@ -228,18 +228,20 @@ public sealed class PostgresMigrationTests : MigrationTests
         async Task WriteAsync(string grain, long? expected, OutboxEvent[] events, AnswerWrite[] answers) =>
             await written.WriteAsync([new GrainStateWrite("contract", grain, [1], expected, events: events, answers: answers)], CancellationToken.None);
 
-        // Three answers, two new events: the first two answers beside the events, the third in a row of its own.
+        // Three answers, two new events in one row: the first answer beside them, the others in rows of their own.
         await WriteAsync("contract/c", null, [Event(1), Event(2)], [Answer("k1", 11, 0), Answer("k2", 12, 1), Answer("k3", 13, null)]);
-        // An event stored already takes no answer: its answer takes a row of its own.
+        // A row stored already (an event of it sent again) is stored from its new event, with its first answer.
         await WriteAsync("contract/c", 1, [Event(2), Event(3)], [Answer("k4", 14, 0), Answer("k5", 15, 1)]);
+        // A row whose every event is stored already takes no answer: its answer takes a row of its own.
+        await WriteAsync("contract/c", 2, [Event(3)], [Answer("k8", 18, 0)]);
         // A key remembered again after it was forgotten: its newest answer is read.
-        await WriteAsync("contract/c", 2, [Event(4)], [Answer("k1", 21, 0)]);
+        await WriteAsync("contract/c", 3, [Event(4)], [Answer("k1", 21, 0)]);
         // Another grain's write (an account's) carries the contract's events and an answer beside them: the contract's.
         await WriteAsync("account/a", null, [Event(5), Event(6)], [Answer("k6", 16, 1)]);
 
-        Assert.Equal("1:k1 2:k2 3:k5 4:k1 6:k6", await store.ScalarAsync("SELECT string_agg(seq || ':' || answerkey, ' ' ORDER BY seq) FROM feedevent"));
-        Assert.Equal("earlier k3 k4", await store.ScalarAsync("SELECT string_agg(key, ' ' ORDER BY key) FROM commandanswer"));
-        foreach (var (key, answer) in new[] { ("earlier", 1), ("k1", 21), ("k2", 12), ("k3", 13), ("k4", 14), ("k5", 15), ("k6", 16) })
+        Assert.Equal("1:k1 3:k4 4:k1 5:k6", await store.ScalarAsync("SELECT string_agg(seq || ':' || answerkey, ' ' ORDER BY seq) FROM feedevent"));
+        Assert.Equal("earlier k2 k3 k5 k8", await store.ScalarAsync("SELECT string_agg(key, ' ' ORDER BY key) FROM commandanswer"));
+        foreach (var (key, answer) in new[] { ("earlier", 1), ("k1", 21), ("k2", 12), ("k3", 13), ("k4", 14), ("k5", 15), ("k6", 16), ("k8", 18) })
         {
             Assert.Equal([(byte)answer], (await written.ReadAnswerAsync("contract/c", "s", key, CancellationToken.None))!);
         }
