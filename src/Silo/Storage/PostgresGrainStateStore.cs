@@ -80,12 +80,15 @@ internal sealed partial class PostgresGrainStateStore(NpgsqlDataSource dataSourc
             JOIN written w ON w.statename = i.statename AND w.grainid = i.grainid
             ORDER BY e.stream, e.seq, e.r
         ), fresh AS (
-            -- A stream's stored events are its first ones: those of a row already stored (sent again) are skipped.
-            SELECT s.*, GREATEST(0, COALESCE((
-                SELECT f.seq + f.events FROM feedevent f
-                WHERE f.serviceid = @serviceid AND f.stream = s.stream AND f.seq < s.seq + s.events
-                ORDER BY f.seq DESC LIMIT 1), 0) - s.seq) AS known
+            -- A stream's stored events are its first ones: those of a row already stored (sent again) are skipped. (A
+            -- join, so that the lookup runs once a row: a subquery in the select list is run again wherever it is used.)
+            SELECT s.*, GREATEST(0, COALESCE(f.stored, 0) - s.seq) AS known
             FROM sent s
+            LEFT JOIN LATERAL (
+                SELECT f.seq + f.events AS stored FROM feedevent f
+                WHERE f.serviceid = @serviceid AND f.stream = s.stream AND f.seq < s.seq + s.events
+                ORDER BY f.seq DESC LIMIT 1
+            ) f ON true
         ), placed AS (
             SELECT f.*, (SUM(f.events - f.known) OVER (ORDER BY f.r))::bigint - (f.events - f.known) AS k FROM fresh f WHERE f.known < f.events
         ), answers AS (
