@@ -8,8 +8,8 @@
 #   scripts/cluster.sh token USER [--platform]        a bearer token the cluster's APIs accept
 #
 # Environment: CLUSTER_SILOS (3), CLUSTER_APIS (2), CLUSTER_DIR (state: pids, ports, logs, key; default
-# .data/cluster), CLUSTER_ENVIRONMENT (the APIs' ASPNETCORE_ENVIRONMENT, default Production; Development also lets
-# the silos send webhooks to local targets, Webhooks__AllowPrivateTargets).
+# .data/cluster), CLUSTER_ENVIRONMENT (the environment of the APIs and the silos, default Production; Development opens
+# the dev routes, lets the silos send webhooks to local targets and lets the sandbox clock move their time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -61,8 +61,8 @@ start() {
   [ "${CLUSTER_ENVIRONMENT:-Production}" = Development ] && private_targets=true
   for i in $(seq 1 "$silos"); do
     port=$(free_port); gateway=$(free_port); log=$state/logs/silo$i.log
-    Orleans__SiloPort=$port Orleans__GatewayPort=$gateway Webhooks__AllowPrivateTargets=$private_targets \
-      setsid nohup dotnet "$silo_dll" >"$log" 2>&1 </dev/null &
+    DOTNET_ENVIRONMENT=${CLUSTER_ENVIRONMENT:-Production} Orleans__SiloPort=$port Orleans__GatewayPort=$gateway \
+      Webhooks__AllowPrivateTargets=$private_targets setsid nohup dotnet "$silo_dll" >"$log" 2>&1 </dev/null &
     echo "silo$i $! silo=$port,gateway=$gateway $log" >>"$processes"
   done
   for i in $(seq 1 "$apis"); do

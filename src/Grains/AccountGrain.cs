@@ -26,7 +26,7 @@ internal sealed partial class AccountGrain(
     [FromKeyedServices(StorageLayout.Storage)] IGrainStorage rows,
     ILedgerLines ledger,
     IRememberedAnswers answers,
-    TimeProvider clock,
+    ProductClock clock,
     ContractRules rules,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IWakeable
 {

@@ -4,6 +4,7 @@ using Milestones.Contracts;
 using Milestones.Domain;
 using Milestones.Effects;
 using Milestones.Events;
+using Milestones.Wakeups;
 using Orleans.Core;
 using Orleans.Storage;
 
@@ -17,7 +18,7 @@ namespace Milestones;
 /// </summary>
 internal sealed partial class ContractGrain(
     [FromKeyedServices(StorageLayout.Storage)] IGrainStorage storage,
-    TimeProvider clock,
+    ProductClock clock,
     ContractRules rules,
     IRememberedAnswers answers,
     IEventStreams streams,

@@ -27,6 +27,7 @@ public static class StorageLayout
     public const string HaltedContracts = "halted-contracts";
     public const string Webhook = "webhook";
     public const string WebhookRegistry = "webhooks";
+    public const string SandboxClock = "sandbox-clock";
 
     /// <summary>Ledger lines per page an earlier build sealed (<see cref="AccountState.SealedPages"/>).</summary>
     public const int LedgerPageSize = 16;

@@ -75,6 +75,7 @@ public static partial class SiloHostingExtensions
             });
             silo.AddMilestonesStorage(storage);
             silo.AddStartupTask(StartWakeupsAsync);
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SandboxClockSync>();
             if (DashboardEnabled(builder.Configuration))
             {
                 silo.AddDashboard();
@@ -88,7 +89,7 @@ public static partial class SiloHostingExtensions
     /// <summary><c>Dashboard:Enabled</c> (default true): the Orleans dashboard's statistics on silos and its pages in the API.</summary>
     public static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue("Dashboard:Enabled", true);
 
-    /// <summary>Options and clock the grains depend on.</summary>
+    /// <summary>Options and clocks the grains depend on (real time, and the product's: <see cref="ProductClock"/>).</summary>
     public static IServiceCollection AddMilestonesServices(this IServiceCollection services)
     {
         services.AddOptions<MilestonesOptions>()
@@ -110,6 +111,8 @@ public static partial class SiloHostingExtensions
         services.AddSingleton(s => s.GetRequiredService<IOptions<MilestonesOptions>>().Value
             .RulesWith(s.GetRequiredService<IOptions<FeesOptions>>().Value));
         services.AddSingleton(TimeProvider.System);
+        // The sandbox may move the product's clock where the silo runs in Development only.
+        services.AddSingleton(s => new ProductClock(s.GetRequiredService<TimeProvider>(), s.GetService<IHostEnvironment>()?.IsDevelopment() == true));
         return services;
     }
 

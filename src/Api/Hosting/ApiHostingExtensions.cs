@@ -100,7 +100,7 @@ public static class ApiHostingExtensions
         app.MapAccounts();
         app.MapEvents();
         app.MapWebhooks();
-        app.MapDevTokens(app.Environment.IsDevelopment());
+        app.MapDevRoutes(app.Environment.IsDevelopment());
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

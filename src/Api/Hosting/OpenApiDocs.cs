@@ -30,7 +30,7 @@ public static class OpenApiDocs
         ["Change requests"] = "On an active contract the freelancer proposes changes to Pending milestones; the client accepts or declines.",
         ["Accounts"] = "Escrow accounts: balances and holds, statements, deposits and the ledger check (platform).",
         ["Events"] = "Events out: the platform's ordered feed of every contract and account event, and signed webhooks (retried, in order per contract, replayable).",
-        ["Development"] = "Development environment only: bearer tokens for any user. Outside Development these routes do not exist.",
+        ["Development"] = "Development environment only: bearer tokens for any user, and the sandbox clock that moves the product's time forward. Outside Development these routes do not exist.",
     };
 
     /// <summary>Integer properties that are money: minor units of the contract's or balance's currency.</summary>
@@ -57,6 +57,7 @@ public static class OpenApiDocs
             """,
         [typeof(DepositRequest)] = """{"amount": 100000, "currency": "USD", "reference": "pi_3Nabc123"}""",
         [typeof(DevTokenRequest)] = """{"userId": "alice", "platform": false}""",
+        [typeof(SandboxClockRequest)] = """{"advanceBy": "P14DT1H"}""",
     };
 
     public static void Configure(OpenApiOptions options)

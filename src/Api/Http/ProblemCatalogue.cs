@@ -47,6 +47,7 @@ public static class ProblemCatalogue
         new("invalid_legs", 400, "A transfer's legs do not add up (the contract that sent it halts)."),
         new("invalid_kind", 400, "A transfer of a kind only an account's own commands make (the contract that sent it halts)."),
         new("invalid_webhook_url", 400, "A webhook URL that is not an absolute https URL of a public host."),
+        new("invalid_duration", 400, "`advanceBy` is not an ISO 8601 duration of days, hours, minutes and seconds, more than zero and at most 366 days."),
         new("invalid_type", 400, "`types` has more than 50 entries or one that is not an event type."),
         new("invalid_from", 400, "`from` is not an ISO 8601 date or date and time."),
         new("invalid_to", 400, "`to` is not an ISO 8601 date or date and time."),
@@ -103,6 +104,7 @@ public static class ProblemCatalogue
         new("webhook_already_exists", 409, "A webhook with this id exists."),
         new("too_many_webhooks", 409, "The platform has as many webhooks as it may."),
         new("delivery_not_dead", 409, "Only a dead delivery can be retried."),
+        new("sandbox_only", 409, "The silos do not run in Development: the product's clock moves with real time only."),
 
         // 412, 413, 415, 422, 429, 431, 503.
         new("version_mismatch", 412, "`If-Match` names an earlier version of the contract."),

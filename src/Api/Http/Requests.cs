@@ -1,6 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
+using System.Xml;
 using Milestones.Contracts;
 using Milestones.Domain;
+using Milestones.Wakeups;
 
 namespace Milestones.Api.Http;
 
@@ -52,6 +55,28 @@ public sealed record DepositRequest([property: Required] long? Amount, [property
 public sealed record DevTokenRequest([property: Required(AllowEmptyStrings = true)] string? UserId, bool Platform = false);
 
 public sealed record TokenResponse(string Token);
+
+/// <summary><c>advanceBy</c>: how far to move the sandbox's clock, an ISO 8601 duration without years or months (their length varies).</summary>
+public sealed partial record SandboxClockRequest([property: Required(AllowEmptyStrings = true)] string? AdvanceBy)
+{
+    public static readonly TimeSpan MaxAdvance = TimeSpan.FromDays(366);
+
+    public bool TryReadAdvance(out TimeSpan by)
+    {
+        by = default;
+        return AdvanceBy is not null && Duration().IsMatch(AdvanceBy)
+            && (by = XmlConvert.ToTimeSpan(AdvanceBy)) > TimeSpan.Zero && by <= MaxAdvance;
+    }
+
+    [GeneratedRegex(@"^P(?=\d|T\d)(\d{1,3}D)?(T(?=\d)(\d{1,4}H)?(\d{1,6}M)?(\d{1,8}(\.\d{1,7})?S)?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Duration();
+}
+
+/// <summary>The product's time and how far the sandbox has moved it ahead of real time (an ISO 8601 duration).</summary>
+public sealed record SandboxClockView(DateTimeOffset Now, string Offset)
+{
+    public static SandboxClockView Of(SandboxTime time) => new(time.Now, XmlConvert.ToString(time.Offset));
+}
 
 /// <summary>One line of an account statement.</summary>
 public sealed record TransferLine(

@@ -21,6 +21,9 @@ public static class Errors
 
     public static Error PlatformOnly(string action) => new(ErrorKind.Forbidden, "role_not_allowed", $"Only the platform may {action}.");
 
+    public static Error SandboxOnly() =>
+        new(ErrorKind.Conflict, "sandbox_only", "The silos do not run in Development: the product's clock moves with real time only.");
+
     public static Error ContractExists() => new(ErrorKind.Conflict, "contract_already_exists", "A contract with this id already exists.");
     public static Error WrongContractState(ContractStatus status, ContractCommand command) =>
         new(ErrorKind.Conflict, "contract_state_conflict", $"A contract that is {status.ToString().ToLowerInvariant()} does not allow {command}.");

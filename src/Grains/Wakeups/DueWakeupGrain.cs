@@ -15,7 +15,7 @@ namespace Milestones.Wakeups;
 /// </summary>
 internal sealed partial class DueWakeupGrain(
     IDueGrains due,
-    TimeProvider clock,
+    ProductClock clock,
     IOptions<MilestonesOptions> options,
     ILogger<DueWakeupGrain> logger) : Grain, IDueWakeupGrain, IRemindable
 {

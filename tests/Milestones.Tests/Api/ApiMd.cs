@@ -36,6 +36,8 @@ public static partial class ApiMd
         "POST /v1/accounts/{}/deposits",
         "GET /v1/ledger/verify",
         "GET /v1/events",
+        "GET /v1/dev/clock",
+        "POST /v1/dev/clock",
     ];
 
     /// <summary><c>GET /v1/contracts/{id}</c> → <c>GET /v1/contracts/{}</c>: parameter names differ between api.md and the code.</summary>

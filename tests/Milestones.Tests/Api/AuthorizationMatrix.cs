@@ -84,7 +84,14 @@ public static class AuthorizationMatrix
             Allowed: [Caller.Platform], Forbidden: [Caller.Client, Caller.Freelancer, Caller.Stranger], Hidden: []),
         new("GET /v1/events", Arrange.NoContract, "GET", "/v1/events", null, 200,
             Allowed: [Caller.Platform], Forbidden: [Caller.Client, Caller.Freelancer, Caller.Stranger], Hidden: []),
+        new("GET /v1/dev/clock", Arrange.NoContract, "GET", "/v1/dev/clock", null, 200,
+            Allowed: [Caller.Platform], Forbidden: [Caller.Client, Caller.Freelancer, Caller.Stranger], Hidden: []),
+        new("POST /v1/dev/clock", Arrange.NoContract, "POST", "/v1/dev/clock", AdvanceOneSecond, 200,
+            Allowed: [Caller.Platform], Forbidden: [Caller.Client, Caller.Freelancer, Caller.Stranger], Hidden: []),
     ];
+
+    /// <summary>What the shared cluster's sandbox clock may be moved by: a second (its tests' deadlines are days away).</summary>
+    public const string AdvanceOneSecond = """{"advanceBy":"PT1S"}""";
 
     /// <summary>Route × caller, with the expected status and problem code (null for a success).</summary>
     public static TheoryData<string, Caller, int, string?> Cases

@@ -8,6 +8,9 @@ public static class BadInputMatrix
 {
     private const string UnknownContract = "ctr_00000000000000000000000000000000";
 
+    /// <summary>The sandbox clock's advance, with a body that moves the shared cluster's clock by a second only.</summary>
+    public static BodyRoute Clock { get; } = new("advance clock", Arrange.NoContract, Caller.Platform, "POST", "/v1/dev/clock", AuthorizationMatrix.AdvanceOneSecond, 200);
+
     /// <summary>Every route that takes a body (or headers), with a body that succeeds.</summary>
     public static IReadOnlyList<BodyRoute> BodyRoutes { get; } =
     [
@@ -32,6 +35,7 @@ public static class BadInputMatrix
         new("deposit", Arrange.NoContract, Caller.Platform, "POST", "/v1/accounts/{client}/deposits", """{"amount":500,"currency":"USD","reference":"{ref}"}""", 201),
         new("bonus", Arrange.Active, Caller.Client, "POST", "/v1/contracts/{id}/bonuses", """{"amount":100,"message":"Thanks"}""", 201),
         new("payout", Arrange.NoContract, Caller.Client, "POST", "/v1/accounts/{client}/payouts", """{"amount":100,"currency":"USD"}""", 201),
+        Clock,
     ];
 
     public static IReadOnlyList<BadInput> Inputs { get; } = [.. Generic(), .. Specific()];
@@ -304,6 +308,13 @@ public static class BadInputMatrix
         yield return token.With("an unknown field", """{"userId":"alice","role":"admin"}""", 400, "unknown_field");
         yield return token.With("malformed JSON", "{", 400, "malformed_json");
         yield return token.With("an empty body", "", 400, "malformed_json");
+
+        yield return Clock.With("no advanceBy", "{}", 400, "validation_failed", "advanceBy");
+        yield return Clock.With("advanceBy a number", """{"advanceBy":14}""", 400, "malformed_json");
+        foreach (var duration in new[] { "", "P", "PT", "P0D", "PT0S", "-P1D", "P1Y", "P1M", "P2W", "P367D", "P366DT1S", "14 days", "14.00:00:00", "p1d", "P1DT" })
+        {
+            yield return Clock.With($"advanceBy '{duration}'", $$"""{"advanceBy":"{{duration}}"}""", 400, "invalid_duration", "advanceBy");
+        }
     }
 
     /// <summary>Amounts that are not positive, not integers, beyond long, or beyond the configured maximum (100 000 000 000).</summary>

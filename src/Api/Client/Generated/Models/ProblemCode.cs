@@ -139,6 +139,10 @@ namespace Milestones.Api.Client.Models
         #pragma warning disable CS1591
         Invalid_webhook_url,
         #pragma warning restore CS1591
+        [EnumMember(Value = "invalid_duration")]
+        #pragma warning disable CS1591
+        Invalid_duration,
+        #pragma warning restore CS1591
         [EnumMember(Value = "invalid_type")]
         #pragma warning disable CS1591
         Invalid_type,
@@ -410,6 +414,10 @@ namespace Milestones.Api.Client.Models
         [EnumMember(Value = "delivery_not_dead")]
         #pragma warning disable CS1591
         Delivery_not_dead,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "sandbox_only")]
+        #pragma warning disable CS1591
+        Sandbox_only,
         #pragma warning restore CS1591
         [EnumMember(Value = "version_mismatch")]
         #pragma warning disable CS1591

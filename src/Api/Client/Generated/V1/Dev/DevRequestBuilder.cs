@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
+using Milestones.Api.Client.V1.Dev.Clock;
 using Milestones.Api.Client.V1.Dev.Tokens;
 using System.Collections.Generic;
 using System.IO;
@@ -15,6 +16,11 @@ namespace Milestones.Api.Client.V1.Dev
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class DevRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The clock property</summary>
+        public global::Milestones.Api.Client.V1.Dev.Clock.ClockRequestBuilder Clock
+        {
+            get => new global::Milestones.Api.Client.V1.Dev.Clock.ClockRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The tokens property</summary>
         public global::Milestones.Api.Client.V1.Dev.Tokens.TokensRequestBuilder Tokens
         {

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Milestones.Wakeups;
+using Orleans.Storage;
+
+namespace Milestones.Silo;
+
+/// <summary>
+/// In Development (<see cref="ProductClock.IsSandbox"/>; elsewhere it does nothing), keeps this silo's
+/// <see cref="ProductClock"/> at the sandbox's stored offset (<see cref="ISandboxClockGrain"/>): read from the store
+/// before the silo takes its first call (so that a restarted silo never runs earlier than what it stored), then once a
+/// second. A read that fails is tried again a second later.
+/// </summary>
+internal sealed partial class SandboxClockSync(
+    [FromKeyedServices(StorageLayout.Storage)] IGrainStorage storage,
+    IGrainFactory grains,
+    ProductClock clock,
+    ILogger<SandboxClockSync> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    private readonly CancellationTokenSource stopping = new();
+    private Task? loop;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(SandboxClockSync), ServiceLifecycleStage.ApplicationServices, StartAsync, StopAsync);
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!clock.IsSandbox)
+        {
+            return;
+        }
+
+        await ReadAsync();
+        loop = Task.Run(
+            async () =>
+            {
+                using var timer = new PeriodicTimer(Interval);
+                while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))
+                {
+                    await ReadAsync().ConfigureAwait(false);
+                }
+            },
+            CancellationToken.None);
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        try
+        {
+            await (loop ?? Task.CompletedTask).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Dispose() => stopping.Dispose();
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            var state = new GrainState<SandboxClockState>(new SandboxClockState());
+            await storage.ReadStateAsync(StorageLayout.SandboxClock, grains.GetGrain<ISandboxClockGrain>(0).GetGrainId(), state).ConfigureAwait(false);
+            if (state.State is { } stored)
+            {
+                clock.MoveTo(stored.Offset);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogReadFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the sandbox clock failed; this silo's clock keeps its offset until the next read")]
+    private partial void LogReadFailed(Exception exception);
+}
