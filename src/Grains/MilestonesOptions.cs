@@ -23,6 +23,10 @@ public sealed class MilestonesOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan WakeInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>In Development, how often each silo reads the sandbox clock's stored offset (it also reads it once before its first call).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan SandboxClockRefresh { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long money released to a freelancer (or a bonus) stays pending before it becomes available.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan SecurityPeriod { get; set; } = ContractRules.Default.SecurityPeriod;

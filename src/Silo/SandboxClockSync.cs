@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Milestones.Wakeups;
 using Orleans.Storage;
 
@@ -8,17 +9,16 @@ namespace Milestones.Silo;
 /// <summary>
 /// In Development (<see cref="ProductClock.IsSandbox"/>; elsewhere it does nothing), keeps this silo's
 /// <see cref="ProductClock"/> at the sandbox's stored offset (<see cref="ISandboxClockGrain"/>): read from the store
-/// before the silo takes its first call (so that a restarted silo never runs earlier than what it stored), then once a
-/// second. A read that fails is tried again a second later.
+/// before the silo takes its first call (so that a restarted silo never runs earlier than what it stored), then every
+/// <see cref="MilestonesOptions.SandboxClockRefresh"/> (a second). A read that fails is tried again at the next.
 /// </summary>
 internal sealed partial class SandboxClockSync(
     [FromKeyedServices(StorageLayout.Storage)] IGrainStorage storage,
     IGrainFactory grains,
     ProductClock clock,
+    IOptions<MilestonesOptions> options,
     ILogger<SandboxClockSync> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-
     private readonly CancellationTokenSource stopping = new();
     private Task? loop;
 
@@ -36,7 +36,7 @@ internal sealed partial class SandboxClockSync(
         loop = Task.Run(
             async () =>
             {
-                using var timer = new PeriodicTimer(Interval);
+                using var timer = new PeriodicTimer(options.Value.SandboxClockRefresh);
                 while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))
                 {
                     await ReadAsync().ConfigureAwait(false);

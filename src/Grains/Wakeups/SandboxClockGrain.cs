@@ -6,7 +6,8 @@ namespace Milestones.Wakeups;
 
 /// <summary>
 /// Stores the sandbox's offset and moves this silo's clock to it; every other silo reads the stored offset on its own
-/// (<c>SandboxClockSync</c>, once a second), so a wake-up another silo runs may act a second later. The offset only
+/// (<c>SandboxClockSync</c>, every <see cref="MilestonesOptions.SandboxClockRefresh"/>), so a wake-up another silo runs
+/// may act that much later. The offset only
 /// grows.
 /// </summary>
 internal sealed class SandboxClockGrain(

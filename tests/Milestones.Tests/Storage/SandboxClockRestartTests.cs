@@ -4,16 +4,16 @@ namespace Milestones.Tests.Storage;
 
 /// <summary>
 /// The sandbox clock survives a crash: the real API process (embedded silo on SQLite, Development) is killed after the
-/// clock moved 30 days, and the restarted one runs at that offset: a due date ten real days away is already in its
-/// past. (Every silo reads the stored offset before it takes a call, and then once a second; a start takes longer than
-/// that second, so this test cannot tell the first read from the next.)
+/// clock moved 30 days, and the restarted one runs at that offset from its first call — a due date ten real days away is
+/// already in its past — because every silo reads the stored offset before it takes a call (the restarted one would
+/// read it again only an hour later).
 /// </summary>
 public sealed class SandboxClockRestartTests
 {
     private static readonly TimeSpan StartBound = TimeSpan.FromMinutes(2);
 
     [Fact]
-    public async Task AfterASigkill_TheRestartedProcess_RunsAtTheStoredOffset()
+    public async Task AfterASigkill_TheRestartedProcess_RunsAtTheStoredOffset_FromItsFirstCall()
     {
         var data = Directory.CreateTempSubdirectory("milestones-clock-");
         try
@@ -26,7 +26,7 @@ public sealed class SandboxClockRestartTests
                 first.Process.Kill();
             }
 
-            using var second = await StartAsync(data.FullName);
+            using var second = await StartAsync(data.FullName, refresh: "01:00:00");
             var client = await HostedTopology.TokenAsync(second.Url, "alice");
             var tenDays = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(10)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             var created = await HostedTopology.SendOnceAsync(HttpMethod.Post, second.Url + "/v1/contracts", client, new
@@ -47,7 +47,7 @@ public sealed class SandboxClockRestartTests
         }
     }
 
-    private static async Task<Started> StartAsync(string dataDirectory)
+    private static async Task<Started> StartAsync(string dataDirectory, string refresh = "00:00:01")
     {
         var ports = FreePorts.Take(3);
         var url = $"http://127.0.0.1:{ports[0]}";
@@ -55,6 +55,7 @@ public sealed class SandboxClockRestartTests
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Storage__DataDirectory"] = dataDirectory,
+            ["Milestones__SandboxClockRefresh"] = refresh,
             ["Orleans__SiloPort"] = ports[1].ToString(CultureInfo.InvariantCulture),
             ["Orleans__GatewayPort"] = ports[2].ToString(CultureInfo.InvariantCulture),
         }, "--urls", url);
