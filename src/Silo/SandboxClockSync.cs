@@ -9,8 +9,9 @@ namespace Milestones.Silo;
 /// <summary>
 /// In Development (<see cref="ProductClock.IsSandbox"/>; elsewhere it does nothing), keeps this silo's
 /// <see cref="ProductClock"/> at the sandbox's stored offset (<see cref="ISandboxClockGrain"/>): read from the store
-/// before the silo takes its first call (so that a restarted silo never runs earlier than what it stored), then every
-/// <see cref="MilestonesOptions.SandboxClockRefresh"/> (a second). A read that fails is tried again at the next.
+/// before the silo takes its first call (so that a restarted silo never runs earlier than what it stored: its start
+/// waits until that read succeeds), then every <see cref="MilestonesOptions.SandboxClockRefresh"/> (a second). A later
+/// read that fails is tried again at the next.
 /// </summary>
 internal sealed partial class SandboxClockSync(
     [FromKeyedServices(StorageLayout.Storage)] IGrainStorage storage,
@@ -32,7 +33,11 @@ internal sealed partial class SandboxClockSync(
             return;
         }
 
-        await ReadAsync();
+        while (!await ReadAsync())
+        {
+            await Task.Delay(options.Value.SandboxClockRefresh, cancellationToken);
+        }
+
         loop = Task.Run(
             async () =>
             {
@@ -59,7 +64,8 @@ internal sealed partial class SandboxClockSync(
 
     public void Dispose() => stopping.Dispose();
 
-    private async Task ReadAsync()
+    /// <summary>Moves the clock to the stored offset; false if the store could not be read.</summary>
+    private async Task<bool> ReadAsync()
     {
         try
         {
@@ -69,10 +75,13 @@ internal sealed partial class SandboxClockSync(
             {
                 clock.MoveTo(stored.Offset);
             }
+
+            return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogReadFailed(ex);
+            return false;
         }
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Milestones.Silo;
 using Milestones.Silo.Storage;
+using Milestones.Wakeups;
 using Orleans.Reminders;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
@@ -88,6 +89,8 @@ public class ClusterFixture : IAsyncLifetime
             host.Services.AddMilestonesServices();
             host.Services.RemoveAll<TimeProvider>();
             host.Services.AddSingleton<TimeProvider>(Clock);
+            // The test host runs as in Development; the grains' time is the fake clock alone (a derived fixture may open the sandbox).
+            host.Services.AddSingleton(services => new ProductClock(services.GetRequiredService<TimeProvider>()));
             host.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             host.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
             host.Services.AddSingleton(Probe);
